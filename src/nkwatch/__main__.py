@@ -1,0 +1,3 @@
+from nkwatch.cli.main import main
+
+main()

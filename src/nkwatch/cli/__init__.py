@@ -1,0 +1,1 @@
+"""Command-line adapter: parses arguments, builds Settings once, calls the capability cores."""

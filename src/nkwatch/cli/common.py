@@ -1,0 +1,70 @@
+"""Shared CLI plumbing: the ``--db`` option, settings, error reporting and JSON output."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import click
+
+from nkwatch.errors import UserError
+from nkwatch.settings import Settings
+from nkwatch.store import Store, open_store
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_HIT = 3
+
+
+def pass_settings(func: Callable[..., R]) -> Callable[..., R]:
+    """Add ``--db PATH`` to a command and pass it a :class:`Settings` built once from env + flags."""
+
+    @click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Store file (default: $NKWATCH_DB, else the per-user data directory).",
+    )
+    @functools.wraps(func)
+    def wrapper(*args: Any, db_path: Path | None, **kwargs: Any) -> R:
+        settings = Settings.from_env(os.environ, db_path=db_path)
+        return func(settings, *args, **kwargs)
+
+    return wrapper
+
+
+def store_for(settings: Settings, *, read_only: bool = False) -> Store:
+    return open_store(settings, read_only=read_only)
+
+
+def emit_json(obj: Any) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+def fail(message: str, where: str | None = None) -> None:
+    """Print the one-line error for a user mistake and exit 2."""
+    text = f"{where}: {message}" if where else message
+    click.echo(f"nkwatch: error: {text}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+class NkwatchGroup(click.Group):
+    """A click group that turns :class:`UserError` anywhere below it into one line + exit 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            fail(exc.message, exc.where)
+        except KeyboardInterrupt:
+            click.echo("nkwatch: interrupted", err=True)
+            sys.exit(130)

@@ -1,0 +1,1 @@
+"""Hiring screening: DPRK IT-worker indicators and linking of applications to one operator."""

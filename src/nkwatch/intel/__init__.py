@@ -1,0 +1,1 @@
+"""Threat-intel knowledge base: DPRK incidents, actors, addresses and published figures."""

@@ -1,0 +1,1 @@
+"""Sanctions screening: list parsing, list versions, name and crypto-address screening."""

@@ -1,0 +1,33 @@
+"""Shared fixtures: a fresh store per test, paths to the shipped and shared data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from nkwatch.settings import Settings
+from nkwatch.store import Store, open_store
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture()
+def settings(tmp_path: Path) -> Settings:
+    return Settings.from_env({"HOME": str(tmp_path)}, db_path=tmp_path / "nk.duckdb")
+
+
+@pytest.fixture()
+def store(settings: Settings) -> Iterator[Store]:
+    with open_store(settings) as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The ../shared/data pack; tests that need it fail loudly when it is missing."""
+    if not SHARED.is_dir():
+        raise RuntimeError(f"shared data pack not found at {SHARED}")
+    return SHARED
