@@ -13,8 +13,8 @@ from nkwatch.cli.common import NkwatchGroup
 # listed here but fails to import is a bug and must fail loudly, never vanish quietly.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("nkwatch.cli.store_cmd", "store_group"),
-    ("nkwatch.sanctions.cli", "lists_group"),
-    ("nkwatch.sanctions.cli", "screen_group"),
+    ("nkwatch.sanctions.cli_lists", "lists_group"),
+    ("nkwatch.sanctions.cli_screen", "screen_group"),
 )
 
 

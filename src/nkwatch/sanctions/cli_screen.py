@@ -1,13 +1,8 @@
-"""``nkwatch lists`` and ``nkwatch screen`` commands."""
+"""``nkwatch screen``: names, crypto addresses or a CSV batch against the active lists."""
 
 from __future__ import annotations
 
 import click
-
-
-@click.group("lists")
-def lists_group() -> None:
-    """Import, show, diff and update sanctions list versions."""
 
 
 @click.group("screen")
