@@ -1,0 +1,239 @@
+"""The laundering scenario, played as real transactions on a local anvil node.
+
+Actors: an exchange (hot wallet, two forwarder-contract deposit addresses whose sweep is an
+internal transfer, one EOA deposit address that sweeps with a plain transaction), a victim
+hot wallet contract (``HotVault``) whose owner key is stolen, and fresh launderer addresses
+(anvil's ``--auto-impersonate`` lets them send without keys; they hold nothing but proceeds).
+
+The theft drains 1,200 ETH (internal transfer) and 600,000 SUSD (token) to the exploiter,
+who splits (one share bounces off a contract that rejects ETH and is refunded: a failed
+subcall), peels, swaps tokens for ETH, goes through a fixed-denomination mixer and deposits
+at three exchange deposit addresses, which are swept to the hot wallet. Clean users deposit
+too, so "everything that reached the exchange" is wrong and the tracer has to be right.
+
+:class:`GroundTruth` records the exact amounts: ``traceable`` is what reaches each deposit
+address along transfers a poison-policy tracer can follow (every launderer address holds
+only proceeds, so all it sends is laundered), ``via_mixer`` what only a mixer break hides,
+``clean`` the unrelated deposits.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nkwatch.trace.evm.devnode import DevChain
+from nkwatch.trace.evm.rpc import to_int
+
+REPO = Path(__file__).resolve().parents[2]
+ARTEFACTS = REPO / "contracts" / "build" / "scenario.json"
+ETH = 10**18
+SUSD = 10**6  # ScenarioToken has 6 decimals, like USDT/USDC
+
+
+def fresh(n: int) -> str:
+    """A deterministic address nobody funded: launderers start from zero."""
+    return "0x" + f"{0xBAD000 + n:040x}"
+
+
+def load_artefacts() -> dict[str, Any]:
+    contracts: dict[str, Any] = json.loads(ARTEFACTS.read_text("utf-8"))["contracts"]
+    return contracts
+
+
+@dataclass
+class GroundTruth:
+    traceable: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+    via_mixer: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+    clean: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+
+    def add(self, bucket: str, address: str, asset: str, amount: int) -> None:
+        book: dict[str, dict[str, int]] = getattr(self, bucket)
+        book[address][asset] = book[address].get(asset, 0) + amount
+
+
+@dataclass
+class Scenario:
+    contracts: dict[str, str]
+    exchange_hot: str
+    deposits: dict[str, str]  # label -> deposit address
+    exploiter: str
+    launderers: list[str]
+    mixer_exit: str
+    theft_txs: list[str]
+    theft_block: int
+    stolen: dict[str, int]
+    truth: GroundTruth
+    last_block: int = 0
+    labels: dict[str, tuple[str, str]] = field(default_factory=dict)  # addr -> (service, category)
+
+
+def deploy(chain: DevChain) -> dict[str, Any]:
+    """Services and the victim; returns the addresses the laundering needs."""
+    acct = chain.accounts()
+    deployer, victim_owner, hot = acct[0], acct[1], acct[5]
+    token = chain.deploy(deployer, "ScenarioToken", "Scenario USD", "SUSD", 6, 10**9 * SUSD)
+    bare = chain.deploy(deployer, "BareToken", 10**24)
+    splitter = chain.deploy(deployer, "Splitter")
+    rejecter = chain.deploy(deployer, "Rejecter")
+    pool = chain.deploy(deployer, "FixedPool", 10 * ETH)
+    # 1 SUSD (1e6 base units) buys 0.0005 ETH: eth_out = amount * 5e8
+    swap = chain.deploy(deployer, "FixedRateSwap", token, 5 * 10**8, 1, value=5_000 * ETH)
+    chain.transact(
+        deployer, token, "ScenarioToken", "transfer(address,uint256)", swap, 10**7 * SUSD
+    )
+    fwd_a = chain.deploy(deployer, "DepositForwarder", hot)
+    fwd_b = chain.deploy(deployer, "DepositForwarder", hot)
+    vault = chain.deploy(victim_owner, "HotVault", value=2_000 * ETH)
+    chain.transact(
+        deployer, token, "ScenarioToken", "transfer(address,uint256)", vault, 10**6 * SUSD
+    )
+    return {
+        "acct": acct,
+        "deployer": deployer,
+        "victim_owner": victim_owner,
+        "hot": hot,
+        "token": token,
+        "bare": bare,
+        "splitter": splitter,
+        "rejecter": rejecter,
+        "pool": pool,
+        "swap": swap,
+        "fwd_a": fwd_a,
+        "fwd_b": fwd_b,
+        "vault": vault,
+    }
+
+
+def play(chain: DevChain) -> Scenario:
+    """Deploy, steal, launder, sweep. Every step is a mined transaction."""
+    c = deploy(chain)
+    acct, hot, token = c["acct"], c["hot"], c["token"]
+    eoa_deposit = fresh(0xD0)
+    exploiter, l1, l2, l3, p1, p2, w1 = (fresh(i) for i in range(1, 8))
+    truth = GroundTruth()
+    fwd_a, fwd_b, pool = c["fwd_a"], c["fwd_b"], c["pool"]
+
+    # background: clean users use the mixer and the exchange
+    for i, user in enumerate(acct[10:13]):
+        chain.transact(
+            user,
+            pool,
+            "FixedPool",
+            "deposit(bytes32)",
+            _note(chain, pool, 0xC1EA0 + i),
+            value=10 * ETH,
+        )
+    chain.send(acct[13], fwd_a, value=5 * ETH)
+    truth.add("clean", fwd_a, "ETH", 5 * ETH)
+
+    # the theft: the stolen owner key drains the vault (internal ETH + token transfer)
+    vault = c["vault"]
+    t1 = chain.transact(
+        c["victim_owner"], vault, "HotVault", "withdraw(address,uint256)", exploiter, 1_200 * ETH
+    )
+    t2 = chain.transact(
+        c["victim_owner"],
+        vault,
+        "HotVault",
+        "withdrawToken(address,address,uint256)",
+        token,
+        exploiter,
+        600_000 * SUSD,
+    )
+    # spam: a metadata-less token airdropped to the exploiter (must be flagged, not followed)
+    chain.transact(c["deployer"], c["bare"], "BareToken", "transfer(address,uint256)", exploiter, 7)
+
+    # split: 500 / 300 / (100 bounces off the rejecter and is refunded) / 50
+    chain.transact(
+        exploiter,
+        c["splitter"],
+        "Splitter",
+        "split(address[],uint256[])",
+        [l1, l2, c["rejecter"], l3],
+        [500 * ETH, 300 * ETH, 100 * ETH, 50 * ETH],
+        value=950 * ETH,
+    )
+    # peel chain: L1 -> deposit A (20), -> P1 (470); P1 -> deposit B (15), -> P2 (450);
+    # P2 -> EOA deposit (30)
+    chain.send(l1, fwd_a, value=20 * ETH)
+    truth.add("traceable", fwd_a, "ETH", 20 * ETH)
+    chain.send(l1, p1, value=470 * ETH)
+    chain.send(p1, fwd_b, value=15 * ETH)
+    truth.add("traceable", fwd_b, "ETH", 15 * ETH)
+    chain.send(p1, p2, value=450 * ETH)
+    chain.send(p2, eoa_deposit, value=30 * ETH)
+    truth.add("traceable", eoa_deposit, "ETH", 30 * ETH)
+
+    # token path: 500k SUSD swapped to 250 ETH by L3 and deposited; 100k SUSD deposited as is
+    chain.transact(
+        exploiter, token, "ScenarioToken", "transfer(address,uint256)", l3, 500_000 * SUSD
+    )
+    chain.transact(
+        exploiter, token, "ScenarioToken", "transfer(address,uint256)", fwd_b, 100_000 * SUSD
+    )
+    truth.add("traceable", fwd_b, "SUSD", 100_000 * SUSD)
+    chain.transact(
+        l3, token, "ScenarioToken", "approve(address,uint256)", c["swap"], 500_000 * SUSD
+    )
+    chain.transact(l3, c["swap"], "FixedRateSwap", "sellToken(uint256)", 500_000 * SUSD)
+    chain.send(l3, fwd_b, value=250 * ETH)
+    truth.add("traceable", fwd_b, "ETH", 250 * ETH)
+
+    # mixer: L2 deposits 3 notes; two are withdrawn to a fresh address that deposits 20 ETH
+    for i in range(3):
+        chain.transact(
+            l2,
+            pool,
+            "FixedPool",
+            "deposit(bytes32)",
+            _note(chain, pool, 0xB0B0 + i),
+            value=10 * ETH,
+        )
+    for i in range(2):
+        chain.transact(
+            acct[20], pool, "FixedPool", "withdraw(bytes32,address)", _secret(0xB0B0 + i), w1
+        )
+    chain.send(w1, fwd_a, value=19 * ETH)
+    truth.add("via_mixer", fwd_a, "ETH", 19 * ETH)
+
+    # the exchange sweeps its deposit addresses to the hot wallet
+    chain.transact(acct[0], fwd_a, "DepositForwarder", "sweep()")
+    chain.transact(acct[0], fwd_b, "DepositForwarder", "sweep()")
+    chain.transact(acct[0], fwd_b, "DepositForwarder", "sweepToken(address)", token)
+    gas_reserve = 10**16
+    chain.send(eoa_deposit, hot, value=chain.balance(eoa_deposit) - gas_reserve)
+
+    return Scenario(
+        contracts={k: v for k, v in c.items() if isinstance(v, str)},
+        exchange_hot=hot,
+        deposits={"forwarder-a": fwd_a, "forwarder-b": fwd_b, "eoa": eoa_deposit},
+        exploiter=exploiter,
+        launderers=[l1, l2, l3, p1, p2],
+        mixer_exit=w1,
+        theft_txs=[str(t1["transactionHash"]), str(t2["transactionHash"])],
+        theft_block=to_int(t1["blockNumber"]),
+        stolen={"ETH": 1_200 * ETH, "SUSD": 600_000 * SUSD},
+        truth=truth,
+        last_block=chain.block_number(),
+        labels={
+            hot: ("Scenario Exchange", "exchange"),
+            fwd_a: ("Scenario Exchange", "exchange"),
+            fwd_b: ("Scenario Exchange", "exchange"),
+            eoa_deposit: ("Scenario Exchange", "exchange"),
+            pool: ("Scenario Mixer", "mixer"),
+            c["swap"]: ("Scenario Swap", "dex"),
+        },
+    )
+
+
+def _secret(n: int) -> bytes:
+    return n.to_bytes(32, "big")
+
+
+def _note(chain: DevChain, pool: str, n: int) -> bytes:
+    """The pool's commitment for secret ``n`` (keccak256, computed by the pool's view)."""
+    return bytes.fromhex(chain.read(pool, "FixedPool", "commitmentOf(bytes32)", _secret(n))[2:])
