@@ -15,6 +15,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("nkwatch.cli.store_cmd", "store_group"),
     ("nkwatch.sanctions.cli_lists", "lists_group"),
     ("nkwatch.sanctions.cli_screen", "screen_group"),
+    ("nkwatch.service.cli", "serve"),
+    ("nkwatch.service.cli", "keys_group"),
+    ("nkwatch.service.cli", "users_group"),
 )
 
 

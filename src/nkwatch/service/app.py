@@ -1,0 +1,139 @@
+"""The FastAPI application factory: ``create_app(settings, config)``, no module globals.
+
+One process owns the DuckDB store (DuckDB admits one read-write process); blocking work
+runs on a bounded pool of ``config.workers`` threads, each with its own cursor.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from types import ModuleType
+from typing import Any
+
+import anyio.to_thread
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from nkwatch import __version__
+from nkwatch.service import errors
+from nkwatch.service.access import StoreAccess
+from nkwatch.service.auditlog import AuditWriter
+from nkwatch.service.auth import KeyCache
+from nkwatch.service.config import ServiceConfig
+from nkwatch.service.deps import Viewer
+from nkwatch.service.jobs import JobManager
+from nkwatch.service.limits import ASGIApp, LimitsMiddleware, Message, Receive, Scope, Send
+from nkwatch.service.routers import ROUTERS
+from nkwatch.service.state import ServiceState
+from nkwatch.service.web import STATIC_DIR
+from nkwatch.service.web.pages import router as pages_router
+from nkwatch.settings import Settings
+
+log = logging.getLogger("nkwatch.service")
+
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'self'; object-src 'none'"
+)
+_HEADERS = [
+    (b"content-security-policy", _CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"cache-control", b"no-store"),
+]
+
+
+class SecurityHeaders:
+    """Plain ASGI wrapper (cheaper than BaseHTTPMiddleware) adding the same headers everywhere."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope.get("path", "").startswith("/static/")
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {name for name, _ in headers}
+                for name, value in _HEADERS:
+                    if name in names or (static and name == b"cache-control"):
+                        continue
+                    headers.append((name, value))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def _modules() -> list[ModuleType]:
+    return [importlib.import_module(name) for name in ROUTERS]
+
+
+def create_app(settings: Settings, config: ServiceConfig | None = None) -> FastAPI:
+    """Build the service for one store; the store is opened when the app starts."""
+    config = config or ServiceConfig()
+    modules = _modules()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = max(1, config.workers)
+        access = StoreAccess(settings)
+        keys = KeyCache()
+        keys.reload(access.view())
+        state = ServiceState(
+            settings=settings,
+            config=config,
+            access=access,
+            keys=keys,
+            audit=AuditWriter(access),
+            jobs=JobManager(workers=max(1, config.workers)),
+            cache={},
+        )
+        app.state.nk = state
+        try:
+            for module in modules:
+                startup: Callable[[ServiceState], Any] | None = getattr(module, "startup", None)
+                if startup is not None:
+                    startup(state)
+            yield
+        finally:
+            state.close()
+
+    app = FastAPI(
+        title="nkwatch",
+        version=__version__,
+        description="Sanctions screening, DPRK threat intel, fund tracing, exposure and "
+        "hiring screening. Every endpoint but /health needs an API key.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi(_: Viewer) -> JSONResponse:
+        """The OpenAPI 3 document; like everything but /health it needs a key or session."""
+        return JSONResponse(app.openapi())
+
+    errors.install(app)
+    for module in modules:
+        app.include_router(module.router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(
+        LimitsMiddleware,
+        max_body_bytes=config.max_body_bytes,
+        timeout_s=config.request_timeout_s,
+    )
+    app.add_middleware(SecurityHeaders)
+    return app

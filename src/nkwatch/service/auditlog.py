@@ -1,0 +1,105 @@
+"""Group commit for the audit log.
+
+Every screening decision must be in the append-only log before its answer leaves the
+server. One writer thread drains a queue and appends whatever has arrived in a single
+transaction; each request waits for the commit of its own row. Under load this turns
+thousands of tiny commits per second into a few batched ones without weakening the
+guarantee.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any
+
+from nkwatch.service.access import StoreAccess
+from nkwatch.store import audit
+
+_BATCH = 512
+
+
+@dataclass(frozen=True)
+class AuditItem:
+    actor: str
+    action: str
+    query: Mapping[str, Any]
+    result: Mapping[str, Any]
+    list_versions: Sequence[str]
+    done: Future[int] = field(default_factory=Future, compare=False)
+
+
+class AuditWriter:
+    """Single writer thread; :meth:`submit` returns a future resolved with the row id."""
+
+    def __init__(self, access: StoreAccess) -> None:
+        self._access = access
+        self._queue: queue.Queue[AuditItem | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="nkwatch-audit", daemon=True)
+        self._thread.start()
+
+    def submit(
+        self,
+        *,
+        actor: str,
+        action: str,
+        query: Mapping[str, Any],
+        result: Mapping[str, Any],
+        list_versions: Sequence[str],
+    ) -> Future[int]:
+        item = AuditItem(actor, action, query, result, list_versions)
+        self._queue.put(item)
+        return item.done
+
+    def record(self, **kwargs: Any) -> int:
+        """Blocking form, for worker threads."""
+        return self.submit(**kwargs).result(timeout=30)
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            stop = False
+            while len(batch) < _BATCH:
+                try:
+                    nxt = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None:
+                    stop = True
+                    break
+                batch.append(nxt)
+            self._write(batch)
+            if stop:
+                return
+
+    def _write(self, batch: list[AuditItem]) -> None:
+        store = self._access.view()
+        try:
+            with store.transaction():
+                ids = [
+                    audit.record(
+                        store,
+                        actor=i.actor,
+                        action=i.action,
+                        query=i.query,
+                        result=i.result,
+                        list_versions=i.list_versions,
+                    )
+                    for i in batch
+                ]
+        except Exception as exc:  # the requests waiting on this batch must fail, not hang
+            for item in batch:
+                item.done.set_exception(exc)
+            return
+        for item, row_id in zip(batch, ids, strict=True):
+            item.done.set_result(row_id)

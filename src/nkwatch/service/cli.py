@@ -1,0 +1,113 @@
+"""``nkwatch serve`` (the README's main job), ``nkwatch keys`` and ``nkwatch users``."""
+
+from __future__ import annotations
+
+import click
+
+from nkwatch.cli.common import emit_json, pass_settings, store_for
+from nkwatch.service import auth
+from nkwatch.service.config import ServiceConfig
+from nkwatch.settings import Settings
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Threads for store and screening work (one process owns the store).",
+)
+@click.option(
+    "--secure-cookies/--no-secure-cookies",
+    default=None,
+    help="Force Secure cookies (default: when https).",
+)
+@click.option("--access-log/--no-access-log", default=False, show_default=True)
+@pass_settings
+def serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    workers: int,
+    secure_cookies: bool | None,
+    access_log: bool,
+) -> None:
+    """Serve the REST API and web UI on the store, importing bundled data if missing."""
+    import uvicorn
+
+    from nkwatch.service.app import create_app
+    from nkwatch.service.bootstrap import prepare
+
+    prepared = prepare(settings, log=lambda m: click.echo(m, err=True))
+    config = ServiceConfig(
+        host=host, port=port, workers=workers, secure_cookies=secure_cookies, access_log=access_log
+    )
+    app = create_app(settings, config)
+    url = f"http://{host}:{port}/"
+    click.echo(f"nkwatch: store {settings.db_path}")
+    if prepared.first_admin is not None:
+        fa = prepared.first_admin
+        click.echo("nkwatch: created the first admin (shown once, only hashes are stored):")
+        click.echo(f"  web login: user {fa.username}  password {fa.password}")
+        click.echo(f"  API key:   {fa.key}")
+    click.echo(f"nkwatch: serving on {url}  (API docs {url}docs, Ctrl-C to stop)", err=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=access_log,
+        loop="uvloop",
+        http="httptools",
+        timeout_graceful_shutdown=5,
+    )
+
+
+@click.group("keys")
+def keys_group() -> None:
+    """Create, list and revoke API keys (stored hashed; a key is shown once)."""
+
+
+@keys_group.command("create")
+@click.option("--role", required=True, type=click.Choice([r.value for r in auth.Role]))
+@click.option("--label", default="", help="What the key is for.")
+@pass_settings
+def keys_create(settings: Settings, role: str, label: str) -> None:
+    """Print a new key (only its hash is stored)."""
+    with store_for(settings) as store:
+        click.echo(auth.create_key(store, auth.Role(role), label))
+
+
+@keys_group.command("list")
+@pass_settings
+def keys_list(settings: Settings) -> None:
+    with store_for(settings) as store:
+        emit_json([vars(k) for k in auth.list_keys(store)])
+
+
+@keys_group.command("revoke")
+@click.argument("key_id")
+@pass_settings
+def keys_revoke(settings: Settings, key_id: str) -> None:
+    with store_for(settings) as store:
+        auth.revoke_key(store, key_id)
+        click.echo(f"revoked {key_id}")
+
+
+@click.group("users")
+def users_group() -> None:
+    """Web UI users (passwords stored with scrypt)."""
+
+
+@users_group.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice([r.value for r in auth.Role]))
+@click.password_option(help="At least 12 characters (prompted when not given).")
+@pass_settings
+def users_create(settings: Settings, username: str, role: str, password: str) -> None:
+    with store_for(settings) as store:
+        auth.create_user(store, username, password, auth.Role(role))
+        click.echo(f"created {username} ({role})")

@@ -1,0 +1,118 @@
+"""One error body for every failure: ``{"error": {"status", "code", "message", "where"}}``.
+
+User mistakes (:class:`~nkwatch.errors.UserError`) become 4xx with their one-line message;
+anything else is a bug: a 500 with a request id, logged with its traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from nkwatch.errors import NotFoundError, StoreBusyError, UserError
+
+log = logging.getLogger("nkwatch.service")
+
+_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_input",
+    429: "too_many_requests",
+    503: "unavailable",
+    504: "timeout",
+}
+
+
+class ApiError(Exception):
+    """An HTTP failure with a clear message; raised by routers and dependencies."""
+
+    def __init__(self, status: int, message: str, *, where: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.where = where
+
+
+class LoginRequired(Exception):
+    """A web page was asked for without a session: send the browser to the login page."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+def error_body(status: int, message: str, where: str | None = None) -> dict[str, Any]:
+    return {
+        "error": {
+            "status": status,
+            "code": _CODES.get(status, "error"),
+            "message": message,
+            "where": where,
+        }
+    }
+
+
+def error_response(status: int, message: str, where: str | None = None) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(error_body(status, message, where), status_code=status, headers=headers)
+
+
+def user_error_status(exc: UserError) -> int:
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, StoreBusyError):
+        return 503
+    return 400
+
+
+def _validation_message(exc: RequestValidationError) -> tuple[str, str | None]:
+    errors = exc.errors()
+    if not errors:
+        return "invalid request", None
+    first = errors[0]
+    loc = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{first.get('msg', 'invalid value')}{more}", loc or None
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn every exception into the one error body."""
+
+    @app.exception_handler(ApiError)
+    async def _api(_: Request, exc: ApiError) -> Response:
+        return error_response(exc.status, exc.message, exc.where)
+
+    @app.exception_handler(UserError)
+    async def _user(_: Request, exc: UserError) -> Response:
+        return error_response(user_error_status(exc), exc.message, exc.where)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> Response:
+        message, where = _validation_message(exc)
+        return error_response(422, message, where)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> Response:
+        return error_response(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(LoginRequired)
+    async def _login(_: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse(f"/login?next={exc.next_path}", status_code=303)
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> Response:
+        request_id = secrets.token_hex(8)
+        log.exception("internal error %s on %s %s", request_id, request.method, request.url.path)
+        return error_response(500, f"internal error (request id {request_id})")

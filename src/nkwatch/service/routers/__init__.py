@@ -1,0 +1,14 @@
+"""One router per capability. Each module exposes ``router`` and is listed in ``ROUTERS``.
+
+A capability's router is listed here once its core exists; the app includes them all the
+same way, so a new capability is one line.
+"""
+
+from __future__ import annotations
+
+ROUTERS: tuple[str, ...] = (
+    "nkwatch.service.routers.health",
+    "nkwatch.service.routers.access",
+    "nkwatch.service.routers.audit",
+    "nkwatch.service.routers.jobs",
+)

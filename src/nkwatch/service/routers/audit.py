@@ -1,0 +1,127 @@
+"""``/api/v1/audit``: read and export the append-only audit log (admin only).
+
+Exports stream from the store and are themselves recorded in the log.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
+
+from nkwatch.service.deps import Admin, State
+from nkwatch.service.limits import Page, PageParams, page_params
+from nkwatch.store import Store
+
+router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+
+_COLUMNS = "id, occurred_at, actor, action, query, result, list_versions"
+
+
+class AuditRow(BaseModel):
+    id: int
+    occurred_at: datetime
+    actor: str
+    action: str
+    query: dict[str, Any]
+    result: dict[str, Any]
+    list_versions: list[str]
+
+
+def _where(action: str | None) -> tuple[str, list[Any]]:
+    return (" WHERE action = ?", [action]) if action else ("", [])
+
+
+def _row(r: tuple[Any, ...]) -> AuditRow:
+    return AuditRow(
+        id=r[0],
+        occurred_at=r[1],
+        actor=r[2],
+        action=r[3],
+        query=json.loads(r[4]),
+        result=json.loads(r[5]),
+        list_versions=list(r[6]),
+    )
+
+
+@router.get("", response_model=Page[AuditRow])
+def list_entries(
+    _: Admin,
+    state: State,
+    page: Annotated[PageParams, Depends(page_params)],
+    action: Annotated[str | None, Query(max_length=64)] = None,
+) -> Page[AuditRow]:
+    store = state.access.view()
+    where, params = _where(action)
+    total = store.query(f"SELECT count(*) FROM audit_log{where}", params)[0][0]  # noqa: S608
+    rows = store.query(
+        f"SELECT {_COLUMNS} FROM audit_log{where} ORDER BY id DESC LIMIT ? OFFSET ?",  # noqa: S608
+        [*params, page.limit, page.offset],
+    )
+    return Page[AuditRow](
+        items=[_row(r) for r in rows], total=int(total), limit=page.limit, offset=page.offset
+    )
+
+
+def _stream(store: Store, fmt: str, action: str | None) -> Iterator[str]:
+    where, params = _where(action)
+    cursor = store.conn.cursor()
+    try:
+        cursor.execute(f"SELECT {_COLUMNS} FROM audit_log{where} ORDER BY id", params)  # noqa: S608
+        if fmt == "csv":
+            buf = io.StringIO()
+            writer = csv.writer(buf)
+            writer.writerow(
+                ["id", "occurred_at", "actor", "action", "query", "result", "list_versions"]
+            )
+            yield buf.getvalue()
+        while rows := cursor.fetchmany(1000):
+            buf = io.StringIO()
+            for r in rows:
+                row = _row(r)
+                if fmt == "csv":
+                    csv.writer(buf).writerow(
+                        [
+                            row.id,
+                            row.occurred_at.isoformat(),
+                            row.actor,
+                            row.action,
+                            r[4],
+                            r[5],
+                            ";".join(row.list_versions),
+                        ]
+                    )
+                else:
+                    buf.write(row.model_dump_json() + "\n")
+            yield buf.getvalue()
+    finally:
+        cursor.close()
+
+
+@router.get("/export", response_class=StreamingResponse)
+def export(
+    who: Admin,
+    state: State,
+    fmt: Annotated[Literal["jsonl", "csv"], Query(alias="format")] = "jsonl",
+    action: Annotated[str | None, Query(max_length=64)] = None,
+) -> StreamingResponse:
+    state.audit.record(
+        actor=who.name,
+        action="audit.export",
+        query={"format": fmt, "action": action},
+        result={},
+        list_versions=[],
+    )
+    media = "text/csv" if fmt == "csv" else "application/x-ndjson"
+    return StreamingResponse(
+        _stream(state.access.view(), fmt, action),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="nkwatch-audit.{fmt}"'},
+    )

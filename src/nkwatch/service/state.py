@@ -1,0 +1,36 @@
+"""Everything one running service holds, created in the app's lifespan (no globals)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+
+from nkwatch.service.access import StoreAccess
+from nkwatch.service.auditlog import AuditWriter
+from nkwatch.service.auth import KeyCache
+from nkwatch.service.config import ServiceConfig
+from nkwatch.service.jobs import JobManager
+from nkwatch.settings import Settings
+
+
+@dataclass
+class ServiceState:
+    settings: Settings
+    config: ServiceConfig
+    access: StoreAccess
+    keys: KeyCache
+    audit: AuditWriter
+    jobs: JobManager
+    cache: dict[str, Any]  # capability indexes built once (e.g. the screening index)
+
+    def close(self) -> None:
+        self.jobs.shutdown()
+        self.audit.close()
+        self.access.close()
+
+
+def get_state(request: Request) -> ServiceState:
+    state: ServiceState = request.app.state.nk
+    return state

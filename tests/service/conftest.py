@@ -1,0 +1,67 @@
+"""Service fixtures: a real app on a temp store, with keys of each role and a UI user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+
+from nkwatch.service import auth
+from nkwatch.service.app import create_app
+from nkwatch.service.config import ServiceConfig
+from nkwatch.settings import Settings
+from nkwatch.store import open_store
+
+PASSWORD = "correct horse battery"
+
+
+@dataclass(frozen=True)
+class Keys:
+    viewer: str
+    analyst: str
+    admin: str
+
+    def headers(self, role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {getattr(self, role)}"}
+
+
+@pytest.fixture()
+def keys(settings: Settings) -> Keys:
+    with open_store(settings) as store:
+        made = Keys(
+            viewer=auth.create_key(store, auth.Role.viewer),
+            analyst=auth.create_key(store, auth.Role.analyst),
+            admin=auth.create_key(store, auth.Role.admin),
+        )
+        auth.create_user(store, "alice", PASSWORD, auth.Role.analyst)
+        auth.create_user(store, "root", PASSWORD, auth.Role.admin)
+    return made
+
+
+@pytest.fixture()
+def config() -> ServiceConfig:
+    return ServiceConfig(max_body_bytes=64 * 1024, request_timeout_s=10)
+
+
+@pytest.fixture()
+def client(settings: Settings, keys: Keys, config: ServiceConfig) -> Iterator[TestClient]:
+    app = create_app(settings, config)
+    with TestClient(app, base_url="http://testserver") as c:
+        yield c
+
+
+def login(client: TestClient, username: str = "alice") -> str:
+    """Log in through the form like a browser; returns the session's CSRF token."""
+    page = client.get("/login")
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    res = client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": token, "next": "/"},
+        follow_redirects=False,
+    )
+    assert res.status_code == 303, res.text
+    home = client.get("/")
+    assert home.status_code == 200
+    return home.text.split('name="csrf_token" value="')[1].split('"')[0]
