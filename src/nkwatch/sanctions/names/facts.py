@@ -1,0 +1,82 @@
+"""Party-level evidence around a name score: weak aliases, schema, birth date, country, identifiers.
+
+A name score says how alike two names are; these facts say whether the candidate can be the
+same party. Each adjustment is a :class:`Feature` so the analyst sees why a score moved.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nkwatch.sanctions.model import Party, PartyName
+from nkwatch.sanctions.names.model import DEFAULT_THRESHOLD, Feature, NameQuery
+
+# A weak (low-quality) alias alone stays visibly below the hit threshold.
+WEAK_ALIAS_CAP = round(DEFAULT_THRESHOLD - 0.1, 2)
+SCHEMA_MISMATCH = -0.25
+DOB_AGREE, DOB_CONFLICT = 0.05, -0.15
+COUNTRY_AGREE, COUNTRY_CONFLICT = 0.03, -0.05
+IDENTIFIER_MATCH = 0.3
+_NON_ALNUM = re.compile(r"[^0-9A-Z]")
+
+
+def weak_alias(score: float, name: PartyName) -> tuple[float, list[Feature]]:
+    if not name.weak or score <= WEAK_ALIAS_CAP:
+        return score, [
+            Feature("weak alias", 0.0, "matched a weak (low-quality) alias")
+        ] if name.weak else []
+    detail = f"matched a weak (low-quality) alias: capped at {WEAK_ALIAS_CAP:.2f}"
+    return WEAK_ALIAS_CAP, [Feature("weak alias penalty", round(WEAK_ALIAS_CAP - score, 3), detail)]
+
+
+def _dob_agrees(query: str, published: str) -> bool:
+    """Partial ISO dates agree when the shorter is a prefix of the longer ("1984" ~ "1984-01-08")."""
+    n = min(len(query), len(published))
+    return query[:n] == published[:n]
+
+
+def party_facts(query: NameQuery, party: Party) -> list[Feature]:
+    """Score adjustments from the facts the query gives beyond the name."""
+    feats: list[Feature] = []
+    if query.schema is not None and query.schema is not party.schema:
+        feats.append(
+            Feature(
+                "schema mismatch",
+                SCHEMA_MISMATCH,
+                f"query is a {query.schema}, candidate a {party.schema}",
+            )
+        )
+    if query.birth_date and party.birth_dates:
+        agree = [d for d in party.birth_dates if _dob_agrees(query.birth_date, d)]
+        if agree:
+            feats.append(
+                Feature("date of birth agrees", DOB_AGREE, f"{query.birth_date} ~ {agree[0]}")
+            )
+        else:
+            listed = ", ".join(party.birth_dates[:3])
+            feats.append(
+                Feature(
+                    "date of birth conflict", DOB_CONFLICT, f"{query.birth_date} vs listed {listed}"
+                )
+            )
+    if query.country:
+        country = query.country.upper()
+        known = {*party.nationalities, *party.countries}
+        if country in known:
+            feats.append(Feature("country agrees", COUNTRY_AGREE, country))
+        elif known:
+            feats.append(
+                Feature(
+                    "country conflict",
+                    COUNTRY_CONFLICT,
+                    f"{country} vs {', '.join(sorted(known)[:4])}",
+                )
+            )
+    wanted = {_NON_ALNUM.sub("", i.value.upper()) for i in query.identifiers} - {""}
+    for ident in party.identifiers:
+        if _NON_ALNUM.sub("", ident.value.upper()) in wanted:
+            feats.append(
+                Feature("identifier match", IDENTIFIER_MATCH, f"{ident.kind} {ident.value}")
+            )
+            break
+    return feats

@@ -1,0 +1,205 @@
+"""NameIndex: the whole OFAC + UN name corpus in memory, searched by key, scored by alignment.
+
+``build`` analyses every published name into its readings (``normalize``), files each reading
+under its keys (``keys``) and counts key document frequencies for IDF weights. ``search``
+gathers candidates from the exact and trigram-fuzzy key postings with numpy, scores only the
+best few hundred readings with ``score.compare``, applies party facts (weak alias, schema,
+date of birth, country, identifiers) and returns candidates best first, not cut at a threshold.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from nkwatch.errors import UserError
+from nkwatch.sanctions.model import Party, PartyName, Schema
+from nkwatch.sanctions.names.facts import party_facts, weak_alias
+from nkwatch.sanctions.names.keys import MIN_FUZZY_LEN, form_keys, trigrams
+from nkwatch.sanctions.names.model import Feature, NameMatch, NameQuery
+from nkwatch.sanctions.names.normalize import NameForm, Token, analyze
+from nkwatch.sanctions.names.score import best_comparison
+
+MAX_QUERY_CHARS = 1000
+CANDIDATES = 48  # readings scored in full per query
+FUZZY_DICE = 0.6  # trigram Dice overlap for a fuzzy key hit
+FUZZY_PER_TOKEN = 24
+IDF_FLOOR = 0.3
+
+IntArray = npt.NDArray[np.int32]
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    party: int
+    name: PartyName
+    form: NameForm
+
+
+def analyze_for(name: str, schema: Schema | None) -> tuple[NameForm, ...]:
+    """Readings of a name; with no schema given, both the personal and the organisation reading."""
+    if schema is not None:
+        return analyze(name, is_person=schema is Schema.PERSON)
+    forms = {f.text: f for f in analyze(name, is_person=True)}
+    for f in analyze(name, is_person=False):
+        forms.setdefault(f.text, f)
+    return tuple(forms.values())
+
+
+class NameIndex:
+    """In-memory name index over parties; build once per set of active list versions."""
+
+    def __init__(
+        self, parties: list[Party], entries: list[_Entry], postings: dict[str, IntArray]
+    ) -> None:
+        self._parties = parties
+        self._entries = entries
+        self._postings = postings
+        self._vocab = list(postings)
+        self._vocab_id = {k: i for i, k in enumerate(self._vocab)}
+        self._vocab_len = np.array([len(k) + 2 - 2 for k in self._vocab], dtype=np.int32)
+        grams: dict[str, list[int]] = defaultdict(list)
+        for vid, key in enumerate(self._vocab):
+            if len(key) >= MIN_FUZZY_LEN and key.isalpha():
+                for g in trigrams(key):
+                    grams[g].append(vid)
+        self._grams = {g: np.array(v, dtype=np.int32) for g, v in grams.items()}
+        n = max(1, len(entries))
+        self._idf_full = math.log((n + 1) / (max(3.0, n * 0.0005) + 1))
+        self._df = {k: len(v) for k, v in postings.items()}
+        self._n = n
+
+    @classmethod
+    def build(cls, parties: Iterable[Party]) -> NameIndex:
+        plist = list(parties)
+        entries: list[_Entry] = []
+        postings: dict[str, list[int]] = defaultdict(list)
+        for pi, party in enumerate(plist):
+            for name in party.names:
+                for form in analyze(name.value, is_person=party.schema is Schema.PERSON):
+                    eid = len(entries)
+                    entries.append(_Entry(pi, name, form))
+                    for key in form_keys(form):
+                        postings[key].append(eid)
+        arrays = {k: np.array(v, dtype=np.int32) for k, v in postings.items()}
+        return cls(plist, entries, arrays)
+
+    def __len__(self) -> int:
+        return len(self._parties)
+
+    @property
+    def parties(self) -> list[Party]:
+        return self._parties
+
+    def weight(self, token: Token) -> float:
+        """Token weight: lexicon share x IDF of its phonetic key over the indexed readings."""
+        if self._n < 1000:
+            return token.share
+        df = self._df.get(token.key, 0)
+        idf = math.log((self._n + 1) / (df + 1)) / self._idf_full
+        return token.share * min(1.0, max(IDF_FLOOR, idf))
+
+    def search(self, query: NameQuery, limit: int = 10) -> list[NameMatch]:
+        """Candidates ranked best first (not cut at a threshold), each with its explanation."""
+        name = query.name.strip()
+        if not name:
+            raise UserError("name query is empty")
+        if len(name) > MAX_QUERY_CHARS:
+            raise UserError(
+                f"name query is {len(name):,} characters long; the limit is {MAX_QUERY_CHARS:,}"
+            )
+        q_forms = analyze_for(name, query.schema)
+        if not q_forms:
+            raise UserError(f"name query {name[:60]!r} has no letters or digits to match")
+        best: dict[int, NameMatch] = {}
+        for eid in self._candidates(q_forms):
+            entry = self._entries[eid]
+            found = best_comparison(q_forms, (entry.form,), self.weight)
+            if found is None:
+                continue
+            match = self._finish(query, entry, found[0].score, found[0].features)
+            prev = best.get(entry.party)
+            if prev is None or match.score > prev.score:
+                best[entry.party] = match
+        return sorted(best.values(), key=lambda m: (-m.score, m.entity_id))[:limit]
+
+    def _finish(
+        self, query: NameQuery, entry: _Entry, score: float, feats: tuple[Feature, ...]
+    ) -> NameMatch:
+        party = self._parties[entry.party]
+        score, weak_feats = weak_alias(score, entry.name)
+        facts = party_facts(query, party)
+        final = min(1.0, max(0.0, score + sum(f.weight_or_value for f in facts)))
+        if entry.name.weak:
+            final = min(final, score)
+        return NameMatch(
+            party.entity_id, round(final, 4), entry.name, (*feats, *weak_feats, *facts)
+        )
+
+    def _candidates(self, q_forms: tuple[NameForm, ...]) -> list[int]:
+        """Readings sharing the most query weight through exact or fuzzy key hits."""
+        key_weight: dict[str, float] = {}
+        total = 0.0
+        for form in q_forms:
+            form_total = 0.0
+            for key, idx in form_keys(form).items():
+                w = sum(self.weight(form.tokens[i]) for i in idx)
+                if len(idx) == 1:
+                    form_total += w
+                key_weight[key] = max(key_weight.get(key, 0.0), w)
+            total = max(total, form_total)
+        ids: list[IntArray] = []
+        weights: list[npt.NDArray[np.float64]] = []
+        for key, w in key_weight.items():
+            posting = self._postings.get(key)
+            if posting is not None:
+                ids.append(posting)
+                weights.append(np.full(len(posting), w))
+            for vid in self._fuzzy(key):
+                fuzzy_posting = self._postings[self._vocab[vid]]
+                ids.append(fuzzy_posting)
+                weights.append(np.full(len(fuzzy_posting), 0.7 * w))
+        if not ids:
+            return []
+        all_ids = np.concatenate(ids)
+        acc = np.bincount(all_ids, weights=np.concatenate(weights), minlength=len(self._entries))
+        k = min(CANDIDATES, int(np.count_nonzero(acc)))
+        top = np.argpartition(-acc, k - 1)[:k] if k < len(acc) else np.arange(len(acc))
+        floor = 0.25 * total
+        return [int(e) for e in top[np.argsort(-acc[top])] if acc[e] >= floor and acc[e] > 0]
+
+    def _fuzzy(self, key: str) -> list[int]:
+        if len(key) < MIN_FUZZY_LEN or not key.isalpha():
+            return []
+        grams = [self._grams[g] for g in trigrams(key) if g in self._grams]
+        if not grams:
+            return []
+        counts = np.bincount(np.concatenate(grams))
+        cand = np.flatnonzero(counts >= max(2, int(FUZZY_DICE * (len(key) + 2) / 2)))
+        if cand.size == 0:
+            return []
+        q_n = len(key)
+        dice = 2 * counts[cand] / (q_n + self._vocab_len[cand])
+        keep = cand[dice >= FUZZY_DICE]
+        exact = self._vocab_id.get(key)
+        order = keep[np.argsort(-dice[dice >= FUZZY_DICE])][:FUZZY_PER_TOKEN]
+        return [int(v) for v in order if v != exact]
+
+
+def match_names(query: str, candidate: str, schema: Schema | None = None) -> NameMatch:
+    """Pairwise score through the same code path as a search (a one-party index)."""
+    party = Party("pair", "pair", schema or Schema.PERSON, (PartyName(candidate),))
+    index = NameIndex.build([party])
+    found = best_comparison(
+        analyze_for(query, schema), analyze_for(candidate, schema), index.weight
+    )
+    if found is None:
+        return NameMatch("pair", 0.0, party.names[0], ())
+    return index._finish(
+        NameQuery(query, schema), index._entries[0], found[0].score, found[0].features
+    )

@@ -1,0 +1,64 @@
+"""Loads the name-matching lexicons shipped as TSV data in ``nkwatch/data/sanctions/names``.
+
+Domain knowledge (legal forms, generic words, surname romanisations, company-word glossaries)
+lives in data files so analysts can review and extend it; this module only parses them once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+def _rows(filename: str) -> list[list[str]]:
+    text = (
+        resources.files("nkwatch.data").joinpath("sanctions", "names", filename).read_text("utf-8")
+    )
+    rows = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        rows.append([cell.strip() for cell in line.split("\t")])
+    return rows
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """All tables, keyed for fast lookup."""
+
+    legal_latin: dict[tuple[str, ...], tuple[str, ...]]  # folded phrase tokens -> canonical tokens
+    legal_native: tuple[tuple[str, str], ...]  # (native phrase, canonical), longest first
+    generic: dict[str, float]  # token -> weight share
+    surname: dict[str, str]  # romanised variant -> canonical
+    zh: dict[str, str]  # hanzi word -> english
+    ko: dict[str, str]  # hangul word -> english
+
+    @property
+    def max_legal_len(self) -> int:
+        return max((len(k) for k in self.legal_latin), default=1)
+
+
+def _is_ascii(text: str) -> bool:
+    return all(ord(c) < 128 for c in text)
+
+
+@cache
+def lexicon() -> Lexicon:
+    legal_latin: dict[tuple[str, ...], tuple[str, ...]] = {}
+    legal_native: list[tuple[str, str]] = []
+    for phrase, canonical in _rows("legal_forms.tsv"):
+        if _is_ascii(phrase):
+            legal_latin[tuple(phrase.replace("-", " ").split())] = tuple(canonical.split())
+        else:
+            legal_native.append((phrase, canonical))
+    legal_native.sort(key=lambda pc: -len(pc[0]))
+    generic = {w: float(v) for w, v in _rows("generic_words.tsv")}
+    surname: dict[str, str] = {}
+    for row in _rows("korean_surnames.tsv"):
+        canonical = row[0]
+        for variant in " ".join(row[1:]).split():
+            surname.setdefault(variant, canonical)
+    zh = {h: e for h, e in _rows("zh_lexicon.tsv")}
+    ko = {h: e for h, e in _rows("ko_lexicon.tsv")}
+    return Lexicon(legal_latin, tuple(legal_native), generic, surname, zh, ko)

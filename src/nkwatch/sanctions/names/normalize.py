@@ -1,0 +1,142 @@
+"""From a published or queried name to comparable forms: folded Latin tokens with weights.
+
+Steps: Unicode NFC + case folding; native-script legal forms replaced (``有限公司``,
+``주식회사``, ``ООО``); initialisms joined (``A.B.C.`` -> ``abc``); apostrophes dropped and
+other punctuation split; each script run transliterated (possibly several readings, see
+``translit``); Latin legal-form phrases folded to one canonical low-weight token; each token
+gets a phonetic key (``variants``) and a weight share from ``generic_words.tsv``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from nkwatch.sanctions.names.lexicon import lexicon
+from nkwatch.sanctions.names.translit import Reading, ascii_tokens, transliterate
+from nkwatch.sanctions.names.variants import phonetic_key
+
+_APOSTROPHES = str.maketrans("", "", "'’‘`ʼʻ´′")
+_INITIALISM = re.compile(r"(?<!\w)((?:\w\.){2,}\w?)")
+MAX_TOKENS = 24  # beyond this a "name" is prose; the extra tokens add cost, not evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # folded ASCII
+    key: str  # phonetic key (variants.phonetic_key)
+    share: float  # weight share from the generic-word lexicon (1.0 = distinctive word)
+    legal: bool = False  # a legal-form token (llc, ltd, 有限公司 ...)
+    syllabic: bool = False  # one syllable of a Hangul/Hanzi word; may be joined with neighbours
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One comparable reading of a name; ``translit`` says how it was produced ("" = Latin)."""
+
+    tokens: tuple[Token, ...]
+    translit: str = ""
+
+    @property
+    def text(self) -> str:
+        return " ".join(t.text for t in self.tokens)
+
+
+def script_of(ch: str) -> str:
+    """ISO 15924 code of a letter for the scripts we romanise ourselves; Zyyy for the rest."""
+    cp = ord(ch)
+    if cp < 0x250 or 0x1E00 <= cp <= 0x1EFF or ch.isdigit():
+        return "Latn"
+    if 0xAC00 <= cp <= 0xD7A3:
+        return "Hang"
+    if 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF:
+        return "Hani"
+    if 0x0400 <= cp <= 0x052F:
+        return "Cyrl"
+    return "Zyyy"
+
+
+def _runs(word: str) -> list[tuple[str, str]]:
+    runs: list[tuple[str, str]] = []
+    for ch in word:
+        script = script_of(ch)
+        if runs and runs[-1][0] == script:
+            runs[-1] = (script, runs[-1][1] + ch)
+        else:
+            runs.append((script, ch))
+    return runs
+
+
+def _prepare(name: str) -> str:
+    text = unicodedata.normalize("NFC", name).casefold().translate(_APOSTROPHES)
+    for phrase, canonical in lexicon().legal_native:
+        if phrase in text:
+            text = text.replace(phrase, f" {canonical} ")
+    text = _INITIALISM.sub(lambda m: m.group(1).replace(".", ""), text)
+    return "".join(c if c.isalnum() else " " for c in text)
+
+
+def _latin(run: str) -> Reading:
+    return Reading(ascii_tokens(run), "")
+
+
+def analyze(name: str, *, is_person: bool) -> tuple[NameForm, ...]:
+    """All comparable forms of a name (one per transliteration reading), best-known first."""
+    per_run: list[list[Reading]] = []
+    for word in _prepare(name).split():
+        for script, run in _runs(word):
+            per_run.append(
+                [_latin(run)] if script == "Latn" else transliterate(run, script, is_person)
+            )
+    if not per_run:
+        return ()
+    n_forms = max(len(r) for r in per_run)
+    forms: list[NameForm] = []
+    seen: set[tuple[str, ...]] = set()
+    for i in range(n_forms):
+        tokens: list[Token] = []
+        labels: list[str] = []
+        for readings in per_run:
+            reading = readings[min(i, len(readings) - 1)]
+            if reading.label and reading.label not in labels:
+                labels.append(reading.label)
+            tokens.extend(Token(t, "", 1.0, syllabic=reading.syllabic) for t in reading.tokens)
+        folded = _fold_legal(tokens[:MAX_TOKENS])
+        texts = tuple(t.text for t in folded)
+        if folded and texts not in seen:
+            seen.add(texts)
+            forms.append(NameForm(folded, "; ".join(labels)))
+    return tuple(forms)
+
+
+def _fold_legal(tokens: list[Token]) -> tuple[Token, ...]:
+    """Fold legal-form phrases to canonical tokens; attach phonetic keys and weight shares."""
+    lex = lexicon()
+    legal_set = {c for canon in lex.legal_latin.values() for c in canon}
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(lex.max_legal_len, len(tokens) - i), 1, -1):
+            canon = lex.legal_latin.get(tuple(t.text for t in tokens[i : i + size]))
+            if canon is not None:
+                out.extend(_token(c, legal=True) for c in canon)
+                i += size
+                break
+        else:
+            tok = tokens[i]
+            text = (
+                lex.legal_latin.get((tok.text,), (tok.text,))[0]
+                if tok.text in legal_set or (tok.text,) in lex.legal_latin
+                else tok.text
+            )
+            out.append(_token(text, legal=text in legal_set, syllabic=tok.syllabic))
+            i += 1
+    return tuple(out)
+
+
+def _token(text: str, *, legal: bool, syllabic: bool = False) -> Token:
+    share = lexicon().generic.get(text, 1.0)
+    if len(text) == 1 and not text.isdigit():
+        share = min(share, 0.3)  # an initial says little on its own
+    return Token(text, phonetic_key(text), share, legal, syllabic)

@@ -1,0 +1,219 @@
+"""Name-to-name score: weighted token alignment over transliterated, phonetically keyed forms.
+
+1. Pair tokens one to one, best similarity first: exact text (1.0), same phonetic key
+   (0.92, a romanisation variant), fuzzy edit similarity of text or key (kept if >= 0.72),
+   or an initial against a word (0.8).
+2. Join adjacent leftovers (up to four; syllables of Hangul/Hanzi readings, split or
+   run-together words) to meet a single token on the other side: ``CHON MA SAN`` =
+   ``CHONMASAN``, ``yan bian`` = ``Yanbian``.
+3. Coverage on each side is the weight-summed similarity of aligned tokens (weight =
+   generic-word share x corpus IDF). The score starts from the better-covered side, then
+   loses ``MISSING_PENALTY`` x the weight one side has and the other simply lacks (a middle
+   name left out) and ``CONFLICT_PENALTY`` x the weight both sides leave unexplained (``Un``
+   against ``Man``), which is what separates ``KIM JONG UN`` from ``KIM Jong Man``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from nkwatch.sanctions.names.model import Feature
+from nkwatch.sanctions.names.normalize import NameForm, Token
+from nkwatch.sanctions.names.variants import phonetic_key
+
+PHONETIC_SIM = 0.92
+INITIAL_SIM = 0.8
+FUZZY_CUT = 0.72
+MISSING_PENALTY = 0.35
+CONFLICT_PENALTY = 0.9
+ORDER_PENALTY = 0.04
+MAX_JOIN = 4
+
+Weigher = Callable[[Token], float]
+
+
+def flat_weight(token: Token) -> float:
+    """Weights without corpus statistics (pairwise scoring): the lexicon share alone."""
+    return token.share
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    score: float
+    features: tuple[Feature, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    q: tuple[int, ...]
+    c: tuple[int, ...]
+    sim: float
+    how: str
+
+
+def token_similarity(a_text: str, a_key: str, b_text: str, b_key: str) -> tuple[float, str]:
+    """Similarity of two (possibly joined) tokens and how it was established."""
+    if a_text == b_text:
+        return 1.0, "exact"
+    if a_text.isdigit() or b_text.isdigit():
+        return 0.0, ""
+    if a_key == b_key:
+        return PHONETIC_SIM, "phonetic"
+    if len(a_text) == 1 or len(b_text) == 1:
+        if len(a_text) != len(b_text) and (b_text.startswith(a_text) or a_text.startswith(b_text)):
+            return INITIAL_SIM, "initial"
+        return 0.0, ""
+    if min(len(a_text), len(b_text)) <= 2:
+        return 0.0, ""
+    sim = max(
+        Levenshtein.normalized_similarity(a_text, b_text),
+        0.95 * Levenshtein.normalized_similarity(a_key, b_key),
+    )
+    return (sim, "fuzzy") if sim >= FUZZY_CUT else (0.0, "")
+
+
+def _align(q: tuple[Token, ...], c: tuple[Token, ...]) -> list[_Pair]:
+    scored: list[_Pair] = []
+    for i, qt in enumerate(q):
+        for j, ct in enumerate(c):
+            sim, how = token_similarity(qt.text, qt.key, ct.text, ct.key)
+            if sim > 0:
+                scored.append(_Pair((i,), (j,), sim, how))
+    scored.sort(key=lambda p: (-p.sim, -(q[p.q[0]].share + c[p.c[0]].share)))
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    pairs: list[_Pair] = []
+    for p in scored:
+        if p.q[0] not in used_q and p.c[0] not in used_c:
+            pairs.append(p)
+            used_q.add(p.q[0])
+            used_c.add(p.c[0])
+    pairs.extend(_join_leftovers(q, c, used_q, used_c, swap=False))
+    pairs.extend(_join_leftovers(c, q, used_c, used_q, swap=True))
+    return pairs
+
+
+def _join_leftovers(
+    a: tuple[Token, ...], b: tuple[Token, ...], used_a: set[int], used_b: set[int], *, swap: bool
+) -> list[_Pair]:
+    """Adjacent unused tokens of ``a`` joined to meet one unused token of ``b``."""
+    found: list[_Pair] = []
+    for size in range(min(MAX_JOIN, len(a)), 1, -1):
+        for start in range(len(a) - size + 1):
+            span = tuple(range(start, start + size))
+            if any(k in used_a for k in span):
+                continue
+            joined = "".join(a[k].text for k in span)
+            key = phonetic_key(joined)
+            for j, bt in enumerate(b):
+                if j in used_b or len(bt.text) < len(joined) // 2:
+                    continue
+                sim, how = token_similarity(joined, key, bt.text, bt.key)
+                if sim <= 0:
+                    continue
+                how = "spacing" if how == "exact" else f"spacing+{how}"
+                found.append(_Pair((j,), span, sim, how) if swap else _Pair(span, (j,), sim, how))
+                used_a.update(span)
+                used_b.add(j)
+                break
+    return found
+
+
+def compare(q: NameForm, c: NameForm, weigh: Weigher = flat_weight) -> Comparison:
+    """Score one query form against one candidate form, with the features that made it."""
+    qw = [weigh(t) for t in q.tokens]
+    cw = [weigh(t) for t in c.tokens]
+    total_q, total_c = sum(qw) or 1.0, sum(cw) or 1.0
+    pairs = _align(q.tokens, c.tokens)
+    feats: list[Feature] = []
+    cov_q = cov_c = hit_q = hit_c = 0.0
+    for p in pairs:
+        mq, mc = sum(qw[i] for i in p.q), sum(cw[j] for j in p.c)
+        cov_q += mq * p.sim
+        cov_c += mc * p.sim
+        hit_q += mq
+        hit_c += mc
+        qtext = " ".join(q.tokens[i].text for i in p.q)
+        ctext = " ".join(c.tokens[j].text for j in p.c)
+        feats.append(
+            Feature(
+                f"token {p.how}",
+                round(p.sim * mq / total_q, 3),
+                f"{qtext!r} ~ {ctext!r} ({p.sim:.2f})",
+            )
+        )
+    qcov, ccov = cov_q / total_q, cov_c / total_c
+    miss_q, miss_c = max(0.0, 1 - hit_q / total_q), max(0.0, 1 - hit_c / total_c)
+    conflict = min(miss_q, miss_c)
+    missing = max(miss_q, miss_c) - conflict
+    score = max(qcov, ccov) - MISSING_PENALTY * missing - CONFLICT_PENALTY * conflict
+    feats.extend(_leftover_features(q, c, pairs, qw, cw))
+    if conflict > 0:
+        feats.append(
+            Feature(
+                "conflict penalty",
+                round(-CONFLICT_PENALTY * conflict, 3),
+                "both names have words the other lacks",
+            )
+        )
+    if missing > 0:
+        side = "query" if miss_q > miss_c else "candidate"
+        feats.append(
+            Feature(
+                "missing penalty", round(-MISSING_PENALTY * missing, 3), f"{side} has extra words"
+            )
+        )
+    if _inverted(pairs):
+        score -= ORDER_PENALTY
+        feats.append(
+            Feature("word order", -ORDER_PENALTY, "matched words appear in a different order")
+        )
+    legal = sorted({t.text for t in (*q.tokens, *c.tokens) if t.legal})
+    if legal:
+        feats.append(Feature("legal form", 0.0, f"weighted low: {', '.join(legal)}"))
+    return Comparison(min(1.0, max(0.0, score)), tuple(feats))
+
+
+def _leftover_features(
+    q: NameForm, c: NameForm, pairs: list[_Pair], qw: list[float], cw: list[float]
+) -> list[Feature]:
+    used_q = {i for p in pairs for i in p.q}
+    used_c = {j for p in pairs for j in p.c}
+    feats = [
+        Feature("unmatched query token", -round(qw[i], 3), repr(t.text))
+        for i, t in enumerate(q.tokens)
+        if i not in used_q and qw[i] > 0.15
+    ]
+    feats += [
+        Feature("unmatched candidate token", -round(cw[j], 3), repr(t.text))
+        for j, t in enumerate(c.tokens)
+        if j not in used_c and cw[j] > 0.15
+    ]
+    return feats
+
+
+def _inverted(pairs: list[_Pair]) -> bool:
+    ordered = [p.c[0] for p in sorted(pairs, key=lambda p: p.q[0])]
+    return any(a > b for a, b in zip(ordered, ordered[1:], strict=False))
+
+
+def best_comparison(
+    q_forms: tuple[NameForm, ...], c_forms: tuple[NameForm, ...], weigh: Weigher = flat_weight
+) -> tuple[Comparison, NameForm, NameForm] | None:
+    """The best-scoring pair of readings, with the transliteration used named in the features."""
+    best: tuple[Comparison, NameForm, NameForm] | None = None
+    for qf in q_forms:
+        for cf in c_forms:
+            comp = compare(qf, cf, weigh)
+            if best is None or comp.score > best[0].score:
+                best = (comp, qf, cf)
+    if best is None:
+        return None
+    comp, qf, cf = best
+    extra = [
+        Feature("transliteration", 0.0, f"{f.translit}: {f.text}") for f in (qf, cf) if f.translit
+    ]
+    return Comparison(comp.score, (*extra, *comp.features)), qf, cf

@@ -1,0 +1,41 @@
+"""Chinese characters -> pinyin syllables (pypinyin; simplified and traditional alike).
+
+Tone marks are dropped and each character becomes one syllable token, so ``延边`` gives
+``yan bian`` and the matcher may join them (``yanbian``). A second reading replaces known
+company words by their English rendering from ``zh_lexicon.tsv`` (``银星 -> silver star``).
+"""
+
+from __future__ import annotations
+
+from pypinyin import Style, lazy_pinyin
+
+from nkwatch.sanctions.names.lexicon import lexicon
+
+
+def pinyin(text: str) -> list[str]:
+    """One toneless pinyin syllable per Chinese character (``ü`` written ``v`` -> ``u``)."""
+    return [s.replace("v", "u") for s in lazy_pinyin(text, style=Style.NORMAL, v_to_u=False)]
+
+
+def translate(text: str) -> tuple[list[str], bool]:
+    """Longest-match glossary translation; characters without an entry become pinyin.
+
+    Returns the tokens and whether any glossary word was used.
+    """
+    zh = lexicon().zh
+    longest = max((len(k) for k in zh), default=1)
+    tokens: list[str] = []
+    used = False
+    i = 0
+    while i < len(text):
+        for size in range(min(longest, len(text) - i), 0, -1):
+            english = zh.get(text[i : i + size])
+            if english is not None:
+                tokens.extend(english.split())
+                used = True
+                i += size
+                break
+        else:
+            tokens.extend(pinyin(text[i]))
+            i += 1
+    return tokens, used

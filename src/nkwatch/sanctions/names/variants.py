@@ -1,0 +1,64 @@
+"""Romanisation variants: Korean surname table plus a phonetic key that folds spelling systems.
+
+Two spellings of one name get the same key when they differ only by romanisation system:
+McCune-Reischauer vs Revised Romanisation vs DPRK 1992 (``Jong/Jeong/Chong/Chung``,
+``Kyong/Gyeong/Kyung``, ``Hyon/Hyun/Hyeon``, ``Un/Eun/Woon``, ``Sop/Seop``, ``Chol/Cheol``),
+Korean surname spellings (``Ri/Li/Lee/Yi/Rhee``, ``Pak/Park/Bak``, ``Choe/Choi/Chwe``) and
+Slavic transliteration habits (``Sergey/Sergei/Sergej``, ``-ov/-off``, ``kh/h``, ``y/i``).
+The key is deliberately lossy (voicing and o/u are folded), so a key match scores below an
+exact match and is reported as "phonetic" in the explanation.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from nkwatch.sanctions.names.lexicon import lexicon
+
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"t?sch|tch", "ch"),
+        (r"^woo", "u"),
+        (r"(?<=[aeiou])j(?=$|[^aeiou])", "i"),  # Sergej, Andrej
+        (r"(ey|ei|ij|iy|yj|yi|ii|yy)$", "i"),  # Sergey/Sergei, Zelenskiy/Zelenskyy
+        (r"ff$|ow$", "v"),  # -off, -ow
+        (r"zh|dj|ch", "j"),
+        (r"sh", "s"),
+        (r"kh", "h"),
+        (r"gh", "g"),
+        (r"ph", "f"),
+        (r"(?<=[bdgkptj])h", ""),  # aspiration marks: th, kh (DPRK), ch' already folded
+        (r"ck|qu|q|c", "k"),
+        (r"eo", "o"),
+        (r"eu|oo|ou", "u"),
+        (r"oe|oi|oy|we", "e"),
+        (r"ae|ai|ay", "e"),
+        (r"w", "v"),
+        (r"y(?![aeiou])", "i"),
+        (r"o", "u"),
+        (r"g", "k"),
+        (r"b", "p"),
+        (r"d", "t"),
+        (r"z", "s"),
+        (r"(?<=[aeiu])h$", ""),  # Oh, Koh, Noh
+        (r"(.)\1+", r"\1"),
+    )
+)
+
+
+def surname_canonical(token: str) -> str | None:
+    """The canonical Korean surname a romanised token spells, if any (``lee`` -> ``ri``)."""
+    return lexicon().surname.get(token)
+
+
+@lru_cache(maxsize=500_000)
+def phonetic_key(token: str) -> str:
+    """A romanisation-insensitive key for one lower-case ASCII token."""
+    if not token.isalpha():
+        return token
+    key = lexicon().surname.get(token, token)
+    for pattern, repl in _RULES:
+        key = pattern.sub(repl, key)
+    return key or token
