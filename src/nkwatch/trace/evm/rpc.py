@@ -146,7 +146,14 @@ class RpcClient:
             answer = response.json()
         except ValueError as exc:
             raise _Transient("answer is not JSON") from exc
-        if isinstance(answer, dict):  # some nodes answer a whole batch with one error object
+        if isinstance(answer, dict) and answer.get("id") is None and "error" in answer:
+            # the node rejected the request as a whole (e.g. batches not allowed, too large)
+            error = answer["error"] if isinstance(answer["error"], dict) else {}
+            code, message = int(error.get("code", 0)), str(error.get("message", answer["error"]))
+            if code in _TRANSIENT_CODES:
+                raise _Transient(message)
+            raise NodeUnavailable(f"request rejected: {code} {message}", where=self.config.url)
+        if isinstance(answer, dict):
             answer = [answer]
         if not isinstance(answer, list):
             raise _Transient("answer is not a JSON-RPC batch")

@@ -1,0 +1,173 @@
+"""Fetch whole blocks from a node and decode every value movement in them.
+
+A block is only returned when *all* its parts were fetched and agree: the full block, every
+receipt, the call traces and the ``Transfer`` logs, with log block hashes equal to the block
+hash (a reorg between two requests is detected here and the chunk refetched). So a caller
+that stores what this returns never records a partial block. Shared by the crawler and the
+live watch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from nkwatch.trace.evm import decode
+from nkwatch.trace.evm.decode import BlockHeader
+from nkwatch.trace.evm.rpc import RpcClient, RpcError, quantity, to_int
+from nkwatch.trace.evm.tokens import TokenMeta, fetch_token_meta
+from nkwatch.trace.model import Transfer
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedBlock:
+    header: BlockHeader
+    transfers: tuple[Transfer, ...]
+
+
+class InconsistentAnswer(Exception):
+    """Parts of one block disagree (reorg mid-fetch); the caller refetches."""
+
+
+TokenLookup = Callable[[Sequence[str]], Mapping[str, TokenMeta]]
+
+
+class BlockFetcher:
+    """Fetches block ranges with batched calls; remembers which optional methods work."""
+
+    def __init__(self, rpc: RpcClient, chain: str, tokens: TokenLookup | None = None) -> None:
+        self.rpc = rpc
+        self.chain = chain
+        self._tokens = tokens or (lambda cs: {m.contract: m for m in fetch_token_meta(rpc, cs)})
+        self.block_receipts = True  # eth_getBlockReceipts offered
+        self.tracer: str | None = "debug"  # "debug" (callTracer), "parity" (trace_block), None
+
+    def head(self) -> int:
+        return to_int(self.rpc.call("eth_blockNumber"))
+
+    def headers(self, numbers: Sequence[int]) -> list[BlockHeader]:
+        blocks = self.rpc.batch([("eth_getBlockByNumber", [quantity(n), False]) for n in numbers])
+        return [decode.header(b) for b in blocks if b is not None]
+
+    def fetch(self, first: int, last: int, *, attempts: int = 3) -> list[FetchedBlock]:
+        for attempt in range(attempts):
+            try:
+                return self._fetch(first, last)
+            except InconsistentAnswer:
+                if attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    # -- internals ---------------------------------------------------------------------
+    def _fetch(self, first: int, last: int) -> list[FetchedBlock]:
+        numbers = list(range(first, last + 1))
+        blocks = self.rpc.batch([("eth_getBlockByNumber", [quantity(n), True]) for n in numbers])
+        if any(b is None for b in blocks):
+            raise InconsistentAnswer(f"block missing in {first}..{last}")
+        receipts = self._receipts(blocks)
+        traces = self._traces(blocks)
+        logs = self.rpc.call(
+            "eth_getLogs",
+            [
+                {
+                    "fromBlock": quantity(first),
+                    "toBlock": quantity(last),
+                    "topics": [decode.TRANSFER_TOPIC],
+                }
+            ],
+        )
+        hashes = {to_int(b["number"]): str(b["hash"]).lower() for b in blocks}
+        if any(
+            str(log["blockHash"]).lower() != hashes.get(to_int(log["blockNumber"])) for log in logs
+        ):
+            raise InconsistentAnswer(f"logs of {first}..{last} come from another fork")
+        contracts = sorted({decode.address(log["address"]) for log in logs})
+        assets = {c: m.asset(self.chain) for c, m in self._tokens(contracts).items()}
+        times = {n: decode.header(b).timestamp for n, b in zip(numbers, blocks, strict=True)}
+        by_block: dict[int, list[Transfer]] = {n: [] for n in numbers}
+        for row in decode.token_transfers(self.chain, logs, assets, times):
+            by_block[row.block].append(row)
+        out: list[FetchedBlock] = []
+        for block in blocks:
+            head = decode.header(block)
+            rows = decode.native_transfers(self.chain, block, receipts)
+            rows.extend(traces.get(head.number, []))
+            rows.extend(by_block[head.number])
+            out.append(FetchedBlock(head, tuple(rows)))
+        return out
+
+    def _receipts(self, blocks: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+        with_txs = [b for b in blocks if b.get("transactions")]
+        found: dict[str, Mapping[str, Any]] = {}
+        if self.block_receipts and with_txs:
+            try:
+                answers = self.rpc.batch(
+                    [("eth_getBlockReceipts", [b["number"]]) for b in with_txs]
+                )
+                for answer in answers:
+                    for r in answer or []:
+                        found[str(r["transactionHash"]).lower()] = r
+            except RpcError as exc:
+                if not exc.unsupported:
+                    raise
+                self.block_receipts = False
+        missing = [str(t["hash"]).lower() for b in with_txs for t in b["transactions"]]
+        missing = [h for h in missing if h not in found]
+        if missing:
+            for r in self.rpc.batch([("eth_getTransactionReceipt", [h]) for h in missing]):
+                if r is None:
+                    raise InconsistentAnswer("receipt missing")
+                found[str(r["transactionHash"]).lower()] = r
+        for b in with_txs:
+            for r_hash in (str(t["hash"]).lower() for t in b["transactions"]):
+                if str(found[r_hash]["blockHash"]).lower() != str(b["hash"]).lower():
+                    raise InconsistentAnswer(f"receipt {r_hash} from another fork")
+        return found
+
+    def _traces(self, blocks: Sequence[Mapping[str, Any]]) -> dict[int, list[Transfer]]:
+        with_txs = [b for b in blocks if b.get("transactions")]
+        if not with_txs or self.tracer is None:
+            return {}
+        if self.tracer == "debug":
+            try:
+                return self._debug_traces(with_txs)
+            except RpcError as exc:
+                if not exc.unsupported:
+                    raise
+                self.tracer = "parity"
+        try:
+            answers = self.rpc.batch([("trace_block", [b["number"]]) for b in with_txs])
+        except RpcError as exc:
+            if not exc.unsupported:
+                raise
+            self.tracer = None  # this node cannot show internal transfers
+            return {}
+        times = {to_int(b["number"]): decode.header(b).timestamp for b in with_txs}
+        out: dict[int, list[Transfer]] = {}
+        for b, traces in zip(with_txs, answers, strict=True):
+            out[to_int(b["number"])] = decode.parity_internal_transfers(
+                self.chain, traces or [], times
+            )
+        return out
+
+    def _debug_traces(self, blocks: Sequence[Mapping[str, Any]]) -> dict[int, list[Transfer]]:
+        answers = self.rpc.batch(
+            [("debug_traceBlockByNumber", [b["number"], {"tracer": "callTracer"}]) for b in blocks]
+        )
+        out: dict[int, list[Transfer]] = {}
+        for b, per_tx in zip(blocks, answers, strict=True):
+            head = decode.header(b)
+            txs = b["transactions"]
+            if len(per_tx) != len(txs):
+                raise InconsistentAnswer(f"trace of block {head.number} does not match its txs")
+            rows: list[Transfer] = []
+            for tx, item in zip(txs, per_tx, strict=True):
+                frame = item.get("result", item)
+                rows.extend(
+                    decode.internal_transfers(
+                        self.chain, str(tx["hash"]), frame, head.number, head.timestamp
+                    )
+                )
+            out[head.number] = rows
+        return out
