@@ -11,10 +11,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.scenarios.player import REPO, Scenario, load_artefacts, play
 
 from nkwatch.trace.evm.devnode import AnvilNode, DevChain, find_anvil, start_anvil
 from nkwatch.trace.evm.rpc import RpcClient, RpcConfig
-from tests.scenarios.player import REPO, Scenario, load_artefacts, play
 
 
 def anvil_binary() -> Path:

@@ -6,6 +6,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from tests.scenarios.fixtures import FlakyProxy
+from tests.scenarios.player import Scenario
 
 from nkwatch.settings import Settings
 from nkwatch.store import open_store
@@ -14,8 +16,6 @@ from nkwatch.trace.evm.devnode import AnvilNode
 from nkwatch.trace.evm.rpc import NodeUnavailable, RpcClient, RpcConfig
 from nkwatch.trace.model import TransferKind
 from nkwatch.trace.source import IncomingSource, TransferSource
-from tests.scenarios.fixtures import FlakyProxy
-from tests.scenarios.player import Scenario
 
 pytestmark = pytest.mark.slow
 
@@ -84,7 +84,7 @@ def test_flaky_node_is_retried_to_the_same_answer(
     played: tuple[AnvilNode, Scenario], settings: Settings
 ) -> None:
     node, scenario = played
-    proxy = FlakyProxy(node.url, fail_every=4)
+    proxy = FlakyProxy(node.url, fail_every=6)
     try:
         with open_store(settings) as store:
             _, result, retries = _crawl(

@@ -121,7 +121,7 @@ def test_native_rows_carry_fee_and_failure() -> None:
 
 
 def test_abi_string_and_bytes32_and_decimals() -> None:
-    text = "SUSD".encode()
+    text = b"SUSD"
     dynamic = "0x" + f"{32:064x}" + f"{len(text):064x}" + text.hex().ljust(64, "0")
     assert decode_string(dynamic) == "SUSD"
     assert decode_string("0x" + b"MKR".hex().ljust(64, "0")) == "MKR"
