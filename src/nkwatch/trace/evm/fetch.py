@@ -17,13 +17,23 @@ from nkwatch.trace.evm import decode
 from nkwatch.trace.evm.decode import BlockHeader
 from nkwatch.trace.evm.rpc import RpcClient, RpcError, quantity, to_int
 from nkwatch.trace.evm.tokens import TokenMeta, fetch_token_meta
-from nkwatch.trace.model import Transfer
+from nkwatch.trace.model import Transfer, TransferKind
 
 
 @dataclass(frozen=True, slots=True)
 class FetchedBlock:
     header: BlockHeader
     transfers: tuple[Transfer, ...]
+
+
+_KIND_ORDER = {TransferKind.NATIVE: 0, TransferKind.INTERNAL: 1, TransferKind.TOKEN: 2}
+
+
+def in_block_order(block: Mapping[str, Any], rows: Sequence[Transfer]) -> list[Transfer]:
+    """Rows in execution order: by transaction position, then the top-level value, then
+    internal and token movements by their index, so time-respecting taint works in a block."""
+    position = {str(t["hash"]).lower(): i for i, t in enumerate(block.get("transactions", []))}
+    return sorted(rows, key=lambda r: (position.get(r.tx_hash, 0), _KIND_ORDER[r.kind], r.index))
 
 
 class InconsistentAnswer(Exception):
@@ -94,7 +104,7 @@ class BlockFetcher:
             rows = decode.native_transfers(self.chain, block, receipts)
             rows.extend(traces.get(head.number, []))
             rows.extend(by_block[head.number])
-            out.append(FetchedBlock(head, tuple(rows)))
+            out.append(FetchedBlock(head, tuple(in_block_order(block, rows))))
         return out
 
     def _receipts(self, blocks: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:

@@ -148,8 +148,8 @@ class RpcClient:
             raise _Transient("answer is not JSON") from exc
         if isinstance(answer, dict) and answer.get("id") is None and "error" in answer:
             # the node rejected the request as a whole (e.g. batches not allowed, too large)
-            error = answer["error"] if isinstance(answer["error"], dict) else {}
-            code, message = int(error.get("code", 0)), str(error.get("message", answer["error"]))
+            whole: dict[str, Any] = answer["error"] if isinstance(answer["error"], dict) else {}
+            code, message = int(whole.get("code", 0)), str(whole.get("message", answer["error"]))
             if code in _TRANSIENT_CODES:
                 raise _Transient(message)
             raise NodeUnavailable(f"request rejected: {code} {message}", where=self.config.url)
