@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from nkwatch.service import auth
 from nkwatch.service.app import create_app
+from nkwatch.service.bootstrap import ensure_bundles
 from nkwatch.service.config import ServiceConfig
 from nkwatch.settings import Settings
 from nkwatch.store import open_store
@@ -27,8 +30,20 @@ class Keys:
         return {"Authorization": f"Bearer {getattr(self, role)}"}
 
 
+@pytest.fixture(scope="session")
+def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with every bundled dataset imported once per session (copied per test)."""
+    path = tmp_path_factory.mktemp("bundled") / "template.duckdb"
+    template = Settings.from_env({"HOME": str(path.parent)}, db_path=path)
+    with open_store(template) as store:
+        ensure_bundles(store, lambda _: None)
+        store.conn.execute("CHECKPOINT")
+    return path
+
+
 @pytest.fixture()
-def keys(settings: Settings) -> Keys:
+def keys(settings: Settings, bundled_store: Path) -> Keys:
+    shutil.copyfile(bundled_store, settings.db_path)
     with open_store(settings) as store:
         made = Keys(
             viewer=auth.create_key(store, auth.Role.viewer),

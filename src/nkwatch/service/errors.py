@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nkwatch.errors import NotFoundError, StoreBusyError, UserError
@@ -32,6 +33,29 @@ _CODES = {
     429: "too_many_requests",
     503: "unavailable",
     504: "timeout",
+}
+
+
+class ErrorDetail(BaseModel):
+    status: int
+    code: str
+    message: str
+    where: str | None = None
+
+
+class ErrorBody(BaseModel):
+    """The body of every 4xx/5xx answer."""
+
+    error: ErrorDetail
+
+
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "missing, unknown or revoked API key"},
+    403: {"model": ErrorBody, "description": "role too low, or missing CSRF token"},
+    404: {"model": ErrorBody, "description": "no such record"},
+    413: {"model": ErrorBody, "description": "request body over the limit"},
+    415: {"model": ErrorBody, "description": "wrong content type"},
+    422: {"model": ErrorBody, "description": "invalid input"},
 }
 
 

@@ -11,4 +11,6 @@ ROUTERS: tuple[str, ...] = (
     "nkwatch.service.routers.access",
     "nkwatch.service.routers.audit",
     "nkwatch.service.routers.jobs",
+    "nkwatch.service.routers.intel",
+    "nkwatch.service.web.intel_pages",
 )

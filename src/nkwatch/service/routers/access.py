@@ -11,9 +11,10 @@ from pydantic import BaseModel, Field
 from nkwatch.service import auth
 from nkwatch.service.auth import Role
 from nkwatch.service.deps import Admin, State, Viewer
+from nkwatch.service.errors import COMMON_RESPONSES
 from nkwatch.service.limits import require_json
 
-router = APIRouter(prefix="/api/v1", tags=["access"])
+router = APIRouter(prefix="/api/v1", tags=["access"], responses=COMMON_RESPONSES)
 
 
 class Me(BaseModel):

@@ -17,10 +17,11 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from nkwatch.service.deps import Admin, State
+from nkwatch.service.errors import COMMON_RESPONSES
 from nkwatch.service.limits import Page, PageParams, page_params
 from nkwatch.store import Store
 
-router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+router = APIRouter(prefix="/api/v1/audit", tags=["audit"], responses=COMMON_RESPONSES)
 
 _COLUMNS = "id, occurred_at, actor, action, query, result, list_versions"
 

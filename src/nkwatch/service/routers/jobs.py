@@ -8,10 +8,10 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel
 
 from nkwatch.service.deps import State, Viewer
-from nkwatch.service.errors import ApiError
+from nkwatch.service.errors import COMMON_RESPONSES, ApiError
 from nkwatch.service.jobs import JobState
 
-router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
+router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"], responses=COMMON_RESPONSES)
 
 
 class Job(BaseModel):

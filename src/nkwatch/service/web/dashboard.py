@@ -1,14 +1,19 @@
-"""Dashboard figures gathered from the store (each capability adds its panel here)."""
+"""Dashboard figures: each capability that has landed contributes its panel."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from nkwatch.store import Store
+from nkwatch.service.state import ServiceState
 
 
-def collect(store: Store) -> dict[str, Any]:
+def collect(state: ServiceState) -> dict[str, Any]:
+    from nkwatch.service.routers import intel
+
+    store = state.access.view()
     audit_rows = store.query(
         "SELECT action, count(*) FROM audit_log GROUP BY action ORDER BY 2 DESC"
     )
-    return {"audit": [{"action": a, "count": int(n)} for a, n in audit_rows]}
+    data: dict[str, Any] = {"audit": [{"action": a, "count": int(n)} for a, n in audit_rows]}
+    data.update(intel.dashboard_panels(state))
+    return data

@@ -100,7 +100,7 @@ def logout(request: Request, state: State, who: PageViewer) -> Response:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, state: State, who: PageViewer) -> Response:
-    data = dashboard.collect(state.access.view())
+    data = dashboard.collect(state)
     return render(request, "dashboard.html", who, data=data)
 
 

@@ -15,7 +15,7 @@ function nkBarCharts() {
     chart.setOption({
       grid: { left: 60, right: 20, top: 20, bottom: 60 },
       tooltip: { trigger: "axis" },
-      xAxis: { type: "category", data: rows.map((r) => r.label), axisLabel: { rotate: rows.length > 8 ? 35 : 0 } },
+      xAxis: { type: "category", data: rows.map((r) => r.label), axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 } },
       yAxis: [{ type: "value", name: "USD m" }],
       series: [
         { type: "bar", name: "USD (millions)", data: rows.map((r) => r.usd_m), itemStyle: { color: "#1f5fbf" } },

@@ -1,0 +1,61 @@
+"""Intel over HTTP: incidents with sources, addresses, figures, and the incident page."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+
+from .conftest import Keys, login
+
+
+def test_incidents_are_paginated_and_carry_sources(client: TestClient, keys: Keys) -> None:
+    h = keys.headers("viewer")
+    first = client.get("/api/v1/intel/incidents", params={"limit": 5}, headers=h).json()
+    assert first["limit"] == 5 and len(first["items"]) == 5 and first["total"] > 100
+    second = client.get(
+        "/api/v1/intel/incidents", params={"limit": 5, "offset": 5}, headers=h
+    ).json()
+    ids = {i["incident_id"] for i in first["items"]} | {i["incident_id"] for i in second["items"]}
+    assert len(ids) == 10
+    assert all(i["sources"] and i["attributed_by"] for i in first["items"])
+    bad = client.get("/api/v1/intel/incidents", params={"limit": 0}, headers=h)
+    assert bad.status_code == 422 and bad.json()["error"]["where"] == "query.limit"
+
+
+def test_bybit_incident_detail(client: TestClient, keys: Keys) -> None:
+    res = client.get("/api/v1/intel/incidents/2025-02-21-bybit", headers=keys.headers("viewer"))
+    assert res.status_code == 200
+    body = res.json()
+    assert Decimal(body["amount_usd"]) == Decimal(1_500_000_000)
+    assert body["confidence"] == "confirmed_government"
+    assert any("ic3.gov" in s for s in body["sources"])
+    assert body["addresses"] and all(a["source"] for a in body["addresses"])
+    missing = client.get("/api/v1/intel/incidents/no-such-thing", headers=keys.headers("viewer"))
+    assert missing.status_code == 404 and "no-such-thing" in missing.json()["error"]["message"]
+
+
+def test_per_year_totals_add_up_to_the_incidents(client: TestClient, keys: Keys) -> None:
+    h = keys.headers("viewer")
+    years = client.get("/api/v1/intel/stats/per-year", headers=h).json()
+    y2025 = next(y for y in years if y["label"] == "2025")
+    listed = client.get(
+        "/api/v1/intel/incidents", params={"year": 2025, "limit": 500}, headers=h
+    ).json()["items"]
+    assert y2025["count"] == len(listed)
+    assert Decimal(y2025["usd"]) == sum(Decimal(i["amount_usd"] or 0) for i in listed)
+    assert Decimal(y2025["usd"]) >= Decimal(1_500_000_000)
+    by = client.get("/api/v1/intel/stats/by/actor", headers=h).json()
+    assert by[0]["usd"] >= by[-1]["usd"]
+    assert client.get("/api/v1/intel/stats/by/nonsense", headers=h).status_code == 422
+
+
+def test_incident_page_shows_facts_sources_and_addresses(client: TestClient) -> None:
+    login(client)
+    page = client.get("/incidents/2025-02-21-bybit")
+    assert page.status_code == 200
+    assert "Bybit" in page.text and "1,500,000,000" in page.text
+    assert "https://www.ic3.gov/PSA/2025/PSA250226" in page.text
+    assert "TraderTraitor" in page.text
+    home = client.get("/")
+    assert "Biggest heists" in home.text and "/incidents/2025-02-21-bybit" in home.text
