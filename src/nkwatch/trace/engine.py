@@ -1,0 +1,269 @@
+"""The tracer: bounded, time-respecting expansion from seeds to the services that can freeze.
+
+``trace(graph_or_source, seeds, params, labels=...)`` is the one entry point. Given a
+:class:`~nkwatch.trace.graph.TransferGraph` it runs the compiled sweep of ``kernel`` once
+per traced asset; given a :class:`~nkwatch.trace.source.TransferSource` (the store, the live
+EVM crawler) it first crawls outward from the seeds within the bounds into a small graph.
+Labelled services (and deposit addresses recognised by their sweep pattern) stop the
+expansion; the hop limit, the address limit, the dust threshold and the time window bound
+it. The result keeps, per asset, where every tainted unit ended: at services, still at
+addresses, spent on fees, or dropped as dust.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import numpy as np
+import numpy.typing as npt
+
+from nkwatch.errors import UserError
+from nkwatch.trace import kernel
+from nkwatch.trace.crawl import crawl
+from nkwatch.trace.deposits import detect_deposits
+from nkwatch.trace.graph import I32, I64, BoolArr, TransferGraph
+from nkwatch.trace.labels import Label, LabelBook, canonical_address
+from nkwatch.trace.noise import real_assets
+from nkwatch.trace.policies import get_policy
+from nkwatch.trace.source import TransferSource
+
+_NEVER = np.iinfo(np.int64).max
+
+
+@dataclass(frozen=True)
+class Seed:
+    """Where stolen value starts: an address (all it holds from ``since`` on, or ``amount``),
+    or a theft transaction (what it delivered). ``asset`` is an asset key; None: every
+    genuine asset the seed moved."""
+
+    address: str | None = None
+    tx_hash: str | None = None
+    amount: int | None = None  # base units
+    asset: str | None = None
+    since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TraceParams:
+    chain: str
+    policy: str = "haircut"
+    max_hops: int = 6
+    min_amount: Decimal = Decimal(0)  # whole units; tainted flows below are dust
+    max_addresses: int = 100_000
+    until: datetime | None = None
+    detect_deposits: bool = True
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "chain": self.chain,
+            "policy": self.policy,
+            "max_hops": self.max_hops,
+            "min_amount": str(self.min_amount),
+            "max_addresses": self.max_addresses,
+            "until": self.until.isoformat() if self.until else None,
+            "detect_deposits": self.detect_deposits,
+        }
+
+
+@dataclass(frozen=True)
+class AssetRun:
+    """The kernel's answer for one asset (arrays indexed by address id / edge id)."""
+
+    asset_id: int
+    taint: I64
+    hop: I32
+    frozen: BoolArr
+    first_edge: I64
+    out_taint: I64
+    flag: npt.NDArray[np.int8]
+    edges: I64  # graph edge id of each kernel row
+    fees: int
+    dust: int
+    injected: int
+    examined: int
+
+
+@dataclass(frozen=True)
+class Buckets:
+    """Where the tainted units of one asset ended, in base units; they sum to ``seeded``."""
+
+    seeded: int
+    at_services: int
+    at_addresses: int
+    fees: int
+    dust: int
+
+
+@dataclass
+class TraceResult:
+    graph: TransferGraph
+    params: TraceParams
+    seeds: tuple[Seed, ...]
+    runs: list[AssetRun]
+    endpoint_labels: dict[int, Label]
+    buckets: dict[int, Buckets] = field(default_factory=dict)
+    examined: int = 0
+    elapsed_s: float = 0.0
+
+
+def _ts(value: datetime | None) -> int | None:
+    if value is None:
+        return None
+    return int((value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp())
+
+
+def _seed_edges(graph: TransferGraph, seeds: Sequence[Seed]) -> dict[int, set[int]]:
+    """Edges delivered by seed transactions, per asset id."""
+    wanted = {s.tx_hash.lower() for s in seeds if s.tx_hash}
+    if not wanted:
+        return {}
+    found: dict[int, set[int]] = {}
+    infos = graph.resolve([int(r) for r in graph.ref])
+    by_ref = {int(r): i for i, r in enumerate(graph.ref)}
+    for ref, info in infos.items():
+        if info.tx_hash.lower() in wanted:
+            e = by_ref[ref]
+            found.setdefault(int(graph.asset[e]), set()).add(e)
+    missing = wanted - {infos[int(graph.ref[e])].tx_hash.lower() for s in found.values() for e in s}
+    if missing:
+        raise UserError(
+            f"seed transaction not in the data: {sorted(missing)[0]}", where="--seed-tx"
+        )
+    return found
+
+
+def _assets_to_trace(
+    graph: TransferGraph, seeds: Sequence[Seed], seed_edges: dict[int, set[int]]
+) -> list[int]:
+    explicit = {s.asset for s in seeds if s.asset}
+    if explicit:
+        found = [graph.asset_id(k) for k in explicit]
+        return sorted({i for i in found if i is not None})
+    genuine = set(real_assets(graph))
+    ids = set(seed_edges)
+    for seed in seeds:
+        if seed.address is None:
+            continue
+        aid = graph.address_id(canonical_address(graph.chain, seed.address))
+        if aid is None:
+            continue
+        touched = (graph.src == aid) | (graph.dst == aid)
+        ids.update(int(a) for a in np.unique(graph.asset[touched]))
+    return sorted(i for i in ids if i in genuine)
+
+
+def endpoint_labels(graph: TransferGraph, labels: LabelBook, detect: bool) -> dict[int, Label]:
+    """Address id -> the service label that stops the trace there."""
+    found: dict[int, Label] = {}
+    for address in labels.addresses(graph.chain):
+        aid = graph.address_id(address)
+        if aid is not None:
+            label = labels.endpoint(graph.chain, address)
+            if label is not None:
+                found[aid] = label
+    if detect:
+        for aid, label in detect_deposits(graph, found).items():
+            found.setdefault(aid, label)
+    return found
+
+
+def _run_asset(
+    graph: TransferGraph,
+    asset_id: int,
+    seeds: Sequence[Seed],
+    seed_edges: set[int],
+    endpoints: dict[int, Label],
+    params: TraceParams,
+) -> AssetRun:
+    edges = np.flatnonzero(graph.asset == asset_id).astype(np.int64)
+    n_addr = graph.n_addresses
+    endpoint = np.zeros(n_addr, np.bool_)
+    endpoint[list(endpoints)] = True
+    source_since = np.full(n_addr, _NEVER, np.int64)
+    inj: list[tuple[int, int, int]] = []
+    for seed in seeds:
+        if seed.address is None or (seed.asset and graph.asset_id(seed.asset) != asset_id):
+            continue
+        aid = graph.address_id(canonical_address(graph.chain, seed.address))
+        if aid is None:
+            continue
+        start = _ts(seed.since) or 0
+        if seed.amount is None:
+            source_since[aid] = min(source_since[aid], start)
+        else:
+            inj.append((start, aid, graph.scaled(asset_id, seed.amount)))
+    inj.sort()
+    seed_edge = np.zeros(edges.shape[0], np.bool_)
+    if seed_edges:
+        seed_edge[np.isin(edges, np.fromiter(seed_edges, np.int64))] = True
+    min_taint = graph.scaled(
+        asset_id, int(params.min_amount.scaleb(graph.assets[asset_id].decimals))
+    )
+    out = kernel.sweep(
+        graph.src[edges], graph.dst[edges], graph.amount[edges], graph.fee[edges], graph.ts[edges],
+        n_addr, endpoint, source_since, seed_edge,
+        np.array([i[1] for i in inj], np.int64), np.array([i[2] for i in inj], np.int64),
+        np.array([i[0] for i in inj], np.int64),
+        get_policy(params.policy).code, params.max_hops, max(min_taint, 0),
+        _ts(params.until) or _NEVER, params.max_addresses,
+    )  # fmt: skip
+    taint, hop, frozen, first_edge, out_taint, flag, fees, dust, injected, examined = out
+    return AssetRun(asset_id, taint, hop, frozen, first_edge, out_taint, flag, edges,
+                    int(fees), int(dust), int(injected), int(examined))  # fmt: skip
+
+
+def _buckets(graph: TransferGraph, run: AssetRun, endpoints: dict[int, Label]) -> Buckets:
+    mask = np.zeros(graph.n_addresses, np.bool_)
+    mask[list(endpoints)] = True
+    at_services = int(run.taint[mask].sum())
+    at_addresses = int(run.taint[~mask].sum())
+    b = graph.base_units
+    return Buckets(b(run.asset_id, run.injected), b(run.asset_id, at_services),
+                   b(run.asset_id, at_addresses), b(run.asset_id, run.fees), b(run.asset_id, run.dust))  # fmt: skip
+
+
+def validate_seeds(chain: str, seeds: Iterable[Seed]) -> tuple[Seed, ...]:
+    from nkwatch.trace.addresses import check_address
+
+    out = tuple(seeds)
+    if not out:
+        raise UserError("no seed given: pass --seed ADDRESS and/or --seed-tx HASH", where="--seed")
+    for seed in out:
+        if seed.address is not None:
+            check_address(chain, seed.address, where="--seed")
+        if seed.amount is not None and seed.amount < 0:
+            raise UserError(f"negative seed amount {seed.amount}", where="--seed")
+    return out
+
+
+def trace(
+    graph_or_source: TransferGraph | TransferSource,
+    seeds: Iterable[Seed],
+    params: TraceParams,
+    *,
+    labels: LabelBook | None = None,
+) -> TraceResult:
+    """Trace ``seeds`` under ``params``; see the module docstring."""
+    get_policy(params.policy)
+    seed_list = validate_seeds(params.chain, seeds)
+    labels = labels or LabelBook()
+    started = time.perf_counter()
+    if isinstance(graph_or_source, TransferGraph):
+        graph = graph_or_source
+    else:
+        graph = crawl(graph_or_source, seed_list, params, labels)
+    endpoints = endpoint_labels(graph, labels, params.detect_deposits)
+    seed_edges = _seed_edges(graph, seed_list)
+    runs = [
+        _run_asset(graph, a, seed_list, seed_edges.get(a, set()), endpoints, params)
+        for a in _assets_to_trace(graph, seed_list, seed_edges)
+    ]
+    result = TraceResult(graph, params, seed_list, runs, endpoints)
+    result.buckets = {r.asset_id: _buckets(graph, r, endpoints) for r in runs}
+    result.examined = sum(r.examined for r in runs)
+    result.elapsed_s = time.perf_counter() - started
+    return result
