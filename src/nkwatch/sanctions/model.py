@@ -81,6 +81,9 @@ class Party:
     crypto_addresses: tuple[CryptoAddress, ...] = ()
     listed_on: str | None = None  # ISO date of first designation where published
     remarks: str | None = None
+    # Other published facts as (label, value), e.g. ("Title", "Chairman of ..."),
+    # ("Gender", "Male"), ("Vessel Type", "Crude Oil Tanker"). Shown, not matched on.
+    properties: tuple[tuple[str, str], ...] = ()
 
     @property
     def caption(self) -> str:
@@ -115,6 +118,9 @@ class ListDocument:
     parties: tuple[Party, ...]
     relationships: tuple[Relationship, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # sha256 of the file as read (compressed bytes for .bz2/.gz): lets a caller recognise
+    # an already-imported file without decompressing and parsing it again.
+    source_sha256: str | None = None
 
     @property
     def version_id(self) -> str:
