@@ -1,0 +1,151 @@
+"""The watch configuration file (YAML): what to watch, where to alert.
+
+Example::
+
+    name: acme-exchange            # the watch's identity: its cursor and alert keys
+    chain: ethereum
+    start_block: 21895000          # first block when there is no cursor yet (default: head)
+    confirmations: 0               # stay this many blocks behind the head
+    poll_interval_s: 0.5
+    min_amount: {native: "10000000000000000"}   # base units; smaller moves are dust
+    incidents:
+      - id: bybit-2025
+        name: Bybit cold wallet drain
+        seeds: ["0x47666fab8bd0ac7003bce3f5c3585383f09486e2"]
+    deposits:                      # monitored deposit addresses: exposed funds arriving = alert
+      - {address: "0x...", owner: "ACME customer 1042"}
+    services:                      # taint stops here (hot wallets, DEXes, mixers, bridges)
+      - {address: "0x...", name: "Tornado Cash 100 ETH", category: mixer}
+    sinks:
+      stdout: true
+      audit: true
+      webhook: {url: "https://hooks.example/nkwatch", retries: 5}
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from nkwatch.errors import UserError
+
+_ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
+
+
+def _address(value: str) -> str:
+    if not isinstance(value, str) or not _ADDRESS.match(value):
+        raise ValueError(f"not an EVM address: {value!r}")
+    return value.lower()
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Incident(_Model):
+    id: str = Field(min_length=1)
+    name: str = ""
+    seeds: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("seeds", mode="before")
+    @classmethod
+    def _seeds(cls, v: Any) -> tuple[str, ...]:
+        return tuple(_address(x) for x in (v or []))
+
+
+class Deposit(_Model):
+    address: str
+    owner: str = ""
+
+    @field_validator("address", mode="before")
+    @classmethod
+    def _addr(cls, v: Any) -> str:
+        return _address(v)
+
+
+class Service(_Model):
+    address: str
+    name: str = ""
+    category: str = "service"
+
+    @field_validator("address", mode="before")
+    @classmethod
+    def _addr(cls, v: Any) -> str:
+        return _address(v)
+
+
+class WebhookSinkConfig(_Model):
+    url: str = Field(pattern=r"^https?://")
+    retries: int = Field(default=5, ge=0, le=20)
+    timeout_s: float = Field(default=5.0, gt=0)
+
+
+class SinksConfig(_Model):
+    stdout: bool = True
+    audit: bool = True
+    webhook: WebhookSinkConfig | None = None
+
+
+class WatchConfig(_Model):
+    name: str = Field(default="default", pattern=r"^[A-Za-z0-9_.-]+$")
+    chain: str = "ethereum"
+    start_block: int | None = Field(default=None, ge=0)
+    confirmations: int = Field(default=0, ge=0, le=1000)
+    poll_interval_s: float = Field(default=0.5, gt=0, le=600)
+    max_blocks_per_step: int = Field(default=50, ge=1, le=10_000)
+    reorg_depth: int = Field(default=128, ge=1, le=100_000)
+    internal_transfers: bool = True  # follow call-trace value (needs debug_/trace_ methods)
+    min_amount: dict[str, int] = Field(default_factory=dict)  # "native" or token contract
+    incidents: tuple[Incident, ...] = ()
+    deposits: tuple[Deposit, ...] = ()
+    services: tuple[Service, ...] = ()
+    sinks: SinksConfig = SinksConfig()
+
+    @field_validator("min_amount", mode="before")
+    @classmethod
+    def _min_amount(cls, v: Any) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for key, amount in (v or {}).items():
+            asset = "native" if key == "native" else _address(key)
+            value = int(str(amount))
+            if value < 0:
+                raise ValueError(f"negative min_amount for {key}")
+            out[asset] = value
+        return out
+
+    def deposit_owner(self) -> dict[str, str]:
+        return {d.address: d.owner for d in self.deposits}
+
+    def service_of(self) -> dict[str, Service]:
+        return {s.address: s for s in self.services}
+
+
+def parse_config(data: Any, where: str) -> WatchConfig:
+    try:
+        config = WatchConfig.model_validate(data or {})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"]) or "(top)"
+        raise UserError(f"{loc}: {first['msg']}", where=where) from None
+    if not config.incidents and not config.deposits:
+        raise UserError("nothing to watch: give incidents and/or deposits", where=where)
+    return config
+
+
+def load_config(path: Path) -> WatchConfig:
+    """Read and validate a watch file; any problem is one UserError naming file and field."""
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot read watch config: {exc.strerror}", where=str(path)) from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark is not None else ""
+        raise UserError(f"not valid YAML{line}", where=str(path)) from None
+    return parse_config(data, str(path))
