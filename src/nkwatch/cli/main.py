@@ -12,6 +12,7 @@ from nkwatch.cli.common import NkwatchGroup
 # (module, attribute) of each capability's click command or group. A capability that is
 # listed here but fails to import is a bug and must fail loudly, never vanish quietly.
 COMMANDS: tuple[tuple[str, str], ...] = (
+    ("nkwatch.exposure.cli_watch", "watch_command"),
     ("nkwatch.cli.store_cmd", "store_group"),
     ("nkwatch.sanctions.cli_lists", "lists_group"),
     ("nkwatch.sanctions.cli_screen", "screen_group"),
