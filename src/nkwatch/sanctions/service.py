@@ -1,0 +1,107 @@
+"""Screening adapter: loads the active lists from the store, caches the built screener and
+writes every decision to the append-only audit log with the list versions it used."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from nkwatch.errors import UserError
+from nkwatch.sanctions.model import Party
+from nkwatch.sanctions.names import NameIndex, NameMatch, NameQuery
+from nkwatch.sanctions.repository import list_versions, load_active
+from nkwatch.sanctions.screening import Screener, ScreeningResult
+from nkwatch.store import Store, audit
+
+NO_LISTS = "no lists imported; run `nkwatch lists import` or `nkwatch demo`"
+
+
+class LazyNameIndex:
+    """Builds the name index on the first name query: address-only runs never pay for it."""
+
+    def __init__(self, parties: Sequence[Party]) -> None:
+        self._parties = parties
+        self._index: NameIndex | None = None
+        self._lock = threading.Lock()
+
+    def search(self, query: NameQuery, limit: int = 10) -> Sequence[NameMatch]:
+        return self.index.search(query, limit)
+
+    @property
+    def index(self) -> NameIndex:
+        with self._lock:
+            if self._index is None:
+                self._index = NameIndex.build(self._parties)
+            return self._index
+
+
+class ScreenerCache:
+    """The built screener for the store's current active versions, rebuilt when they change."""
+
+    def __init__(self) -> None:
+        self._key: tuple[str, ...] | None = None
+        self._screener: Screener | None = None
+        self._lock = threading.Lock()
+
+    def get(self, store: Store) -> Screener:
+        key = tuple(sorted(v.version_id for v in list_versions(store) if v.active))
+        if not key:
+            raise UserError(NO_LISTS)
+        with self._lock:
+            if self._screener is None or key != self._key:
+                lists = load_active(store)
+                self._screener = Screener.build(lists, LazyNameIndex(lists.parties))
+                self._key = key
+            return self._screener
+
+
+class ScreeningService:
+    """Screens and audit-logs. One per request/command; the cache may be shared."""
+
+    def __init__(self, store: Store, cache: ScreenerCache | None = None, *, actor: str = "cli"):
+        self.store = store
+        self.cache = cache or ScreenerCache()
+        self.actor = actor
+
+    @property
+    def screener(self) -> Screener:
+        return self.cache.get(self.store)
+
+    def screen_name(self, query: NameQuery, *, threshold: float | None = None) -> ScreeningResult:
+        result = self.screener.screen_name(query, threshold=threshold)
+        self.record("screen.name", result)
+        return result
+
+    def screen_address(self, address: str, chain: str | None = None) -> ScreeningResult:
+        result = self.screener.screen_address(address, chain)
+        self.record("screen.address", result)
+        return result
+
+    def record(self, action: str, result: ScreeningResult) -> int:
+        """Append the decision: query, outcome summary and the list versions it used."""
+        return audit.record(
+            self.store,
+            actor=self.actor,
+            action=action,
+            query=result.query,
+            result=decision_summary(result),
+            list_versions=result.list_versions,
+        )
+
+
+def decision_summary(result: ScreeningResult) -> dict[str, Any]:
+    return {
+        "hit": result.hit,
+        "threshold": result.threshold,
+        "matches": [
+            {
+                "entity_id": m.entity_id,
+                "list_version": m.list_version,
+                "name": m.name,
+                "score": round(m.score, 4),
+                "dprk_linked": m.dprk_linked,
+            }
+            for m in result.matches
+        ],
+    }
