@@ -134,6 +134,8 @@ def open_store(settings: Settings, *, read_only: bool = False, migrate: bool = T
         raise UserError("store does not exist", where=str(path))
     try:
         conn = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.ResourceInUseException as exc:
+        raise StoreBusyError("store is in use by another nkwatch process", where=str(path)) from exc
     except duckdb.IOException as exc:
         text = str(exc)
         if "lock" in text.lower():
