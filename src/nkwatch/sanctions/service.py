@@ -56,12 +56,17 @@ class ScreenerCache:
             return self._screener
 
 
+# Process-wide cache for the CLI: keyed by immutable version ids (list + date + sha256), so
+# two stores holding the same versions share one screener.
+DEFAULT_CACHE = ScreenerCache()
+
+
 class ScreeningService:
     """Screens and audit-logs. One per request/command; the cache may be shared."""
 
     def __init__(self, store: Store, cache: ScreenerCache | None = None, *, actor: str = "cli"):
         self.store = store
-        self.cache = cache or ScreenerCache()
+        self.cache = cache or DEFAULT_CACHE
         self.actor = actor
 
     @property
