@@ -71,6 +71,9 @@ class Scenario:
     labels: dict[str, tuple[str, str]] = field(default_factory=dict)  # addr -> (service, category)
 
 
+EOA_DEPOSIT = fresh(0xD0)
+
+
 def deploy(chain: DevChain) -> dict[str, Any]:
     """Services and the victim; returns the addresses the laundering needs."""
     acct = chain.accounts()
@@ -105,14 +108,15 @@ def deploy(chain: DevChain) -> dict[str, Any]:
         "fwd_a": fwd_a,
         "fwd_b": fwd_b,
         "vault": vault,
+        "eoa_deposit": EOA_DEPOSIT,
     }
 
 
-def play(chain: DevChain) -> Scenario:
-    """Deploy, steal, launder, sweep. Every step is a mined transaction."""
-    c = deploy(chain)
+def play(chain: DevChain, deployed: dict[str, Any] | None = None) -> Scenario:
+    """Deploy (unless ``deployed`` is given), steal, launder, sweep: all mined transactions."""
+    c = deployed or deploy(chain)
     acct, hot, token = c["acct"], c["hot"], c["token"]
-    eoa_deposit = fresh(0xD0)
+    eoa_deposit = EOA_DEPOSIT
     exploiter, l1, l2, l3, p1, p2, w1 = (fresh(i) for i in range(1, 8))
     truth = GroundTruth()
     fwd_a, fwd_b, pool = c["fwd_a"], c["fwd_b"], c["pool"]

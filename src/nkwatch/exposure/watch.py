@@ -114,7 +114,7 @@ def _alert(
         asset=t.asset.symbol,
         asset_contract=t.asset.contract,
         amount=str(t.amount),
-        amount_units=str(t.whole_units()),
+        amount_units=format(t.whole_units().normalize(), "f"),
         hops=hops,
         path=path,
         target=target,
@@ -147,6 +147,8 @@ class Watcher:
         self.taint = self._load_taint()
         self.processed = 0
         self.rolled_back = 0
+        cur = self.cursor()
+        self.position: int | None = cur[0] if cur else None  # last processed block, for monitors
 
     # -- state -------------------------------------------------------------------------
     def cursor(self) -> tuple[int, str] | None:
@@ -206,14 +208,15 @@ class Watcher:
             last = min(head, cursor[0] + self.config.max_blocks_per_step)
             blocks = self.fetcher.fetch(cursor[0] + 1, last)
             prev_hash = cursor[1]
-        done = 0
+        run: list[FetchedBlock] = []
         for fb in blocks:
             if prev_hash is not None and fb.header.parent_hash != prev_hash:
                 break  # the chain changed under us; the next step's reorg check handles it
-            self._process(fb)
+            run.append(fb)
             prev_hash = fb.header.hash
-            done += 1
-        return done
+        if run:
+            self._process(run)
+        return len(run)
 
     # -- reorgs ------------------------------------------------------------------------
     def _reorged(self, cursor: tuple[int, str]) -> bool:
@@ -263,25 +266,25 @@ class Watcher:
                 )
         count = int(gone[0]) if gone else 0
         self.rolled_back += count
+        self.position = keep
         self.taint = self._load_taint()
         self._log(f"reorg: rolled back {count} block(s) after {after}; processing again")
 
-    # -- one block ---------------------------------------------------------------------
-    def _process(self, fb: FetchedBlock) -> None:
-        alerts, added = process_block(self.config, self.taint, fb, self._clock())
-        h = fb.header
-        with self.store.transaction() as conn:
-            conn.execute(
-                "INSERT INTO watch_blocks VALUES (?, ?, ?, ?)",
-                [self.id, h.number, h.hash, h.parent_hash],
-            )
-            conn.execute(
-                "DELETE FROM watch_blocks WHERE watch_id = ? AND number < ?",
-                [self.id, h.number - self.config.reorg_depth],
-            )
-            for t in added:
-                conn.execute(
-                    "INSERT INTO watch_taint VALUES (?, ?, ?, ?, ?, ?, ?)",
+    # -- processing --------------------------------------------------------------------
+    def _process(self, run: list[FetchedBlock]) -> None:
+        """Taint, alerts and cursor for a run of consecutive blocks in one transaction;
+        delivery follows the commit, so a crash in between re-sends, never loses."""
+        now = self._clock()
+        block_rows: list[list[object]] = []
+        taint_rows: list[list[object]] = []
+        alerts: list[Alert] = []
+        try:
+            for fb in run:
+                found, added = process_block(self.config, self.taint, fb, now)
+                alerts.extend(found)
+                h = fb.header
+                block_rows.append([self.id, h.number, h.hash, h.parent_hash])
+                taint_rows.extend(
                     [
                         self.id,
                         t.incident,
@@ -290,34 +293,60 @@ class Watcher:
                         list(t.path),
                         t.first_block,
                         t.first_tx,
-                    ],
+                    ]
+                    for t in added
                 )
-            for a in alerts:
-                self._record_alert(a)
-            conn.execute(
-                "INSERT OR REPLACE INTO watch_cursor (watch_id, chain, last_block, last_hash)"
-                " VALUES (?, ?, ?, ?)",
-                [self.id, self.config.chain, h.number, h.hash],
-            )
-        self.processed += 1
+            last = run[-1].header
+            with self.store.transaction() as conn:
+                conn.executemany("INSERT INTO watch_blocks VALUES (?, ?, ?, ?)", block_rows)
+                conn.execute(
+                    "DELETE FROM watch_blocks WHERE watch_id = ? AND number < ?",
+                    [self.id, last.number - self.config.reorg_depth],
+                )
+                if taint_rows:
+                    conn.executemany(
+                        "INSERT INTO watch_taint VALUES (?, ?, ?, ?, ?, ?, ?)", taint_rows
+                    )
+                self._record_alerts(alerts)
+                conn.execute(
+                    "INSERT OR REPLACE INTO watch_cursor (watch_id, chain, last_block, last_hash)"
+                    " VALUES (?, ?, ?, ?)",
+                    [self.id, self.config.chain, last.number, last.hash],
+                )
+        except BaseException:
+            self.taint = self._load_taint()  # memory follows the store, which rolled back
+            raise
+        self.processed += len(run)
+        self.position = last.number
         self.deliver_pending()
 
-    def _record_alert(self, a: Alert) -> None:
-        known = self.store.query(
-            "SELECT block FROM watch_alerts WHERE watch_id = ? AND key = ?", [self.id, a.key]
-        )
-        if known:  # the same event seen again (re-mined after a reorg): confirm, never re-send
-            self.store.conn.execute(
-                "UPDATE watch_alerts SET orphaned = false, block = ?, payload = ?"
-                " WHERE watch_id = ? AND key = ?",
-                [a.block, json.dumps(a.to_json()), self.id, a.key],
-            )
+    def _record_alerts(self, alerts: list[Alert]) -> None:
+        if not alerts:
             return
-        self.store.conn.execute(
-            "INSERT INTO watch_alerts (watch_id, key, kind, block, tx_hash, payload)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [self.id, a.key, a.kind, a.block, a.tx_hash, json.dumps(a.to_json())],
-        )
+        known = {
+            r[0]
+            for r in self.store.query(
+                "SELECT key FROM watch_alerts WHERE watch_id = ? AND list_contains(?, key)",
+                [self.id, [a.key for a in alerts]],
+            )
+        }
+        for a in alerts:
+            if a.key in known:  # seen before (re-mined after a reorg): confirm, never re-send
+                self.store.conn.execute(
+                    "UPDATE watch_alerts SET orphaned = false, block = ?, payload = ?"
+                    " WHERE watch_id = ? AND key = ?",
+                    [a.block, json.dumps(a.to_json()), self.id, a.key],
+                )
+        fresh = [a for a in alerts if a.key not in known]
+        if fresh:
+            self.store.conn.executemany(
+                "INSERT INTO watch_alerts (watch_id, key, kind, block, tx_hash, payload)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    [self.id, a.key, a.kind, a.block, a.tx_hash, json.dumps(a.to_json())]
+                    for a in fresh
+                ],
+            )
 
     def deliver_pending(self) -> int:
         """Send every recorded alert a sink has not acknowledged yet, oldest first."""
@@ -329,19 +358,22 @@ class Watcher:
                 "  AND d.key = a.key AND d.sink = ?) ORDER BY a.block, a.created_at, a.key",
                 [self.id, sink.name],
             )
-            for key, payload in rows:
-                data = json.loads(payload)
-                data["path"] = tuple(data["path"])
-                try:
-                    sink.emit(Alert(**data))
-                except Exception as exc:  # a sink failing must not stop the watch
-                    self._log(f"sink {sink.name} failed, will retry: {exc}")
-                    break
-                self.store.conn.execute(
-                    "INSERT INTO watch_deliveries (watch_id, key, sink) VALUES (?, ?, ?)",
-                    [self.id, key, sink.name],
-                )
-                sent += 1
+            if not rows:
+                continue
+            with self.store.transaction() as conn:
+                for key, payload in rows:
+                    data = json.loads(payload)
+                    data["path"] = tuple(data["path"])
+                    try:
+                        sink.emit(Alert(**data))
+                    except Exception as exc:  # a failing sink must not stop the watch
+                        self._log(f"sink {sink.name} failed, will retry: {exc}")
+                        break
+                    conn.execute(
+                        "INSERT INTO watch_deliveries (watch_id, key, sink) VALUES (?, ?, ?)",
+                        [self.id, key, sink.name],
+                    )
+                    sent += 1
         return sent
 
     # -- helpers -----------------------------------------------------------------------
