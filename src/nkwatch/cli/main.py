@@ -16,6 +16,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("nkwatch.cli.store_cmd", "store_group"),
     ("nkwatch.sanctions.cli_lists", "lists_group"),
     ("nkwatch.sanctions.cli_screen", "screen_group"),
+    ("nkwatch.intel.cli", "intel_group"),
+    ("nkwatch.exposure.cli", "exposure_group"),
     ("nkwatch.cli.demo", "demo"),
     ("nkwatch.service.cli", "serve"),
     ("nkwatch.service.cli", "keys_group"),

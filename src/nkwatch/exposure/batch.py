@@ -1,0 +1,139 @@
+"""Batch exposure screening of a deposits CSV: one result per row, in input order.
+
+Rows with problems (bad address, unknown chain, tx not in the store) get their error in the
+output and do not stop the batch; a file that cannot be read at all is a UserError.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nkwatch.errors import UserError
+from nkwatch.exposure.model import Decision, ExposureResult
+from nkwatch.exposure.service import ExposureConfig, ExposureService
+from nkwatch.store import Store
+
+OUT_COLUMNS = (
+    "row", "chain", "subject", "kind", "amount", "decision", "rules",
+    "dprk_share", "top_source", "direct", "indirect", "asset", "error",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    rows: int
+    allow: int
+    review: int
+    block: int
+    errors: int
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    chain: str
+    subject: str
+    kind: str  # address | tx
+    amount: str
+
+
+def read_deposits(path: Path, default_chain: str) -> list[_Row]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise UserError(f"cannot read deposits: {exc.strerror}", where=str(path)) from exc
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise UserError("not UTF-8 text", where=f"{path}:{line}") from exc
+    reader = csv.DictReader(io.StringIO(text))
+    fields = {f.strip().lower() for f in reader.fieldnames or []}
+    if not fields & {"address", "tx_hash", "tx"}:
+        raise UserError("needs a column 'address' or 'tx_hash'", where=str(path))
+    rows: list[_Row] = []
+    for line, raw in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        tx = row.get("tx_hash") or row.get("tx") or ""
+        subject, kind = (tx, "tx") if tx else (row.get("address", ""), "address")
+        rows.append(
+            _Row(line, row.get("chain") or default_chain, subject, kind, row.get("amount", ""))
+        )
+    return rows
+
+
+def _screen(service: ExposureService, row: _Row) -> ExposureResult:
+    if not row.subject:
+        raise UserError("empty address and tx_hash", where=f"line {row.line}")
+    if row.kind == "tx":
+        return service.tx(row.subject, where=f"line {row.line}")
+    return service.address(row.subject, where=f"line {row.line}")
+
+
+def _record(row: _Row, result: ExposureResult | None, error: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"row": row.line, "chain": row.chain, "subject": row.subject,
+                           "kind": row.kind, "amount": row.amount}  # fmt: skip
+    if result is None:
+        return {**out, "decision": "error", "error": error}
+    top = result.sources[0] if result.sources else None
+    dprk = sum(s.share for s in result.sources if s.dprk_linked)
+    return {
+        **out,
+        "decision": result.decision.value,
+        "rules": ";".join(h.rule_id for h in result.fired),
+        "dprk_share": round(dprk, 6),
+        "top_source": top.label if top else "",
+        "direct": str(top.direct) if top else "",
+        "indirect": str(top.indirect) if top else "",
+        "asset": top.asset if top else "",
+        "error": "",
+        "result": result.to_json(),
+    }
+
+
+def screen_deposits(
+    store: Store, path: Path, output: Path, config: ExposureConfig, *, default_chain: str
+) -> BatchSummary:
+    rows = read_deposits(path, default_chain)
+    services: dict[str, ExposureService | UserError] = {}
+    records: list[dict[str, Any]] = []
+    counts = {d: 0 for d in Decision}
+    errors = 0
+    for row in rows:
+        if row.chain not in services:
+            try:
+                services[row.chain] = ExposureService(store, row.chain, config)
+            except UserError as exc:
+                services[row.chain] = exc
+        service = services[row.chain]
+        try:
+            if isinstance(service, UserError):
+                raise service
+            result = _screen(service, row)
+        except UserError as exc:
+            errors += 1
+            records.append(_record(row, None, str(exc)))
+            continue
+        counts[result.decision] += 1
+        records.append(_record(row, result, None))
+    _write(output, records)
+    return BatchSummary(
+        len(rows), counts[Decision.ALLOW], counts[Decision.REVIEW], counts[Decision.BLOCK], errors
+    )
+
+
+def _write(output: Path, records: list[dict[str, Any]]) -> None:
+    try:
+        with output.open("w", encoding="utf-8", newline="") as fh:
+            if output.suffix == ".jsonl":
+                for rec in records:
+                    fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                return
+            writer = csv.DictWriter(fh, fieldnames=OUT_COLUMNS, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(records)
+    except OSError as exc:
+        raise UserError(f"cannot write output: {exc.strerror}", where=str(output)) from exc

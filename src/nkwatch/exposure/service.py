@@ -1,0 +1,112 @@
+"""Adapter: exposure screening over the store, with every decision audit-logged.
+
+Builds the risk book (sanctions, intel, labels, user lists) and the transfer graph of one chain
+once, then answers many address / transaction queries against them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from nkwatch.errors import UserError
+from nkwatch.exposure.engine import ExposureIndex, ExposureParams
+from nkwatch.exposure.model import ExposureResult, RiskSource
+from nkwatch.exposure.rules import DEFAULT_RULES, Rule
+from nkwatch.exposure.sources import RiskBook, book
+from nkwatch.intel import repository as intel_repo
+from nkwatch.sanctions import repository as sanctions_repo
+from nkwatch.store import Store, audit
+from nkwatch.trace import repository as trace_repo
+from nkwatch.trace.addresses import EVM_CHAINS, UTXO_CHAINS, check_address
+from nkwatch.trace.labels import Label
+
+
+@dataclass(frozen=True)
+class ExposureConfig:
+    policy: str = "haircut"
+    max_hops: int = 4
+    rules: tuple[Rule, ...] = DEFAULT_RULES
+    user_sources: tuple[RiskSource, ...] = ()
+    labels: tuple[Label, ...] = ()
+    actor: str = "cli"
+
+
+def load_book(store: Store, config: ExposureConfig) -> RiskBook:
+    lists = sanctions_repo.load_active(store)
+    dataset = intel_repo.load_dataset(store)
+    return book(
+        lists if lists.versions else None,
+        dataset if dataset.incidents else None,
+        config.labels,
+        config.user_sources,
+    )
+
+
+class ExposureService:
+    """One chain's graph + the risk book, ready for many queries."""
+
+    def __init__(self, store: Store, chain: str, config: ExposureConfig) -> None:
+        if chain not in EVM_CHAINS and chain not in UTXO_CHAINS:
+            known = ", ".join(sorted(EVM_CHAINS | UTXO_CHAINS))
+            raise UserError(f"unknown chain {chain!r} (known: {known})", where="--chain")
+        self.store = store
+        self.chain = chain
+        self.config = config
+        self.book = load_book(store, config)
+        graph = trace_repo.load_graph(store, chain)
+        self.index = ExposureIndex(graph, self.book.sources, self.book.services, config.rules)
+        self.params = ExposureParams(chain=chain, policy=config.policy, max_hops=config.max_hops)
+
+    def address(self, address: str, *, where: str = "address") -> ExposureResult:
+        check_address(self.chain, address.strip(), where=where)
+        return self._logged(self.index.address(address.strip(), self.params))
+
+    def tx(self, tx_hash: str, *, where: str = "tx") -> ExposureResult:
+        text = tx_hash.strip().lower()
+        if not text.removeprefix("0x") or any(
+            c not in "0123456789abcdef" for c in text.removeprefix("0x")
+        ):
+            raise UserError(f"not a transaction hash: {tx_hash!r}", where=where)
+        rows = self.store.query(
+            "SELECT rowid FROM trace_transfers WHERE chain = ? AND lower(tx_hash) = ?",
+            [self.chain, text],
+        )
+        edges = self.index.edges_for_refs([int(r[0]) for r in rows])
+        if not edges:
+            raise UserError(
+                "transaction not in the store: import it with `nkwatch trace import` "
+                "or fetch it from a node with `nkwatch trace run --rpc URL`",
+                where=f"{where} {tx_hash}",
+            )
+        return self._logged(self.index.transfer(edges, text, self.params))
+
+    def _logged(self, result: ExposureResult) -> ExposureResult:
+        audit.record(
+            self.store,
+            actor=self.config.actor,
+            action=f"exposure.{result.subject_kind}",
+            query={"chain": self.chain, "subject": result.subject, "policy": self.config.policy,
+                   "max_hops": self.config.max_hops},
+            result={"decision": result.decision.value, "rules": [h.rule_id for h in result.fired]},
+            list_versions=list(self.book.versions),
+        )  # fmt: skip
+        return result
+
+
+def with_policy(config: ExposureConfig, policy: str | None, max_hops: int | None) -> ExposureConfig:
+    changes: dict[str, object] = {}
+    if policy:
+        changes["policy"] = policy
+    if max_hops is not None:
+        if max_hops < 1:
+            raise UserError("must be at least 1", where="--max-hops")
+        changes["max_hops"] = max_hops
+    return replace(config, **changes)  # type: ignore[arg-type]
+
+
+def sources_summary(sources: Sequence[RiskSource]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for s in sources:
+        counts[s.category.value] = counts.get(s.category.value, 0) + 1
+    return counts

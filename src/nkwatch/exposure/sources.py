@@ -1,0 +1,159 @@
+"""Where risky addresses come from: sanctions lists, the intel knowledge base, labels, user lists.
+
+The mapping from each dataset to :class:`RiskSource` values is pure; ``load_risk_sources`` is the
+adapter that reads them from the store. Every source keeps its provenance (list version,
+incident source, label pack) so an exposure decision can say why an address is risky.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from nkwatch.errors import UserError
+from nkwatch.exposure.model import RiskCategory, RiskSource
+from nkwatch.intel.model import AddressRole, Dataset
+from nkwatch.sanctions.addresses import build_index
+from nkwatch.sanctions.repository import LoadedLists
+from nkwatch.sanctions.screening import Screener
+from nkwatch.sanctions.service import LazyNameIndex
+from nkwatch.trace.labels import Label, canonical_address
+
+# Roles whose address holds or moves the attacker's funds. Victim wallets and exchange
+# deposit addresses that received loot are not sources of dirty value themselves.
+_ATTACKER_ROLES = frozenset(
+    {
+        AddressRole.EXPLOITER,
+        AddressRole.THEFT_RECEIVER,
+        AddressRole.LAUNDERING_HOP,
+        AddressRole.MALICIOUS_CONTRACT,
+    }
+)
+
+
+@dataclass(frozen=True)
+class RiskBook:
+    """All risk sources plus the addresses that bound a backward walk (services)."""
+
+    sources: tuple[RiskSource, ...]
+    services: tuple[str, ...]
+    versions: tuple[str, ...]  # data versions behind the sources, for the audit log
+
+
+def from_sanctions(lists: LoadedLists) -> list[RiskSource]:
+    """Every published crypto address, grouped by its designated party."""
+    screener = Screener(lists, LazyNameIndex(lists.parties), build_index(lists.parties))
+    version_of = {v.list_id: v.version_id for v in lists.versions}
+    found: list[RiskSource] = []
+    for party in lists.parties:
+        if not party.crypto_addresses:
+            continue
+        link = screener.dprk_link(party)
+        for crypto in party.crypto_addresses:
+            found.append(
+                RiskSource(
+                    address=canonical_address("", crypto.address),
+                    category=RiskCategory.SANCTIONED,
+                    label=f"{party.caption} ({', '.join(party.programs) or party.list_id})",
+                    dprk_linked=link.linked,
+                    program=",".join(party.programs),
+                    source=version_of.get(party.list_id, party.list_id),
+                    group=party.entity_id,
+                )
+            )
+    return found
+
+
+def from_intel(dataset: Dataset) -> list[RiskSource]:
+    """Attacker-side addresses of attributed DPRK incidents."""
+    found: list[RiskSource] = []
+    for item in dataset.addresses:
+        if item.role not in _ATTACKER_ROLES:
+            continue
+        incident = dataset.incident(item.incident_id)
+        label = f"{incident.victim} theft {incident.theft_date}" if incident else item.incident_id
+        found.append(
+            RiskSource(
+                address=canonical_address("", item.address),
+                category=RiskCategory.DPRK_INCIDENT,
+                label=label,
+                dprk_linked=True,
+                actor=incident.primary_actor if incident else None,
+                incident_id=item.incident_id,
+                source=item.source,
+            )
+        )
+    return found
+
+
+def from_labels(labels: Iterable[Label]) -> tuple[list[RiskSource], list[str]]:
+    """Mixers become risk sources; exchanges, bridges and other services bound the walk."""
+    sources: list[RiskSource] = []
+    services: list[str] = []
+    for label in labels:
+        if label.category == "mixer":
+            sources.append(
+                RiskSource(
+                    address=canonical_address(label.chain, label.address),
+                    category=RiskCategory.MIXER,
+                    label=label.service,
+                    dprk_linked=False,
+                    source=label.source,
+                    group=f"mixer:{label.service}",
+                )
+            )
+        elif label.is_endpoint:
+            services.append(canonical_address(label.chain, label.address))
+    return sources, services
+
+
+def from_user_csv(path: Path) -> list[RiskSource]:
+    """A user list: CSV with ``address`` and optional ``label``, ``dprk_linked``, ``source``."""
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot read risk list: {exc.strerror}", where=str(path)) from exc
+    except UnicodeDecodeError as exc:
+        raise UserError(f"not UTF-8 text (byte {exc.start})", where=str(path)) from exc
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or "address" not in reader.fieldnames:
+        raise UserError("missing column 'address'", where=str(path))
+    found: list[RiskSource] = []
+    for line, row in enumerate(reader, start=2):
+        address = (row.get("address") or "").strip()
+        if not address:
+            raise UserError("empty address", where=f"{path}:{line}")
+        found.append(
+            RiskSource(
+                address=canonical_address("", address),
+                category=RiskCategory.USER_LIST,
+                label=(row.get("label") or path.name).strip(),
+                dprk_linked=(row.get("dprk_linked") or "").strip().lower() in {"1", "true", "yes"},
+                source=(row.get("source") or str(path)).strip(),
+                group=f"user:{path.name}",
+            )
+        )
+    return found
+
+
+def book(
+    lists: LoadedLists | None,
+    dataset: Dataset | None,
+    labels: Sequence[Label],
+    user: Sequence[RiskSource] = (),
+) -> RiskBook:
+    sources: list[RiskSource] = []
+    versions: list[str] = []
+    if lists is not None:
+        sources += from_sanctions(lists)
+        versions += [v.version_id for v in lists.versions]
+    if dataset is not None:
+        sources += from_intel(dataset)
+        versions.append(f"intel:{len(dataset.incidents)} incidents")
+    mixers, services = from_labels(labels)
+    sources += mixers
+    sources += user
+    return RiskBook(tuple(sources), tuple(services), tuple(versions))
