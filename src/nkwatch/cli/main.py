@@ -18,6 +18,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("nkwatch.sanctions.cli_screen", "screen_group"),
     ("nkwatch.intel.cli", "intel_group"),
     ("nkwatch.exposure.cli", "exposure_group"),
+    ("nkwatch.hiring.cli", "hiring_group"),
     ("nkwatch.cli.demo", "demo"),
     ("nkwatch.service.cli", "serve"),
     ("nkwatch.service.cli", "keys_group"),

@@ -1,9 +1,10 @@
 """Offline format checks for attacker addresses named in an import.
 
-A pass means the string is well formed for its chain (right alphabet, length and, for
-Base58Check forms, checksum); it says nothing about attribution. These are the basic
-per-chain checks; the sanctions package's full validators (EIP-55, bech32 checksums,
-cashaddr) will replace them when that module lands.
+A pass means the string is well formed for its chain; it says nothing about attribution.
+Chains the sanctions package's validator registry knows (EVM with EIP-55, bech32/bech32m,
+cashaddr, Base58Check, Tron, XRP, Solana...) are checked there, so intel and screening
+agree on what an address is; the basic checks below cover the remaining chains of the
+intel vocabulary (DOGE, XLM, TON, EOS, ...).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import re
 
+from nkwatch.errors import UserError
 from nkwatch.intel.model import CHAINS
+from nkwatch.sanctions.addresses import REGISTRY, parse_address
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _RIPPLE = "rpshnaf39wBUDNEGHJKLM4PQRST7VWXYZ2bcdeCg65jkm8oFqi1tuvAxyz"
@@ -83,6 +86,12 @@ def address_problem(chain: str, address: str) -> str | None:
     text = address.strip()
     if not text or text != address or any(c.isspace() for c in text):
         return f"malformed {chain} address {address!r}: empty or contains whitespace"
+    if REGISTRY.find(chain) is not None:
+        try:
+            parse_address(text, chain)
+        except UserError as exc:
+            return f"malformed {chain} address {address!r}: {exc.message}"
+        return None
     if chain in _EVM:
         ok = bool(_EVM_RE.match(text))
         return None if ok else f"malformed {chain} address {address!r}: expected 0x + 40 hex digits"

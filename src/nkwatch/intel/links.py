@@ -8,12 +8,13 @@ no list imported it returns nothing and a note saying so, and intel works withou
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from nkwatch.intel.model import Actor, address_key
+from nkwatch.sanctions.model import Party, Relationship
+from nkwatch.sanctions.repository import load_active
 from nkwatch.store import Store
 
 
@@ -49,7 +50,7 @@ def link_parties(
     return links
 
 
-def _link(actor_id: str, party: Any, relation: str) -> SanctionsLink:
+def _link(actor_id: str, party: Party, relation: str) -> SanctionsLink:
     return SanctionsLink(
         actor_id=actor_id,
         entity_id=party.entity_id,
@@ -69,25 +70,15 @@ def addresses_index(links: Iterable[SanctionsLink]) -> dict[str, list[SanctionsL
     return index
 
 
-def active_parties(store: Store) -> tuple[list[Any], list[Any], str | None]:
+def active_parties(store: Store) -> tuple[list[Party], list[Relationship], str | None]:
     """(parties, relationships, note) from the imported sanctions lists.
 
-    The note explains an empty result: the sanctions repository is not in this build, or
-    no list has been imported (``nkwatch lists import``/``update``).
+    The note explains an empty result: no list has been imported yet.
     """
-    try:
-        repo = importlib.import_module("nkwatch.sanctions.repository")
-    except ModuleNotFoundError as exc:
-        if exc.name != "nkwatch.sanctions.repository":
-            raise
-        return [], [], "sanctions links unavailable: this build has no sanctions repository"
-    documents = list(repo.load_active(store))
-    if not documents:
-        return (
-            [],
-            [],
-            "no sanctions list imported: actors and addresses are shown without designations",
+    loaded = load_active(store)
+    if not loaded.versions:
+        note = (
+            "no sanctions list imported (nkwatch lists import/update): shown without designations"
         )
-    parties = [p for d in documents for p in d.parties]
-    relationships = [r for d in documents for r in getattr(d, "relationships", ())]
-    return parties, relationships, None
+        return [], [], note
+    return list(loaded.parties), list(loaded.relationships), None
