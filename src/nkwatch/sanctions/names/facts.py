@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from nkwatch.sanctions.model import Party, PartyName
+from nkwatch.sanctions.model import Identifier, Party, PartyName
 from nkwatch.sanctions.names.model import DEFAULT_THRESHOLD, Feature, NameQuery
 
 # A weak (low-quality) alias alone stays visibly below the hit threshold.
@@ -33,6 +33,15 @@ def _dob_agrees(query: str, published: str) -> bool:
     """Partial ISO dates agree when the shorter is a prefix of the longer ("1984" ~ "1984-01-08")."""
     n = min(len(query), len(published))
     return query[:n] == published[:n]
+
+
+def _identifier_key(ident: Identifier) -> str:
+    """Alphanumeric upper-case value without a repeated kind prefix ("IMO 8660313" -> "8660313")."""
+    value = _NON_ALNUM.sub("", ident.value.upper())
+    kind = _NON_ALNUM.sub("", ident.kind.upper())
+    return (
+        value[len(kind) :] if kind and value.startswith(kind) and len(value) > len(kind) else value
+    )
 
 
 def party_facts(query: NameQuery, party: Party) -> list[Feature]:
@@ -72,9 +81,9 @@ def party_facts(query: NameQuery, party: Party) -> list[Feature]:
                     f"{country} vs {', '.join(sorted(known)[:4])}",
                 )
             )
-    wanted = {_NON_ALNUM.sub("", i.value.upper()) for i in query.identifiers} - {""}
+    wanted = {_identifier_key(i) for i in query.identifiers} - {""}
     for ident in party.identifiers:
-        if _NON_ALNUM.sub("", ident.value.upper()) in wanted:
+        if _identifier_key(ident) in wanted:
             feats.append(
                 Feature("identifier match", IDENTIFIER_MATCH, f"{ident.kind} {ident.value}")
             )

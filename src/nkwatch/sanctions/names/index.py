@@ -38,7 +38,7 @@ IntArray = npt.NDArray[np.int32]
 class _Entry:
     party: int
     name: PartyName
-    form: NameForm
+    forms: tuple[NameForm, ...]
 
 
 def analyze_for(name: str, schema: Schema | None) -> tuple[NameForm, ...]:
@@ -81,11 +81,14 @@ class NameIndex:
         postings: dict[str, list[int]] = defaultdict(list)
         for pi, party in enumerate(plist):
             for name in party.names:
-                for form in analyze(name.value, is_person=party.schema is Schema.PERSON):
-                    eid = len(entries)
-                    entries.append(_Entry(pi, name, form))
-                    for key in form_keys(form):
-                        postings[key].append(eid)
+                forms = analyze(name.value, is_person=party.schema is Schema.PERSON)
+                if not forms:
+                    continue
+                eid = len(entries)
+                entries.append(_Entry(pi, name, forms))
+                keys = {key for form in forms for key in form_keys(form)}
+                for key in keys:
+                    postings[key].append(eid)
         arrays = {k: np.array(v, dtype=np.int32) for k, v in postings.items()}
         return cls(plist, entries, arrays)
 
@@ -106,6 +109,20 @@ class NameIndex:
 
     def search(self, query: NameQuery, limit: int = 10) -> list[NameMatch]:
         """Candidates ranked best first (not cut at a threshold), each with its explanation."""
+        q_forms = self.query_forms(query)
+        best: dict[int, NameMatch] = {}
+        for eid in self._candidates(q_forms):
+            match = self.score_entry(query, q_forms, eid)
+            if match is None:
+                continue
+            party = self._entries[eid].party
+            prev = best.get(party)
+            if prev is None or match.score > prev.score:
+                best[party] = match
+        return sorted(best.values(), key=lambda m: (-m.score, m.entity_id))[:limit]
+
+    def query_forms(self, query: NameQuery) -> tuple[NameForm, ...]:
+        """Validated readings of a query name (``UserError`` for empty or oversized input)."""
         name = query.name.strip()
         if not name:
             raise UserError("name query is empty")
@@ -113,20 +130,21 @@ class NameIndex:
             raise UserError(
                 f"name query is {len(name):,} characters long; the limit is {MAX_QUERY_CHARS:,}"
             )
-        q_forms = analyze_for(name, query.schema)
-        if not q_forms:
+        forms = analyze_for(name, query.schema)
+        if not forms:
             raise UserError(f"name query {name[:60]!r} has no letters or digits to match")
-        best: dict[int, NameMatch] = {}
-        for eid in self._candidates(q_forms):
-            entry = self._entries[eid]
-            found = best_comparison(q_forms, (entry.form,), self.weight)
-            if found is None:
-                continue
-            match = self._finish(query, entry, found[0].score, found[0].features)
-            prev = best.get(entry.party)
-            if prev is None or match.score > prev.score:
-                best[entry.party] = match
-        return sorted(best.values(), key=lambda m: (-m.score, m.entity_id))[:limit]
+        return forms
+
+    def score_entry(
+        self, query: NameQuery, q_forms: tuple[NameForm, ...], eid: int
+    ) -> NameMatch | None:
+        """Full score of one indexed name against the query readings, with party facts."""
+        entry = self._entries[eid]
+        person = self._parties[entry.party].schema is Schema.PERSON
+        found = best_comparison(q_forms, entry.forms, self.weight, person=person)
+        if found is None:
+            return None
+        return self._finish(query, entry, found[0].score, found[0].features)
 
     def _finish(
         self, query: NameQuery, entry: _Entry, score: float, feats: tuple[Feature, ...]
@@ -192,14 +210,10 @@ class NameIndex:
 
 
 def match_names(query: str, candidate: str, schema: Schema | None = None) -> NameMatch:
-    """Pairwise score through the same code path as a search (a one-party index)."""
+    """Pairwise score through the same code path as a search: a one-party index, no cut-off."""
     party = Party("pair", "pair", schema or Schema.PERSON, (PartyName(candidate),))
     index = NameIndex.build([party])
-    found = best_comparison(
-        analyze_for(query, schema), analyze_for(candidate, schema), index.weight
-    )
-    if found is None:
-        return NameMatch("pair", 0.0, party.names[0], ())
-    return index._finish(
-        NameQuery(query, schema), index._entries[0], found[0].score, found[0].features
+    q = NameQuery(query, schema)
+    return index.score_entry(q, index.query_forms(q), 0) or NameMatch(
+        "pair", 0.0, party.names[0], ()
     )

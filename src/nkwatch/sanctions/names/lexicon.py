@@ -30,7 +30,7 @@ class Lexicon:
     legal_latin: dict[tuple[str, ...], tuple[str, ...]]  # folded phrase tokens -> canonical tokens
     legal_native: tuple[tuple[str, str], ...]  # (native phrase, canonical), longest first
     generic: dict[str, float]  # token -> weight share
-    surname: dict[str, str]  # romanised variant -> canonical
+    surname: dict[str, str]  # romanised surname or name-word variant -> canonical
     zh: dict[str, str]  # hanzi word -> english
     ko: dict[str, str]  # hangul word -> english
 
@@ -55,7 +55,7 @@ def lexicon() -> Lexicon:
     legal_native.sort(key=lambda pc: -len(pc[0]))
     generic = {w: float(v) for w, v in _rows("generic_words.tsv")}
     surname: dict[str, str] = {}
-    for row in _rows("korean_surnames.tsv"):
+    for row in [*_rows("korean_surnames.tsv"), *_rows("token_variants.tsv")]:
         canonical = row[0]
         for variant in " ".join(row[1:]).split():
             surname.setdefault(variant, canonical)

@@ -8,7 +8,7 @@ from nkwatch.sanctions.model import Identifier, PartyName, Schema
 
 # Score at or above which a candidate is reported as a hit. Chosen on the labelled name bench
 # (see docs/benchmarks.md); a weak alias alone is capped below it (see score.WEAK_ALIAS_CAP).
-DEFAULT_THRESHOLD = 0.80
+DEFAULT_THRESHOLD = 0.75
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,7 +102,7 @@ def analyze(name: str, *, is_person: bool) -> tuple[NameForm, ...]:
             if reading.label and reading.label not in labels:
                 labels.append(reading.label)
             tokens.extend(Token(t, "", 1.0, syllabic=reading.syllabic) for t in reading.tokens)
-        folded = _fold_legal(tokens[:MAX_TOKENS])
+        folded = _numbers(_fold_legal(tokens[:MAX_TOKENS]))
         texts = tuple(t.text for t in folded)
         if folded and texts not in seen:
             seen.add(texts)
@@ -135,8 +135,110 @@ def _fold_legal(tokens: list[Token]) -> tuple[Token, ...]:
     return tuple(out)
 
 
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fourty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+}
+_TENS_DIGITS = {str(v) for v in _TENS.values()}
+_NUMBER_WORDS = {**{w: n for n, w in enumerate(_UNITS)}, **_TENS, **_ORDINALS}
+_ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th)$")
+# Multi-letter Roman numerals only: a lone "v" or "x" is more often an initial.
+_ROMAN = {
+    r: n
+    for n, r in enumerate(
+        [
+            "-",
+            "-",
+            "ii",
+            "iii",
+            "iv",
+            "-",
+            "vi",
+            "vii",
+            "viii",
+            "ix",
+            "-",
+            "xi",
+            "xii",
+            "xiii",
+            "xiv",
+            "xv",
+            "xvi",
+            "xvii",
+            "xviii",
+            "xix",
+            "xx",
+        ]
+    )
+    if r != "-"
+}
+NUMBER_SHARE = 0.3  # a number tells series or vessel siblings apart, but is weak identity evidence
+
+
+def _numbers(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """Number words and ordinals as digits (``forty four`` = ``44``, ``1st`` = ``first`` = ``1``)."""
+    out: list[Token] = []
+    for tok in tokens:
+        m = _ORDINAL_DIGITS.match(tok.text)
+        value = int(m.group(1)) if m else _NUMBER_WORDS.get(tok.text, _ROMAN.get(tok.text))
+        if value is None and tok.text.isdigit():
+            value = int(tok.text)
+        if value is None:
+            out.append(tok)
+            continue
+        prev = out[-1] if out else None
+        if prev is not None and prev.text in _TENS_DIGITS and 0 < value < 10:
+            value += int(prev.text)
+            out.pop()
+        out.append(_token(str(value), legal=False))
+    return tuple(out)
+
+
 def _token(text: str, *, legal: bool, syllabic: bool = False) -> Token:
     share = lexicon().generic.get(text, 1.0)
-    if len(text) == 1 and not text.isdigit():
+    if text.isdigit():
+        share = min(share, NUMBER_SHARE)
+    elif len(text) == 1:
         share = min(share, 0.3)  # an initial says little on its own
     return Token(text, phonetic_key(text), share, legal, syllabic)

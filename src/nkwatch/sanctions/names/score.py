@@ -18,16 +18,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from nkwatch.sanctions.names.model import Feature
 from nkwatch.sanctions.names.normalize import NameForm, Token
+from nkwatch.sanctions.names.translit import NATIVE_HANGUL
 from nkwatch.sanctions.names.variants import phonetic_key
 
 PHONETIC_SIM = 0.92
 INITIAL_SIM = 0.8
-FUZZY_CUT = 0.72
-MISSING_PENALTY = 0.35
+ACRONYM_SIM = 0.85  # 'PLA' = People's Liberation Army, 'JC' = Jean-Claude
+FUZZY_STEP = 0.1  # similarity lost per edit
+MISSING_PENALTY = 0.3  # people: a left-out middle name or patronymic is normal
+MISSING_PENALTY_ORG = 0.8  # organisations: an extra word usually names another body
 CONFLICT_PENALTY = 0.9
 ORDER_PENALTY = 0.04
 MAX_JOIN = 4
@@ -54,7 +57,14 @@ class _Pair:
     how: str
 
 
-def token_similarity(a_text: str, a_key: str, b_text: str, b_key: str) -> tuple[float, str]:
+def edit_allowance(length: int) -> int:
+    """Edits tolerated in a token of this length: none up to 3, one up to 5, then two."""
+    return 0 if length <= 3 else 1 if length <= 5 else 2
+
+
+def token_similarity(
+    a_text: str, a_key: str, b_text: str, b_key: str, *, fuzzy: bool = True
+) -> tuple[float, str]:
     """Similarity of two (possibly joined) tokens and how it was established."""
     if a_text == b_text:
         return 1.0, "exact"
@@ -62,42 +72,67 @@ def token_similarity(a_text: str, a_key: str, b_text: str, b_key: str) -> tuple[
         return 0.0, ""
     if a_key == b_key:
         return PHONETIC_SIM, "phonetic"
+    if not fuzzy:
+        return 0.0, ""
     if len(a_text) == 1 or len(b_text) == 1:
         if len(a_text) != len(b_text) and (b_text.startswith(a_text) or a_text.startswith(b_text)):
             return INITIAL_SIM, "initial"
         return 0.0, ""
-    if min(len(a_text), len(b_text)) <= 2:
+    allowed = edit_allowance(min(len(a_text), len(b_text)))
+    if allowed == 0:
         return 0.0, ""
-    sim = max(
-        Levenshtein.normalized_similarity(a_text, b_text),
-        0.95 * Levenshtein.normalized_similarity(a_key, b_key),
-    )
-    return (sim, "fuzzy") if sim >= FUZZY_CUT else (0.0, "")
+    edits = OSA.distance(a_text, b_text, score_cutoff=allowed + 1)
+    if edits <= allowed:
+        return 1.0 - FUZZY_STEP * edits, "fuzzy"
+    key_edits = OSA.distance(a_key, b_key, score_cutoff=allowed + 1)
+    if key_edits <= allowed:
+        return PHONETIC_SIM - FUZZY_STEP * key_edits, "fuzzy phonetic"
+    return 0.0, ""
 
 
 def _align(q: tuple[Token, ...], c: tuple[Token, ...]) -> list[_Pair]:
+    """Exact/phonetic pairs first, then joins, then fuzzy pairs and fuzzy joins of the rest."""
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    pairs: list[_Pair] = []
+    for fuzzy in (False, True):
+        pairs.extend(_pair_singles(q, c, used_q, used_c, fuzzy=fuzzy))
+        pairs.extend(_join_leftovers(q, c, used_q, used_c, swap=False, fuzzy=fuzzy))
+        pairs.extend(_join_leftovers(c, q, used_c, used_q, swap=True, fuzzy=fuzzy))
+    return pairs
+
+
+def _pair_singles(
+    q: tuple[Token, ...], c: tuple[Token, ...], used_q: set[int], used_c: set[int], *, fuzzy: bool
+) -> list[_Pair]:
     scored: list[_Pair] = []
     for i, qt in enumerate(q):
+        if i in used_q:
+            continue
         for j, ct in enumerate(c):
-            sim, how = token_similarity(qt.text, qt.key, ct.text, ct.key)
+            if j in used_c:
+                continue
+            sim, how = token_similarity(qt.text, qt.key, ct.text, ct.key, fuzzy=fuzzy)
             if sim > 0:
                 scored.append(_Pair((i,), (j,), sim, how))
     scored.sort(key=lambda p: (-p.sim, -(q[p.q[0]].share + c[p.c[0]].share)))
-    used_q: set[int] = set()
-    used_c: set[int] = set()
     pairs: list[_Pair] = []
     for p in scored:
         if p.q[0] not in used_q and p.c[0] not in used_c:
             pairs.append(p)
             used_q.add(p.q[0])
             used_c.add(p.c[0])
-    pairs.extend(_join_leftovers(q, c, used_q, used_c, swap=False))
-    pairs.extend(_join_leftovers(c, q, used_c, used_q, swap=True))
     return pairs
 
 
 def _join_leftovers(
-    a: tuple[Token, ...], b: tuple[Token, ...], used_a: set[int], used_b: set[int], *, swap: bool
+    a: tuple[Token, ...],
+    b: tuple[Token, ...],
+    used_a: set[int],
+    used_b: set[int],
+    *,
+    swap: bool,
+    fuzzy: bool,
 ) -> list[_Pair]:
     """Adjacent unused tokens of ``a`` joined to meet one unused token of ``b``."""
     found: list[_Pair] = []
@@ -108,13 +143,20 @@ def _join_leftovers(
                 continue
             joined = "".join(a[k].text for k in span)
             key = phonetic_key(joined)
+            initials = "".join(a[k].text[0] for k in span)
             for j, bt in enumerate(b):
-                if j in used_b or len(bt.text) < len(joined) // 2:
+                if j in used_b:
                     continue
-                sim, how = token_similarity(joined, key, bt.text, bt.key)
+                if fuzzy and bt.text == initials and size > 1:
+                    sim, how = ACRONYM_SIM, "acronym"
+                elif len(bt.text) < len(joined) // 2:
+                    continue
+                else:
+                    sim, how = token_similarity(joined, key, bt.text, bt.key, fuzzy=fuzzy)
                 if sim <= 0:
                     continue
-                how = "spacing" if how == "exact" else f"spacing+{how}"
+                if how != "acronym":
+                    how = "spacing" if how == "exact" else f"spacing+{how}"
                 found.append(_Pair((j,), span, sim, how) if swap else _Pair(span, (j,), sim, how))
                 used_a.update(span)
                 used_b.add(j)
@@ -122,7 +164,9 @@ def _join_leftovers(
     return found
 
 
-def compare(q: NameForm, c: NameForm, weigh: Weigher = flat_weight) -> Comparison:
+def compare(
+    q: NameForm, c: NameForm, weigh: Weigher = flat_weight, *, person: bool = True
+) -> Comparison:
     """Score one query form against one candidate form, with the features that made it."""
     qw = [weigh(t) for t in q.tokens]
     cw = [weigh(t) for t in c.tokens]
@@ -149,7 +193,8 @@ def compare(q: NameForm, c: NameForm, weigh: Weigher = flat_weight) -> Compariso
     miss_q, miss_c = max(0.0, 1 - hit_q / total_q), max(0.0, 1 - hit_c / total_c)
     conflict = min(miss_q, miss_c)
     missing = max(miss_q, miss_c) - conflict
-    score = max(qcov, ccov) - MISSING_PENALTY * missing - CONFLICT_PENALTY * conflict
+    missing_penalty = MISSING_PENALTY if person else MISSING_PENALTY_ORG
+    score = max(qcov, ccov) - missing_penalty * missing - CONFLICT_PENALTY * conflict
     feats.extend(_leftover_features(q, c, pairs, qw, cw))
     if conflict > 0:
         feats.append(
@@ -163,7 +208,7 @@ def compare(q: NameForm, c: NameForm, weigh: Weigher = flat_weight) -> Compariso
         side = "query" if miss_q > miss_c else "candidate"
         feats.append(
             Feature(
-                "missing penalty", round(-MISSING_PENALTY * missing, 3), f"{side} has extra words"
+                "missing penalty", round(-missing_penalty * missing, 3), f"{side} has extra words"
             )
         )
     if _inverted(pairs):
@@ -200,20 +245,37 @@ def _inverted(pairs: list[_Pair]) -> bool:
     return any(a > b for a, b in zip(ordered, ordered[1:], strict=False))
 
 
+def _native(form: NameForm) -> bool:
+    return form.translit == NATIVE_HANGUL
+
+
 def best_comparison(
-    q_forms: tuple[NameForm, ...], c_forms: tuple[NameForm, ...], weigh: Weigher = flat_weight
+    q_forms: tuple[NameForm, ...],
+    c_forms: tuple[NameForm, ...],
+    weigh: Weigher = flat_weight,
+    *,
+    person: bool = True,
 ) -> tuple[Comparison, NameForm, NameForm] | None:
-    """The best-scoring pair of readings, with the transliteration used named in the features."""
+    """The best-scoring pair of readings, with the transliteration used named in the features.
+
+    Two Hangul names are compared letter for letter only: every romanisation merges some
+    distinct syllables (``종``/``정`` are both "jong" without breves).
+    """
+    if any(map(_native, q_forms)) and any(map(_native, c_forms)):
+        q_forms = tuple(filter(_native, q_forms))
+        c_forms = tuple(filter(_native, c_forms))
     best: tuple[Comparison, NameForm, NameForm] | None = None
     for qf in q_forms:
         for cf in c_forms:
-            comp = compare(qf, cf, weigh)
+            comp = compare(qf, cf, weigh, person=person)
             if best is None or comp.score > best[0].score:
                 best = (comp, qf, cf)
     if best is None:
         return None
     comp, qf, cf = best
     extra = [
-        Feature("transliteration", 0.0, f"{f.translit}: {f.text}") for f in (qf, cf) if f.translit
+        Feature("transliteration", 0.0, f"{f.translit}: {f.text}")
+        for f in (qf, cf)
+        if f.translit and not _native(f)
     ]
     return Comparison(comp.score, (*extra, *comp.features)), qf, cf

@@ -20,6 +20,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), repl)
     for pattern, repl in (
         (r"t?sch|tch", "ch"),
+        (r"^hs|^x", "s"),  # Wade-Giles hs / pinyin x (Hsi = Xi = Si)
         (r"^woo", "u"),
         (r"(?<=[aeiou])j(?=$|[^aeiou])", "i"),  # Sergej, Andrej
         (r"(ey|ei|ij|iy|yj|yi|ii|yy)$", "i"),  # Sergey/Sergei, Zelenskiy/Zelenskyy
@@ -31,6 +32,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"ph", "f"),
         (r"(?<=[bdgkptj])h", ""),  # aspiration marks: th, kh (DPRK), ch' already folded
         (r"ck|qu|q|c", "k"),
+        (r"ee|ui$", "i"),  # 희: Hee / Hui
         (r"eo", "o"),
         (r"eu|oo|ou", "u"),
         (r"oe|oi|oy|we", "e"),

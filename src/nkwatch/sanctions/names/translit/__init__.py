@@ -25,6 +25,7 @@ class Reading:
     syllabic: bool = False
 
 
+NATIVE_HANGUL = "Hangul (native)"
 Transliterator = Callable[[str, bool], list[Reading]]  # (run, is_person) -> readings
 _REGISTRY: dict[str, Transliterator] = {}
 
@@ -80,6 +81,8 @@ def _hangul(run: str, is_person: bool) -> list[Reading]:
         )
         for system in (hangul.System.DPRK, hangul.System.MR, hangul.System.RR)
     ]
+    # Hangul against Hangul is compared letter for letter: romanisation would merge 종/정.
+    readings.append(Reading(tuple(run), NATIVE_HANGUL, syllabic=True))
     if not is_person:
         tokens = _hangul_glossary(run)
         if tokens is not None:
