@@ -3,7 +3,6 @@ flaky loopback proxy in front of it. Imported by the conftest.py files that need
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -62,7 +61,12 @@ class FlakyProxy:
         self._lock = threading.Lock()
         proxy = self
 
+        upstream_http = httpx.Client(timeout=30)
+        self._upstream_http = upstream_http
+
         class Handler(BaseHTTPRequestHandler):
+            disable_nagle_algorithm = True  # no 40 ms delayed-ACK stalls per request
+
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 with proxy._lock:
@@ -79,12 +83,10 @@ class FlakyProxy:
                 if fail:  # drop the connection mid-request
                     self.connection.close()
                     return
-                answer = httpx.post(
-                    proxy.upstream,
-                    content=body,
-                    headers={"Content-Type": "application/json"},
-                    timeout=30,
-                ).content
+                with proxy._lock:  # httpx.Client is not thread-safe
+                    answer = upstream_http.post(
+                        proxy.upstream, content=body, headers={"Content-Type": "application/json"}
+                    ).content
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(answer)))
@@ -105,8 +107,4 @@ class FlakyProxy:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-def rpc_json(url: str, method: str, params: list[object]) -> object:
-    body = {"jsonrpc": "2.0", "id": 1, "method": method, "params": params}
-    return json.loads(httpx.post(url, json=body, timeout=10).content)["result"]
+        self._upstream_http.close()

@@ -11,10 +11,13 @@ subcall), peels, swaps tokens for ETH, goes through a fixed-denomination mixer a
 at three exchange deposit addresses, which are swept to the hot wallet. Clean users deposit
 too, so "everything that reached the exchange" is wrong and the tracer has to be right.
 
-:class:`GroundTruth` records the exact amounts: ``traceable`` is what reaches each deposit
-address along transfers a poison-policy tracer can follow (every launderer address holds
-only proceeds, so all it sends is laundered), ``via_mixer`` what only a mixer break hides,
-``clean`` the unrelated deposits.
+:class:`GroundTruth` records the exact amounts. Every launderer address holds nothing but
+proceeds of one path, so what it sends is wholly stolen under any value-conserving policy
+(poison, haircut, FIFO), fees included: ``traceable`` is what reaches each deposit address
+that way. ``via_swap`` is what arrives as swap proceeds (the stolen tokens stop at the swap,
+a DEX endpoint; an address-level taint such as the watch's still sees the depositor as
+tainted), ``via_mixer`` what only a mixer break hides, ``clean`` the unrelated deposits, and
+``at_services`` what enters the mixer and the swap.
 """
 
 from __future__ import annotations
@@ -47,12 +50,24 @@ def load_artefacts() -> dict[str, Any]:
 @dataclass
 class GroundTruth:
     traceable: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+    via_swap: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+    at_services: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
     via_mixer: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
     clean: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
 
     def add(self, bucket: str, address: str, asset: str, amount: int) -> None:
         book: dict[str, dict[str, int]] = getattr(self, bucket)
         book[address][asset] = book[address].get(asset, 0) + amount
+
+    def tainted_addresses_deposit(self) -> dict[str, dict[str, int]]:
+        """What reaches deposits from addresses that received stolen value at all (the
+        watch's address-level poison): ``traceable`` plus ``via_swap``."""
+        out: dict[str, dict[str, int]] = {a: dict(v) for a, v in self.traceable.items()}
+        for address, assets in self.via_swap.items():
+            for asset, amount in assets.items():
+                out.setdefault(address, {})
+                out[address][asset] = out[address].get(asset, 0) + amount
+        return out
 
 
 @dataclass
@@ -117,7 +132,7 @@ def play(chain: DevChain, deployed: dict[str, Any] | None = None) -> Scenario:
     c = deployed or deploy(chain)
     acct, hot, token = c["acct"], c["hot"], c["token"]
     eoa_deposit = EOA_DEPOSIT
-    exploiter, l1, l2, l3, p1, p2, w1 = (fresh(i) for i in range(1, 8))
+    exploiter, l1, l2, l3, p1, p2, w1, l4 = (fresh(i) for i in range(1, 9))
     truth = GroundTruth()
     fwd_a, fwd_b, pool = c["fwd_a"], c["fwd_b"], c["pool"]
 
@@ -157,7 +172,7 @@ def play(chain: DevChain, deployed: dict[str, Any] | None = None) -> Scenario:
         c["splitter"],
         "Splitter",
         "split(address[],uint256[])",
-        [l1, l2, c["rejecter"], l3],
+        [l1, l2, c["rejecter"], l4],
         [500 * ETH, 300 * ETH, 100 * ETH, 50 * ETH],
         value=950 * ETH,
     )
@@ -172,22 +187,28 @@ def play(chain: DevChain, deployed: dict[str, Any] | None = None) -> Scenario:
     chain.send(p2, eoa_deposit, value=30 * ETH)
     truth.add("traceable", eoa_deposit, "ETH", 30 * ETH)
 
-    # token path: 500k SUSD swapped to 250 ETH by L3 and deposited; 100k SUSD deposited as is
-    chain.transact(
-        exploiter, token, "ScenarioToken", "transfer(address,uint256)", l3, 500_000 * SUSD
-    )
+    chain.send(l4, eoa_deposit, value=49 * ETH)
+    truth.add("traceable", eoa_deposit, "ETH", 49 * ETH)
+
+    # token path: 100k SUSD deposited as is; 500k SUSD sold to the swap for 250 ETH by L3,
+    # whose gas comes from a clean "gas station", and the proceeds deposited
     chain.transact(
         exploiter, token, "ScenarioToken", "transfer(address,uint256)", fwd_b, 100_000 * SUSD
     )
     truth.add("traceable", fwd_b, "SUSD", 100_000 * SUSD)
     chain.transact(
+        exploiter, token, "ScenarioToken", "transfer(address,uint256)", l3, 500_000 * SUSD
+    )
+    chain.send(acct[14], l3, value=1 * ETH)
+    chain.transact(
         l3, token, "ScenarioToken", "approve(address,uint256)", c["swap"], 500_000 * SUSD
     )
     chain.transact(l3, c["swap"], "FixedRateSwap", "sellToken(uint256)", 500_000 * SUSD)
+    truth.add("at_services", c["swap"], "SUSD", 500_000 * SUSD)
     chain.send(l3, fwd_b, value=250 * ETH)
-    truth.add("traceable", fwd_b, "ETH", 250 * ETH)
+    truth.add("via_swap", fwd_b, "ETH", 250 * ETH)
 
-    # mixer: L2 deposits 3 notes; two are withdrawn to a fresh address that deposits 20 ETH
+    # mixer: L2 deposits 3 notes; two are withdrawn to a fresh address that deposits 19 ETH
     for i in range(3):
         chain.transact(
             l2,
@@ -197,6 +218,7 @@ def play(chain: DevChain, deployed: dict[str, Any] | None = None) -> Scenario:
             _note(chain, pool, 0xB0B0 + i),
             value=10 * ETH,
         )
+    truth.add("at_services", pool, "ETH", 30 * ETH)
     for i in range(2):
         chain.transact(
             acct[20], pool, "FixedPool", "withdraw(bytes32,address)", _secret(0xB0B0 + i), w1
@@ -216,18 +238,15 @@ def play(chain: DevChain, deployed: dict[str, Any] | None = None) -> Scenario:
         exchange_hot=hot,
         deposits={"forwarder-a": fwd_a, "forwarder-b": fwd_b, "eoa": eoa_deposit},
         exploiter=exploiter,
-        launderers=[l1, l2, l3, p1, p2],
+        launderers=[l1, l2, l3, p1, p2, l4],
         mixer_exit=w1,
         theft_txs=[str(t1["transactionHash"]), str(t2["transactionHash"])],
         theft_block=to_int(t1["blockNumber"]),
         stolen={"ETH": 1_200 * ETH, "SUSD": 600_000 * SUSD},
         truth=truth,
         last_block=chain.block_number(),
-        labels={
+        labels={  # as a label pack knows them: the hot wallet, not each deposit address
             hot: ("Scenario Exchange", "exchange"),
-            fwd_a: ("Scenario Exchange", "exchange"),
-            fwd_b: ("Scenario Exchange", "exchange"),
-            eoa_deposit: ("Scenario Exchange", "exchange"),
             pool: ("Scenario Mixer", "mixer"),
             c["swap"]: ("Scenario Swap", "dex"),
         },

@@ -53,6 +53,8 @@ class Receiver:
         me = self
 
         class Handler(BaseHTTPRequestHandler):
+            disable_nagle_algorithm = True
+
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 me.posts += 1
@@ -160,7 +162,7 @@ def test_watch_alerts_in_time_with_exact_amounts_and_survives_restart_reorg_and_
 
     # exact laundered amounts at every deposit address, nothing from the clean or mixed paths
     deposits = collector.deposits()
-    assert amounts(deposits) == {k: dict(v) for k, v in scenario.truth.traceable.items()}
+    assert amounts(deposits) == scenario.truth.tainted_addresses_deposit()
     # each alert arrived within 5 s of its block's timestamp (which is floored to the second)
     for alert, arrived in collector.got:
         block_ts = datetime.fromisoformat(alert.block_time).timestamp()

@@ -44,9 +44,7 @@ def test_crawler_reaches_every_deposit_with_exact_amounts(
     with open_store(settings) as store:
         crawler, result, _ = _crawl(store, node.url, scenario)
         assert isinstance(crawler, TransferSource) and isinstance(crawler, IncomingSource)
-        assert _reaching(result, scenario) == {
-            a: dict(v) for a, v in scenario.truth.traceable.items()
-        }
+        assert _reaching(result, scenario) == scenario.truth.tainted_addresses_deposit()
         # the mixer exit is not reachable by taint, and the clean user's deposit is not counted
         assert scenario.mixer_exit not in result.hops
         # theft found as an internal transfer and a token transfer from the vault
@@ -91,9 +89,7 @@ def test_flaky_node_is_retried_to_the_same_answer(
                 store, proxy.url, scenario, backoff_base_s=0.001, batch_size=20
             )
             assert retries > 0 and proxy.failures > 0
-            assert _reaching(result, scenario) == {
-                a: dict(v) for a, v in scenario.truth.traceable.items()
-            }
+            assert _reaching(result, scenario) == scenario.truth.tainted_addresses_deposit()
     finally:
         proxy.close()
 
