@@ -50,6 +50,7 @@ class ErrorBody(BaseModel):
 
 
 COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "unreadable request (e.g. body not UTF-8 JSON)"},
     401: {"model": ErrorBody, "description": "missing, unknown or revoked API key"},
     403: {"model": ErrorBody, "description": "role too low, or missing CSRF token"},
     404: {"model": ErrorBody, "description": "no such record"},
@@ -129,7 +130,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> Response:
-        return error_response(exc.status_code, str(exc.detail))
+        message = str(exc.detail)
+        if message == "There was an error parsing the body":
+            return error_response(400, "request body could not be read (not UTF-8 JSON?)", "body")
+        return error_response(exc.status_code, message)
 
     @app.exception_handler(LoginRequired)
     async def _login(_: Request, exc: LoginRequired) -> Response:

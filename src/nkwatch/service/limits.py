@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from urllib.parse import parse_qsl
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
@@ -50,6 +51,17 @@ async def _send_error(send: Send, status: int, message: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def _repeated_query_key(raw: bytes) -> str | None:
+    """No endpoint takes a repeated parameter; refusing them stops parameter pollution
+    (a proxy reading the first value while the app reads the last)."""
+    seen: set[str] = set()
+    for key, _ in parse_qsl(raw.decode("latin-1"), keep_blank_values=True):
+        if key in seen:
+            return key
+        seen.add(key)
+    return None
+
+
 class LimitsMiddleware:
     """Reject bodies over ``max_body_bytes`` (413) and requests slower than ``timeout_s`` (504)."""
 
@@ -61,6 +73,10 @@ class LimitsMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        repeated = _repeated_query_key(scope.get("query_string", b""))
+        if repeated is not None:
+            await _send_error(send, 422, f"query parameter {repeated!r} given more than once")
             return
         limit = self.max_body_bytes
         for name, value in scope.get("headers", []):
