@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from urllib.parse import parse_qsl
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
+from urllib.parse import parse_qsl
 
 from fastapi import Query, Request
 from pydantic import BaseModel
