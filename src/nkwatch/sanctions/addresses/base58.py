@@ -7,7 +7,9 @@ XRP...) uses it with a different version prefix and, for XRP, a different alphab
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 
 BITCOIN_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 RIPPLE_ALPHABET = "rpshnaf39wBUDNEGHJKLM4PQRST7VWXYZ2bcdeCg65jkm8oFqi1tuvAxyz"
@@ -22,13 +24,19 @@ class Base58Error(ValueError):
     """The text is not base58 (bad character) or its Base58Check checksum does not verify."""
 
 
+_SHAPES = {alphabet: re.compile(f"[{alphabet}]+") for alphabet in _MAPS}
+
+
 def is_base58(text: str, alphabet: str = BITCOIN_ALPHABET) -> bool:
-    table = _MAPS[alphabet]
-    return bool(text) and all(ch in table for ch in text)
+    return _SHAPES[alphabet].fullmatch(text) is not None
 
 
+@functools.lru_cache(maxsize=4096)
 def decode(text: str, alphabet: str = BITCOIN_ALPHABET) -> bytes:
-    """Decode base58 text; each leading zero digit stands for one leading zero byte."""
+    """Decode base58 text; each leading zero digit stands for one leading zero byte.
+
+    Memoised: detection asks several chains about the same text, each decoding it.
+    """
     table = _MAPS[alphabet]
     n = 0
     try:

@@ -59,7 +59,7 @@ def hrp_expand(hrp: str) -> list[int]:
 
 def split(text: str, max_length: int = MAX_LENGTH) -> tuple[str, list[int]] | None:
     """Split into (hrp, 5-bit data incl. checksum) or None when it is not Bech32-shaped."""
-    if len(text) > max_length or any(ord(ch) < 33 or ord(ch) > 126 for ch in text):
+    if len(text) > max_length or not text.isascii() or not text.isprintable() or " " in text:
         return None
     if text.lower() != text and text.upper() != text:
         raise Bech32Error("mixed case in bech32 address")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from nkwatch.sanctions.addresses import evm
 from nkwatch.sanctions.addresses.model import InvalidAddress, ParsedAddress
 from nkwatch.sanctions.addresses.registry import ChainRegistry, ChainValidator
 from nkwatch.sanctions.addresses.validate import check_listed, parse_address
@@ -80,7 +81,7 @@ class AddressIndex:
     def lookup(self, text: str, chain: str | None = None) -> AddressLookup:
         """Listings of the address ``text``; :class:`UserError` if it is not a valid address."""
         query = text.strip()
-        known = self._exact.get(query)
+        known = self._exact.get(query) or self._exact.get(_fast_key(query))
         if known is not None:
             parsed, accepting = known
             if chain is None or self._registry.get(chain).code in accepting:
@@ -105,6 +106,26 @@ class AddressIndex:
 
     def __len__(self) -> int:
         return self._count
+
+
+_CASE_FREE_PREFIXES = ("bc1", "tb1", "ltc1", "btg1", "bnb1", "zs1", "bitcoincash:")
+
+
+def _fast_key(query: str) -> str:
+    """The canonical spelling of a query, by shape alone (no checksum), for the dict probe.
+
+    Only ever used to find an already-validated listed spelling: a case variant of a
+    validated bech32/cashaddr text is the same valid address, and an EVM variant is
+    accepted only if it is single-case or its EIP-55 checksum verifies.
+    """
+    if len(query) == 42 and query[:2] == "0x":
+        return query.lower() if evm.checksum_ok(query) else query
+    lowered = query.lower()
+    if lowered.startswith(_CASE_FREE_PREFIXES) and (query == lowered or query == query.upper()):
+        return lowered
+    if len(query) == 42 and lowered[0] in "qp" and (query == lowered or query == query.upper()):
+        return "bitcoincash:" + lowered
+    return query
 
 
 def _accepts(validator: ChainValidator, text: str) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nkwatch.errors import UserError
+from nkwatch.sanctions.addresses import evm
 from nkwatch.sanctions.addresses.formats import show
 from nkwatch.sanctions.addresses.model import InvalidAddress, ParsedAddress
 from nkwatch.sanctions.addresses.registry import ChainRegistry
@@ -30,7 +31,14 @@ def parse_address(registry: ChainRegistry, text: str, chain: str | None = None) 
                 f"not a valid {validator.code} ({validator.name}) address: {show(candidate)}"
             )
         return parsed
-    found = detect(registry, candidate)
+    if evm.is_evm_shaped(candidate) and (ethereum := registry.find("ETH")) is not None:
+        try:  # the commonest query shape: skip asking every UTXO chain first
+            parsed = ethereum.parse(candidate)
+        except InvalidAddress as exc:
+            raise UserError(str(exc)) from None
+        if parsed is not None:
+            return parsed
+    found = detect(registry, candidate, first=True)
     if not found:
         raise UserError(
             f"unrecognised address {show(candidate)}: not valid on any supported chain"
@@ -39,7 +47,7 @@ def parse_address(registry: ChainRegistry, text: str, chain: str | None = None) 
     return found[0]
 
 
-def detect(registry: ChainRegistry, text: str) -> list[ParsedAddress]:
+def detect(registry: ChainRegistry, text: str, *, first: bool = False) -> list[ParsedAddress]:
     """Every detectable chain that accepts ``text``, in registry order.
 
     Raises :class:`UserError` with the first specific reason when some chain recognised
@@ -55,6 +63,8 @@ def detect(registry: ChainRegistry, text: str) -> list[ParsedAddress]:
             continue
         if parsed is not None:
             found.append(parsed)
+            if first:
+                break
     if not found and error is not None:
         raise UserError(str(error))
     return found
