@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from nkwatch.errors import UserError
@@ -22,7 +22,7 @@ from nkwatch.store import Store
 from nkwatch.trace.evm.cache import EvmCache
 from nkwatch.trace.evm.decode import address as canonical
 from nkwatch.trace.evm.fetch import BlockFetcher
-from nkwatch.trace.evm.rpc import RpcClient
+from nkwatch.trace.evm.rpc import RpcClient, RpcConfig, RpcError, to_int
 from nkwatch.trace.evm.tokens import TokenMeta, fetch_token_meta
 from nkwatch.trace.model import Transfer
 
@@ -180,3 +180,36 @@ def _runs(numbers: Sequence[int]) -> list[tuple[int, int]]:
         else:
             runs.append((n, n))
     return runs
+
+
+# chain ids of the public networks nkwatch names; any other id (dev nodes: anvil 31337,
+# private testnets) is accepted under whatever chain name the user gives
+KNOWN_CHAIN_IDS = {1: "ethereum", 56: "bsc", 137: "polygon", 42161: "arbitrum", 10: "optimism"}
+
+
+def rpc_source(
+    store: Store,
+    url: str,
+    chain: str,
+    *,
+    crawl: CrawlConfig | None = None,
+    rpc_config: RpcConfig | None = None,
+) -> EvmCrawler:
+    """The crawler for ``nkwatch trace run --rpc URL``: checks the URL and that the node
+    serves ``chain``. The caller closes ``crawler.fetcher.rpc`` when done."""
+    if not url.startswith(("http://", "https://")):
+        raise UserError("RPC URL must start with http:// or https://", where="--rpc")
+    rpc = RpcClient(rpc_config or RpcConfig(url, max_retries=3))
+    try:
+        chain_id = to_int(rpc.call("eth_chainId"))
+    except RpcError as exc:
+        rpc.close()
+        raise UserError(f"node refused eth_chainId: {exc.message}", where=url) from exc
+    except UserError:
+        rpc.close()
+        raise
+    served = KNOWN_CHAIN_IDS.get(chain_id)
+    if served is not None and served != chain:
+        rpc.close()
+        raise UserError(f"node serves {served} (chain id {chain_id}), not {chain}", where=url)
+    return EvmCrawler(store, rpc, replace(crawl or CrawlConfig(), chain=chain))
