@@ -241,3 +241,19 @@ def test_bad_input_is_user_error(text: str, message: str) -> None:
 def test_unknown_chain_is_user_error() -> None:
     with pytest.raises(UserError, match="unknown chain or currency 'DOGEZ'"):
         parse_address("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "DOGEZ")
+
+
+def test_registry_is_pluggable() -> None:
+    from nkwatch.sanctions.addresses import ChainRegistry, ChainValidator
+    from nkwatch.sanctions.addresses import formats as f
+    from nkwatch.sanctions.addresses.validate import parse_address as parse_with
+
+    registry = ChainRegistry()
+    doge = ChainValidator("DOGE", "Dogecoin", (f.base58check({b"\x1e": ("p2pkh", "mainnet")}),))
+    registry.register(doge)
+    with pytest.raises(ValueError, match="already registered"):
+        registry.register(doge)
+    address = base58.encode_check(b"\x1e" + bytes(20))
+    assert parse_with(registry, address, "doge").chain == "DOGE"
+    with pytest.raises(UserError, match="unrecognised"):
+        parse_with(registry, "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa")
