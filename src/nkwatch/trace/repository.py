@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import islice
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 
@@ -81,11 +82,11 @@ def _transfer_batch(rows: Sequence[Transfer], source: str) -> pa.Table:
 
 def count_transfers(store: Store, chain: str | None = None) -> int:
     if chain is None:
-        row = store.conn.execute("SELECT count(*) FROM trace_transfers").fetchone()
+        row = store.conn.execute("SELECT count(*) FROM trace_transfers").fetchall()[0]
     else:
         row = store.conn.execute(
             "SELECT count(*) FROM trace_transfers WHERE chain = ?", [chain]
-        ).fetchone()
+        ).fetchall()[0]
     return int(row[0]) if row else 0
 
 
@@ -115,35 +116,49 @@ def add_transfer_table(store: Store, table: pa.Table) -> int:
     return count_transfers(store) - before
 
 
+def _insert_arrow(conn: duckdb.DuckDBPyConnection, table: str, batch: pa.Table) -> None:
+    conn.register("_nk_batch", batch)
+    try:
+        conn.execute(f"INSERT OR IGNORE INTO {table} SELECT * FROM _nk_batch")  # noqa: S608 - fixed table names
+    finally:
+        conn.unregister("_nk_batch")
+
+
 def add_utxo_txs(store: Store, txs: Iterable[UtxoTx], *, source: str = "api") -> int:
     """Insert UTXO transactions with their inputs and outputs; returns transactions added."""
-    row = store.conn.execute("SELECT count(*) FROM trace_utxo_txs").fetchone()
-    before = int(row[0]) if row else 0
+    before = int(store.conn.execute("SELECT count(*) FROM trace_utxo_txs").fetchall()[0][0])
+    cols: dict[str, list[list[object]]] = {
+        "tx": [[] for _ in range(6)],
+        "out": [[] for _ in range(5)],
+        "in": [[] for _ in range(7)],
+    }
+    for tx in txs:
+        for col, v in zip(
+            cols["tx"],
+            (tx.chain, tx.tx_hash, tx.block, tx.timestamp, tx.coinbase, source),
+            strict=True,
+        ):
+            col.append(v)
+        for o in tx.outputs:
+            for col, v in zip(
+                cols["out"], (tx.chain, tx.tx_hash, o.index, o.address, o.value), strict=True
+            ):
+                col.append(v)
+        for n, i in enumerate(tx.inputs):
+            row = (tx.chain, tx.tx_hash, n, i.prev_tx, i.prev_index, i.address, i.value)
+            for col, v in zip(cols["in"], row, strict=True):
+                col.append(v)
+    tables = {
+        "trace_utxo_txs": pa.table(cols["tx"], schema=pa.schema([("chain", pa.string()), ("tx_hash", pa.string()), ("block", pa.int64()), ("ts", pa.timestamp("us", tz="UTC")), ("coinbase", pa.bool_()), ("source", pa.string())])),
+        "trace_utxo_outputs": pa.table(cols["out"], schema=pa.schema([("chain", pa.string()), ("tx_hash", pa.string()), ("n", pa.int32()), ("address", pa.string()), ("value", pa.int64())])),
+        "trace_utxo_inputs": pa.table(cols["in"], schema=pa.schema([("chain", pa.string()), ("tx_hash", pa.string()), ("n", pa.int32()), ("prev_tx", pa.string()), ("prev_n", pa.int32()), ("address", pa.string()), ("value", pa.int64())])),
+    }  # fmt: skip
     with store.transaction() as conn:
-        tx_rows: list[tuple[object, ...]] = []
-        out_rows: list[tuple[object, ...]] = []
-        in_rows: list[tuple[object, ...]] = []
-        for tx in txs:
-            tx_rows.append((tx.chain, tx.tx_hash, tx.block, tx.timestamp, tx.coinbase, source))
-            out_rows.extend((tx.chain, tx.tx_hash, o.index, o.address, o.value) for o in tx.outputs)
-            in_rows.extend(
-                (tx.chain, tx.tx_hash, n, i.prev_tx, i.prev_index, i.address, i.value)
-                for n, i in enumerate(tx.inputs)
-            )
-        if tx_rows:
-            conn.executemany(
-                "INSERT OR IGNORE INTO trace_utxo_txs VALUES (?, ?, ?, ?, ?, ?)", tx_rows
-            )
-        if out_rows:
-            conn.executemany(
-                "INSERT OR IGNORE INTO trace_utxo_outputs VALUES (?, ?, ?, ?, ?)", out_rows
-            )
-        if in_rows:
-            conn.executemany(
-                "INSERT OR IGNORE INTO trace_utxo_inputs VALUES (?, ?, ?, ?, ?, ?, ?)", in_rows
-            )
-    row = store.conn.execute("SELECT count(*) FROM trace_utxo_txs").fetchone()
-    return (int(row[0]) if row else 0) - before
+        for name, table in tables.items():
+            if table.num_rows:
+                _insert_arrow(conn, name, table)
+    after = int(store.conn.execute("SELECT count(*) FROM trace_utxo_txs").fetchall()[0][0])
+    return after - before
 
 
 _SELECT_TRANSFER = (
@@ -215,7 +230,7 @@ def data_version(store: Store, chain: str) -> str:
     """A short fingerprint of what the store holds for ``chain`` (rows, last block)."""
     row = store.conn.execute(
         "SELECT count(*), max(block), max(ts) FROM trace_transfers WHERE chain = ?", [chain]
-    ).fetchone()
+    ).fetchall()[0]
     if not row or not row[0]:
         return f"{chain}: empty"
     return f"{chain}: {row[0]} transfers to block {row[1]} ({row[2]})"
