@@ -274,3 +274,21 @@ def generate(cfg: SyntheticConfig) -> Synthetic:
     apps = tuple(gen.apps[k] for k in order)
     data = Dataset(applicants=apps, logins=tuple(gen.logins), host_events=tuple(gen.hosts))
     return Synthetic(data, gen.truth, gen.operators)
+
+
+def to_bundle(data: Dataset) -> dict[str, list[dict[str, object]]]:
+    """The JSON bundle format the importer reads (applicants + logins + host events)."""
+
+    def dump(
+        items: tuple[Applicant, ...] | tuple[LoginEvent, ...] | tuple[HostEvent, ...],
+    ) -> list[dict[str, object]]:
+        return [
+            {k: v for k, v in item.model_dump(mode="json").items() if v not in (None, [], ())}
+            for item in items
+        ]
+
+    return {
+        "applicants": dump(data.applicants),
+        "logins": dump(data.logins),
+        "host_events": dump(data.host_events),
+    }
