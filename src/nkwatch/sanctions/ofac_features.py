@@ -297,7 +297,7 @@ def _apply_feature(
     elif ftype in _NATIONALITY:
         code = place.country if place else country_in_text(detail)
         _add_country(b.nationalities, code)
-    elif ftype == "Location" and place is not None:
+    elif ftype == "Location" and place is not None and place.text:
         b.addresses.append(PostalAddress(place.text, place.country))
         _add_country(b.countries, place.country)
     elif ftype in _COUNTRY_TEXT or ftype in _COUNTRY_LOC:
