@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from nkwatch.errors import UserError
 from nkwatch.trace.evm import decode
 from nkwatch.trace.evm.decode import BlockHeader
 from nkwatch.trace.evm.rpc import RpcClient, RpcError, quantity, to_int
@@ -34,6 +35,10 @@ def in_block_order(block: Mapping[str, Any], rows: Sequence[Transfer]) -> list[T
     internal and token movements by their index, so time-respecting taint works in a block."""
     position = {str(t["hash"]).lower(): i for i, t in enumerate(block.get("transactions", []))}
     return sorted(rows, key=lambda r: (position.get(r.tx_hash, 0), _KIND_ORDER[r.kind], r.index))
+
+
+class TraceUnavailable(UserError):
+    """The node cannot produce call traces for a block it serves (e.g. pruned state)."""
 
 
 class InconsistentAnswer(Exception):
@@ -173,6 +178,14 @@ class BlockFetcher:
                 raise InconsistentAnswer(f"trace of block {head.number} does not match its txs")
             rows: list[Transfer] = []
             for tx, item in zip(txs, per_tx, strict=True):
+                if "result" not in item and "txHash" in item:
+                    # a per-transaction failure (pruned state, ...) is not a reverted call:
+                    # without the trace the block cannot be complete, so refuse it
+                    raise TraceUnavailable(
+                        f"node cannot trace block {head.number} ({item.get('error')}):"
+                        " use an archive node with debug_traceBlockByNumber or trace_block",
+                        where=self.rpc.config.url,
+                    )
                 frame = item.get("result", item)
                 rows.extend(
                     decode.internal_transfers(
