@@ -32,7 +32,8 @@ MAX_GROUP = 500  # beyond this a value is a placeholder ("N/A", a payroll provid
 
 def same_person(a: Applicant, b: Applicant, names: dict[str, str]) -> bool:
     """A re-application (name variant, same birth date) is one person, not identity reuse."""
-    score = fuzz.token_sort_ratio(names[a.id], names[b.id])
+    x, y = names[a.id], names[b.id]
+    score = max(fuzz.ratio(x, y), fuzz.token_sort_ratio(x, y))
     if a.date_of_birth and a.date_of_birth == b.date_of_birth:
         return score >= 75
     return score >= 92
