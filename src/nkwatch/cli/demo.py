@@ -10,12 +10,11 @@ from importlib import resources
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from nkwatch.cli.common import pass_settings, store_for
 from nkwatch.sanctions import batch
-from nkwatch.sanctions.cli_screen import run_batch
+from nkwatch.sanctions.cli_screen import make_console, run_batch
 from nkwatch.sanctions.repository import ensure_bundled
 from nkwatch.sanctions.service import ScreeningService
 from nkwatch.settings import Settings
@@ -36,7 +35,7 @@ def example_batch_path() -> Path:
 @pass_settings
 def demo(settings: Settings, batch_path: Path | None) -> None:
     """Import the bundled lists if needed, screen the example batch, print the results."""
-    console = Console(width=None if Console().is_terminal else 150)
+    console = make_console()
     path = batch_path or example_batch_path()
     data = batch.read_csv(path)
     cols = batch.detect_columns(data.header, {})

@@ -160,8 +160,13 @@ def _finish(result: ScreeningResult, as_json: bool) -> None:
     if as_json:
         emit_json(result.to_json())
     else:
-        print_result(result, Console())
+        print_result(result, make_console())
     sys.exit(EXIT_HIT if result.hit else EXIT_OK)
+
+
+def make_console() -> Console:
+    """Stdout console; wide when piped so tables stay readable in logs and CI output."""
+    return Console(width=None if Console().is_terminal else 160)
 
 
 def print_result(result: ScreeningResult, console: Console) -> None:
@@ -173,7 +178,7 @@ def print_result(result: ScreeningResult, console: Console) -> None:
         return
     table = Table(title=f"{len(result.matches)} match(es) for {shown}", show_lines=True)
     for column in ("score", "designated party", "matched", "list", "programs", "DPRK-linked"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for m in result.matches:
         table.add_row(
             f"{m.score:.3f}",

@@ -176,7 +176,9 @@ class Screener:
         matches.sort(key=lambda m: m.entity_id)
         query: dict[str, Any] = {"address": lookup.query, "chain": chain}
         if lookup.parsed is not None:
-            query |= {"canonical": lookup.parsed.canonical, "detected_chain": lookup.parsed.chain}
+            query["canonical"] = lookup.parsed.canonical
+            if chain is None:
+                query["detected_chain"] = "EVM" if lookup.parsed.evm else lookup.parsed.chain
         return ScreeningResult(query, self.list_versions, tuple(matches), 1.0)
 
     # -- what a hit carries ----------------------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from nkwatch.sanctions.addresses import evm
 from nkwatch.sanctions.addresses.model import InvalidAddress, ParsedAddress
 from nkwatch.sanctions.addresses.registry import ChainRegistry, ChainValidator
-from nkwatch.sanctions.addresses.validate import check_listed, parse_address
+from nkwatch.sanctions.addresses.validate import check_listed, detect, parse_address
 from nkwatch.sanctions.model import Party
 
 
@@ -69,8 +69,10 @@ class AddressIndex:
             self._by_key.setdefault(key, []).append(listing)
         if check.parsed is not None:
             accepting = frozenset(v.code for v in self._registry if _accepts(v, text))
-            self._exact[text] = (check.parsed, accepting)
-            self._exact.setdefault(check.parsed.canonical, (check.parsed, accepting))
+            # report the chain detection would name (XBT, not USDT-on-Omni) for this text
+            shown = next(iter(detect(self._registry, text, first=True)), check.parsed)
+            self._exact[text] = (shown, accepting)
+            self._exact.setdefault(shown.canonical, (shown, accepting))
         else:
             self._exact[text] = (None, frozenset({currency.upper()}))
         self._count += 1
