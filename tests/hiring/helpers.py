@@ -38,9 +38,7 @@ def fired_for(indicator_id: str, ctx: ScreeningContext) -> set[str]:
 def daily_logins(pid: str, utc_hours: Iterable[int], days: int = 12, **kw: Any) -> list[LoginEvent]:
     start = datetime(2026, 1, 5, tzinfo=UTC)
     return [
-        login(pid, start + timedelta(days=d, hours=h), **kw)
-        for d in range(days)
-        for h in utc_hours
+        login(pid, start + timedelta(days=d, hours=h), **kw) for d in range(days) for h in utc_hours
     ]
 
 

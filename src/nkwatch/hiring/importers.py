@@ -120,6 +120,7 @@ class _RecordReader:
             )
             return None
         self.seen[rid] = row
+        data["id"] = rid  # ATS exports use numeric ids
         clean = self._clean(row, rid, data)
         try:
             return Applicant.model_validate(clean)
