@@ -48,7 +48,7 @@ class RelatedParty:
     @property
     def phrase(self) -> str:
         """Readable from the hit's side: "providing support to Lazarus Group"."""
-        kind = self.relationship[:1].lower() + self.relationship[1:]
+        kind = self.relationship.lower()
         if self.direction == "outgoing":
             return f"{kind} {self.name}"
         return f"{self.name} is {kind} it"
