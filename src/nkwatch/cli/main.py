@@ -16,6 +16,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("nkwatch.cli.store_cmd", "store_group"),
     ("nkwatch.sanctions.cli_lists", "lists_group"),
     ("nkwatch.sanctions.cli_screen", "screen_group"),
+    ("nkwatch.trace.cli", "trace_group"),
     ("nkwatch.intel.cli", "intel_group"),
     ("nkwatch.exposure.cli", "exposure_group"),
     ("nkwatch.hiring.cli", "hiring_group"),

@@ -1,0 +1,237 @@
+"""``nkwatch trace``: import transfers and labels, run traces, render reports, freeze requests."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import click
+
+from nkwatch.cli.common import NkwatchGroup, emit_json, pass_settings, store_for
+from nkwatch.errors import UserError
+from nkwatch.settings import Settings
+from nkwatch.trace.addresses import UTXO_CHAINS
+from nkwatch.trace.engine import Seed, TraceParams, trace
+from nkwatch.trace.importers import ImportOptions, import_files, importer_names
+from nkwatch.trace.policies import policy_names
+
+
+@click.group("trace", cls=NkwatchGroup)
+def trace_group() -> None:
+    """Follow stolen funds to the exchanges, bridges and mixers where they can be frozen."""
+
+
+def _decimals_map(values: tuple[str, ...]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for value in values:
+        contract, sep, n = value.partition("=")
+        if not sep or not n.isdigit():
+            raise UserError(f"expected CONTRACT=DECIMALS, got {value!r}", where="--token-decimals")
+        out[contract.strip().lower()] = int(n)
+    return out
+
+
+@trace_group.command("import")
+@click.argument("fmt", metavar="FORMAT")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--chain", default=None, help="Chain name (default: from the file, else ethereum/bitcoin)."
+)
+@click.option(
+    "--from-address", default=None, help="Sender, for explorer exports without a from column."
+)
+@click.option(
+    "--token-decimals",
+    multiple=True,
+    help="CONTRACT=DECIMALS for tokens the file does not describe.",
+)
+@click.option(
+    "--assume-decimals", type=int, default=None, help="Decimals for unknown tokens (recorded)."
+)
+@pass_settings
+def import_cmd(
+    settings: Settings, fmt: str, paths: tuple[Path, ...], chain: str | None, from_address: str | None,
+    token_decimals: tuple[str, ...], assume_decimals: int | None,
+) -> None:  # fmt: skip
+    """Import transfers. FORMAT: see `nkwatch trace formats`."""
+    opts = ImportOptions(chain, from_address, _decimals_map(token_decimals), assume_decimals)
+    with store_for(settings) as store:
+        summary = import_files(store, fmt, list(paths), opts)
+    emit_json({"format": summary.format, "read": summary.read, "added": summary.added})
+
+
+@trace_group.command("formats")
+def formats_cmd() -> None:
+    """List the import formats and taint policies."""
+    emit_json({"import_formats": importer_names(), "policies": policy_names()})
+
+
+@trace_group.command("labels")
+@click.argument("fmt", type=click.Choice(["csv", "graphsense", "etherscan", "ofac"]))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--date", default="", help="Date of the label source (etherscan/ofac).")
+@pass_settings
+def labels_cmd(settings: Settings, fmt: str, paths: tuple[Path, ...], date: str) -> None:
+    """Import service labels (user CSV, GraphSense TagPack, Etherscan export, OFAC lists)."""
+    from nkwatch.trace import label_sources as ls
+
+    labels = []
+    for path in paths:
+        if fmt == "csv":
+            labels += list(ls.user_csv(path))
+        elif fmt == "graphsense":
+            labels += list(ls.graphsense_tagpack(path))
+        elif fmt == "etherscan":
+            labels += list(ls.etherscan_labels(path, date or "unknown"))
+        else:
+            labels += list(ls.ofac_address_lists(path, date or "unknown"))
+    with store_for(settings) as store:
+        added = ls.save_labels(store, labels)
+    emit_json({"read": len(labels), "added": added})
+
+
+def _when(value: str | None, where: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise UserError(f"not an ISO 8601 time: {value!r}", where=where) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _seeds(seed: tuple[str, ...], seed_tx: tuple[str, ...], since: datetime | None) -> list[Seed]:
+    seeds = [Seed(address=a.strip(), since=since) for s in seed for a in s.split(",") if a.strip()]
+    seeds += [Seed(tx_hash=h.strip()) for s in seed_tx for h in s.split(",") if h.strip()]
+    return seeds
+
+
+@trace_group.command("run")
+@click.option(
+    "--seed",
+    multiple=True,
+    help="Seed address(es), comma-separated: all they send from --since on.",
+)
+@click.option("--seed-tx", multiple=True, help="Theft transaction hash(es) (UTXO: HASH or HASH:N).")
+@click.option("--chain", required=True)
+@click.option(
+    "--policy",
+    type=click.Choice(["poison", "haircut", "fifo"]),
+    default="haircut",
+    show_default=True,
+)
+@click.option("--max-hops", type=click.IntRange(1, 100), default=6, show_default=True)
+@click.option("--min-amount", default="0", help="Dust threshold in whole units.")
+@click.option("--max-addresses", type=click.IntRange(1), default=100_000, show_default=True)
+@click.option("--since", default=None, help="ISO time the theft started (seed addresses).")
+@click.option("--until", default=None, help="ISO time after which transfers are ignored.")
+@click.option(
+    "--rpc", default=None, help="EVM JSON-RPC URL: crawl a live node instead of the store."
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@pass_settings
+def run_cmd(
+    settings: Settings, seed: tuple[str, ...], seed_tx: tuple[str, ...], chain: str, policy: str,
+    max_hops: int, min_amount: str, max_addresses: int, since: str | None, until: str | None,
+    rpc: str | None, output: Path,
+) -> None:  # fmt: skip
+    """Trace from the seeds and write the JSON report."""
+    try:
+        dust = Decimal(min_amount)
+    except InvalidOperation:
+        raise UserError(f"not a number: {min_amount!r}", where="--min-amount") from None
+    if not dust.is_finite() or dust < 0:
+        raise UserError("must be a non-negative number", where="--min-amount")
+    params = TraceParams(chain, policy, max_hops, dust, max_addresses, _when(until, "--until"))
+    seeds = _seeds(seed, seed_tx, _when(since, "--since"))
+    report = _run(settings, chain, seeds, params, rpc)
+    output.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    emit_json(
+        {"report": str(output), "endpoints": len(report["endpoints"]), "buckets": report["buckets"]}
+    )
+
+
+def _run(
+    settings: Settings, chain: str, seeds: list[Seed], params: TraceParams, rpc: str | None
+) -> dict[str, Any]:
+    from nkwatch.trace.label_sources import load_label_book
+    from nkwatch.trace.report import build_report
+    from nkwatch.trace.repository import load_graph
+
+    with store_for(settings) as store:
+        labels = load_label_book(store)
+        if chain in UTXO_CHAINS:
+            from nkwatch.trace.utxo import load_utxo_txs, trace_utxo
+
+            return trace_utxo(load_utxo_txs(store, chain), seeds, params, labels)
+        if rpc is None:
+            return build_report(trace(load_graph(store, chain), seeds, params, labels=labels))
+        from nkwatch.trace.evm.crawler import rpc_source
+
+        crawler = rpc_source(store, rpc, chain)
+        try:
+            return build_report(trace(crawler, seeds, params, labels=labels))
+        finally:
+            crawler.fetcher.rpc.close()
+
+
+def _load_report(path: Path) -> dict[str, Any]:
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise UserError(f"not a readable JSON report: {exc}", where=str(path)) from exc
+    if not isinstance(report, dict) or "endpoints" not in report or "buckets" not in report:
+        raise UserError("not an nkwatch trace report", where=str(path))
+    return report
+
+
+@trace_group.command("report")
+@click.argument(
+    "report_path",
+    metavar="REPORT.json",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["md", "html", "csv", "svg", "flow-html"]), default="md"
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def report_cmd(report_path: Path, fmt: str, output: Path | None) -> None:
+    """Render a saved report as Markdown, HTML, CSV or the SVG flow picture."""
+    from nkwatch.trace.render import render
+
+    text = render(_load_report(report_path), fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@trace_group.command("freeze-requests")
+@click.argument(
+    "report_path", metavar="REPORT", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True)
+def freeze_cmd(report_path: Path, output: Path) -> None:
+    """Write one freeze request (Markdown + JSON) per service reached."""
+    from nkwatch.trace.freeze import write_freeze_requests
+
+    written = write_freeze_requests(_load_report(report_path), output)
+    emit_json({"written": [str(p) for p in written]})
+
+
+@trace_group.command("example")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@pass_settings
+def example_cmd(settings: Settings, output: Path | None) -> None:
+    """Import the bundled Bybit hop files and trace them (the example case)."""
+    from nkwatch.trace.example import ensure_example_case
+
+    with store_for(settings) as store:
+        report = ensure_example_case(store)
+    if output is not None:
+        output.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    emit_json({"endpoints": [(e["service"], e["address"], e["amounts"]) for e in report["endpoints"]],
+               "buckets": report["buckets"]})  # fmt: skip
