@@ -17,6 +17,7 @@ import time
 from collections import defaultdict
 
 from bench.names_common import load_cases, nomenklatura_scorer, prf, write_result
+
 from nkwatch.sanctions.names import DEFAULT_THRESHOLD, match_names
 
 NK_THRESHOLD = 0.7

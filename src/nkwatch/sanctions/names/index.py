@@ -26,7 +26,9 @@ from nkwatch.sanctions.names.normalize import NameForm, Token, analyze
 from nkwatch.sanctions.names.score import best_comparison
 
 MAX_QUERY_CHARS = 1000
-CANDIDATES = 48  # readings scored in full per query
+CANDIDATES = 32  # names scored in full per query
+CANDIDATE_FLOOR = 0.4  # share of the query's key weight a candidate must reach to be scored
+RELATIVE_FLOOR = 0.3  # ... and share of the best candidate's key weight
 FUZZY_DICE = 0.6  # trigram Dice overlap for a fuzzy key hit
 FUZZY_PER_TOKEN = 24
 IDF_FLOOR = 0.3
@@ -71,8 +73,14 @@ class NameIndex:
         self._grams = {g: np.array(v, dtype=np.int32) for g, v in grams.items()}
         n = max(1, len(entries))
         self._idf_full = math.log((n + 1) / (max(3.0, n * 0.0005) + 1))
-        self._df = {k: len(v) for k, v in postings.items()}
-        self._n = n
+        # IDF factor per key, 1.0 for keys in <= 0.05% of names, floored for very common ones
+        # (Kim, Ri, Mohammed). Flat below 1,000 names, where frequencies mean nothing.
+        self._idf: dict[str, float] = {}
+        if n >= 1000:
+            for key, posting in postings.items():
+                idf = math.log((n + 1) / (len(posting) + 1)) / self._idf_full
+                if idf < 1.0:
+                    self._idf[key] = max(IDF_FLOOR, idf)
 
     @classmethod
     def build(cls, parties: Iterable[Party]) -> NameIndex:
@@ -100,26 +108,24 @@ class NameIndex:
         return self._parties
 
     def weight(self, token: Token) -> float:
-        """Token weight: lexicon share x IDF of its phonetic key over the indexed readings."""
-        if self._n < 1000:
-            return token.share
-        df = self._df.get(token.key, 0)
-        idf = math.log((self._n + 1) / (df + 1)) / self._idf_full
-        return token.share * min(1.0, max(IDF_FLOOR, idf))
+        """Token weight: lexicon share x IDF of its phonetic key over the indexed names."""
+        return token.share * self._idf.get(token.key, 1.0)
 
     def search(self, query: NameQuery, limit: int = 10) -> list[NameMatch]:
         """Candidates ranked best first (not cut at a threshold), each with its explanation."""
         q_forms = self.query_forms(query)
-        best: dict[int, NameMatch] = {}
+        best: dict[int, tuple[float, int]] = {}  # party -> (score, entry), ranked without features
         for eid in self._candidates(q_forms):
-            match = self.score_entry(query, q_forms, eid)
-            if match is None:
-                continue
+            match = self.score_entry(query, q_forms, eid, explain=False)
             party = self._entries[eid].party
-            prev = best.get(party)
-            if prev is None or match.score > prev.score:
-                best[party] = match
-        return sorted(best.values(), key=lambda m: (-m.score, m.entity_id))[:limit]
+            if match is not None and match.score > best.get(party, (-1.0, -1))[0]:
+                best[party] = (match.score, eid)
+        ranked = sorted(
+            best.values(),
+            key=lambda se: (-se[0], self._parties[self._entries[se[1]].party].entity_id),
+        )
+        explained = [self.score_entry(query, q_forms, eid) for _, eid in ranked[:limit]]
+        return [m for m in explained if m is not None]
 
     def query_forms(self, query: NameQuery) -> tuple[NameForm, ...]:
         """Validated readings of a query name (``UserError`` for empty or oversized input)."""
@@ -136,12 +142,12 @@ class NameIndex:
         return forms
 
     def score_entry(
-        self, query: NameQuery, q_forms: tuple[NameForm, ...], eid: int
+        self, query: NameQuery, q_forms: tuple[NameForm, ...], eid: int, *, explain: bool = True
     ) -> NameMatch | None:
         """Full score of one indexed name against the query readings, with party facts."""
         entry = self._entries[eid]
         person = self._parties[entry.party].schema is Schema.PERSON
-        found = best_comparison(q_forms, entry.forms, self.weight, person=person)
+        found = best_comparison(q_forms, entry.forms, self.weight, person=person, explain=explain)
         if found is None:
             return None
         return self._finish(query, entry, found[0].score, found[0].features)
@@ -162,6 +168,7 @@ class NameIndex:
     def _candidates(self, q_forms: tuple[NameForm, ...]) -> list[int]:
         """Readings sharing the most query weight through exact or fuzzy key hits."""
         key_weight: dict[str, float] = {}
+        single: set[str] = set()
         total = 0.0
         for form in q_forms:
             form_total = 0.0
@@ -169,6 +176,7 @@ class NameIndex:
                 w = sum(self.weight(form.tokens[i]) for i in idx)
                 if len(idx) == 1:
                     form_total += w
+                    single.add(key)
                 key_weight[key] = max(key_weight.get(key, 0.0), w)
             total = max(total, form_total)
         ids: list[IntArray] = []
@@ -178,7 +186,7 @@ class NameIndex:
             if posting is not None:
                 ids.append(posting)
                 weights.append(np.full(len(posting), w))
-            for vid in self._fuzzy(key):
+            for vid in self._fuzzy(key) if key in single else ():
                 fuzzy_posting = self._postings[self._vocab[vid]]
                 ids.append(fuzzy_posting)
                 weights.append(np.full(len(fuzzy_posting), 0.7 * w))
@@ -188,7 +196,7 @@ class NameIndex:
         acc = np.bincount(all_ids, weights=np.concatenate(weights), minlength=len(self._entries))
         k = min(CANDIDATES, int(np.count_nonzero(acc)))
         top = np.argpartition(-acc, k - 1)[:k] if k < len(acc) else np.arange(len(acc))
-        floor = 0.25 * total
+        floor = max(CANDIDATE_FLOOR * total, RELATIVE_FLOOR * float(acc[top].max()))
         return [int(e) for e in top[np.argsort(-acc[top])] if acc[e] >= floor and acc[e] > 0]
 
     def _fuzzy(self, key: str) -> list[int]:

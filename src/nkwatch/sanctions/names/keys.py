@@ -9,13 +9,8 @@ so a misspelt query token still reaches the keys it nearly equals.
 from __future__ import annotations
 
 from nkwatch.sanctions.names.normalize import NameForm
-from nkwatch.sanctions.names.variants import phonetic_key
 
 MIN_FUZZY_LEN = 4
-
-
-def _distinctive(form: NameForm) -> list[str]:
-    return [t.text for t in form.tokens if not t.legal and t.share > 0.1]
 
 
 def form_keys(form: NameForm) -> dict[str, tuple[int, ...]]:
@@ -24,10 +19,11 @@ def form_keys(form: NameForm) -> dict[str, tuple[int, ...]]:
     idx = [i for i, t in enumerate(form.tokens) if not t.legal and t.share > 0.1]
     for i in idx:
         keys.setdefault(form.tokens[i].key, (i,))
+    # Joined keys concatenate token keys: cheap, and the query side is built the same way.
     for a, b in zip(idx, idx[1:], strict=False):
-        keys.setdefault(phonetic_key(form.tokens[a].text + form.tokens[b].text), (a, b))
+        keys.setdefault(form.tokens[a].key + form.tokens[b].key, (a, b))
     if len(idx) > 2:
-        keys.setdefault(phonetic_key("".join(_distinctive(form))), tuple(idx))
+        keys.setdefault("".join(form.tokens[i].key for i in idx), tuple(idx))
     return keys
 
 

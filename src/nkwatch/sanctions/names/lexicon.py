@@ -33,10 +33,8 @@ class Lexicon:
     surname: dict[str, str]  # romanised surname or name-word variant -> canonical
     zh: dict[str, str]  # hanzi word -> english
     ko: dict[str, str]  # hangul word -> english
-
-    @property
-    def max_legal_len(self) -> int:
-        return max((len(k) for k in self.legal_latin), default=1)
+    legal_tokens: frozenset[str]  # every canonical legal-form token
+    max_legal_len: int  # longest legal phrase, in tokens
 
 
 def _is_ascii(text: str) -> bool:
@@ -61,4 +59,8 @@ def lexicon() -> Lexicon:
             surname.setdefault(variant, canonical)
     zh = {h: e for h, e in _rows("zh_lexicon.tsv")}
     ko = {h: e for h, e in _rows("ko_lexicon.tsv")}
-    return Lexicon(legal_latin, tuple(legal_native), generic, surname, zh, ko)
+    legal_tokens = frozenset(c for canon in legal_latin.values() for c in canon)
+    max_len = max((len(k) for k in legal_latin), default=1)
+    return Lexicon(
+        legal_latin, tuple(legal_native), generic, surname, zh, ko, legal_tokens, max_len
+    )

@@ -102,7 +102,7 @@ def analyze(name: str, *, is_person: bool) -> tuple[NameForm, ...]:
             if reading.label and reading.label not in labels:
                 labels.append(reading.label)
             tokens.extend(Token(t, "", 1.0, syllabic=reading.syllabic) for t in reading.tokens)
-        folded = _numbers(_fold_legal(tokens[:MAX_TOKENS]))
+        folded = _numbers(_fold_legal(tokens[:MAX_TOKENS], legal_forms=not is_person))
         texts = tuple(t.text for t in folded)
         if folded and texts not in seen:
             seen.add(texts)
@@ -110,10 +110,15 @@ def analyze(name: str, *, is_person: bool) -> tuple[NameForm, ...]:
     return tuple(forms)
 
 
-def _fold_legal(tokens: list[Token]) -> tuple[Token, ...]:
-    """Fold legal-form phrases to canonical tokens; attach phonetic keys and weight shares."""
+def _fold_legal(tokens: list[Token], *, legal_forms: bool) -> tuple[Token, ...]:
+    """Fold legal-form phrases to canonical tokens; attach phonetic keys and weight shares.
+
+    People have no legal form: in a person's name "Se" or "Sa" is a name, not a company type.
+    """
     lex = lexicon()
-    legal_set = {c for canon in lex.legal_latin.values() for c in canon}
+    if not legal_forms:
+        return tuple(_token(t.text, legal=False, syllabic=t.syllabic) for t in tokens)
+    legal_set = lex.legal_tokens
     out: list[Token] = []
     i = 0
     while i < len(tokens):

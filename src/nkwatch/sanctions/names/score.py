@@ -136,38 +136,76 @@ def _join_leftovers(
 ) -> list[_Pair]:
     """Adjacent unused tokens of ``a`` joined to meet one unused token of ``b``."""
     found: list[_Pair] = []
+    free_b = [j for j in range(len(b)) if j not in used_b]
+    if not free_b or len(a) - len(used_a) < 2:
+        return found
+    longest = max(len(b[j].text) for j in free_b) + 2
     for size in range(min(MAX_JOIN, len(a)), 1, -1):
         for start in range(len(a) - size + 1):
             span = tuple(range(start, start + size))
             if any(k in used_a for k in span):
                 continue
             joined = "".join(a[k].text for k in span)
-            key = phonetic_key(joined)
-            initials = "".join(a[k].text[0] for k in span)
-            for j, bt in enumerate(b):
-                if j in used_b:
-                    continue
-                if fuzzy and bt.text == initials and size > 1:
-                    sim, how = ACRONYM_SIM, "acronym"
-                elif len(bt.text) < len(joined) // 2:
-                    continue
-                else:
-                    sim, how = token_similarity(joined, key, bt.text, bt.key, fuzzy=fuzzy)
-                if sim <= 0:
-                    continue
-                if how != "acronym":
-                    how = "spacing" if how == "exact" else f"spacing+{how}"
-                found.append(_Pair((j,), span, sim, how) if swap else _Pair(span, (j,), sim, how))
-                used_a.update(span)
-                used_b.add(j)
-                break
+            hit = _meet(joined, span, a, b, free_b, fuzzy=fuzzy, longest=longest)
+            if hit is None:
+                continue
+            j, sim, how = hit
+            found.append(_Pair((j,), span, sim, how) if swap else _Pair(span, (j,), sim, how))
+            used_a.update(span)
+            used_b.add(j)
+            free_b.remove(j)
+            if not free_b:
+                return found
     return found
 
 
+def _meet(
+    joined: str,
+    span: tuple[int, ...],
+    a: tuple[Token, ...],
+    b: tuple[Token, ...],
+    free_b: list[int],
+    *,
+    fuzzy: bool,
+    longest: int,
+) -> tuple[int, float, str] | None:
+    """The first free token of ``b`` that a joined span of ``a`` spells (or abbreviates)."""
+    if fuzzy:
+        initials = "".join(a[k].text[0] for k in span)
+        for j in free_b:
+            if b[j].text == initials:
+                return j, ACRONYM_SIM, "acronym"
+    if len(joined) > longest:
+        return None
+    key = "".join(a[k].key for k in span) if not fuzzy else phonetic_key(joined)
+    for j in free_b:
+        bt = b[j]
+        if abs(len(bt.text) - len(joined)) > 2:
+            continue
+        if not fuzzy:
+            if bt.text == joined:
+                return j, 1.0, "spacing"
+            if bt.key == key or bt.key == phonetic_key(joined):
+                return j, PHONETIC_SIM, "spacing+phonetic"
+            continue
+        sim, how = token_similarity(joined, key, bt.text, bt.key)
+        if sim > 0:
+            return j, sim, f"spacing+{how}"
+    return None
+
+
 def compare(
-    q: NameForm, c: NameForm, weigh: Weigher = flat_weight, *, person: bool = True
+    q: NameForm,
+    c: NameForm,
+    weigh: Weigher = flat_weight,
+    *,
+    person: bool = True,
+    explain: bool = True,
 ) -> Comparison:
-    """Score one query form against one candidate form, with the features that made it."""
+    """Score one query form against one candidate form, with the features that made it.
+
+    ``explain=False`` skips building the features (candidate ranking); the score is the same.
+    """
     qw = [weigh(t) for t in q.tokens]
     cw = [weigh(t) for t in c.tokens]
     total_q, total_c = sum(qw) or 1.0, sum(cw) or 1.0
@@ -180,6 +218,8 @@ def compare(
         cov_c += mc * p.sim
         hit_q += mq
         hit_c += mc
+        if not explain:
+            continue
         qtext = " ".join(q.tokens[i].text for i in p.q)
         ctext = " ".join(c.tokens[j].text for j in p.c)
         feats.append(
@@ -195,6 +235,9 @@ def compare(
     missing = max(miss_q, miss_c) - conflict
     missing_penalty = MISSING_PENALTY if person else MISSING_PENALTY_ORG
     score = max(qcov, ccov) - missing_penalty * missing - CONFLICT_PENALTY * conflict
+    if not explain:
+        score -= ORDER_PENALTY if _inverted(pairs) else 0.0
+        return Comparison(min(1.0, max(0.0, score)), ())
     feats.extend(_leftover_features(q, c, pairs, qw, cw))
     if conflict > 0:
         feats.append(
@@ -255,6 +298,7 @@ def best_comparison(
     weigh: Weigher = flat_weight,
     *,
     person: bool = True,
+    explain: bool = True,
 ) -> tuple[Comparison, NameForm, NameForm] | None:
     """The best-scoring pair of readings, with the transliteration used named in the features.
 
@@ -267,12 +311,14 @@ def best_comparison(
     best: tuple[Comparison, NameForm, NameForm] | None = None
     for qf in q_forms:
         for cf in c_forms:
-            comp = compare(qf, cf, weigh, person=person)
+            comp = compare(qf, cf, weigh, person=person, explain=explain)
             if best is None or comp.score > best[0].score:
                 best = (comp, qf, cf)
     if best is None:
         return None
     comp, qf, cf = best
+    if not explain:
+        return best
     extra = [
         Feature("transliteration", 0.0, f"{f.translit}: {f.text}")
         for f in (qf, cf)

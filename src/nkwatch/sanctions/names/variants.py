@@ -37,17 +37,13 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"eu|oo|ou", "u"),
         (r"oe|oi|oy|we", "e"),
         (r"ae|ai|ay", "e"),
-        (r"w", "v"),
-        (r"y(?![aeiou])", "i"),
-        (r"o", "u"),
-        (r"g", "k"),
-        (r"b", "p"),
-        (r"d", "t"),
-        (r"z", "s"),
-        (r"(?<=[aeiu])h$", ""),  # Oh, Koh, Noh
-        (r"(.)\1+", r"\1"),
+        (r"y(?![aeiouw])", "i"),
     )
 )
+# Single letters folded in one pass: voicing (g/k, b/p, d/t, z/s), w/v and o/u.
+_FOLD = str.maketrans("wogbdz", "vukpts")
+_TAIL_H = re.compile(r"(?<=[aeiu])h$")  # Oh, Koh, Noh
+_DOUBLE = re.compile(r"(.)\1+")
 
 
 def surname_canonical(token: str) -> str | None:
@@ -63,4 +59,5 @@ def phonetic_key(token: str) -> str:
     key = lexicon().surname.get(token, token)
     for pattern, repl in _RULES:
         key = pattern.sub(repl, key)
+    key = _DOUBLE.sub(r"\1", _TAIL_H.sub("", key.translate(_FOLD)))
     return key or token
