@@ -25,7 +25,11 @@ from nkwatch.sanctions.repository import LoadedLists
 
 DPRK_COUNTRY = "KP"
 MAX_NAME_CHARS = 500
-CANDIDATES = 25  # candidates asked of the name index before the threshold cut
+CANDIDATES = 25
+_COUNTRY = re.compile(r"[A-Z]{2}")
+_DATE = re.compile(
+    r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?"
+)  # candidates asked of the name index before the threshold cut
 
 
 class NameSearcher(Protocol):
@@ -152,6 +156,14 @@ class Screener:
             raise UserError("empty name")
         if len(name) > MAX_NAME_CHARS:
             raise UserError(f"name too long ({len(name):,} characters; at most {MAX_NAME_CHARS})")
+        if query.country is not None and not _COUNTRY.fullmatch(query.country):
+            raise UserError(
+                f"country must be an ISO 3166-1 alpha-2 code like KP, got {query.country!r}"
+            )
+        if query.birth_date is not None and not _DATE.fullmatch(query.birth_date):
+            raise UserError(
+                f"date of birth must be ISO 8601 (1984, 1984-01 or 1984-01-08), got {query.birth_date!r}"
+            )
         cut = DEFAULT_THRESHOLD if threshold is None else _check_threshold(threshold)
         found = self.names.search(query, CANDIDATES)
         matches = [

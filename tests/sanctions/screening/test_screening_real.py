@@ -104,6 +104,20 @@ def test_bad_names(screener: Screener, name: str, message: str) -> None:
         screener.screen_name(NameQuery(name))
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (NameQuery("Kim Jong Un", country="ZZZ"), "ISO 3166-1 alpha-2"),
+        (NameQuery("Kim Jong Un", birth_date="8 Jan 1984"), "ISO 8601"),
+        (NameQuery("Kim Jong Un", birth_date="1984-13"), "ISO 8601"),
+    ],
+)
+def test_bad_query_facts(screener: Screener, query: NameQuery, message: str) -> None:
+    with pytest.raises(UserError, match=message):
+        screener.screen_name(query)
+    assert screener.screen_name(NameQuery("Kim Jong Un", country="KP", birth_date="1984")).hit
+
+
 def _party(**kwargs: object) -> Party:
     base: dict[str, object] = {
         "entity_id": "t-1",
