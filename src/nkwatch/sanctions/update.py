@@ -80,9 +80,11 @@ def update_lists(store: Store, settings: Settings) -> list[ImportResult]:
         tempfile.TemporaryDirectory(prefix="nkwatch-lists-") as tmp,
         httpx.Client(timeout=timeout, headers=headers, follow_redirects=True) as client,
     ):
+        # Download everything first (fail fast on the network), then verify by parsing.
+        sources = official_sources(settings)
+        paths = [download(client, s, Path(tmp), settings.max_download_bytes) for s in sources]
         docs = []
-        for source in official_sources(settings):
-            path = download(client, source, Path(tmp), settings.max_download_bytes)
+        for source, path in zip(sources, paths, strict=True):
             try:
                 docs.append(parse_list(path))
             except UserError as exc:
