@@ -1,0 +1,167 @@
+"""Hand-worked cases per policy, and property tests of the compiled sweep."""
+
+from __future__ import annotations
+
+import numpy as np
+from bench import trace_reference as ref
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from trace_helpers import addr, tx
+
+from nkwatch.trace import kernel
+from nkwatch.trace.engine import Seed, TraceParams, trace
+from nkwatch.trace.graph import graph_from_transfers
+from nkwatch.trace.labels import Label, LabelBook
+from nkwatch.trace.policies import fifo_split, haircut_split, poison_split
+
+BTC = 10**8
+
+
+def test_haircut_one_tainted_nine_clean_into_six_and_four() -> None:
+    assert haircut_split([(1 * BTC, 1 * BTC), (9 * BTC, 0)], [6 * BTC, 4 * BTC]) == [
+        60_000_000,
+        40_000_000,
+    ]
+
+
+def test_haircut_keeps_exact_totals_with_remainders_and_fee() -> None:
+    split = haircut_split([(3, 1), (4, 1)], [2, 2, 2, 1])  # 2/7 tainted, last output = fee
+    assert sum(split) == 2 and all(0 <= t <= v for t, v in zip(split, [2, 2, 2, 1], strict=True))
+
+
+def test_fifo_is_claytons_case_by_input_order() -> None:
+    # inputs: 3 clean, then 5 tainted, then 2 clean; outputs 4, 4, fee 2
+    assert fifo_split([(3, 0), (5, 5), (2, 0)], [4, 4, 2]) == [1, 4, 0]
+    # a partly tainted input gives up taint pro rata
+    assert fifo_split([(10, 5)], [4, 6]) == [2, 3]
+
+
+def test_poison_taint_leaves_first_and_never_exceeds_inputs() -> None:
+    assert poison_split([(10, 3), (10, 0)], [2, 5, 13]) == [2, 1, 0]
+
+
+CASE = [
+    tx(1, 9, 2, 90, 0),  # clean money first
+    tx(2, 1, 2, 10, 1),  # then 10 stolen from the seed (address 1)
+    tx(3, 2, 3, 50, 2),
+    tx(4, 2, 4, 50, 3),
+    tx(5, 4, 5, 50, 4),  # 5 is an exchange
+]
+LABELS = LabelBook([Label("ethereum", addr(5), "Binance", "exchange", 0.9, "test")])
+
+
+def _run(policy: str, transfers: list = CASE, **kw: object):  # type: ignore[no-untyped-def]
+    params = TraceParams("ethereum", policy=policy, detect_deposits=False, **kw)  # type: ignore[arg-type]
+    return trace(
+        graph_from_transfers("ethereum", transfers), [Seed(address=addr(1))], params, labels=LABELS
+    )
+
+
+def test_account_hand_worked_per_policy() -> None:
+    # haircut: 2 holds 10 of 100 tainted -> 5 to 3 and 5 to 4 -> 4 sends all 50: 5 reach Binance
+    b = list(_run("haircut").buckets.values())[0]
+    assert (b.seeded, b.at_services, b.at_addresses) == (10, 5, 5)
+    # FIFO: the first 50 out of 2 are the clean 90's; the second 50 = 40 clean + 10 stolen
+    b = list(_run("fifo").buckets.values())[0]
+    assert (b.at_services, b.at_addresses) == (10, 0)
+    # poison: taint leaves first -> all 10 to 3; the flow to 4 and on to Binance is flagged
+    r = _run("poison")
+    b = list(r.buckets.values())[0]
+    assert (b.at_services, b.at_addresses) == (0, 10)
+    assert r.runs[0].hop[r.graph.address_id(addr(5))] == 3
+
+
+def test_time_respecting_value_cannot_leave_before_it_arrived() -> None:
+    early = [tx(1, 2, 3, 50, 0), tx(2, 1, 2, 10, 5), tx(3, 9, 2, 40, 6)]
+    for policy in ("poison", "haircut", "fifo"):
+        r = _run(policy, early)
+        g = r.graph
+        assert r.runs[0].taint[g.address_id(addr(3))] == 0, policy
+        assert r.runs[0].taint[g.address_id(addr(2))] == 10, policy
+
+
+def test_dust_and_fees_are_buckets() -> None:
+    transfers = [tx(1, 1, 2, 1000, 0, fee=7), tx(2, 2, 3, 3, 1), tx(3, 2, 4, 900, 2)]
+    b = list(_run("fifo", transfers).buckets.values())[0]
+    assert b.fees == 7 and b.seeded == 1007
+    from decimal import Decimal
+
+    # amounts here are wei-sized: a dust threshold of 1e-17 ETH = 10 base units
+    b = list(_run("fifo", transfers, min_amount=Decimal("1e-17")).buckets.values())[0]
+    assert b.dust == 3 and b.seeded == b.at_services + b.at_addresses + b.fees + b.dust
+
+
+@st.composite
+def graphs(draw: st.DrawFn) -> tuple:
+    n_addr = draw(st.integers(3, 9))
+    n = draw(st.integers(1, 40))
+    src = np.array(draw(st.lists(st.integers(0, n_addr - 1), min_size=n, max_size=n)), np.int32)
+    dst = np.array(draw(st.lists(st.integers(0, n_addr - 1), min_size=n, max_size=n)), np.int32)
+    amt = np.array(draw(st.lists(st.integers(0, 10**6), min_size=n, max_size=n)), np.int64)
+    fee = np.array(draw(st.lists(st.sampled_from([0, 0, 1, 21]), min_size=n, max_size=n)), np.int64)
+    ts = np.sort(np.array(draw(st.lists(st.integers(0, 50), min_size=n, max_size=n)), np.int64))
+    endpoints = set(draw(st.lists(st.integers(1, n_addr - 1), max_size=2)))
+    return n_addr, src, dst, amt, fee, ts, endpoints
+
+
+def _kernel(g: tuple, policy: int, max_hops: int, min_taint: int = 0, max_addresses: int = 10**6):  # type: ignore[no-untyped-def]
+    n_addr, src, dst, amt, fee, ts, endpoints = g
+    ep = np.zeros(n_addr, np.bool_)
+    ep[list(endpoints)] = True
+    since = np.full(n_addr, np.iinfo(np.int64).max, np.int64)
+    since[0] = 0
+    empty = np.zeros(0, np.int64)
+    return kernel.sweep(src, dst, amt, fee, ts, n_addr, ep, since, np.zeros(len(src), np.bool_),
+                        empty, empty, empty, policy, max_hops, min_taint, 10**9, max_addresses)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(graphs(), st.sampled_from([0, 1, 2]), st.integers(1, 5), st.sampled_from([0, 5, 1000]))
+def test_sweep_conserves_and_matches_the_networkx_reference(g, policy, max_hops, min_taint) -> None:  # type: ignore[no-untyped-def]
+    taint, hop, _frozen, _first, out_taint, _flag, fees, dust, injected, _n = _kernel(
+        g, policy, max_hops, min_taint
+    )
+    assert (taint >= 0).all()
+    assert injected == taint.sum() + fees + dust  # every unit is in a bucket
+    _, src, dst, amt, fee, ts, endpoints = g
+    assert (out_taint <= amt).all()
+    r = ref.sweep(
+        ref.build(src, dst, amt, fee, ts),
+        endpoints,
+        {0: 0},
+        policy,
+        max_hops,
+        min_taint,
+        10**9,
+        10**6,
+    )
+    assert r.injected == injected and r.fees == fees and r.dust == dust
+    assert {a: t for a, t in r.taint.items() if t} == {a: int(t) for a, t in enumerate(taint) if t}
+    assert {e: t for e, t in r.out_taint.items() if t} == {
+        e: int(t) for e, t in enumerate(out_taint) if t
+    }
+
+
+@settings(max_examples=150, deadline=None)
+@given(graphs(), st.sampled_from([0, 1, 2]), st.integers(1, 4))
+def test_value_at_services_never_shrinks_with_more_hops(g, policy, max_hops) -> None:  # type: ignore[no-untyped-def]
+    _, src, dst, amt, fee, ts, endpoints = g
+
+    def at_services(h: int) -> int:
+        taint = _kernel(g, policy, h)[0]
+        return int(sum(taint[a] for a in endpoints if a != 0))
+
+    assert at_services(max_hops) <= at_services(max_hops + 1)
+
+
+@settings(max_examples=100, deadline=None)
+@given(graphs(), st.sampled_from([0, 1, 2]))
+def test_taint_only_flows_after_it_arrived(g, policy) -> None:  # type: ignore[no-untyped-def]
+    _, src, dst, amt, fee, ts, _ = g
+    taint, hop, _f, first, out_taint, flag, *_ = _kernel(g, policy, 10)
+    first_in: dict[int, int] = {0: -1}
+    for e in range(len(src)):
+        if flag[e] == 1:
+            s = int(src[e])
+            assert s in first_in and first_in[s] < e  # the sender was tainted before this transfer
+            first_in.setdefault(int(dst[e]), e)
