@@ -51,8 +51,20 @@ def test_store_round_trip_and_idempotent_bundle(store: Store) -> None:
     assert ensure_bundled(store) is False
     stored = load_dataset(store)
     fresh = load_bundled()
-    assert {i.incident_id: i for i in stored.incidents} == {i.incident_id: i for i in fresh.incidents}
+    assert {i.incident_id: i for i in stored.incidents} == {
+        i.incident_id: i for i in fresh.incidents
+    }
     assert set(stored.addresses) == set(fresh.addresses)
     assert set(stored.statistics) == set(fresh.statistics)
     again = save(store, Batch("again", fresh.incidents), changed_by="tester")
     assert again.inserted == {} and again.unchanged == {"incident": 151}
+
+
+def test_actors_json_is_reproducible_from_the_catalogue_packages() -> None:
+    """actors.json is generated, not hand-edited: re-running the curation gives the same."""
+    import json
+
+    from nkwatch.intel.curate import build_actors
+
+    shipped = json.loads((DATA / "actors.json").read_text("utf-8"))
+    assert json.loads(json.dumps(build_actors(), sort_keys=True)) == shipped

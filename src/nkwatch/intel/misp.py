@@ -94,7 +94,7 @@ def to_misp(data: Dataset) -> dict[str, Any]:
         incident_event(i, by_incident.get(i.incident_id, []), data)
         for i in sorted(data.incidents, key=lambda i: i.incident_id)
     ]
-    return {"response": [json.loads(e.to_json()) for e in events]}
+    return {"response": [{"Event": json.loads(e.to_json())} for e in events]}
 
 
 def _events(doc: Any, where: str) -> list[dict[str, Any]]:

@@ -51,7 +51,8 @@ IGNORED = {
     "file",
 }
 _WALLET_PATTERN = re.compile(r"^\[cryptocurrency-wallet:value\s*=\s*'((?:[^'\\]|\\.)*)'\]$")
-_REF_KEYS = ("source_ref", "target_ref", "sighting_of_ref", "created_by_ref")
+# created_by_ref is exempt: producers rarely ship their own identity object.
+_REF_KEYS = ("source_ref", "target_ref", "sighting_of_ref")
 
 
 def _check_shape(bundle: Any, where: str) -> list[dict[str, Any]]:
@@ -79,7 +80,7 @@ def _check_objects(objects: list[dict[str, Any]], where: str) -> dict[str, dict[
         refs = [obj[k] for k in _REF_KEYS if isinstance(obj.get(k), str)]
         refs += [r for r in obj.get("object_refs", []) if isinstance(r, str)]
         for ref in refs:
-            if ref not in by_id and not ref.startswith("identity--"):
+            if ref not in by_id:
                 raise UserError(
                     f"broken reference: {oid} points to {ref}, not in the bundle", where=where
                 )
