@@ -140,7 +140,8 @@ class Watcher:
         self.store, self.config, self.sinks = store, config, list(sinks)
         self._clock, self._log = clock, log
         self._tokens = EvmCache(store, config.chain)
-        self.fetcher = BlockFetcher(rpc, config.chain, self._token_lookup)
+        # alerts need no fees: skip receipts where traces tell each transaction's status
+        self.fetcher = BlockFetcher(rpc, config.chain, self._token_lookup, fees=False)
         if not config.internal_transfers:
             self.fetcher.tracer = None
         self.id = config.name

@@ -13,6 +13,7 @@ from nkwatch.settings import Settings
 from nkwatch.store import open_store
 from nkwatch.trace.evm.crawler import CrawlConfig, EvmCrawler
 from nkwatch.trace.evm.devnode import AnvilNode
+from nkwatch.trace.evm.fetch import BlockFetcher
 from nkwatch.trace.evm.rpc import NodeUnavailable, RpcClient, RpcConfig
 from nkwatch.trace.model import TransferKind
 from nkwatch.trace.source import IncomingSource, TransferSource
@@ -20,10 +21,11 @@ from nkwatch.trace.source import IncomingSource, TransferSource
 pytestmark = pytest.mark.slow
 
 
-def _crawl(store, url: str, scenario: Scenario, **rpc_kw):
+def _crawl(store, url: str, scenario: Scenario, tracer: str = "parity", **rpc_kw):
     stop = frozenset(scenario.labels)
     with RpcClient(RpcConfig(url, **rpc_kw)) as rpc:
         crawler = EvmCrawler(store, rpc, CrawlConfig(stop_at=stop))
+        crawler.fetcher.tracer = tracer
         return crawler, crawler.crawl([scenario.contracts["vault"]], None), rpc.retries
 
 
@@ -37,12 +39,15 @@ def _reaching(result, scenario: Scenario) -> dict[str, dict[str, int]]:
     return {a: dict(v) for a, v in got.items()}
 
 
+@pytest.mark.parametrize("tracer", ["parity", "debug"])
 def test_crawler_reaches_every_deposit_with_exact_amounts(
-    played: tuple[AnvilNode, Scenario], settings: Settings
+    played: tuple[AnvilNode, Scenario], settings: Settings, tracer: str
 ) -> None:
+    """Both trace formats (parity ``trace_block``, geth ``callTracer``) give the same data."""
     node, scenario = played
     with open_store(settings) as store:
-        crawler, result, _ = _crawl(store, node.url, scenario)
+        crawler, result, _ = _crawl(store, node.url, scenario, tracer)
+        assert crawler.fetcher.tracer == tracer
         assert isinstance(crawler, TransferSource) and isinstance(crawler, IncomingSource)
         assert _reaching(result, scenario) == scenario.truth.tainted_addresses_deposit()
         # the mixer exit is not reachable by taint, and the clean user's deposit is not counted
@@ -134,3 +139,18 @@ def test_interrupted_crawl_keeps_only_complete_blocks_and_resumes(
             )
     finally:
         proxy.close()
+
+
+def test_parity_and_geth_traces_decode_to_identical_transfers(
+    played: tuple[AnvilNode, Scenario],
+) -> None:
+    node, scenario = played
+    decoded = {}
+    with RpcClient(RpcConfig(node.url)) as rpc:
+        for tracer in ("parity", "debug"):
+            fetcher = BlockFetcher(rpc, "ethereum")
+            fetcher.tracer = tracer
+            blocks = fetcher.fetch(0, scenario.last_block)
+            decoded[tracer] = [t for b in blocks for t in b.transfers]
+    assert decoded["parity"] == decoded["debug"]
+    assert sum(t.kind is TransferKind.INTERNAL for t in decoded["parity"]) >= 8

@@ -103,8 +103,9 @@ def test_node_stopped_mid_crawl_and_restarted_from_state(
 
 
 def test_node_that_cannot_trace_old_blocks_is_refused(tmp_path: Path, settings: Settings) -> None:
-    """Restarted without its historical states, anvil answers a per-transaction error for
-    old traces; that must stop the crawl, not be read as a reverted call moving nothing."""
+    """Restarted without its historical states, anvil answers ``debug_traceBlockByNumber``
+    with a per-transaction error for old blocks (its stored parity traces still work); that
+    must stop the crawl, not be read as a reverted call that moved nothing."""
     state = tmp_path / "state.json"
     node = start_anvil(anvil_binary(), extra=["--dump-state", str(state)])
     with RpcClient(RpcConfig(node.url)) as rpc:
@@ -119,6 +120,7 @@ def test_node_that_cannot_trace_old_blocks_is_refused(tmp_path: Path, settings: 
     try:
         with open_store(settings) as store, RpcClient(RpcConfig(pruned.url)) as rpc:
             crawler = EvmCrawler(store, rpc, CrawlConfig())
+            crawler.fetcher.tracer = "debug"  # as on geth, which offers no trace_block
             with pytest.raises(TraceUnavailable, match="cannot trace block"):
                 crawler.sync(0, 2)
             # blocks before the untraceable one may be cached; it and later ones are not

@@ -132,13 +132,14 @@ def token_transfers(
     return out
 
 
-def _frames(frame: Mapping[str, Any], depth: int) -> Iterator[tuple[Mapping[str, Any], int]]:
-    """Depth-first call frames, skipping failed frames together with their subtrees."""
-    if frame.get("error"):
-        return
-    yield frame, depth
+def _frames(
+    frame: Mapping[str, Any], depth: int, failed: bool = False
+) -> Iterator[tuple[Mapping[str, Any], int, bool]]:
+    """Depth-first call frames with whether they (or a caller) failed."""
+    failed = failed or bool(frame.get("error"))
+    yield frame, depth, failed
     for child in frame.get("calls") or []:
-        yield from _frames(child, depth + 1)
+        yield from _frames(child, depth + 1, failed)
 
 
 def internal_transfers(
@@ -147,9 +148,14 @@ def internal_transfers(
     """Value-carrying subcalls of one ``callTracer`` tree (the top frame is the native row)."""
     asset = native_asset(chain)
     out: list[Transfer] = []
-    for position, (frame, depth) in enumerate(_frames(call_trace, 0)):
+    for position, (frame, depth, failed) in enumerate(_frames(call_trace, 0)):
         value = to_int(frame.get("value"))
-        if depth == 0 or value == 0 or str(frame.get("type", "")).upper() not in _VALUE_FRAMES:
+        if (
+            failed
+            or depth == 0
+            or value == 0
+            or str(frame.get("type", "")).upper() not in _VALUE_FRAMES
+        ):
             continue
         out.append(
             Transfer(
@@ -179,12 +185,17 @@ def parity_internal_transfers(
     failed: set[tuple[str, tuple[int, ...]]] = {
         (str(t["transactionHash"]).lower(), tuple(t.get("traceAddress") or []))
         for t in rows
-        if t.get("error")
+        if t.get("error") and t.get("transactionHash")
     }
     out: list[Transfer] = []
-    for position, t in enumerate(rows):
-        path = tuple(t.get("traceAddress") or [])
+    positions: dict[str, int] = {}
+    for t in rows:
+        if not t.get("transactionHash"):
+            continue  # block and uncle rewards
         tx_hash = str(t["transactionHash"]).lower()
+        position = positions.get(tx_hash, 0)  # depth-first order inside the transaction,
+        positions[tx_hash] = position + 1  # the same numbering as the callTracer walk
+        path = tuple(t.get("traceAddress") or [])
         if not path or any((tx_hash, path[:n]) in failed for n in range(len(path) + 1)):
             continue
         action = t.get("action") or {}

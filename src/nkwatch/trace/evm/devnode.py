@@ -87,7 +87,6 @@ def start_anvil(
         str(accounts),
         "--balance",
         str(balance),
-        "--steps-tracing",
         "--auto-impersonate",
         *extra,
     ]

@@ -46,17 +46,22 @@ class InconsistentAnswer(Exception):
 
 
 TokenLookup = Callable[[Sequence[str]], Mapping[str, TokenMeta]]
+Traced = dict[int, list[Transfer]]  # block -> internal transfers
+Outcomes = dict[str, Mapping[str, Any]]  # tx hash -> receipt-shaped outcome
 
 
 class BlockFetcher:
     """Fetches block ranges with batched calls; remembers which optional methods work."""
 
-    def __init__(self, rpc: RpcClient, chain: str, tokens: TokenLookup | None = None) -> None:
+    def __init__(
+        self, rpc: RpcClient, chain: str, tokens: TokenLookup | None = None, *, fees: bool = True
+    ) -> None:
         self.rpc = rpc
         self.chain = chain
+        self.fees = fees  # False: skip receipts when traces tell status (fees then read 0)
         self._tokens = tokens or (lambda cs: {m.contract: m for m in fetch_token_meta(rpc, cs)})
         self.block_receipts = True  # eth_getBlockReceipts offered
-        self.tracer: str | None = "debug"  # "debug" (callTracer), "parity" (trace_block), None
+        self.tracer: str | None = "parity"  # "parity" (trace_block), "debug" (callTracer), None
 
     def head(self) -> int:
         return to_int(self.rpc.call("eth_blockNumber"))
@@ -80,8 +85,12 @@ class BlockFetcher:
         blocks = self.rpc.batch([("eth_getBlockByNumber", [quantity(n), True]) for n in numbers])
         if any(b is None for b in blocks):
             raise InconsistentAnswer(f"block missing in {first}..{last}")
-        receipts = self._receipts(blocks)
-        traces = self._traces(blocks)
+        traces, outcomes = self._traces(blocks)
+        every_tx = {str(t["hash"]).lower() for b in blocks for t in b.get("transactions", [])}
+        if self.fees or not every_tx <= outcomes.keys():
+            receipts: Mapping[str, Mapping[str, Any]] = self._receipts(blocks)
+        else:  # status and created address from the traces: no fees, no receipt requests
+            receipts = outcomes
         logs = self.rpc.call(
             "eth_getLogs",
             [
@@ -140,37 +149,51 @@ class BlockFetcher:
                     raise InconsistentAnswer(f"receipt {r_hash} from another fork")
         return found
 
-    def _traces(self, blocks: Sequence[Mapping[str, Any]]) -> dict[int, list[Transfer]]:
+    def _traces(self, blocks: Sequence[Mapping[str, Any]]) -> tuple[Traced, Outcomes]:
+        """Internal transfers per block, and per transaction its outcome (status, created
+        contract) as the traces show it. Parity ``trace_block`` first (cheap where offered:
+        erigon, reth, nethermind, anvil), else geth's ``debug_traceBlockByNumber``."""
         with_txs = [b for b in blocks if b.get("transactions")]
         if not with_txs or self.tracer is None:
-            return {}
-        if self.tracer == "debug":
+            return {}, {}
+        if self.tracer == "parity":
             try:
-                return self._debug_traces(with_txs)
+                return self._parity_traces(with_txs)
             except RpcError as exc:
                 if not exc.unsupported:
                     raise
-                self.tracer = "parity"
+                self.tracer = "debug"
         try:
-            answers = self.rpc.batch([("trace_block", [b["number"]]) for b in with_txs])
+            return self._debug_traces(with_txs)
         except RpcError as exc:
             if not exc.unsupported:
                 raise
             self.tracer = None  # this node cannot show internal transfers
-            return {}
-        times = {to_int(b["number"]): decode.header(b).timestamp for b in with_txs}
-        out: dict[int, list[Transfer]] = {}
-        for b, traces in zip(with_txs, answers, strict=True):
-            out[to_int(b["number"])] = decode.parity_internal_transfers(
-                self.chain, traces or [], times
-            )
-        return out
+            return {}, {}
 
-    def _debug_traces(self, blocks: Sequence[Mapping[str, Any]]) -> dict[int, list[Transfer]]:
+    def _parity_traces(self, blocks: Sequence[Mapping[str, Any]]) -> tuple[Traced, Outcomes]:
+        answers = self.rpc.batch([("trace_block", [b["number"]]) for b in blocks])
+        times = {to_int(b["number"]): decode.header(b).timestamp for b in blocks}
+        rows: Traced = {}
+        outcomes: Outcomes = {}
+        for b, traces in zip(blocks, answers, strict=True):
+            if traces is None:
+                raise InconsistentAnswer(f"no traces for block {to_int(b['number'])}")
+            for t in traces:
+                if t.get("transactionHash") and not t.get("traceAddress"):
+                    created = (t.get("result") or {}).get("address")
+                    outcomes[str(t["transactionHash"]).lower()] = _outcome(
+                        b, bool(t.get("error")), created
+                    )
+            rows[to_int(b["number"])] = decode.parity_internal_transfers(self.chain, traces, times)
+        return rows, outcomes
+
+    def _debug_traces(self, blocks: Sequence[Mapping[str, Any]]) -> tuple[Traced, Outcomes]:
         answers = self.rpc.batch(
             [("debug_traceBlockByNumber", [b["number"], {"tracer": "callTracer"}]) for b in blocks]
         )
-        out: dict[int, list[Transfer]] = {}
+        out: Traced = {}
+        outcomes: Outcomes = {}
         for b, per_tx in zip(blocks, answers, strict=True):
             head = decode.header(b)
             txs = b["transactions"]
@@ -187,10 +210,24 @@ class BlockFetcher:
                         where=self.rpc.config.url,
                     )
                 frame = item.get("result", item)
+                tx_hash = str(tx["hash"]).lower()
+                creates = str(frame.get("type", "")).upper().startswith("CREATE")
+                outcomes[tx_hash] = _outcome(
+                    b, bool(frame.get("error")), frame.get("to") if creates else None
+                )
                 rows.extend(
                     decode.internal_transfers(
-                        self.chain, str(tx["hash"]), frame, head.number, head.timestamp
+                        self.chain, tx_hash, frame, head.number, head.timestamp
                     )
                 )
             out[head.number] = rows
-        return out
+        return out, outcomes
+
+
+def _outcome(block: Mapping[str, Any], failed: bool, created: str | None) -> dict[str, Any]:
+    """A receipt-shaped record of what the trace says about a transaction (no gas)."""
+    return {
+        "status": "0x0" if failed else "0x1",
+        "contractAddress": created,
+        "blockHash": block["hash"],
+    }
