@@ -257,3 +257,33 @@ def test_registry_is_pluggable() -> None:
     assert parse_with(registry, address, "doge").chain == "DOGE"
     with pytest.raises(UserError, match="unrecognised"):
         parse_with(registry, "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa")
+
+
+BASE58_VERSIONS = [
+    (b"\x00", "XBT", "p2pkh"),
+    (b"\x05", "XBT", "p2sh"),
+    (b"\x6f", "XBT", "p2pkh"),
+    (b"\x30", "LTC", "p2pkh"),
+    (b"\x32", "LTC", "p2sh"),
+    (b"\x4c", "DASH", "p2pkh"),
+    (b"\x10", "DASH", "p2sh"),
+    (b"\x1e", "XVG", "p2pkh"),
+    (b"\x26", "BTG", "p2pkh"),
+    (b"\x17", "BTG", "p2sh"),
+    (b"\x41", "TRX", "tron"),
+    (b"\x1c\xb8", "ZEC", "t-p2pkh"),
+    (b"\x1c\xbd", "ZEC", "t-p2sh"),
+]
+
+
+@pytest.mark.parametrize(("version", "chain", "kind"), BASE58_VERSIONS)
+@given(digest=st.binary(min_size=20, max_size=20))
+def test_every_base58_version_is_detected(
+    version: bytes, chain: str, kind: str, digest: bytes
+) -> None:
+    # the first-character shortcut in detection must never hide a valid address
+    address = base58.encode_check(version + digest)
+    assert parse_address(address).chain == chain
+    assert parse_address(address, chain).format == kind
+    ripple = base58.encode_check(b"\x00" + digest, base58.RIPPLE_ALPHABET)
+    assert parse_address(ripple).chain == "XRP"

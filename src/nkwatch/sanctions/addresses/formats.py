@@ -48,7 +48,7 @@ def base58check(
         name, network = versions[version]
         return FormatMatch(name, text, network, alias(version, body))
 
-    return AddressFormat(label, parse)
+    return AddressFormat(label, parse, _base58_leads(versions, payload_len, alphabet))
 
 
 def segwit(hrp: str, network: str = "mainnet") -> AddressFormat:
@@ -66,7 +66,7 @@ def segwit(hrp: str, network: str = "mainnet") -> AddressFormat:
         version, program = decoded
         return FormatMatch(_segwit_kind(version, len(program)), text.lower(), network)
 
-    return AddressFormat(f"segwit-{hrp}", parse)
+    return AddressFormat(f"segwit-{hrp}", parse, _case_leads(hrp[0]))
 
 
 def _segwit_kind(version: int, length: int) -> str:
@@ -95,7 +95,7 @@ def bech32_plain(hrp: str, payload_len: int, name: str, max_length: int = 90) ->
             )
         return FormatMatch(name, text.lower())
 
-    return AddressFormat(name, parse)
+    return AddressFormat(name, parse, _case_leads(hrp[0]))
 
 
 def evm_account() -> AddressFormat:
@@ -109,7 +109,7 @@ def evm_account() -> AddressFormat:
             )
         return FormatMatch("evm", text.lower())
 
-    return AddressFormat("evm", parse)
+    return AddressFormat("evm", parse, frozenset("0"))
 
 
 CASHADDR_PREFIX = "bitcoincash"
@@ -138,7 +138,7 @@ def cashaddr() -> AddressFormat:
         canonical = f"{CASHADDR_PREFIX}:{body}"
         return FormatMatch(kind[0], canonical, aliases=(legacy,) if legacy else ())
 
-    return AddressFormat("cashaddr", parse)
+    return AddressFormat("cashaddr", parse, _case_leads("bqp"))
 
 
 def legacy_to_cashaddr(version: bytes, body: bytes) -> tuple[str, ...]:
@@ -172,6 +172,32 @@ def monero_address() -> AddressFormat:
         return FormatMatch(f"monero-{parsed.kind}", text, parsed.network)
 
     return AddressFormat("monero", parse)
+
+
+def _case_leads(chars: str) -> frozenset[str]:
+    return frozenset(chars.lower() + chars.upper())
+
+
+def _base58_leads(
+    versions: VersionMap, payload_len: int, alphabet: str
+) -> frozenset[str] | None:
+    """First characters of every possible encoding, from the smallest and largest payloads.
+
+    With a fixed length, base58 text grows monotonically with the number it encodes, so the
+    first character lies between those of the extremes (when both have the same length).
+    """
+    leads: set[str] = set()
+    for version in versions:
+        if version[0] == 0:  # a leading zero byte is always written as the zero digit
+            leads.add(alphabet[0])
+            continue
+        fill = payload_len + 4 - len(version)
+        low = base58.encode(version + b"\x00" * fill, alphabet)
+        high = base58.encode(version + b"\xff" * fill, alphabet)
+        if len(low) != len(high):
+            return None
+        leads.update(alphabet[alphabet.index(low[0]) : alphabet.index(high[0]) + 1])
+    return frozenset(leads)
 
 
 def show(text: str, limit: int = 110) -> str:

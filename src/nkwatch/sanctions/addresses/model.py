@@ -33,6 +33,9 @@ FormatParser = Callable[[str], FormatMatch | None]
 class AddressFormat:
     name: str
     parse: FormatParser
+    # Characters a text of this format can start with (None: any). Lets detection skip
+    # chains that cannot match before running their parsers; never changes an answer.
+    leads: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

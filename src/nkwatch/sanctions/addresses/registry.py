@@ -25,7 +25,10 @@ class ChainValidator:
     def parse(self, text: str) -> ParsedAddress | None:
         """The parsed address, None when no format has this shape; raises InvalidAddress."""
         error: InvalidAddress | None = None
+        lead = text[:1]
         for fmt in self.formats:
+            if fmt.leads is not None and lead not in fmt.leads:
+                continue
             try:
                 match = fmt.parse(text)
             except InvalidAddress as exc:
@@ -72,8 +75,15 @@ class ChainRegistry:
     def codes(self) -> list[str]:
         return [v.code for v in self._ordered]
 
-    def detectors(self) -> Iterator[ChainValidator]:
-        return (v for v in self._ordered if v.detect)
+    def detectors(self, text: str = "") -> Iterator[ChainValidator]:
+        """Detectable chains, restricted to those whose formats can start like ``text``."""
+        lead = text[:1]
+        return (
+            v
+            for v in self._ordered
+            if v.detect
+            and (not lead or any(f.leads is None or lead in f.leads for f in v.formats))
+        )
 
     def __iter__(self) -> Iterator[ChainValidator]:
         return iter(self._ordered)

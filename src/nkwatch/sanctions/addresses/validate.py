@@ -55,7 +55,7 @@ def detect(registry: ChainRegistry, text: str, *, first: bool = False) -> list[P
     """
     found: list[ParsedAddress] = []
     error: InvalidAddress | None = None
-    for validator in registry.detectors():
+    for validator in registry.detectors(text):
         try:
             parsed = validator.parse(text)
         except InvalidAddress as exc:
