@@ -57,7 +57,7 @@ def keys(settings: Settings, bundled_store: Path) -> Keys:
 
 @pytest.fixture()
 def config() -> ServiceConfig:
-    return ServiceConfig(max_body_bytes=64 * 1024, request_timeout_s=10)
+    return ServiceConfig(max_body_bytes=64 * 1024, request_timeout_s=60, warm_indexes=False)
 
 
 @pytest.fixture()

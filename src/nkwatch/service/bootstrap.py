@@ -18,7 +18,10 @@ from nkwatch.settings import Settings
 from nkwatch.store import Store, open_store
 
 # (module, function) taking a Store; each imports its bundled data only if it is missing.
-BUNDLES: tuple[tuple[str, str], ...] = (("nkwatch.intel.repository", "ensure_bundled"),)
+BUNDLES: tuple[tuple[str, str], ...] = (
+    ("nkwatch.sanctions.repository", "ensure_bundled"),
+    ("nkwatch.intel.repository", "ensure_bundled"),
+)
 
 
 @dataclass(frozen=True)

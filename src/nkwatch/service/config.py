@@ -24,3 +24,4 @@ class ServiceConfig:
     secure_cookies: bool | None = None  # None: Secure when the request came over https
     max_batch_rows: int = 10_000
     access_log: bool = False
+    warm_indexes: bool = True  # build the name index at start-up, not on the first query

@@ -11,6 +11,10 @@ ROUTERS: tuple[str, ...] = (
     "nkwatch.service.routers.access",
     "nkwatch.service.routers.audit",
     "nkwatch.service.routers.jobs",
+    "nkwatch.service.routers.screening",
+    "nkwatch.service.routers.batch",
+    "nkwatch.service.routers.lists",
     "nkwatch.service.routers.intel",
+    "nkwatch.service.web.screening_pages",
     "nkwatch.service.web.intel_pages",
 )

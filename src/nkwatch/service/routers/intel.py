@@ -270,10 +270,9 @@ def dashboard_panels(state: ServiceState) -> dict[str, Any]:
 
 def linked_sanctions(state: ServiceState, incident: IncidentDetail) -> list[dict[str, Any]]:
     """Sanctions designations that share an address with the incident (filled once lists load)."""
-    finder = state.cache.get("sanctions_by_address")
-    if finder is None:
-        return []
+    from nkwatch.service.routers.screening import sanctions_by_address
+
     links: list[dict[str, Any]] = []
     for a in incident.addresses:
-        links.extend(finder(a.address))
+        links.extend(sanctions_by_address(state, a.address))
     return links

@@ -8,12 +8,23 @@ from nkwatch.service.state import ServiceState
 
 
 def collect(state: ServiceState) -> dict[str, Any]:
-    from nkwatch.service.routers import intel
+    from nkwatch.service.routers import intel, lists
 
     store = state.access.view()
     audit_rows = store.query(
         "SELECT action, count(*) FROM audit_log GROUP BY action ORDER BY 2 DESC"
     )
     data: dict[str, Any] = {"audit": [{"action": a, "count": int(n)} for a, n in audit_rows]}
+    data["lists"] = [
+        {
+            "source": f"{v.publisher} ({v.list_id})",
+            "version": v.version_id,
+            "issued": v.published,
+            "entries": v.party_count,
+            "addresses": v.address_count,
+            "active": v.active,
+        }
+        for v in lists.versions(state)
+    ]
     data.update(intel.dashboard_panels(state))
     return data
