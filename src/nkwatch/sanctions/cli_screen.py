@@ -105,6 +105,8 @@ def screen_file(
     """Screen every row of a CSV (name and/or address columns, auto-detected)."""
     if output.suffix.lower() not in (".csv", ".jsonl"):
         raise click.UsageError("output must end in .csv or .jsonl")
+    if output.resolve() == input_path.resolve():
+        raise click.UsageError("output would overwrite the input file")
     data = batch.read_csv(input_path)
     overrides = {
         "name": name_column,

@@ -120,6 +120,13 @@ def test_file_bad_inputs(bundled_copy: Path, tmp_path: Path) -> None:
     )
     assert res.exit_code == 2 and "no name or address column" in res.stderr
     assert not (tmp_path / "o.csv").exists()
+    same = run("screen", "file", str(nocol), "-o", str(nocol), "--db", str(bundled_copy))
+    assert same.exit_code == 2 and "overwrite" in same.stderr
+    assert nocol.read_text() == "foo,bar\n1,2\n"
+    xlsx = run(
+        "screen", "file", str(nocol), "-o", str(tmp_path / "o.xlsx"), "--db", str(bundled_copy)
+    )
+    assert xlsx.exit_code == 2 and ".csv or .jsonl" in xlsx.stderr
 
 
 def test_demo_screens_the_example_batch(bundled_copy: Path) -> None:
