@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -153,4 +154,8 @@ def test_parity_and_geth_traces_decode_to_identical_transfers(
             blocks = fetcher.fetch(0, scenario.last_block)
             decoded[tracer] = [t for b in blocks for t in b.transfers]
     assert decoded["parity"] == decoded["debug"]
+    with RpcClient(RpcConfig(node.url)) as rpc:
+        light = BlockFetcher(rpc, "ethereum", fees=False)  # as the watch fetches: no receipts
+        rows = [t for b in light.fetch(0, scenario.last_block) for t in b.transfers]
+    assert rows == [replace(t, fee=0) for t in decoded["parity"]]
     assert sum(t.kind is TransferKind.INTERNAL for t in decoded["parity"]) >= 8

@@ -227,3 +227,36 @@ def parity_internal_transfers(
             )
         )
     return out
+
+
+def parity_native_transfers(
+    chain: str, traces: Iterable[Mapping[str, Any]], timestamp: datetime
+) -> list[Transfer]:
+    """Top-level value of each transaction from its root parity trace (no fee: used when
+    only movements matter and receipts are skipped)."""
+    asset = native_asset(chain)
+    out: list[Transfer] = []
+    for t in traces:
+        if not t.get("transactionHash") or t.get("traceAddress"):
+            continue
+        action = t.get("action") or {}
+        if t.get("type") == "create":
+            receiver = (t.get("result") or {}).get("address") or ZERO_ADDRESS
+        else:
+            receiver = action.get("to") or ZERO_ADDRESS
+        out.append(
+            Transfer(
+                chain=chain,
+                tx_hash=str(t["transactionHash"]).lower(),
+                index=0,
+                kind=TransferKind.NATIVE,
+                from_address=address(action.get("from")),
+                to_address=address(receiver),
+                asset=asset,
+                amount=to_int(action.get("value")),
+                block=int(t["blockNumber"]),
+                timestamp=timestamp,
+                failed=bool(t.get("error")),
+            )
+        )
+    return out

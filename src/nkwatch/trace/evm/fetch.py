@@ -33,8 +33,13 @@ _KIND_ORDER = {TransferKind.NATIVE: 0, TransferKind.INTERNAL: 1, TransferKind.TO
 def in_block_order(block: Mapping[str, Any], rows: Sequence[Transfer]) -> list[Transfer]:
     """Rows in execution order: by transaction position, then the top-level value, then
     internal and token movements by their index, so time-respecting taint works in a block."""
-    position = {str(t["hash"]).lower(): i for i, t in enumerate(block.get("transactions", []))}
+    position = {_tx_hash(t): i for i, t in enumerate(block.get("transactions", []))}
     return sorted(rows, key=lambda r: (position.get(r.tx_hash, 0), _KIND_ORDER[r.kind], r.index))
+
+
+def _tx_hash(tx: Mapping[str, Any] | str) -> str:
+    """A block's transaction entry is a hash or, with full bodies, an object."""
+    return (tx if isinstance(tx, str) else str(tx["hash"])).lower()
 
 
 class TraceUnavailable(UserError):
@@ -82,15 +87,21 @@ class BlockFetcher:
     # -- internals ---------------------------------------------------------------------
     def _fetch(self, first: int, last: int) -> list[FetchedBlock]:
         numbers = list(range(first, last + 1))
-        blocks = self.rpc.batch([("eth_getBlockByNumber", [quantity(n), True]) for n in numbers])
+        # light: transaction hashes only; the root parity traces give the top-level values
+        light = not self.fees and self.tracer == "parity"
+        blocks = self.rpc.batch(
+            [("eth_getBlockByNumber", [quantity(n), not light]) for n in numbers]
+        )
         if any(b is None for b in blocks):
             raise InconsistentAnswer(f"block missing in {first}..{last}")
-        traces, outcomes = self._traces(blocks)
-        every_tx = {str(t["hash"]).lower() for b in blocks for t in b.get("transactions", [])}
-        if self.fees or not every_tx <= outcomes.keys():
-            receipts: Mapping[str, Mapping[str, Any]] = self._receipts(blocks)
-        else:  # status and created address from the traces: no fees, no receipt requests
-            receipts = outcomes
+        traces, outcomes = self._traces(blocks, natives=light)
+        if light and self.tracer != "parity":  # the node has no trace_block after all
+            return self._fetch(first, last)
+        every_tx = {_tx_hash(t) for b in blocks for t in b.get("transactions", [])}
+        if light or (not self.fees and every_tx <= outcomes.keys()):
+            receipts: Mapping[str, Mapping[str, Any]] = outcomes
+        else:
+            receipts = self._receipts(blocks)
         logs = self.rpc.call(
             "eth_getLogs",
             [
@@ -115,7 +126,7 @@ class BlockFetcher:
         out: list[FetchedBlock] = []
         for block in blocks:
             head = decode.header(block)
-            rows = decode.native_transfers(self.chain, block, receipts)
+            rows = [] if light else decode.native_transfers(self.chain, block, receipts)
             rows.extend(traces.get(head.number, []))
             rows.extend(by_block[head.number])
             out.append(FetchedBlock(head, tuple(in_block_order(block, rows))))
@@ -149,7 +160,9 @@ class BlockFetcher:
                     raise InconsistentAnswer(f"receipt {r_hash} from another fork")
         return found
 
-    def _traces(self, blocks: Sequence[Mapping[str, Any]]) -> tuple[Traced, Outcomes]:
+    def _traces(
+        self, blocks: Sequence[Mapping[str, Any]], *, natives: bool = False
+    ) -> tuple[Traced, Outcomes]:
         """Internal transfers per block, and per transaction its outcome (status, created
         contract) as the traces show it. Parity ``trace_block`` first (cheap where offered:
         erigon, reth, nethermind, anvil), else geth's ``debug_traceBlockByNumber``."""
@@ -158,7 +171,7 @@ class BlockFetcher:
             return {}, {}
         if self.tracer == "parity":
             try:
-                return self._parity_traces(with_txs)
+                return self._parity_traces(with_txs, natives)
             except RpcError as exc:
                 if not exc.unsupported:
                     raise
@@ -171,7 +184,9 @@ class BlockFetcher:
             self.tracer = None  # this node cannot show internal transfers
             return {}, {}
 
-    def _parity_traces(self, blocks: Sequence[Mapping[str, Any]]) -> tuple[Traced, Outcomes]:
+    def _parity_traces(
+        self, blocks: Sequence[Mapping[str, Any]], natives: bool
+    ) -> tuple[Traced, Outcomes]:
         answers = self.rpc.batch([("trace_block", [b["number"]]) for b in blocks])
         times = {to_int(b["number"]): decode.header(b).timestamp for b in blocks}
         rows: Traced = {}
@@ -179,13 +194,20 @@ class BlockFetcher:
         for b, traces in zip(blocks, answers, strict=True):
             if traces is None:
                 raise InconsistentAnswer(f"no traces for block {to_int(b['number'])}")
+            block_hash = str(b["hash"]).lower()
             for t in traces:
+                if t.get("blockHash") and str(t["blockHash"]).lower() != block_hash:
+                    raise InconsistentAnswer(f"traces of {to_int(b['number'])} from another fork")
                 if t.get("transactionHash") and not t.get("traceAddress"):
                     created = (t.get("result") or {}).get("address")
                     outcomes[str(t["transactionHash"]).lower()] = _outcome(
                         b, bool(t.get("error")), created
                     )
-            rows[to_int(b["number"])] = decode.parity_internal_transfers(self.chain, traces, times)
+            number = to_int(b["number"])
+            found = decode.parity_internal_transfers(self.chain, traces, times)
+            if natives:
+                found += decode.parity_native_transfers(self.chain, traces, times[number])
+            rows[number] = found
         return rows, outcomes
 
     def _debug_traces(self, blocks: Sequence[Mapping[str, Any]]) -> tuple[Traced, Outcomes]:

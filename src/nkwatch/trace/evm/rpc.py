@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import orjson
 
 from nkwatch.errors import UserError
 
@@ -135,7 +136,11 @@ class RpcClient:
             for i, (m, p) in zip(ids, calls, strict=True)
         ]
         try:
-            response = self._http.post(self.config.url, json=body)
+            response = self._http.post(
+                self.config.url,
+                content=orjson.dumps(body),
+                headers={"Content-Type": "application/json"},
+            )
         except httpx.TransportError as exc:
             raise _Transient(f"{type(exc).__name__}: {exc}") from exc
         if response.status_code == 429 or response.status_code >= 500:
@@ -143,8 +148,8 @@ class RpcClient:
         if response.status_code >= 400:
             raise NodeUnavailable(f"HTTP {response.status_code}", where=self.config.url)
         try:
-            answer = response.json()
-        except ValueError as exc:
+            answer = orjson.loads(response.content)
+        except orjson.JSONDecodeError as exc:
             raise _Transient("answer is not JSON") from exc
         if isinstance(answer, dict) and answer.get("id") is None and "error" in answer:
             # the node rejected the request as a whole (e.g. batches not allowed, too large)
