@@ -17,7 +17,7 @@ EXPECTED = {
         "DPRK crypto theft per year: incident-level vs Chainalysis",
         [
             "Incident-level sum (government-attributed)",
-            "Chainalysis (latest published figure)",
+            "Chainalysis (latest figure, restatements applied)",
             "Bybit",
             "2024",
         ],

@@ -78,3 +78,17 @@ def test_technique_grouping_counts_multi_valued_incidents_in_each(bundled: Datas
     assert multi, "dataset has incidents with several techniques"
     for technique in multi[0].techniques:
         assert multi[0].incident_id in groups[technique].incident_ids
+
+
+def test_latest_figure_follows_restatements_over_dates(bundled: Dataset) -> None:
+    # 2022: first $1.7B (2023-02), $1.65B, $1.7B (2024-01), then the current series $1.1B
+    head = stats.latest(
+        bundled.statistics, metric="dprk_stolen_usd", period="2022", publisher="Chainalysis"
+    )
+    assert head.value == Decimal(1_100_000_000)
+    chain = stats.revision_chain(bundled.statistics, head)
+    assert chain[0].value == Decimal(1_700_000_000) and len(chain) >= 2
+    # 2023: the dated restatement ($660.50M) beats the undated rounded copy ($660M)
+    assert stats.latest(
+        bundled.statistics, metric="dprk_stolen_usd", period="2023", publisher="Chainalysis"
+    ).value == Decimal(660_500_000)

@@ -29,7 +29,7 @@ def _musd(value: Decimal) -> float:
 
 
 def yearly(data: Dataset) -> Figure:
-    """Incident-level sums per theft year next to Chainalysis' current figure per year."""
+    """Incident-level sums per theft year next to Chainalysis' latest (restated) figure per year."""
     years = sorted({y for i in data.incidents if (y := i.theft_year) is not None})
     confirmed = [
         _musd(
@@ -45,7 +45,7 @@ def yearly(data: Dataset) -> Figure:
         try:
             published.append(
                 _musd(
-                    stats.current(
+                    stats.latest(
                         data.statistics,
                         metric="dprk_stolen_usd",
                         period=str(y),
@@ -65,21 +65,35 @@ def yearly(data: Dataset) -> Figure:
         label="Incident-level sum (government-attributed)",
     )
     ax.bar(xs, everything, width, label="Incident-level sum (all confidence levels)")
-    ax.bar([x + width for x in xs], published, width, label="Chainalysis (latest published figure)")
-    for incident in data.incidents:
+    ax.bar(
+        [x + width for x in xs],
+        published,
+        width,
+        label="Chainalysis (latest figure, restatements applied)",
+    )
+    # labels stacked above each year's tallest bar so several big heists do not overlap
+    labelled: dict[int, int] = {}
+    tops = [
+        max(v for v in (c, e, p) if v == v)
+        for c, e, p in zip(confirmed, everything, published, strict=True)
+    ]
+    step = max(tops) * 0.06
+    for incident in sorted(data.incidents, key=lambda i: -(i.amount_usd or 0)):
         if (
             incident.amount_usd
             and incident.amount_usd >= BIG_HEIST_USD
             and incident.theft_year in years
         ):
             x = years.index(incident.theft_year)
+            stacked = labelled.get(x, 0)
+            labelled[x] = stacked + 1
             ax.annotate(
-                incident.victim.split(" (")[0],
+                f"{incident.victim.split(' (')[0]} ${_musd(incident.amount_usd):,.0f}M",
                 (x, _musd(incident.amount_usd)),
                 fontsize=7,
-                xytext=(2, 2),
-                textcoords="offset points",
-                rotation=30,
+                xytext=(x - 0.45, tops[x] + step * (stacked + 1)),
+                textcoords="data",
+                arrowprops={"arrowstyle": "-", "lw": 0.5},
             )
     ax.set_xticks(xs, [str(y) for y in years])
     ax.set_ylabel("USD million")

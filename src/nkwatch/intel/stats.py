@@ -125,6 +125,25 @@ def current(stats: Iterable[Statistic], *, metric: str, period: str, publisher: 
     return dated[-1]
 
 
+def latest(stats: Iterable[Statistic], *, metric: str, period: str, publisher: str) -> Statistic:
+    """The publisher's figure that nothing restates, across its copies ("X (as tabulated…)").
+
+    Restatement links win over dates: an undated tabulated series value that ``revises`` a
+    dated figure is newer than it. Among unrevised figures the latest dated one wins.
+    """
+    candidates = [
+        s
+        for s in stats
+        if s.metric == metric and s.period == period and s.publisher.startswith(publisher)
+    ]
+    revised = {s.revises for s in candidates if s.revises}
+    heads = [s for s in candidates if s.statistic_id not in revised]
+    if not heads:
+        raise LookupError(f"no {publisher} {metric} for {period}")
+    dated = sorted((s for s in heads if s.publication_date), key=lambda s: s.publication_date)
+    return dated[-1] if dated else heads[-1]
+
+
 def revision_chain(stats: Iterable[Statistic], stat: Statistic) -> list[Statistic]:
     """``stat`` and every earlier figure it restates, oldest first (follows ``revises``)."""
     by_id = {s.statistic_id: s for s in stats}

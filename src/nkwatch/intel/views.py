@@ -48,15 +48,16 @@ def _published(data: Dataset, year: int) -> list[dict[str, Any]]:
     """Latest DPRK theft figure per publisher for ``year``, with its revision history."""
     rows = []
     publishers = sorted({s.publisher for s in data.statistics if s.period == str(year)})
-    for publisher in publishers:
+    bases = [p for p in publishers if not any(p != q and p.startswith(q) for q in publishers)]
+    for publisher in bases:
         try:
-            latest = stats.current(
+            head = stats.latest(
                 data.statistics, metric="dprk_stolen_usd", period=str(year), publisher=publisher
             )
         except LookupError:
             continue
-        chain = stats.revision_chain(data.statistics, latest)
-        entry = _stat(latest)
+        chain = stats.revision_chain(data.statistics, head)
+        entry = _stat(head)
         entry["history"] = [
             f"{money(s.value)} ({s.publication_date or 'undated'}, {s.statistic_id})" for s in chain
         ]
