@@ -7,6 +7,7 @@ builders will feed the web UI.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -74,7 +75,7 @@ def yearly(data: Dataset) -> Figure:
     # labels stacked above each year's tallest bar so several big heists do not overlap
     labelled: dict[int, int] = {}
     tops = [
-        max(v for v in (c, e, p) if v == v)
+        max(v for v in (c, e, p) if not math.isnan(v))
         for c, e, p in zip(confirmed, everything, published, strict=True)
     ]
     step = max(tops) * 0.06
