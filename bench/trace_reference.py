@@ -119,9 +119,13 @@ def sweep(
                     lots.setdefault(d, deque()).append([bal[d] - x, 0])
             elif follow:
                 hop[d] = min(hop[d], hop[s] + 1)
-            taint[d] = taint.get(d, 0) + incoming
+            held = incoming
+            if d in sources and sources[d] <= t:
+                injected -= incoming  # counted again when the seed sends it on
+                held = 0
+            taint[d] = taint.get(d, 0) + held
             if policy == FIFO and x > 0:
-                lots.setdefault(d, deque()).append([x, incoming])
+                lots.setdefault(d, deque()).append([x, held])
             if follow:
                 out_taint[key] = incoming
     return RefResult(taint, hop, out_taint, fees, dust, injected)

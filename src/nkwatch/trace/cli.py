@@ -14,7 +14,7 @@ from nkwatch.cli.common import NkwatchGroup, emit_json, pass_settings, store_for
 from nkwatch.errors import UserError
 from nkwatch.settings import Settings
 from nkwatch.trace.addresses import UTXO_CHAINS
-from nkwatch.trace.engine import Seed, TraceParams, trace
+from nkwatch.trace.engine import Seed, TraceParams, trace, validate_seeds
 from nkwatch.trace.importers import ImportOptions, import_files, importer_names
 from nkwatch.trace.policies import policy_names
 
@@ -161,6 +161,7 @@ def _run(
     from nkwatch.trace.report import build_report
     from nkwatch.trace.repository import load_graph
 
+    validate_seeds(chain, seeds)
     with store_for(settings) as store:
         labels = load_label_book(store)
         if chain in UTXO_CHAINS:

@@ -43,10 +43,34 @@ _SQRT_MAX = 3037000499  # floor(sqrt(2**63 - 1)): below it a * b cannot overflow
 
 @njit(cache=True)
 def _muldiv(a, b, c):  # type: ignore[no-untyped-def]
-    """floor(a * b / c), exact in integers whenever a * b fits in int64."""
+    """floor(a * b / c) for non-negative int64 operands, exact even when a * b overflows.
+
+    Floating point here would let an output carry more taint than its value (wei-sized
+    amounts are ~1e15 scaled units), so the wide case uses shift-and-subtract long
+    multiplication modulo ``c``: 63 steps, taken only when the product does not fit.
+    """
     if a <= _SQRT_MAX and b <= _SQRT_MAX:
         return (a * b) // c
-    return np.int64(a * (b / c))
+    if a == c:
+        return b
+    if b == c:
+        return a
+    qa = a // c
+    ra = a - qa * c
+    q = 0
+    r = 0  # invariant: (bits of b seen so far) * ra == q * c + r, with 0 <= r < c
+    for i in range(62, -1, -1):
+        q = q * 2
+        r = r * 2
+        if r >= c:
+            q += 1
+            r -= c
+        if (b >> i) & 1:
+            r += ra
+            if r >= c:
+                q += 1
+                r -= c
+    return qa * b + q
 
 
 @njit(cache=True)
@@ -223,7 +247,13 @@ def sweep(  # type: ignore[no-untyped-def]
                     n_lots += 1
             elif follow:
                 hop[d] = min(hop[d], 0 if seed_edge[e] else hop[s] + 1)
-            taint[d] += incoming
+            if source_since[d] <= ts[e]:
+                # arriving at a seed address: it is counted again when the seed sends it on
+                injected -= incoming
+                held = 0
+            else:
+                held = incoming
+            taint[d] += held
             if policy == FIFO and x > 0:
                 if n_lots + 1 >= cap:
                     cap *= 2
@@ -232,7 +262,7 @@ def sweep(  # type: ignore[no-untyped-def]
                     lot_next = _grow(lot_next, cap)
                     lot_next[n_lots:] = -1
                 lot_amt[n_lots] = x
-                lot_taint[n_lots] = incoming
+                lot_taint[n_lots] = held
                 if tail[d] >= 0 and head[d] >= 0:
                     lot_next[tail[d]] = n_lots
                 else:

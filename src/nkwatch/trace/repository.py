@@ -17,6 +17,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from nkwatch.errors import UserError
 from nkwatch.store import Store
 from nkwatch.trace.graph import EdgeInfo, TransferGraph, unit_exponent
 from nkwatch.trace.model import Asset, Transfer, TransferKind, UtxoTx
@@ -249,6 +250,8 @@ def load_graph(store: Store, chain: str) -> TransferGraph:
         "FROM trace_transfers WHERE chain = ? GROUP BY asset_contract ORDER BY asset_contract",
         [chain],
     ).fetchall()
+    if not assets:
+        raise UserError(f"no {chain} transfers in the store: import some first", where="--chain")
     asset_list = [Asset(chain, str(s), int(d), str(c) or None) for c, s, d, _ in assets]
     exps = [unit_exponent(int(str(v))) for *_, v in assets]
     conn.execute(
