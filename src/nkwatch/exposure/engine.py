@@ -27,7 +27,7 @@ from nkwatch.exposure.rules import DEFAULT_RULES, Rule, evaluate
 from nkwatch.trace import kernel
 from nkwatch.trace.graph import TransferGraph
 from nkwatch.trace.labels import canonical_address
-from nkwatch.trace.noise import real_assets
+from nkwatch.trace.noise import classify_assets
 from nkwatch.trace.policies import get_policy
 
 _NEVER = np.iinfo(np.int64).max
@@ -76,7 +76,11 @@ class ExposureIndex:
         self.rules = tuple(rules)
         self._in_edges, self._in_ptr = _csr(graph.dst, graph.n_addresses)
         self._out_edges, self._out_ptr = _csr(graph.src, graph.n_addresses)
-        self._genuine = set(real_assets(graph))
+        # Score every asset a deposit can carry except impersonating tokens: an exchange only
+        # credits tokens it lists, so "unverified" ones still count; fakes never do.
+        verdicts = classify_assets(graph)
+        self._genuine = {v.asset_id for v in verdicts if v.kind != "fake"}
+        self._fake = {v.asset_id: v.reason for v in verdicts if v.kind == "fake"}
         groups: dict[str, list[RiskSource]] = {}
         self._group_of: dict[int, str] = {}
         for source in sources:
@@ -211,10 +215,14 @@ class ExposureIndex:
                     exposures.append(self._source_exposure(key, asset_id, total, found))
         exposures.sort(key=lambda s: (-s.share, s.key))
         decision, fired = evaluate(exposures, self.rules)
+        notes = tuple(
+            f"ignored {graph.assets[a].symbol!r} transfers: {self._fake[a]}"
+            for a in sorted({int(a) for a in graph.asset[into]} & set(self._fake))
+        )
         return ExposureResult(
             chain=graph.chain, subject=subject, subject_kind=kind, policy=params.policy,
             max_hops=params.max_hops, received=received, sources=tuple(exposures),
-            decision=decision, fired=fired,
+            decision=decision, fired=fired, notes=notes,
         )  # fmt: skip
 
     def _sweep(

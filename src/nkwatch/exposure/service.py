@@ -19,6 +19,7 @@ from nkwatch.sanctions import repository as sanctions_repo
 from nkwatch.store import Store, audit
 from nkwatch.trace import repository as trace_repo
 from nkwatch.trace.addresses import EVM_CHAINS, UTXO_CHAINS, check_address
+from nkwatch.trace.label_sources import load_label_book
 from nkwatch.trace.labels import Label
 
 
@@ -35,10 +36,11 @@ class ExposureConfig:
 def load_book(store: Store, config: ExposureConfig) -> RiskBook:
     lists = sanctions_repo.load_active(store)
     dataset = intel_repo.load_dataset(store)
+    labels = config.labels or tuple(load_label_book(store).all())
     return book(
         lists if lists.versions else None,
         dataset if dataset.incidents else None,
-        config.labels,
+        labels,
         config.user_sources,
     )
 

@@ -1,0 +1,6 @@
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # for tests.scenarios
+
+from tests.scenarios.fixtures import played  # noqa: F401
