@@ -70,3 +70,39 @@ def test_wrong_shape_is_refused(doc: Any, message: str) -> None:
     with pytest.raises(UserError) as err:
         parse_misp(doc, "events.json", set())
     assert message in err.value.message and err.value.where == "events.json"
+
+
+def test_foreign_event_comment_becomes_the_source(bundled: Dataset) -> None:
+    event = {
+        "Event": {
+            "info": "Exchange hack linked to Lazarus",
+            "date": "2025-06-01",
+            "Tag": [{"name": 'misp-galaxy:threat-actor="Lazarus Group"'}],
+            "Attribute": [
+                {"type": "link", "category": "External analysis", "value": "https://example.org/x"}
+            ],
+            "Object": [
+                {
+                    "name": "coin-address",
+                    "meta-category": "financial",
+                    "description": "coin",
+                    "template_uuid": "d0e6997e-78da-4815-a6a1-cfc1c1cb8a46",
+                    "template_version": "4",
+                    "comment": "Note: seen in partner report",
+                    "Attribute": [
+                        {
+                            "object_relation": "address",
+                            "type": "btc",
+                            "value": "134r8iHv69xdT6p5qVKTsHrcUEuBVZAYak",
+                        },
+                        {"object_relation": "symbol", "type": "text", "value": "BTC"},
+                    ],
+                }
+            ],
+        }
+    }
+    (incident,), (address,) = parse_misp(event, "partner.json", set())
+    assert incident.attribution == "Lazarus Group" and incident.sources == (
+        "https://example.org/x",
+    )
+    assert address.role.value == "other" and address.source == "Note: seen in partner report"

@@ -16,13 +16,14 @@ from typing import Any
 from pymisp import MISPEvent, MISPObject
 
 from nkwatch.errors import UserError
-from nkwatch.intel.model import Dataset, Incident, IncidentAddress
+from nkwatch.intel.model import AddressRole, Dataset, Incident, IncidentAddress
 from nkwatch.intel.records import address_from_row, incident_from_row
 from nkwatch.intel.stix.export import timestamp
 
 NAMESPACE = uuid.UUID("1d1c3c86-5c0e-5f6f-8a43-0b1e3f9d8c21")
 EPOCH = 1766016000  # 2025-12-18T00:00:00Z: fixed so an unchanged record exports identically
 _TAG = re.compile(r'^nkwatch:([a-z-]+)="(.*)"$', re.S)
+ROLES = frozenset(r.value for r in AddressRole)
 THREAT_LEVEL = {"confirmed_government": 1, "attributed_industry": 2, "suspected": 3}
 
 
@@ -169,12 +170,15 @@ def parse_misp(
             addr = values.get("address") or values.get("address-crypto")
             if addr is None:
                 raise UserError(f"coin-address object {obj.uuid} has no address", where=where)
-            role, _, source = (obj.comment or "").partition(": ")
+            comment = getattr(obj, "comment", "") or ""
+            role, _, source = comment.partition(": ")
+            if role not in ROLES:  # a foreign event's free comment: keep it as the source
+                role, source = "other", comment
             row = {
                 "incident_id": incident.incident_id,
                 "chain": values["symbol"].value if "symbol" in values else "",
                 "address": addr.value,
-                "role": role if source else "other",
+                "role": role,
                 "source": source or f"MISP event {event.uuid}",
             }
             addresses.append(

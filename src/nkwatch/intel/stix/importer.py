@@ -73,8 +73,11 @@ def _check_objects(objects: list[dict[str, Any]], where: str) -> dict[str, dict[
             raise UserError(f"object #{n} has no valid type/id", where=where)
         if kind not in MAPPED and kind not in IGNORED and kind not in declared:
             raise UserError(f"unknown STIX object type {kind!r} in {oid}", where=where)
-        if oid in by_id and by_id[oid].get("modified") == obj.get("modified"):
-            raise UserError(f"duplicate object {oid}", where=where)
+        if oid in by_id:
+            if by_id[oid].get("modified") == obj.get("modified"):
+                raise UserError(f"duplicate object {oid}", where=where)
+            if str(by_id[oid].get("modified", "")) > str(obj.get("modified", "")):
+                continue  # several versions of one object: the newest wins
         by_id[oid] = obj
     for oid, obj in by_id.items():
         refs = [obj[k] for k in _REF_KEYS if isinstance(obj.get(k), str)]
