@@ -178,9 +178,7 @@ def _case_leads(chars: str) -> frozenset[str]:
     return frozenset(chars.lower() + chars.upper())
 
 
-def _base58_leads(
-    versions: VersionMap, payload_len: int, alphabet: str
-) -> frozenset[str] | None:
+def _base58_leads(versions: VersionMap, payload_len: int, alphabet: str) -> frozenset[str] | None:
     """First characters of every possible encoding, from the smallest and largest payloads.
 
     With a fixed length, base58 text grows monotonically with the number it encodes, so the

@@ -81,8 +81,7 @@ class ChainRegistry:
         return (
             v
             for v in self._ordered
-            if v.detect
-            and (not lead or any(f.leads is None or lead in f.leads for f in v.formats))
+            if v.detect and (not lead or any(f.leads is None or lead in f.leads for f in v.formats))
         )
 
     def __iter__(self) -> Iterator[ChainValidator]:
