@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +25,7 @@ import numpy.typing as npt
 from nkwatch.errors import UserError
 from nkwatch.exposure.model import ExposureResult, PathStep, RiskSource, SourceExposure
 from nkwatch.exposure.rules import DEFAULT_RULES, Rule, evaluate
+from nkwatch.exposure.walk import backward_walk
 from nkwatch.trace import kernel
 from nkwatch.trace.graph import TransferGraph
 from nkwatch.trace.labels import canonical_address
@@ -55,11 +57,17 @@ class _Group:
 
 @dataclass(frozen=True)
 class _Walk:
-    """The backward-reachable subgraph: global edge ids (time order) and local address ids."""
+    """The backward-reachable subgraph: global edge ids (time order) and its address ids.
+
+    ``addrs`` is sorted, so a global id's local id is its position (``np.searchsorted``).
+    """
 
     edges: I64
-    local: dict[int, int]  # global address id -> local id
-    groups_present: dict[str, list[int]]  # group key -> local ids of its source addresses
+    addrs: I64
+    groups_present: dict[str, I64]  # group key -> local ids of its source addresses
+
+    def local(self, global_ids: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.int32]:
+        return np.searchsorted(self.addrs, global_ids).astype(np.int32)
 
 
 class ExposureIndex:
@@ -82,76 +90,49 @@ class ExposureIndex:
         self._genuine = {v.asset_id for v in verdicts if v.kind != "fake"}
         self._fake = {v.asset_id: v.reason for v in verdicts if v.kind == "fake"}
         groups: dict[str, list[RiskSource]] = {}
-        self._group_of: dict[int, str] = {}
+        self._group_of = np.full(graph.n_addresses, -1, np.int32)
         for source in sources:
             aid = graph.address_id(canonical_address(graph.chain, source.address))
             if aid is None:
                 continue
-            groups.setdefault(source.key, []).append(source)
-            self._group_of.setdefault(aid, source.key)
+            if source.key not in groups:
+                groups[source.key] = []
+            groups[source.key].append(source)
+            if self._group_of[aid] < 0:
+                self._group_of[aid] = list(groups).index(source.key)
         self._groups = {k: _Group(k, tuple(v)) for k, v in groups.items()}
+        self._group_keys = list(groups)
+        self._service = np.zeros(graph.n_addresses, np.bool_)
+        for address in services:
+            aid = graph.address_id(canonical_address(graph.chain, address))
+            if aid is not None:
+                self._service[aid] = True
+        self._stop = self._service | (self._group_of >= 0)
+        self._depth = np.full(graph.n_addresses, -1, np.int32)  # scratch for the walk
+        self._deadline = np.zeros(graph.n_addresses, np.int64)
         self._ref_order: I64 | None = None
-        self._service = {
-            aid
-            for a in services
-            if (aid := graph.address_id(canonical_address(graph.chain, a))) is not None
-        }
 
     # -- the backward walk --------------------------------------------------------------
-    def _walk(self, target: int, t_end: int, params: ExposureParams) -> _Walk:
-        deadline: dict[int, int] = {target: t_end}
-        depth: dict[int, int] = {target: 0}
-        frontier = [target]
-        picked: list[I64] = []
-        for hop in range(params.max_hops):
-            nxt: list[int] = []
-            for a in frontier:
-                if a != target and (a in self._group_of or a in self._service):
-                    continue  # sources and services are where the walk stops
-                lo, hi = self._in_ptr[a], self._in_ptr[a + 1]
-                edges = self._in_edges[lo:hi]
-                edges = edges[self.graph.ts[edges] <= deadline[a]]
-                if edges.size == 0:
-                    continue
-                picked.append(edges)
-                senders = self.graph.src[edges]
-                times = self.graph.ts[edges]
-                for s, t in zip(senders.tolist(), times.tolist(), strict=True):
-                    if s not in depth:
-                        if len(depth) >= params.max_addresses:
-                            continue
-                        depth[s] = hop + 1
-                        deadline[s] = t
-                        nxt.append(s)
-                    elif t > deadline[s]:
-                        deadline[s] = t
-            frontier = nxt
-        picked += self._prior_outflows(depth, deadline, target)
-        edges = np.unique(np.concatenate(picked)) if picked else np.zeros(0, np.int64)
-        local = {a: i for i, a in enumerate(depth)}
-        for e in edges.tolist():  # receivers of prior outflows join as sinks
-            for a in (int(self.graph.src[e]), int(self.graph.dst[e])):
-                if a not in local:
-                    local[a] = len(local)
-        present: dict[str, list[int]] = {}
-        for a, i in local.items():
-            key = self._group_of.get(a)
-            if key is not None and a != target:
-                present.setdefault(key, []).append(i)
-        return _Walk(edges.astype(np.int64), local, present)
-
-    def _prior_outflows(
-        self, depth: dict[int, int], deadline: dict[int, int], target: int
-    ) -> list[I64]:
-        """What intermediaries paid out before passing value on: FIFO and poison need it."""
-        found: list[I64] = []
-        for a, d in depth.items():
-            if d == 0 or a == target or a in self._group_of or a in self._service:
-                continue
-            lo, hi = self._out_ptr[a], self._out_ptr[a + 1]
-            edges = self._out_edges[lo:hi]
-            found.append(edges[self.graph.ts[edges] <= deadline[a]])
-        return found
+    def _walk(
+        self, target: int, t_end: int, params: ExposureParams, extra: I64 | None = None
+    ) -> _Walk:
+        graph = self.graph
+        nodes, edges = backward_walk(
+            self._in_ptr, self._in_edges, self._out_ptr, self._out_edges, graph.src, graph.ts,
+            target, t_end, params.max_hops, self._stop, params.max_addresses,
+            self._depth, self._deadline,
+        )  # fmt: skip
+        if extra is not None:
+            edges = np.union1d(edges, extra)
+        addrs = np.unique(np.concatenate((nodes, graph.src[edges], graph.dst[edges])))
+        groups = self._group_of[addrs]
+        present: dict[str, I64] = {}
+        for g in np.unique(groups[groups >= 0]).tolist():
+            local = np.flatnonzero(groups == g).astype(np.int64)
+            local = local[addrs[local] != target]
+            if local.size:
+                present[self._group_keys[g]] = local
+        return _Walk(edges.astype(np.int64), addrs.astype(np.int64), present)
 
     def edges_for_refs(self, refs: Sequence[int]) -> list[int]:
         """Graph edge ids of store rows (``graph.ref``), e.g. the rows of one transaction."""
@@ -159,9 +140,10 @@ class ExposureIndex:
             self._ref_order = np.argsort(self.graph.ref, kind="stable").astype(np.int64)
         sorted_refs = self.graph.ref[self._ref_order]
         wanted = np.asarray(sorted(refs), np.int64)
-        pos = np.searchsorted(sorted_refs, wanted)
-        pos = pos[(pos < sorted_refs.size)]
-        hit = pos[sorted_refs[pos] == wanted[: pos.size]] if pos.size else pos
+        pos = np.minimum(np.searchsorted(sorted_refs, wanted), max(sorted_refs.size - 1, 0))
+        if sorted_refs.size == 0:
+            return []
+        hit = pos[sorted_refs[pos] == wanted]
         return sorted(int(e) for e in self._ref_order[hit])
 
     # -- queries ------------------------------------------------------------------------
@@ -188,12 +170,9 @@ class ExposureIndex:
             )
         target = int(self.graph.dst[edge_ids[0]])
         t_end = int(self.graph.ts[list(edge_ids)].max())
-        walk = self._walk(target, t_end, params)
         into = np.asarray(sorted(edge_ids), np.int64)
-        edges = np.union1d(walk.edges, into)
-        return self._result(
-            subject, "tx", target, _Walk(edges, walk.local, walk.groups_present), into, params
-        )
+        walk = self._walk(target, t_end, params, extra=into)
+        return self._result(subject, "tx", target, walk, into, params)
 
     # -- evaluation ---------------------------------------------------------------------
     def _result(
@@ -229,7 +208,7 @@ class ExposureIndex:
         self,
         walk: _Walk,
         asset_id: int,
-        members: list[int],
+        members: I64,
         target: int,
         into: I64,
         params: ExposureParams,
@@ -239,18 +218,14 @@ class ExposureIndex:
         edges = walk.edges[graph.asset[walk.edges] == asset_id]
         if edges.size == 0:
             return None
-        local = walk.local
-        src = np.fromiter((local.get(int(a), -1) for a in graph.src[edges]), np.int32, edges.size)
-        dst = np.fromiter((local.get(int(a), -1) for a in graph.dst[edges]), np.int32, edges.size)
-        keep = (src >= 0) & (dst >= 0)
-        edges, src, dst = edges[keep], src[keep], dst[keep]
-        n = len(local)
+        src = walk.local(graph.src[edges])
+        dst = walk.local(graph.dst[edges])
+        n = int(walk.addrs.size)
         since = np.full(n, _NEVER, np.int64)
         since[members] = np.iinfo(np.int64).min
-        endpoint = np.zeros(n, np.bool_)
-        for a in self._service:
-            if a in local and a != target:
-                endpoint[local[a]] = True
+        endpoint = self._service[walk.addrs]
+        t_local = int(walk.local(np.asarray([target]))[0])
+        endpoint[t_local] = False
         none = np.zeros(0, np.int64)
         _, hop, _, first_edge, out_taint, _, _, _, _, _ = kernel.sweep(
             src, dst, graph.amount[edges], graph.fee[edges], graph.ts[edges], n, endpoint, since,
@@ -259,13 +234,11 @@ class ExposureIndex:
         )  # fmt: skip
         wanted = np.isin(edges, into)
         tainted = int(out_taint[wanted].sum())
-        t_local = local[target]
         if tainted == 0 and not (params.policy == "poison" and hop[t_local] >= 0 and wanted.any()):
             return None
-        member_set = set(members)
-        direct = int(graph.amount[edges[wanted & np.isin(src, list(member_set))]].sum())
+        direct = int(graph.amount[edges[wanted & np.isin(src, members)]].sum())
         direct = min(direct, tainted)
-        path = _path(first_edge, src, t_local, member_set)
+        path = _path(first_edge, src, t_local, {int(m) for m in members})
         return tainted, direct, int(hop[t_local]), [int(edges[e]) for e in path]
 
     def _source_exposure(
