@@ -127,6 +127,11 @@ class NameIndex:
         explained = [self.score_entry(query, q_forms, eid) for _, eid in ranked[:limit]]
         return [m for m in explained if m is not None]
 
+    def candidate_names(self, query: NameQuery) -> list[tuple[Party, PartyName]]:
+        """The names a search scores in full (for benchmarks and debugging), best key hits first."""
+        entries = (self._entries[e] for e in self._candidates(self.query_forms(query)))
+        return [(self._parties[e.party], e.name) for e in entries]
+
     def query_forms(self, query: NameQuery) -> tuple[NameForm, ...]:
         """Validated readings of a query name (``UserError`` for empty or oversized input)."""
         name = query.name.strip()

@@ -68,8 +68,19 @@ def _runs(word: str) -> list[tuple[str, str]]:
     return runs
 
 
+# Latin letters that look like Cyrillic ones; lists mix them ("Калiноўскi", "Общество C ...").
+_HOMOGLYPHS = str.maketrans("aceopxyikmthb", "асеорхуікмтнв")
+
+
+def _unmix(text: str) -> str:
+    """Mostly-Cyrillic text: Latin look-alike letters become Cyrillic."""
+    cyr = sum(1 for c in text if "\u0400" <= c <= "\u04ff")
+    lat = sum(1 for c in text if "a" <= c <= "z")
+    return text.translate(_HOMOGLYPHS) if cyr > 2 * lat and lat else text
+
+
 def _prepare(name: str) -> str:
-    text = unicodedata.normalize("NFC", name).casefold().translate(_APOSTROPHES)
+    text = _unmix(unicodedata.normalize("NFC", name).casefold().translate(_APOSTROPHES))
     for phrase, canonical in lexicon().legal_native:
         if phrase in text:
             text = text.replace(phrase, f" {canonical} ")

@@ -20,7 +20,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), repl)
     for pattern, repl in (
         (r"t?sch|tch", "ch"),
-        (r"^hs|^x", "s"),  # Wade-Giles hs / pinyin x (Hsi = Xi = Si)
+        (r"^hs|x", "s"),  # Wade-Giles hs / pinyin x (Hsi = Xi = Si)
         (r"^woo", "u"),
         (r"(?<=[aeiou])j(?=$|[^aeiou])", "i"),  # Sergej, Andrej
         (r"(ey|ei|ij|iy|yj|yi|ii|yy)$", "i"),  # Sergey/Sergei, Zelenskiy/Zelenskyy

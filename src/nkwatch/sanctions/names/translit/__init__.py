@@ -56,12 +56,22 @@ def _generic(run: str, is_person: bool) -> list[Reading]:
 
 @register("Cyrl")
 def _cyrillic(run: str, is_person: bool) -> list[Reading]:
-    return [Reading(ascii_tokens(cyrillic.romanize(run)), "Cyrillic -> BGN/PCGN")]
+    readings = [Reading(ascii_tokens(cyrillic.romanize(run)), "Cyrillic -> BGN/PCGN")]
+    if not is_person:
+        for stem, english in lexicon().ru:
+            if run.startswith(stem):
+                readings.append(Reading(tuple(english.split()), "Cyrillic -> glossary"))
+                break
+    return readings
 
 
 @register("Hani")
 def _hanzi(run: str, is_person: bool) -> list[Reading]:
-    readings = [Reading(tuple(hanzi.pinyin(run)), "Hanzi -> pinyin", syllabic=True)]
+    syllables = hanzi.pinyin(run)
+    readings = [Reading(tuple(syllables), "Hanzi -> pinyin", syllabic=True)]
+    wade = tuple(hanzi.wade_giles(s) for s in syllables)
+    if wade != tuple(syllables):
+        readings.append(Reading(wade, "Hanzi -> Wade-Giles", syllabic=True))
     if not is_person:
         tokens, used = hanzi.translate(run)
         if used:

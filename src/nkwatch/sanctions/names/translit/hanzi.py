@@ -17,6 +17,40 @@ def pinyin(text: str) -> list[str]:
     return [s.replace("v", "u") for s in lazy_pinyin(text, style=Style.NORMAL, v_to_u=False)]
 
 
+# Pinyin -> Wade-Giles (apostrophes dropped), the spelling of Taiwanese and older names.
+_WG_WHOLE = {
+    "si": "ssu",
+    "zi": "tzu",
+    "ci": "tzu",
+    "shi": "shih",
+    "zhi": "chih",
+    "chi": "chih",
+    "ri": "jih",
+    "er": "erh",
+}
+_WG_INITIALS = (("zh", "ch"), ("ch", "ch"), ("sh", "sh"), ("b", "p"), ("d", "t"), ("g", "k"), ("j", "ch"),
+                ("q", "ch"), ("x", "hs"), ("z", "ts"), ("c", "ts"), ("r", "j"), ("k", "k"), ("h", "h"))  # fmt: skip
+_WG_FINALS = (("iong", "iung"), ("ong", "ung"), ("ian", "ien"), ("ie", "ieh"), ("ye", "yeh"))
+
+
+def wade_giles(syllable: str) -> str:
+    """Toneless Wade-Giles for one toneless pinyin syllable (``rui`` -> ``jui``, ``xin`` -> ``hsin``)."""
+    if syllable in _WG_WHOLE:
+        return _WG_WHOLE[syllable]
+    head, rest = "", syllable
+    for pin, wg in _WG_INITIALS:
+        if syllable.startswith(pin):
+            head, rest = wg, syllable[len(pin) :]
+            break
+    for pin, wg in _WG_FINALS:
+        if rest.endswith(pin):
+            rest = rest[: -len(pin)] + wg
+            break
+    if head in ("k", "h") and rest == "e":
+        rest = "o"
+    return head + rest
+
+
 def translate(text: str) -> tuple[list[str], bool]:
     """Longest-match glossary translation; characters without an entry become pinyin.
 
