@@ -318,8 +318,8 @@ class Watcher:
             self.taint = self._load_taint()  # memory follows the store, which rolled back
             raise
         self.processed += len(run)
-        self.position = last.number
         self.deliver_pending()
+        self.position = last.number  # processed and handed to the sinks
 
     def _record_alerts(self, alerts: list[Alert]) -> None:
         if not alerts:
