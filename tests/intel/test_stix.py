@@ -140,3 +140,39 @@ def test_bad_bundles_are_refused_naming_the_object(
         parse_bundle(bundle, "partner.json", set())
     assert message in err.value.message
     assert err.value.where == "partner.json"
+
+
+def test_opencti_shape_wallet_related_to_incident(foreign_bundle: dict[str, Any]) -> None:
+    """OpenCTI relates Cryptocurrency-Wallet observables to incidents and ships its own types."""
+    wallet = {
+        "type": "cryptocurrency-wallet",
+        "spec_version": "2.1",
+        "id": "cryptocurrency-wallet--8d9e0f1a-2b3c-5d4e-9f5a-6b7c8d9e0f17",
+        "value": "TNVaKWQzau7xL9bcnvLmF9KSEQkWEs4Ug8",
+        "description": "laundering wallet per partner",
+        "extensions": {
+            "extension-definition--f93e2c80-4231-4f9a-af8b-95c9bd566a82": {
+                "extension_type": "new-sco"
+            }
+        },
+    }
+    case = {
+        "type": "case-incident",
+        "spec_version": "2.1",
+        "id": "case-incident--9e0f1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a28",
+        "name": "response case",
+    }
+    rel = {
+        "type": "relationship",
+        "spec_version": "2.1",
+        "id": "relationship--0f1a2b3c-4d5e-4f6a-9b7c-8d9e0f1a2b39",
+        "created": "2025-03-01T00:00:00.000Z",
+        "modified": "2025-03-01T00:00:00.000Z",
+        "relationship_type": "related-to",
+        "source_ref": wallet["id"],
+        "target_ref": "incident--0b0d5c55-8c4e-4a0e-9b0e-3c1f8b6b2a11",
+    }
+    foreign_bundle["objects"] += [wallet, case, rel]
+    _, addresses, _ = parse_bundle(foreign_bundle, "opencti.json", set())
+    tron = next(a for a in addresses if a.chain == "TRX")
+    assert tron.address == wallet["value"] and tron.source == "laundering wallet per partner"

@@ -16,7 +16,7 @@ from typing import Any
 
 from nkwatch.errors import UserError
 from nkwatch.intel.dataset import actor_from_json
-from nkwatch.intel.model import Actor, Incident, IncidentAddress
+from nkwatch.intel.model import Actor, Incident, IncidentAddress, address_key
 from nkwatch.intel.records import address_from_row, incident_from_row
 from nkwatch.intel.stix.extensions import PROPS_EXT, WALLET_TYPE
 
@@ -49,6 +49,43 @@ IGNORED = {
     "url",
     "email-addr",
     "file",
+    "artifact",
+    "autonomous-system",
+    "directory",
+    "email-message",
+    "mac-addr",
+    "mutex",
+    "network-traffic",
+    "process",
+    "software",
+    "user-account",
+    "windows-registry-key",
+    "x509-certificate",
+}
+# OpenCTI's own object types (its exports do not carry their extension-definitions).
+OPENCTI_TYPES = {
+    "case-incident",
+    "case-rfi",
+    "case-rft",
+    "feedback",
+    "task",
+    "channel",
+    "narrative",
+    "event",
+    "data-component",
+    "data-source",
+    "persona",
+    "cryptographic-key",
+    "hostname",
+    "text",
+    "user-agent",
+    "bank-account",
+    "phone-number",
+    "payment-card",
+    "media-content",
+    "credential",
+    "tracking-number",
+    "security-platform",
 }
 _WALLET_PATTERN = re.compile(r"^\[cryptocurrency-wallet:value\s*=\s*'((?:[^'\\]|\\.)*)'\]$")
 # created_by_ref is exempt: producers rarely ship their own identity object.
@@ -71,7 +108,7 @@ def _check_objects(objects: list[dict[str, Any]], where: str) -> dict[str, dict[
         kind, oid = obj.get("type"), obj.get("id")
         if not isinstance(kind, str) or not isinstance(oid, str) or not oid.startswith(f"{kind}--"):
             raise UserError(f"object #{n} has no valid type/id", where=where)
-        if kind not in MAPPED and kind not in IGNORED and kind not in declared:
+        if kind not in MAPPED | IGNORED | OPENCTI_TYPES and kind not in declared:
             raise UserError(f"unknown STIX object type {kind!r} in {oid}", where=where)
         if oid in by_id:
             if by_id[oid].get("modified") == obj.get("modified"):
@@ -181,11 +218,24 @@ def parse_bundle(
             )
         seen[iid] = stix_id
     known = known_incidents | set(seen)
+    addresses = _indicator_addresses(by_id, rels_from, stix_to_incident, known, where)
+    addresses += _linked_wallets(by_id, stix_to_incident, addresses, known, where)
+    return incidents, addresses, actors
+
+
+def _indicator_addresses(
+    by_id: dict[str, dict[str, Any]],
+    rels_from: dict[str, list[dict[str, Any]]],
+    stix_to_incident: dict[str, str],
+    known: set[str],
+    where: str,
+) -> list[IncidentAddress]:
+    """Addresses from indicators whose pattern names one cryptocurrency-wallet value."""
     addresses: list[IncidentAddress] = []
     for oid, obj in by_id.items():
-        if obj["type"] != "indicator":
-            continue
-        match = _WALLET_PATTERN.match(obj.get("pattern", ""))
+        match = (
+            _WALLET_PATTERN.match(obj.get("pattern", "")) if obj["type"] == "indicator" else None
+        )
         if not match:
             continue
         value = match.group(1).replace("\\'", "'").replace("\\\\", "\\")
@@ -194,17 +244,46 @@ def parse_bundle(
             row = {k: props.get(k, "") for k in ("incident_id", "chain", "role", "source")}
         else:
             linked = [stix_to_incident.get(r["target_ref"]) for r in rels_from.get(oid, [])]
-            incident_id = next((i for i in linked if i), "")
-            source = obj.get("description") or obj.get("name") or f"STIX {oid}"
             row = {
-                "incident_id": incident_id,
+                "incident_id": next((i for i in linked if i), ""),
                 "chain": _guess_chain(value),
                 "role": "other",
-                "source": source,
+                "source": obj.get("description") or obj.get("name") or f"STIX {oid}",
             }
         row["address"] = value
         addresses.append(address_from_row(row, f"{where} {oid}", known))
-    return incidents, addresses, actors
+    return addresses
+
+
+def _linked_wallets(
+    by_id: dict[str, dict[str, Any]],
+    stix_to_incident: dict[str, str],
+    found: list[IncidentAddress],
+    known: set[str],
+    where: str,
+) -> list[IncidentAddress]:
+    """Wallet SCOs related to an incident directly (OpenCTI's usual shape), not yet seen."""
+    seen = {(a.incident_id, a.key) for a in found}
+    addresses: list[IncidentAddress] = []
+    for rel in (o for o in by_id.values() if o["type"] == "relationship"):
+        ends = (rel["source_ref"], rel["target_ref"])
+        incident_id = next((stix_to_incident[e] for e in ends if e in stix_to_incident), None)
+        wallet = next((by_id[e] for e in ends if by_id[e]["type"] == WALLET_TYPE), None)
+        if incident_id is None or wallet is None:
+            continue
+        value = str(wallet.get("value", ""))
+        if (incident_id, address_key(value)) in seen:
+            continue
+        seen.add((incident_id, address_key(value)))
+        row = {
+            "incident_id": incident_id,
+            "chain": wallet.get("chain") or _guess_chain(value),
+            "address": value,
+            "role": "other",
+            "source": wallet.get("description") or f"STIX {wallet['id']} ({where})",
+        }
+        addresses.append(address_from_row(row, f"{where} {wallet['id']}", known))
+    return addresses
 
 
 def load_json(text: str, where: str) -> Any:
