@@ -84,3 +84,15 @@ def test_export_misp_and_chart_commands(db: str, tmp_path: Path) -> None:
     chart = tmp_path / "yearly.svg"
     assert run("chart", "yearly", "-o", str(chart), "--db", db).exit_code == 0
     assert "Chainalysis" in chart.read_text()
+
+
+def test_load_bundled_confidence_filter_and_history(db: str) -> None:
+    assert "loaded" in run("load-bundled", "--db", db).output
+    assert "already loaded" in run("load-bundled", "--db", db).output
+    gov = json.loads(
+        run("stats", "--confidence", "confirmed_government", "--json", "--db", db).output
+    )
+    every = json.loads(run("stats", "--json", "--db", db).output)
+    assert gov["incident_level"]["incidents"] == 29 and every["incident_level"]["incidents"] == 151
+    history = run("history", "2024-05-31-dmm-bitcoin", "--db", db)
+    assert "nkwatch  insert incident 2024-05-31-dmm-bitcoin" in history.output
