@@ -49,7 +49,12 @@ def _consume(q: deque[list[int]], x: int) -> int:
     while x > 0 and q:
         lot = q[0]
         take = min(x, lot[0])
-        t = lot[1] if take == lot[0] else _muldiv(lot[1], take, lot[0])
+        if take == lot[0] or lot[1] == lot[0]:
+            t = take if lot[1] == lot[0] else lot[1]
+        elif lot[1] == 0:
+            t = 0
+        else:
+            t = _muldiv(lot[1], take, lot[0])
         lot[0] -= take
         lot[1] -= t
         taken += t
@@ -125,7 +130,11 @@ def sweep(
                 held = 0
             taint[d] = taint.get(d, 0) + held
             if policy == FIFO and x > 0:
-                lots.setdefault(d, deque()).append([x, held])
+                queue = lots.setdefault(d, deque())
+                if 0 < held < x:  # tainted units first, then the clean rest: pure lots
+                    queue.extend([[held, held], [x - held, 0]])
+                else:
+                    queue.append([x, held])
             if follow:
                 out_taint[key] = incoming
     return RefResult(taint, hop, out_taint, fees, dust, injected)

@@ -32,8 +32,8 @@ def test_haircut_keeps_exact_totals_with_remainders_and_fee() -> None:
 def test_fifo_is_claytons_case_by_input_order() -> None:
     # inputs: 3 clean, then 5 tainted, then 2 clean; outputs 4, 4, fee 2
     assert fifo_split([(3, 0), (5, 5), (2, 0)], [4, 4, 2]) == [1, 4, 0]
-    # a partly tainted input gives up taint pro rata
-    assert fifo_split([(10, 5)], [4, 6]) == [2, 3]
+    # a partly tainted input counts its tainted units first
+    assert fifo_split([(10, 5)], [4, 6]) == [4, 1]
 
 
 def test_poison_taint_leaves_first_and_never_exceeds_inputs() -> None:

@@ -8,8 +8,6 @@ request names the customer account. Vectorised over the whole graph with numpy.
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 
 from nkwatch.trace.graph import TransferGraph
@@ -35,14 +33,28 @@ def detect_deposits(graph: TransferGraph, known: dict[int, Label]) -> dict[int, 
         return {}
     n_out = np.bincount(src, minlength=graph.n_addresses)
     n_sweep = np.bincount(src[sweeps], minlength=graph.n_addresses)
+    known_mask = np.zeros(graph.n_addresses, np.bool_)
+    known_mask[list(known)] = True
+    keep = candidates[
+        (n_sweep[candidates] >= MIN_SHARE * n_out[candidates]) & ~known_mask[candidates]
+    ]
+    if keep.size == 0:
+        return {}
+    # distinct recipients per kept address, and its most used exchange wallet, vectorised
+    n = np.int64(graph.n_addresses)
+    sel = np.isin(src, keep)
+    pairs = np.unique(src[sel].astype(np.int64) * n + dst[sel])  # (src, dst) as one int64 key
+    n_targets = np.bincount((pairs // n).astype(np.int64), minlength=graph.n_addresses)
+    swept = np.isin(src, keep) & sweeps
+    keys, counts = np.unique(src[swept].astype(np.int64) * n + dst[swept], return_counts=True)
+    order = np.lexsort((-counts, keys // n))
+    keys = keys[order]
+    first = np.ones(len(keys), np.bool_)
+    first[1:] = keys[1:] // n != keys[:-1] // n
     found: dict[int, Label] = {}
-    for aid in candidates.tolist():
-        if aid in known or n_sweep[aid] < MIN_SHARE * n_out[aid]:
+    for aid, hot in zip((keys[first] // n).tolist(), (keys[first] % n).tolist(), strict=True):
+        if n_targets[aid] > MAX_TARGETS:
             continue
-        targets = dst[src == aid]
-        if np.unique(targets).size > MAX_TARGETS:
-            continue
-        hot, _ = Counter(t for t in targets.tolist() if is_wallet[t]).most_common(1)[0]
         wallet = wallets[hot]
         found[aid] = Label(
             chain=graph.chain,

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -145,13 +146,14 @@ def _assets_to_trace(
         return sorted({i for i in found if i is not None})
     genuine = set(real_assets(graph))
     ids = set(seed_edges)
-    for seed in seeds:
-        if seed.address is None:
-            continue
-        aid = graph.address_id(canonical_address(graph.chain, seed.address))
-        if aid is None:
-            continue
-        touched = (graph.src == aid) | (graph.dst == aid)
+    found = [
+        graph.address_id(canonical_address(graph.chain, s.address)) for s in seeds if s.address
+    ]
+    seed_ids = np.array([a for a in found if a is not None], np.int32)
+    if seed_ids.size and len(graph.assets) == 1:
+        ids.add(0)
+    elif seed_ids.size:
+        touched = np.isin(graph.src, seed_ids) | np.isin(graph.dst, seed_ids)
         ids.update(int(a) for a in np.unique(graph.asset[touched]))
     return sorted(i for i in ids if i in genuine)
 
@@ -179,7 +181,12 @@ def _run_asset(
     endpoints: dict[int, Label],
     params: TraceParams,
 ) -> AssetRun:
-    edges = np.flatnonzero(graph.asset == asset_id).astype(np.int64)
+    single = len(graph.assets) == 1
+    edges = (
+        np.arange(graph.n_edges, dtype=np.int64)
+        if single
+        else np.flatnonzero(graph.asset == asset_id).astype(np.int64)
+    )
     n_addr = graph.n_addresses
     endpoint = np.zeros(n_addr, np.bool_)
     endpoint[list(endpoints)] = True
@@ -203,8 +210,12 @@ def _run_asset(
     min_taint = graph.scaled(
         asset_id, int(params.min_amount.scaleb(graph.assets[asset_id].decimals))
     )
+    cols: list[npt.NDArray[Any]] = [graph.src, graph.dst, graph.amount, graph.fee, graph.ts]
+    if not single:  # only this asset's transfers, still in time order
+        cols = [c[edges] for c in cols]
+    src, dst, amount, fee, ts = cols
     out = kernel.sweep(
-        graph.src[edges], graph.dst[edges], graph.amount[edges], graph.fee[edges], graph.ts[edges],
+        src, dst, amount, fee, ts,
         n_addr, endpoint, source_since, seed_edge,
         np.array([i[1] for i in inj], np.int64), np.array([i[2] for i in inj], np.int64),
         np.array([i[0] for i in inj], np.int64),

@@ -11,8 +11,8 @@ The policy decides how much of an outgoing transfer (and of its fee) is tainted:
 * poison  (0): the taint leaves first (``min(amount, taint)``) and every transfer from a
   touched address is *flagged* even when it carries no taint amount;
 * haircut (1): the tainted fraction ``taint / balance`` of every outgoing transfer;
-* fifo    (2): a queue of lots per address, oldest first (Clayton's case); a partially
-  consumed lot gives up taint pro rata.
+* fifo    (2): a queue of lots per address, oldest first (Clayton's case); a transfer that
+  is partly tainted arrives as two lots, tainted units first, so every lot is pure.
 
 Conservation is exact in integers: taint only moves from a sender's ``taint`` to a
 receiver's ``taint``, to ``fees`` or to ``dust``; injections (seeds) are the only source.
@@ -80,7 +80,12 @@ def _consume(a, x, head, lot_amt, lot_taint, lot_next):  # type: ignore[no-untyp
     h = head[a]
     while x > 0 and h >= 0:
         take = min(x, lot_amt[h])
-        t = lot_taint[h] if take == lot_amt[h] else _muldiv(lot_taint[h], take, lot_amt[h])
+        if take == lot_amt[h] or lot_taint[h] == lot_amt[h]:
+            t = take if lot_taint[h] == lot_amt[h] else lot_taint[h]
+        elif lot_taint[h] == 0:
+            t = 0
+        else:
+            t = _muldiv(lot_taint[h], take, lot_amt[h])
         lot_amt[h] -= take
         lot_taint[h] -= t
         taken += t
@@ -255,20 +260,25 @@ def sweep(  # type: ignore[no-untyped-def]
                 held = incoming
             taint[d] += held
             if policy == FIFO and x > 0:
-                if n_lots + 1 >= cap:
+                # a mixed transfer becomes two pure lots, its tainted units first: lots stay
+                # either all tainted or all clean, so FIFO amounts are exact integers
+                parts = 2 if 0 < held < x else 1
+                if n_lots + 2 >= cap:
                     cap *= 2
                     lot_amt = _grow(lot_amt, cap)
                     lot_taint = _grow(lot_taint, cap)
                     lot_next = _grow(lot_next, cap)
                     lot_next[n_lots:] = -1
-                lot_amt[n_lots] = x
-                lot_taint[n_lots] = held
-                if tail[d] >= 0 and head[d] >= 0:
-                    lot_next[tail[d]] = n_lots
-                else:
-                    head[d] = n_lots
-                tail[d] = n_lots
-                n_lots += 1
+                for part in range(parts):
+                    size = held if parts == 2 and part == 0 else (x - held if parts == 2 else x)
+                    lot_amt[n_lots] = size
+                    lot_taint[n_lots] = size if (parts == 2 and part == 0) or held == x else 0
+                    if tail[d] >= 0 and head[d] >= 0:
+                        lot_next[tail[d]] = n_lots
+                    else:
+                        head[d] = n_lots
+                    tail[d] = n_lots
+                    n_lots += 1
             if follow:
                 out_taint[e] = incoming
                 flag[e] = FLAG_TAINTED

@@ -99,10 +99,11 @@ def haircut_split(inputs: Sequence[tuple[int, int]], outputs: Sequence[int]) -> 
 def fifo_split(inputs: Sequence[tuple[int, int]], outputs: Sequence[int]) -> list[int]:
     """First in, first out (Clayton's case): inputs are consumed in order by outputs in order.
 
-    A partly consumed input gives up its taint pro rata (floor), the rest of it goes on.
+    A partly tainted input counts its tainted units first (as the account sweep does).
     """
     _check(inputs, outputs)
-    lots = [[v, t] for v, t in inputs if v > 0]
+    lots = [[part, part if tainted else 0] for v, t in inputs
+            for part, tainted in ((t, True), (v - t, False)) if part > 0]  # fmt: skip
     result: list[int] = []
     k = 0
     for value in outputs:

@@ -1,0 +1,170 @@
+"""Fund-tracing scale bench: synthetic chains of 1M / 10M (/ 50M) transfers.
+
+Measures, per size: generation, import rate into the DuckDB store, bytes per transfer of
+the in-memory graph, policy throughput (transfers examined per second by the compiled
+sweep, one core), the bounded 6-hop trace end to end on the graph loaded from the store,
+and recall of the ground-truth cash-out endpoints with exact amounts. Side by side on the
+1M chain: the straightforward networkx implementation of the same policies
+(``bench/trace_reference.py``): speed ratio and whether both give identical answers.
+
+    .venv/bin/python -m bench.trace_scale [--sizes 1000000,10000000] [--store-max 10000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from bench import trace_reference as ref
+
+from nkwatch.settings import Settings
+from nkwatch.store import open_store
+from nkwatch.trace import kernel
+from nkwatch.trace.engine import Seed, TraceParams, trace
+from nkwatch.trace.repository import load_graph
+from nkwatch.trace.synthetic import Synthetic, generate, store_synthetic
+
+RESULTS = Path(__file__).parent / "results" / "trace_scale.json"
+POLICIES = {"poison": kernel.POISON, "haircut": kernel.HAIRCUT, "fifo": kernel.FIFO}
+
+
+def _recall(syn: Synthetic, result) -> float:  # type: ignore[no-untyped-def]
+    run, g = result.runs[0], result.graph
+    exact = sum(int(run.taint[g.address_id(a)]) == v for a, v in syn.truth.items())
+    return exact / len(syn.truth)
+
+
+def _kernel_rate(syn: Synthetic, policy: int) -> tuple[float, int]:
+    g = syn.graph
+    since = np.full(g.n_addresses, np.iinfo(np.int64).max, np.int64)
+    for a in syn.thieves:
+        since[g.address_id(a)] = 0
+    endpoint = np.zeros(g.n_addresses, np.bool_)
+    for lb in syn.labels.all():
+        endpoint[g.address_id(lb.address)] = True
+    empty = np.zeros(0, np.int64)
+    args = (g.src, g.dst, g.amount, g.fee, g.ts, g.n_addresses, endpoint, since,
+            np.zeros(g.n_edges, np.bool_), empty, empty, empty, policy, 6, 0, 2**62, 10**9)  # fmt: skip
+    start = time.process_time()
+    out = kernel.sweep(*args)
+    cpu = time.process_time() - start
+    return out[-1] / cpu, int(out[-1])
+
+
+def _trace(graph, syn: Synthetic, policy: str):  # type: ignore[no-untyped-def]
+    seeds = [Seed(address=a) for a in syn.thieves]
+    start = time.perf_counter()
+    result = trace(
+        graph, seeds, TraceParams(syn.graph.chain, policy=policy, max_hops=6), labels=syn.labels
+    )
+    return result, time.perf_counter() - start
+
+
+def bench_size(n: int, store_max: int, tmp: Path) -> dict[str, object]:
+    row: dict[str, object] = {"transfers": n}
+    start = time.perf_counter()
+    syn = generate(n)
+    row["generate_s"] = round(time.perf_counter() - start, 2)
+    g = syn.graph
+    row["graph_bytes_per_transfer"] = round(g.nbytes() / g.n_edges, 1)
+    row["address_table_bytes_per_transfer"] = round(
+        sum(49 + len(a) + 8 for a in g.addresses) / g.n_edges, 1
+    )
+    row["cashout_endpoints"] = len(syn.truth)
+    for name, code in POLICIES.items():
+        rate, examined = _kernel_rate(syn, code)
+        row[f"{name}_examined_per_cpu_s"] = int(rate)
+        result, wall = _trace(g, syn, name)
+        row[f"{name}_trace_6hop_s"] = round(wall, 3)
+        row[f"{name}_recall_exact"] = round(_recall(syn, result), 4)
+    if n <= store_max:
+        settings = Settings.from_env({}, db_path=tmp / f"trace_{n}.duckdb")
+        with open_store(settings) as store:
+            start = time.perf_counter()
+            added = store_synthetic(store, syn)
+            row["import_rows_per_s"] = int(added / (time.perf_counter() - start))
+            start = time.perf_counter()
+            stored = load_graph(store, syn.graph.chain)
+            row["load_graph_s"] = round(time.perf_counter() - start, 2)
+            result, wall = _trace(stored, syn, "haircut")
+            row["store_graph_haircut_6hop_s"] = round(wall, 3)
+            row["store_graph_recall_exact"] = round(_recall(syn, result), 4)
+        os.unlink(settings.db_path)
+    return row
+
+
+def bench_networkx(n: int) -> dict[str, object]:
+    syn = generate(n)
+    g = syn.graph
+    sources = {g.address_id(a): 0 for a in syn.thieves}
+    endpoints = {g.address_id(lb.address) for lb in syn.labels.all()}
+    start = time.perf_counter()
+    nxg = ref.build(g.src, g.dst, g.amount, g.fee, g.ts)
+    build_s = time.perf_counter() - start
+    row: dict[str, object] = {"transfers": n, "networkx_build_s": round(build_s, 2)}
+    for name, code in POLICIES.items():
+        start = time.perf_counter()
+        expected = ref.sweep(nxg, endpoints, sources, code, 6, 0, 2**62, 10**9)
+        nx_s = time.perf_counter() - start
+        since = np.full(g.n_addresses, np.iinfo(np.int64).max, np.int64)
+        since[list(sources)] = 0
+        ep = np.zeros(g.n_addresses, np.bool_)
+        ep[list(endpoints)] = True
+        empty = np.zeros(0, np.int64)
+        start = time.perf_counter()
+        out = kernel.sweep(g.src, g.dst, g.amount, g.fee, g.ts, g.n_addresses, ep, since,
+                           np.zeros(g.n_edges, np.bool_), empty, empty, empty, code, 6, 0, 2**62, 10**9)  # fmt: skip
+        k_s = time.perf_counter() - start
+        same = (
+            {a: t for a, t in expected.taint.items() if t}
+            == {a: int(t) for a, t in enumerate(out[0]) if t}
+            and {e: t for e, t in expected.out_taint.items() if t}
+            == {e: int(t) for e, t in enumerate(out[4]) if t}
+            and (expected.fees, expected.dust, expected.injected)
+            == (int(out[6]), int(out[7]), int(out[8]))
+        )
+        row[f"{name}_networkx_s"] = round(nx_s, 2)
+        row[f"{name}_nkwatch_s"] = round(k_s, 4)
+        row[f"{name}_speedup"] = round(nx_s / k_s, 1)
+        row[f"{name}_identical"] = same
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000000,10000000")
+    parser.add_argument("--store-max", type=int, default=10_000_000)
+    parser.add_argument("--nx-size", type=int, default=1_000_000)
+    args = parser.parse_args()
+    generate(10_000)  # compile the kernel once, outside the timings
+    _kernel_rate(generate(10_000), kernel.HAIRCUT)
+    for code in POLICIES.values():
+        _kernel_rate(generate(10_000), code)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(float(s)) for s in args.sizes.split(",")):
+            rows.append(bench_size(n, args.store_max, Path(tmp)))
+            print(json.dumps(rows[-1]), flush=True)
+    peer = bench_networkx(args.nx_size)
+    print(json.dumps(peer), flush=True)
+    print()
+    keys = [k for k in rows[0] if k != "transfers"]
+    print(f"{'metric':36}" + "".join(f"{r['transfers']:>16,}" for r in rows))
+    for k in keys:
+        print(f"{k:36}" + "".join(f"{r.get(k, '-')!s:>16}" for r in rows))
+    print("\nnetworkx peer (same policies, same 1M chain):")
+    for k, v in peer.items():
+        print(f"  {k:28} {v}")
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(
+        json.dumps({"date": time.strftime("%Y-%m-%d"), "sizes": rows, "networkx": peer}, indent=2)
+    )
+
+
+if __name__ == "__main__":
+    main()
