@@ -7,6 +7,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from nkwatch.cli.main import cli
@@ -15,6 +16,8 @@ from nkwatch.sanctions.diff import address_key, diff_documents
 from nkwatch.sanctions.model import CryptoAddress, ListDocument, Party, PartyName, Schema
 from nkwatch.settings import Settings
 from nkwatch.store import open_store
+
+pytestmark = pytest.mark.slow  # parses the full OFAC file(s)
 
 TORNADO_REMOVED = (
     "0x8589427373d6d84e98730d7795d8f6f8731fda16",

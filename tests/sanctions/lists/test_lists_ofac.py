@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+import pytest
+
 from nkwatch.sanctions.model import ListDocument, NameKind, Party, Schema
 from nkwatch.sanctions.ofac import date_range_iso
+
+pytestmark = pytest.mark.slow  # parses the full OFAC file(s)
 
 LAZARUS = "ofac-27307"
 

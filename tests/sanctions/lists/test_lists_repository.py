@@ -15,6 +15,8 @@ from nkwatch.store import Store
 
 from .conftest import snapshot
 
+pytestmark = pytest.mark.slow  # parses the full OFAC file(s)
+
 
 def test_import_creates_active_version_and_second_import_is_noop(
     lists_store: Store, un_doc: ListDocument

@@ -22,6 +22,8 @@ from nkwatch.store import open_store
 
 from .conftest import snapshot
 
+pytestmark = pytest.mark.slow  # parses the full OFAC file(s)
+
 UN_PATH = "/resources/xml/en/consolidated.xml"
 
 
