@@ -16,5 +16,7 @@ ROUTERS: tuple[str, ...] = (
     "nkwatch.service.routers.lists",
     "nkwatch.service.routers.intel",
     "nkwatch.service.web.screening_pages",
+    "nkwatch.service.routers.hiring",
+    "nkwatch.service.web.hiring_pages",
     "nkwatch.service.web.intel_pages",
 )
