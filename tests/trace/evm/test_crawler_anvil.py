@@ -22,12 +22,20 @@ from nkwatch.trace.source import IncomingSource, TransferSource
 pytestmark = pytest.mark.slow
 
 
-def _crawl(store, url: str, scenario: Scenario, tracer: str = "parity", **rpc_kw):
+def _crawl(
+    store, url: str, scenario: Scenario, tracer: str = "parity", mode: str = "blocks", **rpc_kw
+):
+    """Crawl from the vault; the crawler keeps its RPC client open (closed by ``_done``)."""
     stop = frozenset(scenario.labels)
-    with RpcClient(RpcConfig(url, **rpc_kw)) as rpc:
-        crawler = EvmCrawler(store, rpc, CrawlConfig(stop_at=stop))
-        crawler.fetcher.tracer = tracer
-        return crawler, crawler.crawl([scenario.contracts["vault"]], None), rpc.retries
+    rpc = RpcClient(RpcConfig(url, **rpc_kw))
+    crawler = EvmCrawler(store, rpc, CrawlConfig(stop_at=stop, mode=mode))
+    crawler.fetcher.tracer = tracer
+    return crawler, crawler.crawl([scenario.contracts["vault"]], None), rpc.retries
+
+
+def _done(*crawlers: EvmCrawler) -> None:
+    for c in crawlers:
+        c.fetcher.rpc.close()
 
 
 def _reaching(result, scenario: Scenario) -> dict[str, dict[str, int]]:
@@ -40,15 +48,18 @@ def _reaching(result, scenario: Scenario) -> dict[str, dict[str, int]]:
     return {a: dict(v) for a, v in got.items()}
 
 
-@pytest.mark.parametrize("tracer", ["parity", "debug"])
+@pytest.mark.parametrize(
+    ("mode", "tracer"), [("blocks", "parity"), ("blocks", "debug"), ("address", "parity")]
+)
 def test_crawler_reaches_every_deposit_with_exact_amounts(
-    played: tuple[AnvilNode, Scenario], settings: Settings, tracer: str
+    played: tuple[AnvilNode, Scenario], settings: Settings, mode: str, tracer: str
 ) -> None:
-    """Both trace formats (parity ``trace_block``, geth ``callTracer``) give the same data."""
+    """Both trace formats (parity ``trace_block``, geth ``callTracer``) and both crawl modes
+    (every block, or per-address ``trace_filter`` scans) give the same answer."""
     node, scenario = played
     with open_store(settings) as store:
-        crawler, result, _ = _crawl(store, node.url, scenario, tracer)
-        assert crawler.fetcher.tracer == tracer
+        crawler, result, _ = _crawl(store, node.url, scenario, tracer, mode)
+        assert crawler.fetcher.tracer == tracer and crawler.mode() == mode
         assert isinstance(crawler, TransferSource) and isinstance(crawler, IncomingSource)
         assert _reaching(result, scenario) == scenario.truth.tainted_addresses_deposit()
         # the mixer exit is not reachable by taint, and the clean user's deposit is not counted
@@ -75,13 +86,17 @@ def test_crawler_reaches_every_deposit_with_exact_amounts(
             ].decimals
             == 6
         )
-        # every block up to the head is cached exactly once
-        n = store.query("SELECT count(*), max(number) FROM evm_blocks")[0]
-        assert n == (scenario.last_block + 1, scenario.last_block)
+        n, distinct = store.query("SELECT count(*), count(DISTINCT number) FROM evm_blocks")[0]
+        assert n == distinct  # each block cached once
+        if mode == "blocks":  # every block up to the head
+            assert n == scenario.last_block + 1
+        else:  # only the blocks where reached addresses moved value
+            assert 10 < n < scenario.last_block
         # a second run fetches nothing new and gives the same answer
-        again, result2, _ = _crawl(store, node.url, scenario)
+        again, result2, _ = _crawl(store, node.url, scenario, tracer, mode)
         assert again.stats.fetched == 0
         assert _reaching(result2, scenario) == _reaching(result, scenario)
+        _done(crawler, again)
 
 
 def test_flaky_node_is_retried_to_the_same_answer(
@@ -91,9 +106,10 @@ def test_flaky_node_is_retried_to_the_same_answer(
     proxy = FlakyProxy(node.url, fail_every=6)
     try:
         with open_store(settings) as store:
-            _, result, retries = _crawl(
+            crawler, result, retries = _crawl(
                 store, proxy.url, scenario, backoff_base_s=0.001, batch_size=20
             )
+            _done(crawler)
             assert retries > 0 and proxy.failures > 0
             assert _reaching(result, scenario) == scenario.truth.tainted_addresses_deposit()
     finally:

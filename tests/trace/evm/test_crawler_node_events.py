@@ -70,7 +70,9 @@ def test_node_stopped_mid_crawl_and_restarted_from_state(
             ) as rpc,
         ):
             stop = frozenset(scenario.labels)  # the mixer ends a path, as in the tracer
-            crawler = EvmCrawler(store, rpc, CrawlConfig(chunk_blocks=5, stop_at=stop))
+            crawler = EvmCrawler(
+                store, rpc, CrawlConfig(chunk_blocks=5, stop_at=stop, mode="blocks")
+            )
             real_fetch = crawler.fetcher.fetch
             killer: list[threading.Thread] = []
 

@@ -129,3 +129,13 @@ def test_abi_string_and_bytes32_and_decimals() -> None:
     assert decode_uint8("0x" + f"{18:064x}") == 18
     assert decode_uint8("0x" + f"{300:064x}") is None
     assert decode_uint8(None) is None
+
+
+def test_scan_gaps_cover_exactly_what_is_missing() -> None:
+    from nkwatch.trace.evm.addrscan import gaps
+
+    assert gaps([], 0, 10) == [(0, 10)]
+    assert gaps([(0, 10)], 0, 10) == []
+    assert gaps([(3, 5), (4, 8), (12, 20)], 0, 15) == [(0, 2), (9, 11)]
+    assert gaps([(0, 4)], 5, 9) == [(5, 9)]
+    assert gaps([(20, 30)], 5, 9) == [(5, 9)]

@@ -85,9 +85,33 @@ class EvmCache:
                     "INSERT INTO evm_transfers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
                 )
 
+    def scans(self, address: str, direction: str) -> list[tuple[int, int]]:
+        rows = self.store.query(
+            "SELECT first_block, last_block FROM evm_address_scans"
+            " WHERE chain = ? AND address = ? AND direction = ?",
+            [self.chain, address, direction],
+        )
+        return [(int(r[0]), int(r[1])) for r in rows]
+
+    def add_scan(self, address: str, direction: str, first: int, last: int) -> None:
+        self.store.conn.execute(
+            "INSERT INTO evm_address_scans (chain, address, direction, first_block, last_block)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [self.chain, address, direction, first, last],
+        )
+
     def drop_from(self, number: int) -> int:
-        """Forget blocks >= ``number`` (replaced by a reorg); returns how many."""
+        """Forget blocks >= ``number`` (replaced by a reorg) and the scans that covered
+        them; returns how many blocks."""
         with self.store.transaction() as conn:
+            conn.execute(
+                "DELETE FROM evm_address_scans WHERE chain = ? AND first_block >= ?",
+                [self.chain, number],
+            )
+            conn.execute(
+                "UPDATE evm_address_scans SET last_block = ? WHERE chain = ? AND last_block >= ?",
+                [number - 1, self.chain, number],
+            )
             row = conn.execute(
                 "SELECT count(*) FROM evm_blocks WHERE chain = ? AND number >= ?",
                 [self.chain, number],

@@ -1,13 +1,20 @@
 """Crawl an EVM node outward from seeds, on demand, caching complete blocks in the store.
 
 The crawler is a :class:`~nkwatch.trace.source.TransferSource` (and ``IncomingSource``): the
-tracer asks for the outgoing transfers of an address after time t, and the crawler makes
-sure every block from t to the node's head (less ``confirmations``) is in the cache first.
-Blocks are fetched whole (native values, call-trace internal transfers, token logs), in
-chunks, each chunk written in one transaction: an interrupted crawl leaves only complete
-blocks behind and the next run fetches just the gaps. Before extending the cache the crawler
-compares the stored tip with the node's block of the same number and rolls back replaced
-blocks (reorg). :meth:`EvmCrawler.crawl` is the bounded BFS over addresses from the seeds.
+tracer asks for the outgoing transfers of an address after time t. Two ways to answer:
+
+* ``address`` mode (nodes with ``trace_filter``: erigon, reth, nethermind, anvil): find the
+  blocks where the address moved value (``trace_filter`` + ``eth_getLogs`` by topic), cache
+  those blocks whole, and record the scanned range per address (migration 0351), so a BFS
+  from the seeds reads only the blocks it needs;
+* ``blocks`` mode (any node, e.g. geth): make every block from t to the head complete.
+
+Blocks are always fetched whole (native values, call-trace internal transfers, token logs),
+in chunks, each chunk written in one transaction: an interrupted crawl leaves only complete
+blocks behind and the next run fetches just the gaps; a scanned range is recorded only after
+all its blocks are cached. Before extending the cache the crawler compares the stored tip
+with the node's block of the same number and rolls back replaced blocks (reorg).
+:meth:`EvmCrawler.crawl` is the bounded BFS over addresses from the seeds.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from datetime import datetime
 
 from nkwatch.errors import UserError
 from nkwatch.store import Store
+from nkwatch.trace.evm.addrscan import IN, OUT, candidate_blocks, gaps, supports_trace_filter
 from nkwatch.trace.evm.cache import EvmCache
 from nkwatch.trace.evm.decode import address as canonical
 from nkwatch.trace.evm.fetch import BlockFetcher
@@ -33,6 +41,8 @@ class CrawlConfig:
     chunk_blocks: int = 25  # blocks per request batch and per store transaction
     confirmations: int = 0  # stay this many blocks behind the head
     start_block: int | None = None  # never fetch below this (None: from the seeds' time)
+    mode: str = "auto"  # "blocks": every block from t; "address": trace_filter scans; auto
+    scan_window: int = 50_000  # blocks per trace_filter / eth_getLogs request (address mode)
     max_hops: int = 6
     max_addresses: int = 10_000
     stop_at: frozenset[str] = frozenset()  # services: reached, never expanded
@@ -59,17 +69,54 @@ class EvmCrawler:
         self.fetcher = BlockFetcher(rpc, self.config.chain, self._token_lookup)
         self.stats = SyncStats()
         self._synced: tuple[int, int] | None = None
+        self._mode: str | None = None if self.config.mode == "auto" else self.config.mode
+        self._head: int | None = None  # safe head for this session (address mode)
 
     # -- TransferSource ----------------------------------------------------------------
     def outgoing(self, chain: str, address: str, since: datetime | None) -> list[Transfer]:
         self._check_chain(chain)
-        self.ensure(since)
-        return self.cache.outgoing(canonical(address), since)
+        addr = canonical(address)
+        if self.mode() == "address":
+            self._scan(addr, OUT, since)
+        else:
+            self.ensure(since)
+        return self.cache.outgoing(addr, since)
 
     def incoming(self, chain: str, address: str, until: datetime | None) -> list[Transfer]:
         self._check_chain(chain)
-        self.ensure(None)
-        return self.cache.incoming(canonical(address), until)
+        addr = canonical(address)
+        if self.mode() == "address":
+            self._scan(addr, IN, None)
+        else:
+            self.ensure(None)
+        return self.cache.incoming(addr, until)
+
+    def mode(self) -> str:
+        """``address`` when the node offers ``trace_filter`` (unless configured), else
+        ``blocks``."""
+        if self._mode is None:
+            ok = supports_trace_filter(self.fetcher.rpc, self.fetcher.head())
+            self._mode = "address" if ok else "blocks"
+        return self._mode
+
+    # -- address mode ------------------------------------------------------------------
+    def _scan(self, address: str, direction: str, since: datetime | None) -> None:
+        """Cache every block where ``address`` moved value in ``direction`` from ``since``
+        to the safe head; the scanned range is recorded once all those blocks are cached."""
+        if self._head is None:
+            self.stats.rolled_back += self._rollback_reorg()
+            self._head = self.fetcher.head() - self.config.confirmations
+        first = self.config.start_block
+        if first is None:
+            first = self.block_at(since) if since is not None else 0
+        last = max(first, self._head)
+        for lo, hi in gaps(self.cache.scans(address, direction), first, last):
+            for start in range(lo, hi + 1, self.config.scan_window):
+                end = min(hi, start + self.config.scan_window - 1)
+                wanted = candidate_blocks(self.fetcher.rpc, address, direction, start, end)
+                self._fetch_blocks(sorted(wanted))
+                self.cache.add_scan(address, direction, start, end)
+        self.stats.head = last
 
     # -- syncing -----------------------------------------------------------------------
     def ensure(self, since: datetime | None) -> None:
@@ -86,15 +133,21 @@ class EvmCrawler:
     def sync(self, first: int, last: int) -> SyncStats:
         """Fetch every missing block in ``first..last``; roll back a replaced tip first."""
         self.stats.rolled_back += self._rollback_reorg()
-        have = self.cache.have(first, last)
-        missing = [n for n in range(first, last + 1) if n not in have]
+        self._fetch_blocks(range(first, last + 1))
+        self.stats.head = last
+        return self.stats
+
+    def _fetch_blocks(self, numbers: Sequence[int]) -> None:
+        """Fetch and cache the blocks of ``numbers`` (sorted) not cached yet, in chunks."""
+        if not numbers:
+            return
+        have = self.cache.have(numbers[0], numbers[-1])
+        missing = [n for n in numbers if n not in have]
         for start in range(0, len(missing), self.config.chunk_blocks):
             for lo, hi in _runs(missing[start : start + self.config.chunk_blocks]):
                 blocks = self.fetcher.fetch(lo, hi)
                 self.cache.write(blocks)
                 self.stats.fetched += len(blocks)
-        self.stats.head = last
-        return self.stats
 
     def _rollback_reorg(self) -> int:
         """Walk back from the cached tip to the newest block whose hash the node agrees with."""
