@@ -22,6 +22,10 @@ from nkwatch.sanctions.model import ListDocument, Relationship
 from nkwatch.sanctions.xmlsafe import file_sha256, open_xml, release, text
 
 LIST_ID = "us_ofac_sdn"
+# The same schema carries OFAC's Consolidated (non-SDN) lists; those must not be mistaken
+# for (and replace) the SDN list's active version.
+CONSOLIDATED_LIST_ID = "us_ofac_consolidated"
+SDN_LIST_NAME = "SDN List"
 PUBLISHER = "US Treasury OFAC"
 ROOT_TAG = "Sanctions"
 NAMESPACE_HINT = b"sanctionslistservice.ofac.treas.gov"
@@ -46,6 +50,7 @@ class _State:
     documents: dict[str, list[feat.Doc]] = field(default_factory=dict)
     builders: dict[str, feat.PartyBuilder] = field(default_factory=dict)
     relationships: list[Relationship] = field(default_factory=list)
+    list_names: set[str] = field(default_factory=set)
 
     def q(self, local: str) -> str:
         return self.ns + local
@@ -67,9 +72,10 @@ def parse_ofac_advanced(path: Path) -> ListDocument:
         raise UserError("no DateOfIssue: not an OFAC advanced XML file", where=str(path))
     if not state.builders:
         raise UserError("no DistinctParty records: not an OFAC SDN list", where=str(path))
-    parties = tuple(b.build() for b in state.builders.values())
+    list_id = LIST_ID if SDN_LIST_NAME in state.list_names else CONSOLIDATED_LIST_ID
+    parties = tuple(b.build(list_id) for b in state.builders.values())
     return ListDocument(
-        list_id=LIST_ID,
+        list_id=list_id,
         publisher=PUBLISHER,
         published=state.published,
         sha256=sha,
@@ -134,6 +140,7 @@ def _sanctions_entry(state: _State, elem: Any) -> None:
     builder = state.builders.get(elem.get("ProfileID"))
     if builder is None:
         return
+    state.list_names.add(state.refs.name("ListValues", elem.get("ListID")))
     for measure in elem.iterfind(state.q("SanctionsMeasure")):
         kind = state.refs.sanctions_type.get(measure.get("SanctionsTypeID"), "")
         program = text(measure.find(state.q("Comment")))

@@ -173,10 +173,10 @@ class PartyBuilder:
     listed_on: str | None = None
     remarks: str | None = None
 
-    def build(self) -> Party:
+    def build(self, list_id: str) -> Party:
         return Party(
             entity_id=self.entity_id,
-            list_id="us_ofac_sdn",
+            list_id=list_id,
             schema=self.schema,
             names=tuple(_dedupe(self.names)),
             programs=tuple(self.programs),
