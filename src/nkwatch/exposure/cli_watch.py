@@ -12,7 +12,8 @@ import click
 from nkwatch.cli.common import pass_settings, store_for
 from nkwatch.exposure.alerts import build_sinks
 from nkwatch.exposure.watch import Watcher
-from nkwatch.exposure.watch_config import load_config
+from nkwatch.exposure.watch_config import load_config, resolve_seeds
+from nkwatch.intel.repository import ensure_bundled, load_dataset
 from nkwatch.settings import Settings
 from nkwatch.trace.evm.rpc import RpcClient, RpcConfig
 
@@ -36,6 +37,11 @@ def watch_command(settings: Settings, rpc_url: str, config_path: Path, once: boo
     if not rpc_url.startswith(("http://", "https://")):
         raise click.BadParameter("must be an http(s) URL", param_hint="--rpc")
     with store_for(settings) as store, RpcClient(RpcConfig(rpc_url)) as rpc:
+        if any(not inc.seeds for inc in config.incidents):
+            ensure_bundled(store)  # seeds from the intel knowledge base
+        dataset = load_dataset(store) if config.incidents else None
+        if dataset is not None:
+            config = resolve_seeds(config, dataset, str(config_path))
         watcher = Watcher(store, rpc, config, build_sinks(config, store))
         if once:
             while watcher.step():

@@ -32,6 +32,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from nkwatch.errors import UserError
+from nkwatch.intel.model import Dataset
 
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 
@@ -47,14 +48,63 @@ class _Model(BaseModel):
 
 
 class Incident(_Model):
+    """A watched incident; without ``seeds`` they come from the intel store (its exploiter,
+    theft-receiver and laundering-hop addresses on this chain, each with its source)."""
+
     id: str = Field(min_length=1)
     name: str = ""
-    seeds: tuple[str, ...] = Field(min_length=1)
+    seeds: tuple[str, ...] = ()
+    seed_sources: tuple[str, ...] = ()  # where each seed comes from (provenance)
 
     @field_validator("seeds", mode="before")
     @classmethod
     def _seeds(cls, v: Any) -> tuple[str, ...]:
         return tuple(_address(x) for x in (v or []))
+
+
+# intel chain codes per watch chain, and the roles whose addresses hold an incident's loot
+INTEL_CHAINS = {"ethereum": {"ETH"}, "bsc": {"BSC", "BNB"}, "polygon": {"MATIC", "POL"}}
+SEED_ROLES = {"exploiter", "theft_receiver", "laundering_hop"}
+
+
+def resolve_seeds(config: WatchConfig, dataset: Dataset, where: str) -> WatchConfig:
+    """Fill the seeds of incidents that give none from the intel dataset."""
+    codes = INTEL_CHAINS.get(config.chain, set())
+    incidents: list[Incident] = []
+    for inc in config.incidents:
+        if inc.seeds:
+            incidents.append(
+                inc.model_copy(update={"seed_sources": ("watch config",) * len(inc.seeds)})
+            )
+            continue
+        found = {
+            a.address.lower(): a.source
+            for a in dataset.addresses
+            if a.incident_id == inc.id
+            and a.chain in codes
+            and a.role.value in SEED_ROLES
+            and _ADDRESS.match(a.address)
+        }
+        if not found:
+            raise UserError(
+                f"incident {inc.id}: no seeds given and the intel store has no"
+                f" {config.chain} loot addresses for it",
+                where=where,
+            )
+        seeds = tuple(sorted(found))
+        name = inc.name or next(
+            (f"{i.victim} {i.theft_date}" for i in dataset.incidents if i.incident_id == inc.id), ""
+        )
+        incidents.append(
+            inc.model_copy(
+                update={
+                    "seeds": seeds,
+                    "seed_sources": tuple(found[a] for a in seeds),
+                    "name": name,
+                }
+            )
+        )
+    return config.model_copy(update={"incidents": tuple(incidents)})
 
 
 class Deposit(_Model):

@@ -123,3 +123,27 @@ def test_cli_reports_bad_config_in_one_line(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "not an EVM address" in result.output and "Traceback" not in result.output
+
+
+def test_incident_seeds_come_from_intel_with_their_sources() -> None:
+    from nkwatch.exposure.watch_config import SEED_ROLES, resolve_seeds
+    from nkwatch.intel.dataset import load_bundled
+
+    dataset = load_bundled()
+    config = parse_config(
+        {"incidents": [{"id": "2025-02-21-bybit"}, {"id": "mine", "seeds": [SEED]}]}, "w.yml"
+    )
+    resolved = resolve_seeds(config, dataset, "w.yml")
+    bybit, mine = resolved.incidents
+    expected = {
+        a.address.lower()
+        for a in dataset.addresses
+        if a.incident_id == "2025-02-21-bybit" and a.chain == "ETH" and a.role.value in SEED_ROLES
+    }
+    assert set(bybit.seeds) == expected and len(expected) > 5
+    assert len(bybit.seed_sources) == len(bybit.seeds) and all(bybit.seed_sources)
+    assert "Bybit" in bybit.name
+    assert mine.seeds == (SEED,) and mine.seed_sources == ("watch config",)
+    unknown = parse_config({"incidents": [{"id": "no-such-heist"}]}, "w.yml")
+    with pytest.raises(UserError, match="no-such-heist: no seeds given"):
+        resolve_seeds(unknown, dataset, "w.yml")
