@@ -159,7 +159,12 @@ def _assets_to_trace(
 
 
 def endpoint_labels(graph: TransferGraph, labels: LabelBook, detect: bool) -> dict[int, Label]:
-    """Address id -> the service label that stops the trace there."""
+    """Address id -> the service label that stops the trace there (computed once per graph
+    and label book: deposit detection scans every transfer)."""
+    key = (id(labels), len(labels), detect)
+    cached = graph.derived.get(key)
+    if isinstance(cached, dict):
+        return cached
     found: dict[int, Label] = {}
     for address in labels.addresses(graph.chain):
         aid = graph.address_id(address)
@@ -170,6 +175,7 @@ def endpoint_labels(graph: TransferGraph, labels: LabelBook, detect: bool) -> di
     if detect:
         for aid, label in detect_deposits(graph, found).items():
             found.setdefault(aid, label)
+    graph.derived[key] = found
     return found
 
 

@@ -66,6 +66,9 @@ class TransferGraph:
     resolve: Callable[[Sequence[int]], dict[int, EdgeInfo]]
     data_version: str = ""
     _index: dict[str, int] = field(default_factory=dict, repr=False)
+    # derived indexes that depend only on the (immutable) graph and a label book, e.g. the
+    # endpoint map with detected deposit addresses; filled by the engine on first use
+    derived: dict[tuple[int, int, bool], object] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self._index:
