@@ -21,6 +21,7 @@ from nkwatch.store import Store, open_store
 BUNDLES: tuple[tuple[str, str], ...] = (
     ("nkwatch.sanctions.repository", "ensure_bundled"),
     ("nkwatch.intel.repository", "ensure_bundled"),
+    ("nkwatch.trace.example", "ensure_example_case"),
 )
 
 

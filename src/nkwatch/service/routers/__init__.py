@@ -18,5 +18,7 @@ ROUTERS: tuple[str, ...] = (
     "nkwatch.service.web.screening_pages",
     "nkwatch.service.routers.hiring",
     "nkwatch.service.web.hiring_pages",
+    "nkwatch.service.routers.trace",
+    "nkwatch.service.web.trace_pages",
     "nkwatch.service.web.intel_pages",
 )

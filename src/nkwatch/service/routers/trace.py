@@ -1,0 +1,160 @@
+"""``/api/v1/trace``: stored trace reports, freeze requests, and new traces as jobs.
+
+A trace runs over the transfers already in the store (imported or crawled), as a
+background job with staged progress; its report is stored under a name and is what the
+case page, the freeze-request download and the API serve.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+import zipfile
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path as FilePath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from nkwatch.errors import NotFoundError, UserError
+from nkwatch.service.auth import Principal
+from nkwatch.service.deps import Analyst, State, Viewer
+from nkwatch.service.errors import COMMON_RESPONSES, ApiError
+from nkwatch.service.jobs import Progress
+from nkwatch.service.limits import require_json
+from nkwatch.service.routers.jobs import Job, job_model
+from nkwatch.service.state import ServiceState
+from nkwatch.store import Store
+from nkwatch.trace.engine import Seed, TraceParams, trace
+from nkwatch.trace.freeze import freeze_requests, write_freeze_requests
+from nkwatch.trace.label_sources import load_label_book
+from nkwatch.trace.report import build_report
+from nkwatch.trace.repository import load_graph
+
+router = APIRouter(prefix="/api/v1/trace", tags=["trace"], responses=COMMON_RESPONSES)
+
+NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+_NAME_PATH = Path(pattern=NAME)
+
+
+class SeedIn(BaseModel):
+    address: str = Field(min_length=3, max_length=100, pattern=r"^[A-Za-z0-9]+$")
+    since: datetime | None = None
+
+
+class TraceRequest(BaseModel):
+    name: str = Field(pattern=NAME, description="Store the report under this name")
+    chain: str = Field("ethereum", pattern="^[a-z]{2,20}$")
+    seeds: list[SeedIn] = Field(min_length=1, max_length=50)
+    policy: str = Field("haircut", pattern="^[a-z_]{2,20}$")
+    max_hops: int = Field(6, ge=1, le=50)
+    min_amount: Decimal = Field(Decimal("0.01"), ge=0, le=10**12)
+
+
+class ReportInfo(BaseModel):
+    name: str
+    case: str | None
+    chain: str
+    policy: str
+    endpoints: int
+    generated_at: str
+
+
+def load_report(store: Store, name: str) -> dict[str, Any]:
+    rows = store.query("SELECT report FROM trace_reports WHERE name = ?", [name])
+    if not rows:
+        raise NotFoundError(f"no trace report {name!r}", where="report")
+    report: dict[str, Any] = json.loads(rows[0][0])
+    return report
+
+
+def report_infos(store: Store) -> list[ReportInfo]:
+    out = []
+    for name, raw in store.query("SELECT name, report FROM trace_reports ORDER BY name"):
+        r = json.loads(raw)
+        p = r.get("parameters", {})
+        out.append(
+            ReportInfo(
+                name=name,
+                case=p.get("case"),
+                chain=p.get("chain", "?"),
+                policy=p.get("policy", "?"),
+                endpoints=len(r.get("endpoints", [])),
+                generated_at=r.get("generated_at", ""),
+            )
+        )
+    return out
+
+
+@router.get("/reports", response_model=list[ReportInfo])
+def reports(_: Viewer, state: State) -> list[ReportInfo]:
+    return report_infos(state.access.view())
+
+
+@router.get("/reports/{name}")
+def report(name: Annotated[str, _NAME_PATH], _: Viewer, state: State) -> dict[str, Any]:
+    """The full report: parameters (seeds, policy, data version), endpoints, flows, noise."""
+    return load_report(state.access.view(), name)
+
+
+@router.get("/reports/{name}/freeze")
+def freeze(name: Annotated[str, _NAME_PATH], _: Viewer, state: State) -> dict[str, Any]:
+    """Freeze requests per service the traced funds reached (addresses, txs, amounts)."""
+    return freeze_requests(load_report(state.access.view(), name))
+
+
+@router.get("/reports/{name}/freeze.zip", response_class=Response)
+def freeze_zip(name: Annotated[str, _NAME_PATH], _: Viewer, state: State) -> Response:
+    """The freeze requests as Markdown letters + JSON, one pair per service, zipped."""
+    found = load_report(state.access.view(), name)
+    buf = io.BytesIO()
+    with tempfile.TemporaryDirectory(prefix="nkwatch-freeze-") as tmp:
+        files = write_freeze_requests(found, FilePath(tmp))
+        if not files:
+            raise ApiError(404, "the traced funds reached no service to ask for a freeze")
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for f in files:
+                zf.write(f, arcname=f.name)
+    return Response(
+        buf.getvalue(),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="freeze-requests-{name}.zip"'},
+    )
+
+
+def _run(state: ServiceState, body: TraceRequest, progress: Progress) -> dict[str, Any]:
+    store = state.access.view()
+    progress(0.1, f"loading the {body.chain} transfer graph")
+    graph = load_graph(store, body.chain)
+    seeds = [Seed(address=s.address, since=s.since) for s in body.seeds]
+    params = TraceParams(
+        body.chain, policy=body.policy, max_hops=body.max_hops, min_amount=body.min_amount
+    )
+    progress(0.4, f"tracing {len(seeds)} seed(s), {body.policy} policy")
+    result = trace(graph, seeds, params, labels=load_label_book(store))
+    progress(0.85, "building the report")
+    doc = build_report(result)
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO trace_reports (name, report) VALUES (?, ?)",
+            [body.name, json.dumps(doc)],
+        )
+    return {"report": body.name, "endpoints": len(doc["endpoints"])}
+
+
+@router.post("/jobs", response_model=Job, status_code=202, dependencies=[Depends(require_json)])
+def start_trace(body: TraceRequest, who: Analyst, state: State) -> Job:
+    """Trace seeds over the stored transfers as a background job; poll the job for progress."""
+    from nkwatch.trace.policies import get_policy
+
+    try:
+        get_policy(body.policy)
+    except UserError as exc:  # its message names the known policies
+        raise ApiError(422, exc.message, where="policy") from None
+    principal: Principal = who
+    job = state.jobs.submit("trace", principal.name, lambda p: _run(state, body, p))
+    return job_model(job)
