@@ -28,8 +28,8 @@ from nkwatch.exposure.alerts import Alert, AlertSink, alert_key
 from nkwatch.exposure.watch_config import WatchConfig
 from nkwatch.store import Store
 from nkwatch.trace.evm.cache import EvmCache
-from nkwatch.trace.evm.fetch import BlockFetcher, FetchedBlock
-from nkwatch.trace.evm.rpc import NodeUnavailable, RpcClient
+from nkwatch.trace.evm.fetch import BlockFetcher, FetchedBlock, InconsistentAnswer
+from nkwatch.trace.evm.rpc import NodeUnavailable, RpcClient, RpcError
 from nkwatch.trace.evm.tokens import TokenMeta, fetch_token_meta
 from nkwatch.trace.model import Transfer
 
@@ -180,10 +180,11 @@ class Watcher:
                 self.deliver_pending()
                 done = self.step()
                 failures = 0
-            except NodeUnavailable as exc:
+            except (NodeUnavailable, RpcError, InconsistentAnswer) as exc:
+                # the node is down, answers errors, or is mid-reorg: keep running, back off
                 failures += 1
                 delay = random.random() * min(max_backoff_s, 0.25 * 2 ** min(failures, 10))
-                self._log(f"node unavailable ({exc.message}); retrying in {delay:.1f}s")
+                self._log(f"node problem ({exc}); retrying in {delay:.1f}s")
                 stop.wait(delay)
                 continue
             if done == 0:

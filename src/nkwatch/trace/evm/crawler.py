@@ -257,7 +257,7 @@ def rpc_source(
         chain_id = to_int(rpc.call("eth_chainId"))
     except RpcError as exc:
         rpc.close()
-        raise UserError(f"node refused eth_chainId: {exc.message}", where=url) from exc
+        raise UserError(f"node refused eth_chainId: {exc.detail}", where=url) from exc
     except UserError:
         rpc.close()
         raise

@@ -34,19 +34,20 @@ class RpcConfig:
     batch_size: int = 200
 
 
-class RpcError(Exception):
-    """The node answered with a JSON-RPC error object."""
+class RpcError(UserError):
+    """The node answered with a JSON-RPC error object (reported as one line, exit 2, when
+    nothing above handles it: the user has to pick another node or range)."""
 
-    def __init__(self, method: str, code: int, message: str) -> None:
+    def __init__(self, method: str, code: int, detail: str) -> None:
         self.method = method
         self.code = code
-        self.message = message
-        super().__init__(f"{method}: node error {code}: {message}")
+        self.detail = detail
+        super().__init__(f"{method}: node error {code}: {detail}")
 
     @property
     def unsupported(self) -> bool:
         """True when the node does not offer the method (e.g. ``trace_filter`` on geth)."""
-        text = self.message.lower()
+        text = self.detail.lower()
         return self.code == -32601 or "not supported" in text or "method not found" in text
 
 
