@@ -98,19 +98,24 @@ class BlockFetcher:
         if light and self.tracer != "parity":  # the node has no trace_block after all
             return self._fetch(first, last)
         every_tx = {_tx_hash(t) for b in blocks for t in b.get("transactions", [])}
+        if light and not every_tx <= outcomes.keys():  # a root trace missing = a lost value
+            raise InconsistentAnswer(f"traces of {first}..{last} miss transactions")
         if light or (not self.fees and every_tx <= outcomes.keys()):
             receipts: Mapping[str, Mapping[str, Any]] = outcomes
         else:
             receipts = self._receipts(blocks)
-        logs = self.rpc.call(
-            "eth_getLogs",
-            [
-                {
-                    "fromBlock": quantity(first),
-                    "toBlock": quantity(last),
-                    "topics": [decode.TRANSFER_TOPIC],
-                }
-            ],
+        logs = (
+            self.rpc.call(
+                "eth_getLogs",
+                [
+                    {
+                        "fromBlock": quantity(first),
+                        "toBlock": quantity(last),
+                        "topics": [decode.TRANSFER_TOPIC],
+                    }
+                ],
+            )
+            or []
         )
         hashes = {to_int(b["number"]): str(b["hash"]).lower() for b in blocks}
         if any(
