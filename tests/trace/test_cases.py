@@ -53,6 +53,10 @@ def test_bybit_example_reaches_thorchain_and_flags_noise(store: Store) -> None:
         looks["0xa4b24033f4c6d70133e4557c2c32a3fb693e449e"]
         == "0xa4b2fd68593b6f34e51cb9edb66e71c1b4ab449e"
     )
+    # the intel capability's incident addresses (FBI PSA list) are shown along the path
+    flagged = {f["address"]: f for f in report["flagged_addresses"]}
+    assert flagged["0x47666fab8bd0ac7003bce3f5c3585383f09486e2"]["category"] == "incident"
+    assert any(f["hops"] >= 1 and "I-022625-PSA" in f["source"] for f in flagged.values())
     # fake tokens are never traced: only genuine assets have buckets
     assert set(report["buckets"]) == {"ETH", "stETH", "mETH", "cmETH"}
     # a second call returns the stored case without re-importing

@@ -63,5 +63,14 @@ def is_valid_address(chain: str, address: str) -> bool:
 
 
 def check_address(chain: str, address: str, *, where: str) -> None:
+    """Raise a UserError for an invalid seed; Bitcoin-like chains use the sanctions module's
+    validators (one set of address rules in the product) when they know the chain."""
     if not is_valid_address(chain, address):
         raise UserError(f"not a valid {chain} address: {address!r}", where=where)
+    if chain in ("bitcoin", "litecoin"):
+        from nkwatch.sanctions.addresses import parse_address
+
+        try:
+            parse_address(address, chain)
+        except UserError as exc:
+            raise UserError(f"not a valid {chain} address: {exc.message}", where=where) from exc

@@ -106,6 +106,7 @@ class TraceResult:
     seeds: tuple[Seed, ...]
     runs: list[AssetRun]
     endpoint_labels: dict[int, Label]
+    labels: LabelBook = field(default_factory=LabelBook)
     buckets: dict[int, Buckets] = field(default_factory=dict)
     examined: int = 0
     elapsed_s: float = 0.0
@@ -279,7 +280,7 @@ def trace(
         _run_asset(graph, a, seed_list, seed_edges.get(a, set()), endpoints, params)
         for a in _assets_to_trace(graph, seed_list, seed_edges)
     ]
-    result = TraceResult(graph, params, seed_list, runs, endpoints)
+    result = TraceResult(graph, params, seed_list, runs, endpoints, labels)
     result.buckets = {r.asset_id: _buckets(graph, r, endpoints) for r in runs}
     result.examined = sum(r.examined for r in runs)
     result.elapsed_s = time.perf_counter() - started

@@ -174,7 +174,32 @@ def bundled_labels() -> tuple[Label, ...]:
             found.extend(graphsense_tagpack(pack))
         found.extend(etherscan_labels(Path(folder) / "etherscan_services.json"))
         found.extend(user_csv(Path(folder) / "nkwatch_curated.csv"))
+    found.extend(intel_incident_addresses())
     return tuple(found)
+
+
+INTEL_CHAINS = {
+    "ETH": "ethereum",
+    "BTC": "bitcoin",
+    "XBT": "bitcoin",
+    "BSC": "bsc",
+    "TRX": "tron",
+    "ARB": "arbitrum",
+}
+
+
+def intel_incident_addresses() -> Iterator[Label]:
+    """DPRK incident addresses from the intel capability's bundled data, when it is shipped."""
+    path = resources.files("nkwatch.data") / "intel" / "incident_addresses.csv"
+    if not path.is_file():
+        return
+    for row in csv.DictReader(path.read_text("utf-8").splitlines()):
+        chain = INTEL_CHAINS.get(row.get("chain", "").upper())
+        address = row.get("address", "").strip()
+        if chain is None or not is_valid_address(chain, address):
+            continue
+        yield Label(chain, canonical_address(chain, address), f"{row['incident_id']} ({row.get('role', '')})",
+                    "incident", 0.9, f"nkwatch intel: {row.get('source', '')[:200]}", row["incident_id"][:10])  # fmt: skip
 
 
 def save_labels(store: Store, labels: Iterable[Label]) -> int:

@@ -71,6 +71,14 @@ def markdown(report: dict[str, Any]) -> str:
         lines += ["", "Example paths:", ""]
         for e in report["endpoints"]:
             lines.append(f"- {e['service']}: " + " → ".join(f"`{a}`" for a in e["example_path"]))
+    flagged = report.get("flagged_addresses", [])
+    if flagged:
+        lines += ["", "## Sanctions and incident labels on the path", "",
+                  "| address | hops | label | category | source |", "|---|---:|---|---|---|"]  # fmt: skip
+        for f in flagged:
+            lines.append(
+                f"| `{f['address']}` | {f['hops']} | {f['service']} | {f['category']} | {f['source']} |"
+            )
     noise = report["noise"]
     lines += ["", "## Noise not followed", "",
               f"{len(noise['fake_tokens'])} fake or unverified tokens and "

@@ -157,6 +157,23 @@ def _flows(result: TraceResult, symbols: dict[int, str]) -> list[dict[str, Any]]
     return [r for _, r in rows[:MAX_FLOWS]]
 
 
+def _flagged(result: TraceResult) -> list[dict[str, Any]]:
+    """Reached addresses with sanctions or incident labels (shown, not endpoints)."""
+    graph = result.graph
+    reached: dict[int, int] = {}
+    for run in result.runs:
+        for aid in np.flatnonzero(run.hop >= 0).tolist():
+            reached[aid] = min(reached.get(aid, 99), int(run.hop[aid]))
+    out = []
+    for aid, hop in sorted(reached.items(), key=lambda x: x[1]):
+        for lb in result.labels.labels(graph.chain, graph.addresses[aid]):
+            if lb.category in ("sanctioned", "incident"):
+                out.append({"address": graph.addresses[aid], "hops": hop, "service": lb.service,
+                            "category": lb.category, "confidence": lb.confidence, "source": lb.source,
+                            "date": lb.source_date})  # fmt: skip
+    return out[:200]
+
+
 def _noise(graph: TransferGraph) -> dict[str, Any]:
     counts = np.bincount(graph.asset, minlength=len(graph.assets))
     tokens = [
@@ -202,6 +219,7 @@ def build_report(result: TraceResult) -> dict[str, Any]:
         "endpoints": _endpoints(result, symbols),
         "buckets": _buckets(result, symbols),
         "addresses": _holders(result, symbols),
+        "flagged_addresses": _flagged(result),
         "flows": _flows(result, symbols),
         "noise": _noise(graph),
     }
