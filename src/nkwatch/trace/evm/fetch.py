@@ -10,6 +10,7 @@ live watch.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,16 +88,35 @@ class BlockFetcher:
     # -- internals ---------------------------------------------------------------------
     def _fetch(self, first: int, last: int) -> list[FetchedBlock]:
         numbers = list(range(first, last + 1))
-        # light: transaction hashes only; the root parity traces give the top-level values
+        # light: transaction hashes only; the root parity traces give the top-level values,
+        # and traces and logs are requested while the headers come (the node works in parallel)
         light = not self.fees and self.tracer == "parity"
-        blocks = self.rpc.batch(
-            [("eth_getBlockByNumber", [quantity(n), not light]) for n in numbers]
-        )
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            pre = (
+                pool.submit(self.rpc.batch, [("trace_block", [quantity(n)]) for n in numbers])
+                if light
+                else None
+            )
+            logs_future = pool.submit(self._logs, first, last)
+            blocks = self.rpc.batch(
+                [("eth_getBlockByNumber", [quantity(n), not light]) for n in numbers]
+            )
+            logs = logs_future.result()
+            try:
+                answers = pre.result() if pre is not None else None
+            except RpcError as exc:
+                if not exc.unsupported:
+                    raise
+                answers = None
+                self.tracer = "debug"  # the node has no trace_block after all
+        if answers is None and light:
+            return self._fetch(first, last)
         if any(b is None for b in blocks):
             raise InconsistentAnswer(f"block missing in {first}..{last}")
-        traces, outcomes = self._traces(blocks, natives=light)
-        if light and self.tracer != "parity":  # the node has no trace_block after all
-            return self._fetch(first, last)
+        if answers is not None:
+            traces, outcomes = self._parity_traces(blocks, True, answers)
+        else:
+            traces, outcomes = self._traces(blocks)
         every_tx = {_tx_hash(t) for b in blocks for t in b.get("transactions", [])}
         if light and not every_tx <= outcomes.keys():  # a root trace missing = a lost value
             raise InconsistentAnswer(f"traces of {first}..{last} miss transactions")
@@ -104,19 +124,6 @@ class BlockFetcher:
             receipts: Mapping[str, Mapping[str, Any]] = outcomes
         else:
             receipts = self._receipts(blocks)
-        logs = (
-            self.rpc.call(
-                "eth_getLogs",
-                [
-                    {
-                        "fromBlock": quantity(first),
-                        "toBlock": quantity(last),
-                        "topics": [decode.TRANSFER_TOPIC],
-                    }
-                ],
-            )
-            or []
-        )
         hashes = {to_int(b["number"]): str(b["hash"]).lower() for b in blocks}
         if any(
             str(log["blockHash"]).lower() != hashes.get(to_int(log["blockNumber"])) for log in logs
@@ -136,6 +143,11 @@ class BlockFetcher:
             rows.extend(by_block[head.number])
             out.append(FetchedBlock(head, tuple(in_block_order(block, rows))))
         return out
+
+    def _logs(self, first: int, last: int) -> list[Mapping[str, Any]]:
+        span = {"fromBlock": quantity(first), "toBlock": quantity(last)}
+        logs = self.rpc.call("eth_getLogs", [{**span, "topics": [decode.TRANSFER_TOPIC]}])
+        return list(logs or [])
 
     def _receipts(self, blocks: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
         with_txs = [b for b in blocks if b.get("transactions")]
@@ -165,9 +177,7 @@ class BlockFetcher:
                     raise InconsistentAnswer(f"receipt {r_hash} from another fork")
         return found
 
-    def _traces(
-        self, blocks: Sequence[Mapping[str, Any]], *, natives: bool = False
-    ) -> tuple[Traced, Outcomes]:
+    def _traces(self, blocks: Sequence[Mapping[str, Any]]) -> tuple[Traced, Outcomes]:
         """Internal transfers per block, and per transaction its outcome (status, created
         contract) as the traces show it. Parity ``trace_block`` first (cheap where offered:
         erigon, reth, nethermind, anvil), else geth's ``debug_traceBlockByNumber``."""
@@ -176,7 +186,8 @@ class BlockFetcher:
             return {}, {}
         if self.tracer == "parity":
             try:
-                return self._parity_traces(with_txs, natives)
+                answers = self.rpc.batch([("trace_block", [b["number"]]) for b in with_txs])
+                return self._parity_traces(with_txs, False, answers)
             except RpcError as exc:
                 if not exc.unsupported:
                     raise
@@ -190,9 +201,8 @@ class BlockFetcher:
             return {}, {}
 
     def _parity_traces(
-        self, blocks: Sequence[Mapping[str, Any]], natives: bool
+        self, blocks: Sequence[Mapping[str, Any]], natives: bool, answers: Sequence[Any]
     ) -> tuple[Traced, Outcomes]:
-        answers = self.rpc.batch([("trace_block", [b["number"]]) for b in blocks])
         times = {to_int(b["number"]): decode.header(b).timestamp for b in blocks}
         rows: Traced = {}
         outcomes: Outcomes = {}
