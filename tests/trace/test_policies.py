@@ -165,3 +165,13 @@ def test_taint_only_flows_after_it_arrived(g, policy) -> None:  # type: ignore[n
             s = int(src[e])
             assert s in first_in and first_in[s] < e  # the sender was tainted before this transfer
             first_in.setdefault(int(dst[e]), e)
+
+
+def test_seed_transaction_taints_what_it_delivered() -> None:
+    # the theft tx 2 delivers 10 to address 2; the seed is the transaction, not an address
+    graph = graph_from_transfers("ethereum", CASE)
+    params = TraceParams("ethereum", policy="fifo", detect_deposits=False)
+    r = trace(graph, [Seed(tx_hash=CASE[1].tx_hash)], params, labels=LABELS)
+    b = list(r.buckets.values())[0]
+    assert (b.seeded, b.at_services) == (10, 10)
+    assert r.runs[0].hop[graph.address_id(addr(2))] == 0

@@ -120,21 +120,16 @@ def _ts(value: datetime | None) -> int | None:
 
 def _seed_edges(graph: TransferGraph, seeds: Sequence[Seed]) -> dict[int, set[int]]:
     """Edges delivered by seed transactions, per asset id."""
-    wanted = {s.tx_hash.lower() for s in seeds if s.tx_hash}
-    if not wanted:
-        return {}
     found: dict[int, set[int]] = {}
-    infos = graph.resolve([int(r) for r in graph.ref])
-    by_ref = {int(r): i for i, r in enumerate(graph.ref)}
-    for ref, info in infos.items():
-        if info.tx_hash.lower() in wanted:
-            e = by_ref[ref]
-            found.setdefault(int(graph.asset[e]), set()).add(e)
-    missing = wanted - {infos[int(graph.ref[e])].tx_hash.lower() for s in found.values() for e in s}
-    if missing:
-        raise UserError(
-            f"seed transaction not in the data: {sorted(missing)[0]}", where="--seed-tx"
-        )
+    for seed in seeds:
+        if not seed.tx_hash:
+            continue
+        refs = graph.find_tx(seed.tx_hash) if graph.find_tx else []
+        edges = np.flatnonzero(np.isin(graph.ref, np.array(refs, np.int64)))
+        if edges.size == 0:
+            raise UserError(f"seed transaction not in the data: {seed.tx_hash}", where="--seed-tx")
+        for e in edges:
+            found.setdefault(int(graph.asset[e]), set()).add(int(e))
     return found
 
 

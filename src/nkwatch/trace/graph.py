@@ -65,6 +65,7 @@ class TransferGraph:
     ref: I64  # row id in the origin (store rowid or list position)
     resolve: Callable[[Sequence[int]], dict[int, EdgeInfo]]
     data_version: str = ""
+    find_tx: Callable[[str], list[int]] | None = None  # tx hash -> refs of its transfers
     _index: dict[str, int] = field(default_factory=dict, repr=False)
     # derived indexes that depend only on the (immutable) graph and a label book, e.g. the
     # endpoint map with detected deposit addresses; filled by the engine on first use
@@ -162,6 +163,9 @@ def graph_from_transfers(
     def resolve(refs: Sequence[int]) -> dict[int, EdgeInfo]:
         return {int(r): infos[int(r)] for r in refs}
 
+    def find_tx(tx_hash: str) -> list[int]:
+        return [i for i, info in enumerate(infos) if info.tx_hash.lower() == tx_hash.lower()]
+
     return TransferGraph(
         chain=chain,
         addresses=addresses,
@@ -176,5 +180,6 @@ def graph_from_transfers(
         ref=np.arange(n, dtype=np.int64),
         resolve=resolve,
         data_version=data_version,
+        find_tx=find_tx,
         _index=index,
     )

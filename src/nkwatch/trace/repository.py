@@ -292,6 +292,13 @@ def load_graph(store: Store, chain: str) -> TransferGraph:
         ).fetchall()
         return {int(r[0]): EdgeInfo(str(r[1]), int(r[2])) for r in rows}
 
+    def find_tx(tx_hash: str) -> list[int]:
+        rows = conn.execute(
+            "SELECT rowid FROM trace_transfers WHERE chain = ? AND tx_hash = ?",
+            [chain, tx_hash.lower()],
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
     return TransferGraph(
         chain=chain,
         addresses=addresses,
@@ -306,4 +313,5 @@ def load_graph(store: Store, chain: str) -> TransferGraph:
         ref=np.ascontiguousarray(cols["ref"], dtype=np.int64),
         resolve=resolve,
         data_version=data_version(store, chain),
+        find_tx=find_tx,
     )
