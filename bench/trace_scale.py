@@ -157,20 +157,23 @@ def main() -> None:
         for n in (int(float(s)) for s in args.sizes.split(",")):
             rows.append(bench_size(n, args.store_max, Path(tmp)))
             print(json.dumps(rows[-1]), flush=True)
-    peer = bench_networkx(args.nx_size)
+    old = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    peer = bench_networkx(args.nx_size) if args.nx_size > 0 else old.get("networkx", {})
     print(json.dumps(peer), flush=True)
     print()
     keys = [k for k in rows[0] if k != "transfers"]
-    print(f"{'metric':36}" + "".join(f"{r['transfers']:>16,}" for r in rows))
+    print(f"{'metric':40}" + "".join(f"{r['transfers']:>16,}" for r in rows))
     for k in keys:
-        print(f"{k:36}" + "".join(f"{r.get(k, '-')!s:>16}" for r in rows))
-    print("\nnetworkx peer (same policies, same 1M chain):")
+        print(f"{k:40}" + "".join(f"{r.get(k, '-')!s:>16}" for r in rows))
+    print("\nnetworkx peer (same policies, same chain):")
     for k, v in peer.items():
         print(f"  {k:28} {v}")
+    # merge with earlier runs of other sizes, so one file holds the whole table
+    merged = {r["transfers"]: r for r in old.get("sizes", [])}
+    merged.update({r["transfers"]: r for r in rows})
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(
-        json.dumps({"date": time.strftime("%Y-%m-%d"), "sizes": rows, "networkx": peer}, indent=2)
-    )
+    RESULTS.write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), "sizes": [merged[k] for k in sorted(merged)],
+                                   "networkx": peer}, indent=2))  # fmt: skip
 
 
 if __name__ == "__main__":
