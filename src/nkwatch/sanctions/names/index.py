@@ -26,7 +26,7 @@ from nkwatch.sanctions.names.normalize import NameForm, Token, analyze
 from nkwatch.sanctions.names.score import best_comparison
 
 MAX_QUERY_CHARS = 1000
-CANDIDATES = 32  # names scored in full per query
+CANDIDATES = 24  # names scored in full per query
 CANDIDATE_FLOOR = 0.4  # share of the query's key weight a candidate must reach to be scored
 RELATIVE_FLOOR = 0.3  # ... and share of the best candidate's key weight
 FUZZY_DICE = 0.6  # trigram Dice overlap for a fuzzy key hit
@@ -41,6 +41,7 @@ class _Entry:
     party: int
     name: PartyName
     forms: tuple[NameForm, ...]
+    keys: tuple[frozenset[str], ...]  # index keys of each form
 
 
 def analyze_for(name: str, schema: Schema | None) -> tuple[NameForm, ...]:
@@ -93,9 +94,9 @@ class NameIndex:
                 if not forms:
                     continue
                 eid = len(entries)
-                entries.append(_Entry(pi, name, forms))
-                keys = {key for form in forms for key in form_keys(form)}
-                for key in keys:
+                form_key_sets = tuple(frozenset(form_keys(form)) for form in forms)
+                entries.append(_Entry(pi, name, forms, form_key_sets))
+                for key in frozenset().union(*form_key_sets):
                     postings[key].append(eid)
         arrays = {k: np.array(v, dtype=np.int32) for k, v in postings.items()}
         return cls(plist, entries, arrays)
@@ -114,9 +115,10 @@ class NameIndex:
     def search(self, query: NameQuery, limit: int = 10) -> list[NameMatch]:
         """Candidates ranked best first (not cut at a threshold), each with its explanation."""
         q_forms = self.query_forms(query)
+        q_keys = [frozenset(form_keys(f)) for f in q_forms]
         best: dict[int, tuple[float, int]] = {}  # party -> (score, entry), ranked without features
         for eid in self._candidates(q_forms):
-            match = self.score_entry(query, q_forms, eid, explain=False)
+            match = self.score_entry(query, q_forms, eid, explain=False, q_keys=q_keys)
             party = self._entries[eid].party
             if match is not None and match.score > best.get(party, (-1.0, -1))[0]:
                 best[party] = (match.score, eid)
@@ -124,7 +126,9 @@ class NameIndex:
             best.values(),
             key=lambda se: (-se[0], self._parties[self._entries[se[1]].party].entity_id),
         )
-        explained = [self.score_entry(query, q_forms, eid) for _, eid in ranked[:limit]]
+        explained = [
+            self.score_entry(query, q_forms, eid, q_keys=q_keys) for _, eid in ranked[:limit]
+        ]
         return [m for m in explained if m is not None]
 
     def candidate_names(self, query: NameQuery) -> list[tuple[Party, PartyName]]:
@@ -147,12 +151,27 @@ class NameIndex:
         return forms
 
     def score_entry(
-        self, query: NameQuery, q_forms: tuple[NameForm, ...], eid: int, *, explain: bool = True
+        self,
+        query: NameQuery,
+        q_forms: tuple[NameForm, ...],
+        eid: int,
+        *,
+        explain: bool = True,
+        q_keys: list[frozenset[str]] | None = None,
     ) -> NameMatch | None:
         """Full score of one indexed name against the query readings, with party facts."""
         entry = self._entries[eid]
         person = self._parties[entry.party].schema is Schema.PERSON
-        found = best_comparison(q_forms, entry.forms, self.weight, person=person, explain=explain)
+        q_keys = q_keys or [frozenset(form_keys(f)) for f in q_forms]
+        pairs = [
+            (qf, cf)
+            for qf, qk in zip(q_forms, q_keys, strict=True)
+            for cf, ck in zip(entry.forms, entry.keys, strict=True)
+            if qk & ck
+        ]
+        found = best_comparison(
+            q_forms, entry.forms, self.weight, person=person, explain=explain, pairs=pairs or None
+        )
         if found is None:
             return None
         return self._finish(query, entry, found[0].score, found[0].features)

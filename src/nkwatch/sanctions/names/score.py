@@ -139,12 +139,18 @@ def _join_leftovers(
     free_b = [j for j in range(len(b)) if j not in used_b]
     if not free_b or len(a) - len(used_a) < 2:
         return found
-    longest = max(len(b[j].text) for j in free_b) + 2
+    lengths = {len(b[j].text) for j in free_b}
+    longest = max(lengths) + 2
+    offsets = [0]
+    for t in a:
+        offsets.append(offsets[-1] + len(t.text))
     for size in range(min(MAX_JOIN, len(a)), 1, -1):
         for start in range(len(a) - size + 1):
-            span = tuple(range(start, start + size))
-            if any(k in used_a for k in span):
+            total = offsets[start + size] - offsets[start]
+            near = any(abs(total - n) <= 2 for n in lengths) or (fuzzy and size in lengths)
+            if not near or any(k in used_a for k in range(start, start + size)):
                 continue
+            span = tuple(range(start, start + size))
             joined = "".join(a[k].text for k in span)
             hit = _meet(joined, span, a, b, free_b, fuzzy=fuzzy, longest=longest)
             if hit is None:
@@ -156,6 +162,7 @@ def _join_leftovers(
             free_b.remove(j)
             if not free_b:
                 return found
+            lengths = {len(b[j].text) for j in free_b}
     return found
 
 
@@ -299,21 +306,24 @@ def best_comparison(
     *,
     person: bool = True,
     explain: bool = True,
+    pairs: list[tuple[NameForm, NameForm]] | None = None,
 ) -> tuple[Comparison, NameForm, NameForm] | None:
     """The best-scoring pair of readings, with the transliteration used named in the features.
 
     Two Hangul names are compared letter for letter only: every romanisation merges some
-    distinct syllables (``종``/``정`` are both "jong" without breves).
+    distinct syllables (``종``/``정`` are both "jong" without breves). ``pairs`` restricts the
+    readings compared (the index passes those sharing a key).
     """
-    if any(map(_native, q_forms)) and any(map(_native, c_forms)):
-        q_forms = tuple(filter(_native, q_forms))
-        c_forms = tuple(filter(_native, c_forms))
+    native_only = any(map(_native, q_forms)) and any(map(_native, c_forms))
     best: tuple[Comparison, NameForm, NameForm] | None = None
-    for qf in q_forms:
-        for cf in c_forms:
-            comp = compare(qf, cf, weigh, person=person, explain=explain)
-            if best is None or comp.score > best[0].score:
-                best = (comp, qf, cf)
+    if pairs is None:
+        pairs = [(qf, cf) for qf in q_forms for cf in c_forms]
+    for qf, cf in pairs:
+        if native_only and not (_native(qf) and _native(cf)):
+            continue
+        comp = compare(qf, cf, weigh, person=person, explain=explain)
+        if best is None or comp.score > best[0].score:
+            best = (comp, qf, cf)
     if best is None:
         return None
     comp, qf, cf = best
