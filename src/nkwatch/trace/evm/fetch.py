@@ -124,17 +124,7 @@ class BlockFetcher:
             receipts: Mapping[str, Mapping[str, Any]] = outcomes
         else:
             receipts = self._receipts(blocks)
-        hashes = {to_int(b["number"]): str(b["hash"]).lower() for b in blocks}
-        if any(
-            str(log["blockHash"]).lower() != hashes.get(to_int(log["blockNumber"])) for log in logs
-        ):
-            raise InconsistentAnswer(f"logs of {first}..{last} come from another fork")
-        contracts = sorted({decode.address(log["address"]) for log in logs})
-        assets = {c: m.asset(self.chain) for c, m in self._tokens(contracts).items()}
-        times = {n: decode.header(b).timestamp for n, b in zip(numbers, blocks, strict=True)}
-        by_block: dict[int, list[Transfer]] = {n: [] for n in numbers}
-        for row in decode.token_transfers(self.chain, logs, assets, times):
-            by_block[row.block].append(row)
+        by_block = self._token_rows(blocks, logs)
         out: list[FetchedBlock] = []
         for block in blocks:
             head = decode.header(block)
@@ -143,6 +133,23 @@ class BlockFetcher:
             rows.extend(by_block[head.number])
             out.append(FetchedBlock(head, tuple(in_block_order(block, rows))))
         return out
+
+    def _token_rows(
+        self, blocks: Sequence[Mapping[str, Any]], logs: Sequence[Mapping[str, Any]]
+    ) -> dict[int, list[Transfer]]:
+        """Token transfers per block; logs must come from the same fork as ``blocks``."""
+        hashes = {to_int(b["number"]): str(b["hash"]).lower() for b in blocks}
+        if any(
+            str(log["blockHash"]).lower() != hashes.get(to_int(log["blockNumber"])) for log in logs
+        ):
+            raise InconsistentAnswer("Transfer logs come from another fork")
+        contracts = sorted({decode.address(log["address"]) for log in logs})
+        assets = {c: m.asset(self.chain) for c, m in self._tokens(contracts).items()}
+        times = {to_int(b["number"]): decode.header(b).timestamp for b in blocks}
+        by_block: dict[int, list[Transfer]] = {n: [] for n in hashes}
+        for row in decode.token_transfers(self.chain, logs, assets, times):
+            by_block[row.block].append(row)
+        return by_block
 
     def _logs(self, first: int, last: int) -> list[Mapping[str, Any]]:
         span = {"fromBlock": quantity(first), "toBlock": quantity(last)}
