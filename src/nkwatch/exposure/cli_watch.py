@@ -44,6 +44,7 @@ def watch_command(settings: Settings, rpc_url: str, config_path: Path, once: boo
             config = resolve_seeds(config, dataset, str(config_path))
         watcher = Watcher(store, rpc, config, build_sinks(config, store))
         if once:
+            watcher.deliver_pending()  # what a previous run recorded but could not send
             while watcher.step():
                 pass
             return
