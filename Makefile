@@ -12,7 +12,7 @@ install-dev:
 	bash scripts/install.sh --dev
 
 run: install
-	$(BIN)/nkwatch demo
+	$(BIN)/nkwatch serve
 
 lint:
 	$(BIN)/ruff check src tests bench

@@ -9,6 +9,7 @@ guarantee.
 
 from __future__ import annotations
 
+import json
 import queue
 import threading
 from collections.abc import Mapping, Sequence
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nkwatch.service.access import StoreAccess
-from nkwatch.store import audit
+from nkwatch.store import Store
 
 _BATCH = 512
 
@@ -85,21 +86,35 @@ class AuditWriter:
     def _write(self, batch: list[AuditItem]) -> None:
         store = self._access.view()
         try:
-            with store.transaction():
-                ids = [
-                    audit.record(
-                        store,
-                        actor=i.actor,
-                        action=i.action,
-                        query=i.query,
-                        result=i.result,
-                        list_versions=i.list_versions,
-                    )
-                    for i in batch
-                ]
+            ids = _append(store, batch)
         except Exception as exc:  # the requests waiting on this batch must fail, not hang
             for item in batch:
                 item.done.set_exception(exc)
             return
         for item, row_id in zip(batch, ids, strict=True):
             item.done.set_result(row_id)
+
+
+def _append(store: Store, batch: list[AuditItem]) -> list[int]:
+    """One multi-row INSERT per batch (same encoding as :func:`nkwatch.store.audit.record`).
+
+    Ids come from the table's sequence in row order, so the sorted returned ids map back to
+    the batch in order.
+    """
+    placeholders = ", ".join(["(?, ?, ?, ?, ?)"] * len(batch))
+    params: list[Any] = []
+    for i in batch:
+        params += [
+            i.actor,
+            i.action,
+            json.dumps(i.query, ensure_ascii=False, default=str),
+            json.dumps(i.result, ensure_ascii=False, default=str),
+            list(i.list_versions),
+        ]
+    with store.transaction():
+        rows = store.conn.execute(
+            "INSERT INTO audit_log (actor, action, query, result, list_versions)"  # noqa: S608
+            f" VALUES {placeholders} RETURNING id",
+            params,
+        ).fetchall()
+    return sorted(int(r[0]) for r in rows)

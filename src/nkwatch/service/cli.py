@@ -53,6 +53,10 @@ def serve(
         click.echo("nkwatch: created the first admin (shown once, only hashes are stored):")
         click.echo(f"  web login: user {fa.username}  password {fa.password}")
         click.echo(f"  API key:   {fa.key}")
+    else:
+        click.echo(
+            "nkwatch: log in with an existing user (new one: nkwatch users create NAME --role admin)"
+        )
     click.echo(f"nkwatch: serving on {url}  (API docs {url}docs, Ctrl-C to stop)", err=False)
     uvicorn.run(
         app,

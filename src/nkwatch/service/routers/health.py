@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from nkwatch import __version__
 from nkwatch.service.deps import State
+from nkwatch.service.state import ServiceState
 
 router = APIRouter(tags=["health"])
 
@@ -17,8 +18,11 @@ class Health(BaseModel):
     schema_version: int
 
 
+def startup(state: ServiceState) -> None:
+    state.cache["schema_version"] = state.access.view().schema_version()
+
+
 @router.get("/health", response_model=Health)
-def health(state: State) -> Health:
-    return Health(
-        status="ok", version=__version__, schema_version=state.access.view().schema_version()
-    )
+async def health(state: State) -> Health:
+    """Liveness: answers from memory (the store is checked and migrated at start-up)."""
+    return Health(status="ok", version=__version__, schema_version=state.cache["schema_version"])

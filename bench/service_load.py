@@ -1,0 +1,197 @@
+"""Load test of ``nkwatch serve`` (production settings, 2 workers) on loopback with wrk.
+
+Starts the real server on a fresh store (bundled lists imported at start-up), creates an
+analyst key, then drives, one after the other:
+
+- ``GET /health`` (no auth, no store work): the HTTP stack's ceiling on this machine, the
+  side-by-side reference for the screening rows;
+- ``POST /api/v1/screen/address``: format check + index lookup + audit-log append;
+- ``POST /api/v1/screen/name``: cross-script name matching + audit-log append.
+
+Each screening request rotates through real sanctioned and clear inputs. Afterwards the
+audit log is checked to hold exactly one entry per screening answered. Targets (issue 7):
+address >= 2,000 req/s with p99 <= 20 ms, name >= 300 req/s with p99 <= 50 ms, zero errors.
+
+    .venv/bin/python -m bench.service_load              # 5-minute run (150 s + 150 s)
+    .venv/bin/python -m bench.service_load --seconds 20  # quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+RESULTS = Path(__file__).resolve().parent / "results" / "service_load.json"
+
+ADDRESSES = [
+    "0x098B716B8Aaf21512996dC57EB0615e2383E2f96",  # Lazarus Group (OFAC)
+    "0xa0e1c89Ef1a489c9C7dE96311eD5Ce5D32c20E4B",
+    "0x0000000000000000000000000000000000000001",
+    "bc1qa5wkgaew2dkv56kfvj49j0av5nml45x9ek9hz6",
+    "0x47666Fab8bd0Ac7003bce3f5C3585383F09486E2",  # Bybit exploiter
+    "TAYhjpL8pPs8T84FSM329nffQpc6jD8GBM",  # OFAC-listed TRX
+    "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+]
+NAMES = [
+    "김정은", "Kim Jong Un", "Lazarus Group", "Korea Kwangson Banking Corp", "Ada Lovelace",
+    "Tian Yinyin", "조선광선은행", "Sim Hyon Sop", "Maria Gonzalez", "Chinpo Shipping Company",
+]  # fmt: skip
+
+# Bodies as Lua long strings (raw UTF-8); every answer but 200 is counted as an error
+# (wrk itself does not count 3xx, and a broken script would silently send GET /).
+LUA = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+local bodies = {%s}
+local i = 0
+bad = 0
+request = function()
+  i = i + 1
+  return wrk.format("POST", "%s", {["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer %s"}, bodies[(i %% #bodies) + 1])
+end
+response = function(status, headers, body)
+  if status ~= 200 then bad = bad + 1 end
+end
+done = function(summary, latency, requests)
+  local total = 0
+  for _, t in ipairs(threads) do total = total + t:get("bad") end
+  io.write(string.format("Non-200 answers: %%d\n", total))
+end
+"""
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(tmp: Path, port: int) -> tuple[subprocess.Popen[bytes], str]:
+    env = {**os.environ, "HOME": str(tmp), "NKWATCH_DB": str(tmp / "nk.duckdb")}
+    log = (tmp / "serve.log").open("wb")
+    cmd = [sys.executable, "-m", "nkwatch", "serve", "--port", str(port), "--workers", "2"]
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit((tmp / "serve.log").read_text())
+        try:
+            if httpx.get(url + "/health", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.5)
+    key = re.search(r"API key:\s+(nkw_\S+)", (tmp / "serve.log").read_text())
+    assert key, "no admin key printed"
+    made = httpx.post(
+        url + "/api/v1/keys",
+        json={"role": "analyst", "label": "bench"},
+        headers={"Authorization": f"Bearer {key.group(1)}"},
+    )
+    made.raise_for_status()
+    return proc, made.json()["key"], key.group(1)  # type: ignore[return-value]
+
+
+def _ms(text: str) -> float:
+    value, unit = float(re.match(r"[\d.]+", text).group()), re.sub(r"[\d.]", "", text)  # type: ignore[union-attr]
+    return value * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def parse_wrk(out: str) -> dict[str, Any]:
+    pct = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.M))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-200 answers: (\d+)", out) or re.search(
+        r"Non-2xx or 3xx responses: (\d+)", out
+    )
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {
+        "requests": requests,
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
+        "p50_ms": _ms(pct["50"]),
+        "p90_ms": _ms(pct["90"]),
+        "p99_ms": _ms(pct["99"]),
+        "errors": (int(non2xx.group(1)) if non2xx else 0)
+        + (sum(int(x) for x in sock.groups()) if sock else 0),
+    }
+
+
+def run_wrk(url: str, seconds: int, conns: int, lua: Path | None) -> dict[str, Any]:
+    cmd = ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    if lua is not None:
+        cmd += ["-s", str(lua)]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    return parse_wrk(out)
+
+
+def lua_script(tmp: Path, name: str, path: str, key: str, bodies: list[dict[str, str]]) -> Path:
+    quoted = ", ".join(f"[==[{json.dumps(b, ensure_ascii=False)}]==]" for b in bodies)
+    script = tmp / f"{name}.lua"
+    script.write_text(LUA % (quoted, path, key), encoding="utf-8")
+    return script
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=int, default=150, help="per screening scenario")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="nkwatch-bench-") as d:
+        tmp = Path(d)
+        port = _port()
+        t0 = time.monotonic()
+        proc, key, admin = start_server(tmp, port)
+        startup_s = time.monotonic() - t0
+        url = f"http://127.0.0.1:{port}"
+        try:
+            # the name index is built in the background at start-up; wait for it
+            httpx.post(url + "/api/v1/screen/name", json={"name": "warm"}, timeout=300,
+                       headers={"Authorization": f"Bearer {key}"}).raise_for_status()  # fmt: skip
+            before = httpx.get(url + "/api/v1/audit", params={"limit": 1},
+                               headers={"Authorization": f"Bearer {admin}"}).json()["total"]  # fmt: skip
+            rows = {
+                "health (HTTP ceiling)": run_wrk(url + "/health", min(args.seconds, 20), 16, None),
+                "address screening": run_wrk(
+                    url, args.seconds, 16,
+                    lua_script(tmp, "addr", "/api/v1/screen/address", key, [{"address": a} for a in ADDRESSES]),
+                ),
+                "name screening": run_wrk(
+                    url, args.seconds, 8,
+                    lua_script(tmp, "name", "/api/v1/screen/name", key, [{"name": n} for n in NAMES]),
+                ),
+            }  # fmt: skip
+            after = httpx.get(url + "/api/v1/audit", params={"limit": 1},
+                              headers={"Authorization": f"Bearer {admin}"}).json()["total"]  # fmt: skip
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    answered = rows["address screening"]["requests"] + rows["name screening"]["requests"]
+    targets = {"address screening": (2000, 20.0), "name screening": (300, 50.0)}
+    print(f"nkwatch serve --workers 2, start-up {startup_s:.0f} s (bundled lists imported)")
+    print(
+        f"{'scenario':<24}{'req/s':>10}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'errors':>8}  target"
+    )
+    for name, r in rows.items():
+        t = targets.get(name)
+        goal = f">= {t[0]} req/s, p99 <= {t[1]:.0f} ms" if t else "reference"
+        print(f"{name:<24}{r['rps']:>10.0f}{r['p50_ms']:>9.2f}{r['p90_ms']:>9.2f}{r['p99_ms']:>9.2f}{r['errors']:>8}  {goal}")  # fmt: skip
+    print(f"audit entries written: {after - before} for ~{answered} screening answers")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({
+        "seconds_per_scenario": args.seconds, "startup_s": round(startup_s, 1), "rows": rows,
+        "audit_entries": after - before, "screening_requests": answered,
+    }, indent=2))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
