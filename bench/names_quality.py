@@ -39,6 +39,20 @@ def _table(rows: dict[str, list[tuple[bool, bool]]]) -> dict[str, dict[str, floa
     return out
 
 
+def _best_threshold(scored: list[tuple[float, float, bool]], which: int) -> tuple[float, float]:
+    """(threshold, F1) maximising F1 over thresholds 0.50..0.99."""
+    best = (0.0, 0.0)
+    for step in range(50, 100):
+        th = step / 100
+        tp = sum(1 for row in scored if row[which] >= th and row[2])
+        fp = sum(1 for row in scored if row[which] >= th and not row[2])
+        fn = sum(1 for row in scored if row[which] < th and row[2])
+        f1 = prf(tp, fp, fn)[2]
+        if f1 > best[1]:
+            best = (th, round(f1, 4))
+    return best
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--errors", action="store_true", help="list nkwatch's wrong calls")
@@ -48,6 +62,7 @@ def main() -> None:
     ours: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
     theirs: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
     errors = []
+    scored: list[tuple[float, float, bool]] = []
     t_ours = t_theirs = 0.0
     for case in cases:
         t0 = time.perf_counter()
@@ -56,6 +71,7 @@ def main() -> None:
         nk = peer(case.ftm_schema, case.name1, case.ftm_schema, case.name2)
         t2 = time.perf_counter()
         t_ours, t_theirs = t_ours + t1 - t0, t_theirs + t2 - t1
+        scored.append((score, nk, case.is_match))
         for rows, pred in ((ours, score >= DEFAULT_THRESHOLD), (theirs, nk >= NK_THRESHOLD)):
             rows["ALL"].append((pred, case.is_match))
             rows[case.group].append((pred, case.is_match))
@@ -74,6 +90,11 @@ def main() -> None:
     print(
         f"thresholds: nkwatch {DEFAULT_THRESHOLD}, nomenklatura {NK_THRESHOLD}; "
         f"time per pair: nkwatch {1000 * t_ours / len(cases):.2f} ms, nomenklatura {1000 * t_theirs / len(cases):.2f} ms"
+    )
+    best_ours, best_theirs = _best_threshold(scored, 0), _best_threshold(scored, 1)
+    print(
+        f"best-F1 threshold (an upper bound, tuned on the test set): nkwatch {best_ours[1]:.3f} at {best_ours[0]:.2f}, "
+        f"nomenklatura {best_theirs[1]:.3f} at {best_theirs[0]:.2f}"
     )
     if args.errors:
         for case, score, nk in sorted(errors, key=lambda e: (e[0].group, e[1])):

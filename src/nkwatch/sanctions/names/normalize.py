@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nkwatch.sanctions.names.lexicon import lexicon
 from nkwatch.sanctions.names.translit import Reading, ascii_tokens, transliterate
@@ -92,10 +93,18 @@ def _latin(run: str) -> Reading:
     return Reading(ascii_tokens(run), "")
 
 
+@lru_cache(maxsize=262_144)
 def analyze(name: str, *, is_person: bool) -> tuple[NameForm, ...]:
-    """All comparable forms of a name (one per transliteration reading), best-known first."""
+    """All comparable forms of a name (one per transliteration reading), best-known first.
+
+    Cached: lists repeat names across programmes, lists and aliases; the result is immutable.
+    """
     per_run: list[list[Reading]] = []
-    for word in _prepare(name).split():
+    text = _prepare(name)
+    if text.isascii():  # fast path: one Latin run, already folded
+        words = text.split()
+        per_run = [[Reading(tuple(words), "")]] if words else []
+    for word in () if text.isascii() else text.split():
         for script, run in _runs(word):
             per_run.append(
                 [_latin(run)] if script == "Latn" else transliterate(run, script, is_person)
