@@ -47,6 +47,7 @@ class Alert:
     path: tuple[str, ...]  # seed ... from_address, to_address
     target: str = ""  # deposit owner or service name
     detected_at: float = 0.0  # unix time the watch built the alert
+    seed_source: str = ""  # who named the seed at the start of ``path`` (intel source, config)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

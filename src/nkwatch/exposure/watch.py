@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nkwatch.exposure.alerts import Alert, AlertSink, alert_key
 from nkwatch.exposure.watch_config import WatchConfig
@@ -64,6 +64,13 @@ def process_block(
 ) -> tuple[list[Alert], list[Taint]]:
     """Alerts raised by ``block`` and the taints it adds; ``taint`` is updated in place."""
     deposits, services = config.deposit_owner(), config.service_of()
+    sources_of = {
+        (inc.id, seed): source
+        for inc in config.incidents
+        for seed, source in zip(
+            inc.seeds, inc.seed_sources or ("watch config",) * len(inc.seeds), strict=True
+        )
+    }
     alerts: list[Alert] = []
     added: list[Taint] = []
     for t in block.transfers:
@@ -78,7 +85,8 @@ def process_block(
             else:
                 kind, target = "movement", ""
             path = (*src.path, t.to_address)
-            alerts.append(_alert(config, block, t, inc, kind, target, len(path) - 1, path, now))
+            alert = _alert(config, block, t, inc, kind, target, len(path) - 1, path, now)
+            alerts.append(replace(alert, seed_source=sources_of.get((inc, path[0]), "")))
             if kind == "movement" and inc not in taint.get(t.to_address, {}):
                 new = Taint(inc, t.to_address, src.hops + 1, path, block.header.number, t.tx_hash)
                 taint.setdefault(t.to_address, {})[inc] = new

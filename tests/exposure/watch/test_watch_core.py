@@ -81,6 +81,7 @@ def test_taint_follows_in_block_order_and_stops_at_deposits_and_services() -> No
     deposit = alerts[2]
     assert deposit.path == (SEED, A, B, DEP) and deposit.target == "Exchange user 7"
     assert deposit.amount_units == "0.04" and deposit.asset == "ETH"
+    assert deposit.seed_source == "watch config"
     assert alerts[4].asset == "SUSD" and alerts[4].amount_units == "25"
     assert {t.address for t in added} == {A, B, X}
     assert DEP not in taint and MIX not in taint
