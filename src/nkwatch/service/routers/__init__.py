@@ -20,5 +20,7 @@ ROUTERS: tuple[str, ...] = (
     "nkwatch.service.web.hiring_pages",
     "nkwatch.service.routers.trace",
     "nkwatch.service.web.trace_pages",
+    "nkwatch.service.routers.exposure",
+    "nkwatch.service.web.exposure_pages",
     "nkwatch.service.web.intel_pages",
 )

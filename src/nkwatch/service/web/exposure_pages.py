@@ -1,0 +1,56 @@
+"""Exposure page: one address or transaction, its decision and sources; watch alerts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import anyio.to_thread
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+from starlette.responses import Response
+
+from nkwatch.errors import UserError
+from nkwatch.service.auth import Role
+from nkwatch.service.deps import PageAnalyst, State
+from nkwatch.service.routers import exposure
+from nkwatch.service.web.render import NAV, NavItem, render
+from nkwatch.store import audit
+
+router = APIRouter(include_in_schema=False)
+NAV.append(NavItem("/exposure", "Exposure", Role.analyst))
+
+CHAINS = ("ethereum", "bsc", "polygon", "arbitrum", "optimism", "base", "bitcoin", "litecoin")
+
+
+def _alerts(state: State) -> list[audit.AuditEntry]:
+    return audit.entries(state.access.view(), limit=20, action="watch.alert")
+
+
+@router.get("/exposure", response_class=HTMLResponse)
+def page(request: Request, state: State, who: PageAnalyst) -> Response:
+    return render(request, "exposure.html", who, form={}, chains=CHAINS, alerts=_alerts(state))
+
+
+@router.post("/exposure", response_class=HTMLResponse)
+async def check(
+    request: Request,
+    state: State,
+    who: PageAnalyst,
+    chain: Annotated[str, Form(max_length=20)] = "ethereum",
+    subject: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    form = {"chain": chain, "subject": subject}
+    text = subject.strip()
+    try:
+        is_tx = len(text) == 66 and text.startswith("0x")
+        body = exposure.ExposureRequest(
+            chain=chain, tx_hash=text if is_tx else None, address=None if is_tx else text
+        )
+        result = await anyio.to_thread.run_sync(lambda: exposure.screen(state, who, body))
+    except (UserError, ValidationError) as exc:
+        message = exc.message if isinstance(exc, UserError) else "check the address and chain"
+        return render(request, "exposure.html", who, 400, form=form, chains=CHAINS,
+                      alerts=_alerts(state), error=message)  # fmt: skip
+    return render(request, "exposure.html", who, form=form, chains=CHAINS,
+                  alerts=_alerts(state), result=result)  # fmt: skip
