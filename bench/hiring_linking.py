@@ -177,43 +177,50 @@ def bench_scale(n: int, seed: int) -> dict[str, Any]:
     }
 
 
+def save(key: str, value: dict[str, Any]) -> None:
+    """Merge one phase into the results file, so a long scale run never loses the others."""
+    out: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    out |= {
+        "bench": "hiring_linking",
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        key: value,
+    }
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--n", type=int, default=100_000, help="quality run size (0: skip)")
     ap.add_argument("--scale", type=int, default=0, help="also time screening of this many")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
-    out: dict[str, Any] = {
-        "bench": "hiring_linking",
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-        "quality": bench_quality(args.n, args.seed),
-    }
-    q = out["quality"]
-    print(
-        f"population {q['n']:,} records, {q['operators']} operators "
-        f"({q['operator_records']} records), generated in {q['generate_s']} s"
-    )
-    print(
-        f"{'system':<16}{'precision':>10}{'recall':>8}{'honest high':>13}{'ops high':>10}"
-        f"{'clusters':>10}{'wall s':>9}"
-    )
-    for row in q["rows"]:
+    if args.n:
+        q = bench_quality(args.n, args.seed)
+        save("quality", q)
         print(
-            f"{row['system']:<16}{row['precision']:>10.4f}{row['recall']:>8.4f}"
-            f"{row.get('honest_high_rate', float('nan')):>13.4%}"
-            f"{row.get('operator_high_rate', float('nan')):>10.2%}{row['clusters']:>10}"
-            f"{row['wall_s']:>9.1f}"
+            f"population {q['n']:,} records, {q['operators']} operators "
+            f"({q['operator_records']} records), generated in {q['generate_s']} s"
         )
+        print(
+            f"{'system':<16}{'precision':>10}{'recall':>8}{'honest high':>13}{'ops high':>10}"
+            f"{'clusters':>10}{'wall s':>9}"
+        )
+        for row in q["rows"]:
+            print(
+                f"{row['system']:<16}{row['precision']:>10.4f}{row['recall']:>8.4f}"
+                f"{row.get('honest_high_rate', float('nan')):>13.4%}"
+                f"{row.get('operator_high_rate', float('nan')):>10.2%}{row['clusters']:>10}"
+                f"{row['wall_s']:>9.1f}"
+            )
     if args.scale:
         s = bench_scale(args.scale, args.seed + 1)
-        out["scale"] = s
+        save("scale", s)
         print(
             f"scale: {s['n']:,} records + {s['logins']:,} logins screened and linked in "
             f"{s['nkwatch']['wall_s']} s (stages {s['nkwatch']['stages_s']}); "
             f"P {s['nkwatch']['precision']} R {s['nkwatch']['recall']}"
         )
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
