@@ -175,3 +175,20 @@ def test_seed_transaction_taints_what_it_delivered() -> None:
     b = list(r.buckets.values())[0]
     assert (b.seeded, b.at_services) == (10, 10)
     assert r.runs[0].hop[graph.address_id(addr(2))] == 0
+
+
+def test_seed_address_with_amount_taints_that_much_of_its_balance() -> None:
+    from decimal import Decimal
+
+    # address 2 holds 100 after minute 1; seeding 20 (in wei-sized whole units) of it at minute 1
+    graph = graph_from_transfers("ethereum", CASE)
+    seed = Seed(address=addr(2), amount_whole=Decimal("20e-18"), since=CASE[1].timestamp)
+    r = trace(
+        graph,
+        [seed],
+        TraceParams("ethereum", policy="haircut", detect_deposits=False),
+        labels=LABELS,
+    )
+    b = list(r.buckets.values())[0]
+    # haircut: 20% of each 50 out of 2 -> 10 to 3, 10 to 4 -> 4 sends all on to Binance
+    assert (b.seeded, b.at_services, b.at_addresses) == (20, 10, 10)

@@ -103,8 +103,22 @@ def _when(value: str | None, where: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def _seed(text: str, since: datetime | None) -> Seed:
+    """``ADDR`` (all it sends from --since on) or ``ADDR=AMOUNT`` (whole units it held then)."""
+    address, sep, amount = text.strip().partition("=")
+    if not sep:
+        return Seed(address=address, since=since)
+    try:
+        value = Decimal(amount)
+    except InvalidOperation:
+        raise UserError(f"seed amount is not a number: {amount!r}", where="--seed") from None
+    if not value.is_finite():
+        raise UserError(f"seed amount is not a number: {amount!r}", where="--seed")
+    return Seed(address=address, amount_whole=value, since=since)
+
+
 def _seeds(seed: tuple[str, ...], seed_tx: tuple[str, ...], since: datetime | None) -> list[Seed]:
-    seeds = [Seed(address=a.strip(), since=since) for s in seed for a in s.split(",") if a.strip()]
+    seeds = [_seed(a, since) for s in seed for a in s.split(",") if a.strip()]
     seeds += [Seed(tx_hash=h.strip()) for s in seed_tx for h in s.split(",") if h.strip()]
     return seeds
 

@@ -44,6 +44,7 @@ class Seed:
     address: str | None = None
     tx_hash: str | None = None
     amount: int | None = None  # base units
+    amount_whole: Decimal | None = None  # or whole units of the traced asset (CLI: ADDR=AMOUNT)
     asset: str | None = None
     since: datetime | None = None
 
@@ -201,10 +202,13 @@ def _run_asset(
         if aid is None:
             continue
         start = _ts(seed.since) or 0
-        if seed.amount is None:
+        base = seed.amount
+        if seed.amount_whole is not None:
+            base = int(seed.amount_whole.scaleb(graph.assets[asset_id].decimals))
+        if base is None:
             source_since[aid] = min(source_since[aid], start)
         else:
-            inj.append((start, aid, graph.scaled(asset_id, seed.amount)))
+            inj.append((start, aid, graph.scaled(asset_id, base)))
     inj.sort()
     seed_edge = np.zeros(edges.shape[0], np.bool_)
     if seed_edges:
@@ -248,8 +252,9 @@ def validate_seeds(chain: str, seeds: Iterable[Seed]) -> tuple[Seed, ...]:
     for seed in out:
         if seed.address is not None:
             check_address(chain, seed.address, where="--seed")
-        if seed.amount is not None and seed.amount < 0:
-            raise UserError(f"negative seed amount {seed.amount}", where="--seed")
+        for value in (seed.amount, seed.amount_whole):
+            if value is not None and value < 0:
+                raise UserError(f"negative seed amount {value}", where="--seed")
     return out
 
 
