@@ -18,9 +18,11 @@ from nkwatch.trace.labels import Label, LabelBook
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("policy", ["poison", "haircut", "fifo"])
+@pytest.mark.parametrize(
+    ("policy", "mode"), [("poison", "blocks"), ("haircut", "address"), ("fifo", "auto")]
+)
 def test_tracer_over_live_crawler_finds_every_deposit_exactly(
-    played: tuple[AnvilNode, Scenario], settings: Settings, policy: str
+    played: tuple[AnvilNode, Scenario], settings: Settings, policy: str, mode: str
 ) -> None:
     node, scenario = played
     labels = LabelBook(
@@ -33,7 +35,7 @@ def test_tracer_over_live_crawler_finds_every_deposit_exactly(
         Seed(address=vault, asset=f"ethereum:{token}"),
     ]
     with open_store(settings) as store, RpcClient(RpcConfig(node.url)) as rpc:
-        crawler = EvmCrawler(store, rpc, CrawlConfig())
+        crawler = EvmCrawler(store, rpc, CrawlConfig(mode=mode))
         result = trace(crawler, seeds, TraceParams(chain="ethereum", policy=policy), labels=labels)
 
     graph = result.graph

@@ -41,7 +41,9 @@ class CrawlConfig:
     chunk_blocks: int = 25  # blocks per request batch and per store transaction
     confirmations: int = 0  # stay this many blocks behind the head
     start_block: int | None = None  # never fetch below this (None: from the seeds' time)
-    mode: str = "auto"  # "blocks": every block from t; "address": trace_filter scans; auto
+    # "blocks": every block from t (complete cache: other tools read it whole);
+    # "address": per-address trace_filter scans; "auto": address when the node offers it
+    mode: str = "blocks"
     scan_window: int = 50_000  # blocks per trace_filter / eth_getLogs request (address mode)
     max_hops: int = 6
     max_addresses: int = 10_000
@@ -265,4 +267,4 @@ def rpc_source(
     if served is not None and served != chain:
         rpc.close()
         raise UserError(f"node serves {served} (chain id {chain_id}), not {chain}", where=url)
-    return EvmCrawler(store, rpc, replace(crawl or CrawlConfig(), chain=chain))
+    return EvmCrawler(store, rpc, replace(crawl or CrawlConfig(mode="auto"), chain=chain))
