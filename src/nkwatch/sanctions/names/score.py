@@ -32,7 +32,8 @@ FUZZY_STEP = 0.1  # similarity lost per edit
 MISSING_PENALTY = 0.3  # people: a left-out middle name or patronymic is normal
 MISSING_PENALTY_ORG = 0.8  # organisations: an extra word usually names another body
 CONFLICT_PENALTY = 0.9
-ORDER_PENALTY = 0.04
+ORDER_PENALTY = 0.04  # surname first or last: both are published
+SYLLABLE_ORDER_PENALTY = 0.3  # 은정 is not 정은
 MAX_JOIN = 4
 
 Weigher = Callable[[Token], float]
@@ -112,7 +113,11 @@ def _pair_singles(
         for j, ct in enumerate(c):
             if j in used_c:
                 continue
-            sim, how = token_similarity(qt.text, qt.key, ct.text, ct.key, fuzzy=fuzzy)
+            # Syllables of Hangul/Hanzi readings are a closed set: one letter off is another syllable.
+            closed = qt.syllabic or ct.syllabic
+            sim, how = token_similarity(
+                qt.text, qt.key, ct.text, ct.key, fuzzy=fuzzy and not closed
+            )
             if sim > 0:
                 scored.append(_Pair((i,), (j,), sim, how))
     scored.sort(key=lambda p: (-p.sim, -(q[p.q[0]].share + c[p.c[0]].share)))
@@ -237,13 +242,25 @@ def compare(
             )
         )
     qcov, ccov = cov_q / total_q, cov_c / total_c
-    miss_q, miss_c = max(0.0, 1 - hit_q / total_q), max(0.0, 1 - hit_c / total_c)
+    # Agreement is weighted by rarity (IDF); disagreement by the plain lexicon share: a common
+    # surname that differs (Ri vs Choe) is still a difference.
+    miss_q, miss_c = (
+        _unmatched_share(q, pairs, query_side=True),
+        _unmatched_share(c, pairs, query_side=False),
+    )
     conflict = min(miss_q, miss_c)
     missing = max(miss_q, miss_c) - conflict
-    missing_penalty = MISSING_PENALTY if person else MISSING_PENALTY_ORG
+    syllabic = any(t.syllabic for t in q.tokens) or any(t.syllabic for t in c.tokens)
+    # A syllable left out of a Korean or Chinese name changes the name: no cheap omission.
+    missing_penalty = (
+        CONFLICT_PENALTY if syllabic else MISSING_PENALTY if person else MISSING_PENALTY_ORG
+    )
     score = max(qcov, ccov) - missing_penalty * missing - CONFLICT_PENALTY * conflict
+    order_penalty = (
+        SYLLABLE_ORDER_PENALTY if syllabic and _inverted(pairs, syllables_only=q) else ORDER_PENALTY
+    )
     if not explain:
-        score -= ORDER_PENALTY if _inverted(pairs) else 0.0
+        score -= order_penalty if _inverted(pairs) else 0.0
         return Comparison(min(1.0, max(0.0, score)), ())
     feats.extend(_leftover_features(q, c, pairs, qw, cw))
     if conflict > 0:
@@ -262,9 +279,9 @@ def compare(
             )
         )
     if _inverted(pairs):
-        score -= ORDER_PENALTY
+        score -= order_penalty
         feats.append(
-            Feature("word order", -ORDER_PENALTY, "matched words appear in a different order")
+            Feature("word order", -order_penalty, "matched words appear in a different order")
         )
     legal = sorted({t.text for t in (*q.tokens, *c.tokens) if t.legal})
     if legal:
@@ -290,7 +307,19 @@ def _leftover_features(
     return feats
 
 
-def _inverted(pairs: list[_Pair]) -> bool:
+def _unmatched_share(form: NameForm, pairs: list[_Pair], *, query_side: bool) -> float:
+    used = {i for p in pairs for i in (p.q if query_side else p.c)}
+    total = sum(t.share for t in form.tokens) or 1.0
+    return sum(t.share for i, t in enumerate(form.tokens) if i not in used) / total
+
+
+def _inverted(pairs: list[_Pair], syllables_only: NameForm | None = None) -> bool:
+    """Matched tokens out of order; with ``syllables_only``, among that query form's syllables
+    after the first (a surname may be written first or last; given-name syllables may not move)."""
+    if syllables_only is not None:
+        pairs = [
+            p for p in pairs if p.q[0] > 0 and all(syllables_only.tokens[i].syllabic for i in p.q)
+        ]
     ordered = [p.c[0] for p in sorted(pairs, key=lambda p: p.q[0])]
     return any(a > b for a, b in zip(ordered, ordered[1:], strict=False))
 
