@@ -146,6 +146,7 @@ def run_splink_default(syn: Synthetic) -> dict[str, Any]:
         "recall": round(r, 4),
         "clusters": len(multi),
         "wall_s": round(wall, 1),
+        "em_failed": em_failed,  # EM sessions Splink could not complete on this data
     }
 
 
