@@ -1,16 +1,16 @@
 """Name-to-name score: weighted token alignment over transliterated, phonetically keyed forms.
 
 1. Pair tokens one to one, best similarity first: exact text (1.0), same phonetic key
-   (0.92, a romanisation variant), fuzzy edit similarity of text or key (kept if >= 0.72),
-   or an initial against a word (0.8).
-2. Join adjacent leftovers (up to four; syllables of Hangul/Hanzi readings, split or
-   run-together words) to meet a single token on the other side: ``CHON MA SAN`` =
-   ``CHONMASAN``, ``yan bian`` = ``Yanbian``.
-3. Coverage on each side is the weight-summed similarity of aligned tokens (weight =
-   generic-word share x corpus IDF). The score starts from the better-covered side, then
-   loses ``MISSING_PENALTY`` x the weight one side has and the other simply lacks (a middle
-   name left out) and ``CONFLICT_PENALTY`` x the weight both sides leave unexplained (``Un``
-   against ``Man``), which is what separates ``KIM JONG UN`` from ``KIM Jong Man``.
+   (0.92, a romanisation variant); then for the leftovers an initial against a word (0.8) or
+   an edit distance within the allowance for the length (OSA, -0.1 per edit, on the text or
+   the key). Hangul/Hanzi syllables are a closed set and never match fuzzily.
+2. Join adjacent leftovers (up to four) to meet a single token on the other side:
+   ``CHON MA SAN`` = ``CHONMASAN``, ``yan bian`` = ``Yanbian``, ``PLA`` = People's Liberation Army.
+3. Coverage on each side is the weight-summed similarity of aligned tokens (weight = lexicon
+   share x corpus IDF). The score starts from the better-covered side, then loses the missing
+   penalty x the share one side has and the other simply lacks (a middle name left out) and
+   ``CONFLICT_PENALTY`` x the share both sides leave unexplained (``Un`` against ``Man``),
+   which is what separates ``KIM JONG UN`` from ``KIM Jong Man``.
 """
 
 from __future__ import annotations
@@ -223,13 +223,11 @@ def compare(
     total_q, total_c = sum(qw) or 1.0, sum(cw) or 1.0
     pairs = _align(q.tokens, c.tokens)
     feats: list[Feature] = []
-    cov_q = cov_c = hit_q = hit_c = 0.0
+    cov_q = cov_c = 0.0
     for p in pairs:
         mq, mc = sum(qw[i] for i in p.q), sum(cw[j] for j in p.c)
         cov_q += mq * p.sim
         cov_c += mc * p.sim
-        hit_q += mq
-        hit_c += mc
         if not explain:
             continue
         qtext = " ".join(q.tokens[i].text for i in p.q)
