@@ -43,6 +43,7 @@ class ExposureParams:
     max_hops: int = 4
     until: datetime | None = None  # only value received up to this time counts
     max_addresses: int = 20_000  # bound on the backward walk
+    max_fan_in: int = 1_000  # intermediaries with more inflows are treated as services
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class _Walk:
     edges: I64
     addrs: I64
     groups_present: dict[str, I64]  # group key -> local ids of its source addresses
+    hubs: I64  # high-fan-in intermediaries the walk did not pass (global ids)
 
     def local(self, global_ids: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.int32]:
         return np.searchsorted(self.addrs, global_ids).astype(np.int32)
@@ -117,10 +119,10 @@ class ExposureIndex:
         self, target: int, t_end: int, params: ExposureParams, extra: I64 | None = None
     ) -> _Walk:
         graph = self.graph
-        nodes, edges = backward_walk(
+        nodes, edges, hubs = backward_walk(
             self._in_ptr, self._in_edges, self._out_ptr, self._out_edges, graph.src, graph.ts,
             target, t_end, params.max_hops, self._stop, params.max_addresses,
-            self._depth, self._deadline,
+            params.max_fan_in, self._depth, self._deadline,
         )  # fmt: skip
         if extra is not None:
             edges = np.union1d(edges, extra)
@@ -132,7 +134,7 @@ class ExposureIndex:
             local = local[addrs[local] != target]
             if local.size:
                 present[self._group_keys[g]] = local
-        return _Walk(edges.astype(np.int64), addrs.astype(np.int64), present)
+        return _Walk(edges.astype(np.int64), addrs.astype(np.int64), present, hubs.astype(np.int64))
 
     def edges_for_refs(self, refs: Sequence[int]) -> list[int]:
         """Graph edge ids of store rows (``graph.ref``), e.g. the rows of one transaction."""
@@ -197,6 +199,10 @@ class ExposureIndex:
         notes = tuple(
             f"ignored {graph.assets[a].symbol!r} transfers: {self._fake[a]}"
             for a in sorted({int(a) for a in graph.asset[into]} & set(self._fake))
+        ) + tuple(
+            f"not traced past {graph.addresses[int(h)]} ({int(self._in_ptr[h + 1] - self._in_ptr[h])}"
+            f" inflows > {params.max_fan_in}): treated as a service"
+            for h in walk.hubs[:5]
         )
         return ExposureResult(
             chain=graph.chain, subject=subject, subject_kind=kind, policy=params.policy,

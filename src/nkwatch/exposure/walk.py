@@ -29,9 +29,14 @@ def _push(buf, n, value):  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def backward_walk(  # type: ignore[no-untyped-def]
     in_ptr, in_edges, out_ptr, out_edges, src, ts, target, t_end, max_hops, stop,
-    max_addresses, depth, deadline,
+    max_addresses, max_fan_in, depth, deadline,
 ):  # fmt: skip
-    """Returns (visited address ids, edge ids sorted); ``depth``/``deadline`` are reset."""
+    """Returns (visited ids, edge ids sorted, boundary hubs); ``depth``/``deadline`` are reset.
+
+    An intermediary with more than ``max_fan_in`` inflows is not walked past: such hubs are
+    services in all but label (exchanges, routers, pools), and walking through them would
+    attribute the whole economy to one deposit. They are returned so the result can say so.
+    """
     nodes = np.empty(64, np.int64)
     n_nodes = 0
     edges = np.empty(256, np.int64)
@@ -42,12 +47,17 @@ def backward_walk(  # type: ignore[no-untyped-def]
     depth[target] = 0
     deadline[target] = t_end
     frontier, n_front = _push(frontier, n_front, target)
+    hubs = np.empty(8, np.int64)
+    n_hubs = 0
     for hop in range(max_hops):
         nxt = np.empty(max(n_front * 2, 16), np.int64)
         n_nxt = 0
         for k in range(n_front):
             a = frontier[k]
             if a != target and stop[a]:
+                continue
+            if a != target and in_ptr[a + 1] - in_ptr[a] > max_fan_in:
+                hubs, n_hubs = _push(hubs, n_hubs, a)
                 continue
             limit = deadline[a]
             for j in range(in_ptr[a], in_ptr[a + 1]):
@@ -71,7 +81,11 @@ def backward_walk(  # type: ignore[no-untyped-def]
         n_front = n_nxt
     for k in range(n_nodes):
         a = nodes[k]
-        if a == target or stop[a]:
+        # Only intermediaries carry taint on: a frontier address is clean unless it is a
+        # source, and a source's outflows are tainted whatever left it before.
+        if a == target or stop[a] or depth[a] >= max_hops:
+            continue
+        if in_ptr[a + 1] - in_ptr[a] > max_fan_in:
             continue
         limit = deadline[a]
         for j in range(out_ptr[a], out_ptr[a + 1]):
@@ -83,4 +97,4 @@ def backward_walk(  # type: ignore[no-untyped-def]
         depth[nodes[k]] = -1
         deadline[nodes[k]] = 0
     out = np.unique(edges[:n_edges])
-    return nodes[:n_nodes].copy(), out
+    return nodes[:n_nodes].copy(), out, np.unique(hubs[:n_hubs])
