@@ -164,3 +164,25 @@ def test_custom_rules() -> None:
     assert decision is Decision.BLOCK and hits[0].rule_id == "any-dprk"
     lenient = (Rule("lots", Decision.BLOCK, "lots", "any", dprk_only=True, min_share=0.5),)
     assert evaluate(result.sources, lenient)[0] is Decision.ALLOW
+
+
+@pytest.mark.parametrize("policy", ["poison", "haircut", "fifo"])
+def test_batch_prepass_gives_the_single_answer_for_every_address(policy: str) -> None:
+    transfers = [
+        *MIXED,
+        tx(5, THIEF, DEPOSIT, 20, 5),
+        tx(6, CLEAN, OTHER, 7, 6),
+        tx(7, OTHER, EXCHANGE, 3, 7),
+        tx(8, CLEAN, "0x" + "77" * 20, 1, 8),
+    ]
+    index = index_for(transfers, services=[EXCHANGE])
+    params = ExposureParams(chain="ethereum", policy=policy, max_hops=3)
+    pre = index.prefilter(params)
+    assert pre.risky_edge.any() and not pre.risky_edge.all()
+    for address in index.graph.addresses:
+        alone = index_for(transfers, services=[EXCHANGE]).address(address, params)
+        assert index.address_batch(address, pre).to_json() == alone.to_json(), address
+    for n in range(1, 9):
+        edges = edges_of_tx(index.graph, f"0x{n:064x}")
+        alone = index_for(transfers, services=[EXCHANGE]).transfer(edges, str(n), params)
+        assert index.transfer_batch(edges, str(n), pre).to_json() == alone.to_json(), n

@@ -69,8 +69,8 @@ def _screen(service: ExposureService, row: _Row) -> ExposureResult:
     if not row.subject:
         raise UserError("empty address and tx_hash", where=f"line {row.line}")
     if row.kind == "tx":
-        return service.tx(row.subject, where=f"line {row.line}")
-    return service.address(row.subject, where=f"line {row.line}")
+        return service.tx(row.subject, where=f"line {row.line}", batch=True)
+    return service.address(row.subject, where=f"line {row.line}", batch=True)
 
 
 def _record(row: _Row, result: ExposureResult | None, error: str | None) -> dict[str, Any]:

@@ -72,6 +72,14 @@ class _Walk:
         return np.searchsorted(self.addrs, global_ids).astype(np.int32)
 
 
+@dataclass(frozen=True)
+class Prefilter:
+    """Which transfers carry risky value at all (see :meth:`ExposureIndex.prefilter`)."""
+
+    params: ExposureParams
+    risky_edge: npt.NDArray[np.bool_]
+
+
 class ExposureIndex:
     """A transfer graph prepared for many exposure queries: reverse adjacency + risk map."""
 
@@ -176,34 +184,97 @@ class ExposureIndex:
         walk = self._walk(target, t_end, params, extra=into)
         return self._result(subject, "tx", target, walk, into, params)
 
+    # -- batch --------------------------------------------------------------------------
+    def prefilter(self, params: ExposureParams) -> Prefilter:
+        """Mark every transfer that carries risky value, with one global sweep per asset.
+
+        All sources at once and no walk boundaries: this over-approximates every per-group,
+        per-subject sweep, so a subject none of whose inflows is marked has no exposure, and
+        its result is exactly what :meth:`address` would return, without walking.
+        """
+        graph = self.graph
+        risky = np.zeros(graph.n_edges, np.bool_)
+        since = np.full(graph.n_addresses, _NEVER, np.int64)
+        since[self._group_of >= 0] = np.iinfo(np.int64).min
+        none = np.zeros(0, np.int64)
+        for asset_id in sorted(self._genuine):
+            edges = np.flatnonzero(graph.asset == asset_id).astype(np.int64)
+            if edges.size == 0:
+                continue
+            out = kernel.sweep(
+                graph.src[edges], graph.dst[edges], graph.amount[edges], graph.fee[edges],
+                graph.ts[edges], graph.n_addresses, self._service.copy(), since,
+                np.zeros(edges.size, np.bool_), none, none, none, get_policy(params.policy).code,
+                params.max_hops, 0, _NEVER, graph.n_addresses + 1,
+            )  # fmt: skip
+            risky[edges] = (out[4] > 0) | (out[5] == kernel.FLAG_TAINTED)
+        return Prefilter(params, risky)
+
+    def address_batch(self, address: str, pre: Prefilter) -> ExposureResult:
+        """Same answer as :meth:`address`; skips the walk when no inflow carries risk."""
+        params = pre.params
+        target = self.graph.address_id(canonical_address(self.graph.chain, address))
+        if target is None:
+            return self.address(address, params)
+        t_end = _ts(params.until)
+        inflow = self._in_edges[self._in_ptr[target] : self._in_ptr[target + 1]]
+        inflow = inflow[self.graph.ts[inflow] <= t_end]
+        if pre.risky_edge[inflow].any():
+            return self.address(address, params)
+        return self._finish(self.graph.addresses[target], "address", inflow, [], None, params)
+
+    def transfer_batch(
+        self, edge_ids: Sequence[int], subject: str, pre: Prefilter
+    ) -> ExposureResult:
+        into = np.asarray(sorted(edge_ids), np.int64)
+        if into.size == 0 or pre.risky_edge[into].any():
+            return self.transfer(edge_ids, subject, pre.params)
+        return self._finish(subject, "tx", into, [], None, pre.params)
+
     # -- evaluation ---------------------------------------------------------------------
     def _result(
         self, subject: str, kind: str, target: int, walk: _Walk, into: I64, params: ExposureParams
     ) -> ExposureResult:
         graph = self.graph
-        received: dict[str, Decimal] = {}
         exposures: list[SourceExposure] = []
         for asset_id in sorted({int(a) for a in graph.asset[into]} & self._genuine):
-            asset = graph.assets[asset_id]
             mine = into[graph.asset[into] == asset_id]
             total = int(graph.amount[mine].sum())
-            received[asset.symbol] = _whole(graph, asset_id, total)
             if total == 0:
                 continue
             for key, members in walk.groups_present.items():
                 found = self._sweep(walk, asset_id, members, target, mine, params)
                 if found is not None:
                     exposures.append(self._source_exposure(key, asset_id, total, found))
+        return self._finish(subject, kind, into, exposures, walk.hubs, params)
+
+    def _finish(
+        self,
+        subject: str,
+        kind: str,
+        into: I64,
+        exposures: list[SourceExposure],
+        hubs: I64 | None,
+        params: ExposureParams,
+    ) -> ExposureResult:
+        graph = self.graph
+        received: dict[str, Decimal] = {}
+        for asset_id in sorted({int(a) for a in graph.asset[into]} & self._genuine):
+            total = int(graph.amount[into[graph.asset[into] == asset_id]].sum())
+            received[graph.assets[asset_id].symbol] = _whole(graph, asset_id, total)
         exposures.sort(key=lambda s: (-s.share, s.key))
         decision, fired = evaluate(exposures, self.rules)
         notes = tuple(
             f"ignored {graph.assets[a].symbol!r} transfers: {self._fake[a]}"
             for a in sorted({int(a) for a in graph.asset[into]} & set(self._fake))
-        ) + tuple(
-            f"not traced past {graph.addresses[int(h)]} ({int(self._in_ptr[h + 1] - self._in_ptr[h])}"
-            f" inflows > {params.max_fan_in}): treated as a service"
-            for h in walk.hubs[:5]
         )
+        if exposures and hubs is not None:  # only where a hub may hide more of a found source
+            notes += tuple(
+                f"not traced past {graph.addresses[int(h)]} "
+                f"({int(self._in_ptr[h + 1] - self._in_ptr[h])} inflows > {params.max_fan_in}):"
+                " treated as a service"
+                for h in hubs[:5]
+            )
         return ExposureResult(
             chain=graph.chain, subject=subject, subject_kind=kind, policy=params.policy,
             max_hops=params.max_hops, received=received, sources=tuple(exposures),
@@ -233,14 +304,15 @@ class ExposureIndex:
         t_local = int(walk.local(np.asarray([target]))[0])
         endpoint[t_local] = False
         none = np.zeros(0, np.int64)
-        _, hop, _, first_edge, out_taint, _, _, _, _, _ = kernel.sweep(
+        _, hop, _, first_edge, out_taint, flag, _, _, _, _ = kernel.sweep(
             src, dst, graph.amount[edges], graph.fee[edges], graph.ts[edges], n, endpoint, since,
             np.zeros(edges.size, np.bool_), none, none, none, get_policy(params.policy).code,
             params.max_hops, 0, _NEVER, n + 1,
         )  # fmt: skip
         wanted = np.isin(edges, into)
         tainted = int(out_taint[wanted].sum())
-        if tainted == 0 and not (params.policy == "poison" and hop[t_local] >= 0 and wanted.any()):
+        touched = bool((flag[wanted] == kernel.FLAG_TAINTED).any())  # poison flags 0-taint flows
+        if tainted == 0 and not (params.policy == "poison" and touched):
             return None
         direct = int(graph.amount[edges[wanted & np.isin(src, members)]].sum())
         direct = min(direct, tainted)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from nkwatch.errors import UserError
-from nkwatch.exposure.engine import ExposureIndex, ExposureParams
+from nkwatch.exposure.engine import ExposureIndex, ExposureParams, Prefilter
 from nkwatch.exposure.model import ExposureResult, RiskSource
 from nkwatch.exposure.rules import DEFAULT_RULES, Rule
 from nkwatch.exposure.sources import RiskBook, book
@@ -59,12 +59,23 @@ class ExposureService:
         graph = trace_repo.load_graph(store, chain)
         self.index = ExposureIndex(graph, self.book.sources, self.book.services, config.rules)
         self.params = ExposureParams(chain=chain, policy=config.policy, max_hops=config.max_hops)
+        self._pre: Prefilter | None = None
 
-    def address(self, address: str, *, where: str = "address") -> ExposureResult:
+    def address(
+        self, address: str, *, where: str = "address", batch: bool = False
+    ) -> ExposureResult:
+        """Exposure of an address; ``batch`` shares one global pre-pass across many calls."""
         check_address(self.chain, address.strip(), where=where)
+        if batch:
+            return self._logged(self.index.address_batch(address.strip(), self._prefilter()))
         return self._logged(self.index.address(address.strip(), self.params))
 
-    def tx(self, tx_hash: str, *, where: str = "tx") -> ExposureResult:
+    def _prefilter(self) -> Prefilter:
+        if self._pre is None:
+            self._pre = self.index.prefilter(self.params)
+        return self._pre
+
+    def tx(self, tx_hash: str, *, where: str = "tx", batch: bool = False) -> ExposureResult:
         text = tx_hash.strip().lower()
         if not text.removeprefix("0x") or any(
             c not in "0123456789abcdef" for c in text.removeprefix("0x")
@@ -81,6 +92,8 @@ class ExposureService:
                 "or fetch it from a node with `nkwatch trace run --rpc URL`",
                 where=f"{where} {tx_hash}",
             )
+        if batch:
+            return self._logged(self.index.transfer_batch(edges, text, self._prefilter()))
         return self._logged(self.index.transfer(edges, text, self.params))
 
     def _logged(self, result: ExposureResult) -> ExposureResult:
