@@ -67,7 +67,7 @@ end
 done = function(summary, latency, requests)
   local total = 0
   for _, t in ipairs(threads) do total = total + t:get("bad") end
-  io.write(string.format("Non-200 answers: %%d\n", total))
+  io.write(string.format("Non-200 answers: %%d\\n", total))
 end
 """
 
@@ -131,8 +131,10 @@ def run_wrk(url: str, seconds: int, conns: int, lua: Path | None) -> dict[str, A
     cmd = ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     if lua is not None:
         cmd += ["-s", str(lua)]
-    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
-    return parse_wrk(out)
+    done = subprocess.run([*cmd, url], capture_output=True, text=True, check=True)
+    if lua is not None and "Non-200 answers" not in done.stdout:
+        raise SystemExit(f"wrk script failed: {done.stderr or done.stdout}")
+    return parse_wrk(done.stdout)
 
 
 def lua_script(tmp: Path, name: str, path: str, key: str, bodies: list[dict[str, str]]) -> Path:

@@ -59,3 +59,17 @@ def test_incident_page_shows_facts_sources_and_addresses(client: TestClient) -> 
     assert "TraderTraitor" in page.text
     home = client.get("/")
     assert "Biggest heists" in home.text and "/incidents/2025-02-21-bybit" in home.text
+
+
+def test_stix_and_misp_exports_keep_sources(client: TestClient, keys: Keys) -> None:
+    import json
+
+    stix = client.get("/api/v1/intel/export/stix", headers=keys.headers("viewer"))
+    assert stix.status_code == 200
+    bundle = json.loads(stix.text)
+    assert bundle["type"] == "bundle"
+    incidents = [o for o in bundle["objects"] if o["type"] == "incident"]
+    assert incidents and all(o.get("external_references") for o in incidents)
+    misp = client.get("/api/v1/intel/export/misp", headers=keys.headers("viewer"))
+    assert misp.status_code == 200 and json.loads(misp.text)
+    assert client.get("/api/v1/intel/export/pdf", headers=keys.headers("viewer")).status_code == 422

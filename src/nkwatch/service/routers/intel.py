@@ -7,10 +7,13 @@ start-up; every item it returns carries its sources and dates.
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
 from pydantic import BaseModel
 
 from nkwatch.errors import NotFoundError
@@ -229,6 +232,31 @@ def stats_grouped(
 ) -> list[TotalOut]:
     chosen = stats.select(dataset(state).incidents, year=year)
     return [_total(t) for t in stats.grouped(chosen, grouping)]
+
+
+@router.get("/export/{fmt}", response_class=Response)
+async def export(
+    fmt: Annotated[str, Path(pattern="^(stix|misp)$")], _: Viewer, state: State
+) -> Response:
+    """The knowledge base as a STIX 2.1 bundle or MISP events (sources and dates kept)."""
+    from nkwatch.intel.misp import to_misp
+    from nkwatch.intel.stix.export import to_bundle
+
+    data = dataset(state)
+
+    def build() -> str:
+        if fmt == "stix":
+            text: str = to_bundle(data).serialize()  # pretty=True takes minutes in stix2
+            return text
+        return json.dumps(to_misp(data), indent=1, ensure_ascii=False)
+
+    text = await anyio.to_thread.run_sync(build)
+    name = "nkwatch-intel.stix.json" if fmt == "stix" else "nkwatch-intel.misp.json"
+    return Response(
+        text,
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def dashboard_panels(state: ServiceState) -> dict[str, Any]:
