@@ -40,7 +40,16 @@ class Live:
 def live(tmp_path_factory: pytest.TempPathFactory, bundled_store: Path) -> Iterator[Live]:
     path = tmp_path_factory.mktemp("schemathesis") / "nk.duckdb"
     shutil.copyfile(bundled_store, path)
-    cfg = Settings.from_env({"HOME": str(path.parent)}, db_path=path)
+    # list updates (an admin endpoint the fuzzer calls) must never leave the machine
+    offline = "http://127.0.0.1:9/unreachable"
+    cfg = Settings.from_env(
+        {
+            "HOME": str(path.parent),
+            "NKWATCH_LISTS_BASE_URL": offline,
+            "NKWATCH_UN_LIST_URL": offline,
+        },
+        db_path=path,
+    )
     with open_store(cfg) as store:
         key = auth.create_key(store, auth.Role.admin, "schemathesis")
     with socket.socket() as s:
