@@ -23,7 +23,7 @@ from nkwatch.sanctions.names.facts import party_facts, weak_alias
 from nkwatch.sanctions.names.keys import MIN_FUZZY_LEN, form_keys, trigrams
 from nkwatch.sanctions.names.model import Feature, NameMatch, NameQuery
 from nkwatch.sanctions.names.normalize import NameForm, Token, analyze
-from nkwatch.sanctions.names.score import best_comparison
+from nkwatch.sanctions.names.score import Comparison, best_comparison
 
 MAX_QUERY_CHARS = 1000
 CANDIDATES = 24  # names scored in full per query
@@ -34,6 +34,8 @@ FUZZY_PER_TOKEN = 24
 IDF_FLOOR = 0.3
 
 IntArray = npt.NDArray[np.int32]
+_Readings = tuple[NameForm, NameForm]  # (query reading, candidate reading)
+_Found = tuple[Comparison, NameForm, NameForm] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,7 @@ class _Entry:
     name: PartyName
     forms: tuple[NameForm, ...]
     keys: tuple[frozenset[str], ...]  # index keys of each form
+    sig: int  # same number for entries with identical readings (a name on OFAC and UN lists)
 
 
 def analyze_for(name: str, schema: Schema | None) -> tuple[NameForm, ...]:
@@ -88,6 +91,7 @@ class NameIndex:
         plist = list(parties)
         entries: list[_Entry] = []
         postings: dict[str, list[int]] = defaultdict(list)
+        sigs: dict[tuple[NameForm, ...], int] = {}
         for pi, party in enumerate(plist):
             for name in party.names:
                 forms = analyze(name.value, is_person=party.schema is Schema.PERSON)
@@ -95,7 +99,8 @@ class NameIndex:
                     continue
                 eid = len(entries)
                 form_key_sets = tuple(frozenset(form_keys(form)) for form in forms)
-                entries.append(_Entry(pi, name, forms, form_key_sets))
+                sig = sigs.setdefault(forms, len(sigs))
+                entries.append(_Entry(pi, name, forms, form_key_sets, sig))
                 for key in frozenset().union(*form_key_sets):
                     postings[key].append(eid)
         arrays = {k: np.array(v, dtype=np.int32) for k, v in postings.items()}
@@ -116,18 +121,31 @@ class NameIndex:
         """Candidates ranked best first (not cut at a threshold), each with its explanation."""
         q_forms = self.query_forms(query)
         q_keys = [frozenset(form_keys(f)) for f in q_forms]
-        best: dict[int, tuple[float, int]] = {}  # party -> (score, entry), ranked without features
+        # party -> (score, entry, best pair of readings), ranked without features
+        best: dict[int, tuple[float, int, _Readings]] = {}
+        # Identical readings score identically: compare them once per query (party facts differ
+        # and are applied per entry in ``_finish``).
+        memo: dict[tuple[int, bool], _Found] = {}
         for eid in self._candidates(q_forms):
-            match = self.score_entry(query, q_forms, eid, explain=False, q_keys=q_keys)
-            party = self._entries[eid].party
-            if match is not None and match.score > best.get(party, (-1.0, -1))[0]:
-                best[party] = (match.score, eid)
+            entry = self._entries[eid]
+            person = self._parties[entry.party].schema is Schema.PERSON
+            mkey = (entry.sig, person)
+            if mkey not in memo:
+                memo[mkey] = self._compare(q_forms, q_keys, entry, person, explain=False)
+            found = memo[mkey]
+            if found is None:
+                continue
+            match = self._finish(query, entry, found[0].score, ())
+            if match.score > best.get(entry.party, (-1.0, -1, None))[0]:
+                best[entry.party] = (match.score, eid, (found[1], found[2]))
         ranked = sorted(
             best.values(),
             key=lambda se: (-se[0], self._parties[self._entries[se[1]].party].entity_id),
         )
+        # Features are built for the shown candidates only, on the readings that won above.
         explained = [
-            self.score_entry(query, q_forms, eid, q_keys=q_keys) for _, eid in ranked[:limit]
+            self.score_entry(query, q_forms, eid, q_keys=q_keys, readings=readings)
+            for _, eid, readings in ranked[:limit]
         ]
         return [m for m in explained if m is not None]
 
@@ -158,23 +176,44 @@ class NameIndex:
         *,
         explain: bool = True,
         q_keys: list[frozenset[str]] | None = None,
+        readings: _Readings | None = None,
     ) -> NameMatch | None:
-        """Full score of one indexed name against the query readings, with party facts."""
+        """Full score of one indexed name against the query readings, with party facts.
+
+        ``readings`` (the best pair, known from an earlier unexplained pass) skips the search
+        over reading pairs: the score is the same, only the features are added.
+        """
         entry = self._entries[eid]
         person = self._parties[entry.party].schema is Schema.PERSON
         q_keys = q_keys or [frozenset(form_keys(f)) for f in q_forms]
-        pairs = [
-            (qf, cf)
-            for qf, qk in zip(q_forms, q_keys, strict=True)
-            for cf, ck in zip(entry.forms, entry.keys, strict=True)
-            if qk & ck
-        ]
-        found = best_comparison(
-            q_forms, entry.forms, self.weight, person=person, explain=explain, pairs=pairs or None
-        )
+        found = self._compare(q_forms, q_keys, entry, person, explain=explain, readings=readings)
         if found is None:
             return None
         return self._finish(query, entry, found[0].score, found[0].features)
+
+    def _compare(
+        self,
+        q_forms: tuple[NameForm, ...],
+        q_keys: list[frozenset[str]],
+        entry: _Entry,
+        person: bool,
+        *,
+        explain: bool,
+        readings: _Readings | None = None,
+    ) -> _Found:
+        pairs = (
+            [readings]
+            if readings is not None
+            else [
+                (qf, cf)
+                for qf, qk in zip(q_forms, q_keys, strict=True)
+                for cf, ck in zip(entry.forms, entry.keys, strict=True)
+                if qk & ck
+            ]
+        )
+        return best_comparison(
+            q_forms, entry.forms, self.weight, person=person, explain=explain, pairs=pairs or None
+        )
 
     def _finish(
         self, query: NameQuery, entry: _Entry, score: float, feats: tuple[Feature, ...]

@@ -145,6 +145,7 @@ def _join_leftovers(
     if not free_b or len(a) - len(used_a) < 2:
         return found
     lengths = {len(b[j].text) for j in free_b}
+    near_totals = _near(lengths)
     longest = max(lengths) + 2
     offsets = [0]
     for t in a:
@@ -152,8 +153,11 @@ def _join_leftovers(
     for size in range(min(MAX_JOIN, len(a)), 1, -1):
         for start in range(len(a) - size + 1):
             total = offsets[start + size] - offsets[start]
-            near = any(abs(total - n) <= 2 for n in lengths) or (fuzzy and size in lengths)
-            if not near or any(k in used_a for k in range(start, start + size)):
+            # a join is tried only when its length is within 2 of a free token's (or, fuzzy,
+            # when it has as many words as that token has letters: an acronym)
+            if total not in near_totals and not (fuzzy and size in lengths):
+                continue
+            if not used_a.isdisjoint(range(start, start + size)):
                 continue
             span = tuple(range(start, start + size))
             joined = "".join(a[k].text for k in span)
@@ -168,7 +172,13 @@ def _join_leftovers(
             if not free_b:
                 return found
             lengths = {len(b[j].text) for j in free_b}
+            near_totals = _near(lengths)
     return found
+
+
+def _near(lengths: set[int]) -> set[int]:
+    """Joined lengths close enough (within 2 letters) to one of these token lengths."""
+    return {n + d for n in lengths for d in range(-2, 3)}
 
 
 def _meet(
