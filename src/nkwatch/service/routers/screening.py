@@ -67,13 +67,24 @@ def screener(state: ServiceState) -> Screener:
     return found
 
 
+# Exactly the dates the matcher accepts: year, year-month or a real calendar day (29 Feb,
+# valid only in leap years, is left out so the schema never promises what is refused).
+_DOB = (
+    r"^[12]\d{3}(-(0[1-9]|1[0-2])|-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])"
+    r"|-(0[13-9]|1[0-2])-(29|30)|-(0[13578]|1[02])-31)?$"
+)
+
+
 class NameRequest(BaseModel):
-    name: str = Field(min_length=1, max_length=500, examples=["김정은"])
+    name: str = Field(
+        min_length=1, max_length=500, pattern=r"[^\W_]", examples=["김정은"],
+        description="Any script; must contain a letter or digit",
+    )  # fmt: skip
     type: str | None = Field(default=None, pattern="^(person|organization|vessel|aircraft)$")
     country: str | None = Field(
         default=None, pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2"
     )
-    dob: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    dob: str | None = Field(default=None, pattern=_DOB, description="ISO 8601, may be partial")
     identifier: str | None = Field(default=None, max_length=100)
     threshold: float | None = Field(default=None, ge=0.5, le=1.0)
 
