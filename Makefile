@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: install install-dev run test lint typecheck check bench
+.PHONY: install install-dev run test lint typecheck check
 
 install:
 	bash scripts/install.sh
@@ -25,6 +25,3 @@ test:
 	$(BIN)/pytest -q
 
 check: install-dev lint typecheck test
-
-bench: install-dev
-	$(PY) -m bench.run_all
