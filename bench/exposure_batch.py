@@ -69,7 +69,8 @@ def _naive(syn: Synthetic, index: ExposureIndex, deposit: str, hops: int) -> int
     for a in syn.thieves:
         since[g.address_id(a)] = 0
     empty = np.zeros(0, np.int64)
-    out = kernel.sweep(g.src, g.dst, g.amount, g.fee, g.ts, g.n_addresses, index._service.copy(),
+    stops = index._service | (index._group_of >= 0)  # services and mixers end the flow
+    out = kernel.sweep(g.src, g.dst, g.amount, g.fee, g.ts, g.n_addresses, stops,
                        since, np.zeros(g.n_edges, np.bool_), empty, empty, empty, kernel.HAIRCUT,
                        hops, 0, 2**62, 10**9)  # fmt: skip
     target = g.address_id(deposit)
