@@ -13,7 +13,7 @@ import click
 from nkwatch.cli.common import EXIT_HIT, emit_json, pass_settings, store_for
 from nkwatch.exposure.batch import screen_deposits
 from nkwatch.exposure.model import Decision, ExposureResult
-from nkwatch.exposure.rules import load_rules
+from nkwatch.exposure.rules import DEFAULT_RULES, load_rules
 from nkwatch.exposure.service import ExposureConfig, ExposureService, with_policy
 from nkwatch.exposure.sources import from_user_csv
 from nkwatch.settings import Settings
@@ -41,13 +41,9 @@ def _options(func: F) -> F:
 def _config(
     policy: str, max_hops: int, rules_path: Path | None, risk_lists: tuple[Path, ...]
 ) -> ExposureConfig:
-    config = ExposureConfig()
-    if rules_path is not None:
-        config = ExposureConfig(rules=load_rules(rules_path))
+    rules = load_rules(rules_path) if rules_path is not None else DEFAULT_RULES
     user = tuple(s for path in risk_lists for s in from_user_csv(path))
-    config = ExposureConfig(
-        policy=config.policy, max_hops=config.max_hops, rules=config.rules, user_sources=user
-    )
+    config = ExposureConfig(rules=rules, user_sources=user)
     return with_policy(config, policy, max_hops)
 
 

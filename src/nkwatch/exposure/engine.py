@@ -13,7 +13,7 @@ The reverse index is built once per graph, so batch screening costs only the loc
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -99,17 +99,17 @@ class ExposureIndex:
         verdicts = classify_assets(graph)
         self._genuine = {v.asset_id for v in verdicts if v.kind != "fake"}
         self._fake = {v.asset_id: v.reason for v in verdicts if v.kind == "fake"}
-        groups: dict[str, list[RiskSource]] = {}
+        groups: dict[str, list[RiskSource]] = {}  # insertion order gives each group its id
+        group_id: dict[str, int] = {}
         self._group_of = np.full(graph.n_addresses, -1, np.int32)
         for source in sources:
             aid = graph.address_id(canonical_address(graph.chain, source.address))
             if aid is None:
                 continue
-            if source.key not in groups:
-                groups[source.key] = []
-            groups[source.key].append(source)
+            gid = group_id.setdefault(source.key, len(group_id))
+            groups.setdefault(source.key, []).append(source)
             if self._group_of[aid] < 0:
-                self._group_of[aid] = list(groups).index(source.key)
+                self._group_of[aid] = gid
         self._groups = {k: _Group(k, tuple(v)) for k, v in groups.items()}
         self._group_keys = list(groups)
         self._service = np.zeros(graph.n_addresses, np.bool_)
@@ -393,10 +393,3 @@ def edges_of_tx(graph: TransferGraph, tx_hash: str) -> list[int]:
     wanted = tx_hash.lower()
     infos = graph.resolve([int(r) for r in graph.ref])
     return [i for i, r in enumerate(graph.ref) if infos[int(r)].tx_hash.lower() == wanted]
-
-
-def group_summary(sources: Mapping[str, RiskSource]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for s in sources.values():
-        counts[s.category.value] = counts.get(s.category.value, 0) + 1
-    return counts

@@ -6,7 +6,6 @@ once, then answers many address / transaction queries against them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from nkwatch.errors import UserError
@@ -118,10 +117,3 @@ def with_policy(config: ExposureConfig, policy: str | None, max_hops: int | None
             raise UserError("must be at least 1", where="--max-hops")
         changes["max_hops"] = max_hops
     return replace(config, **changes)  # type: ignore[arg-type]
-
-
-def sources_summary(sources: Sequence[RiskSource]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for s in sources:
-        counts[s.category.value] = counts.get(s.category.value, 0) + 1
-    return counts
