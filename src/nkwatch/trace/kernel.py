@@ -97,6 +97,25 @@ def _consume(a, x, head, lot_amt, lot_taint, lot_next):  # type: ignore[no-untyp
 
 
 @njit(cache=True)
+def _push_lot(a, amount, tainted, head, tail, lot_amt, lot_taint, lot_next, n_lots):  # type: ignore[no-untyped-def]
+    """Append a lot to address ``a``'s FIFO queue (growing the pool); returns pool and size."""
+    if n_lots >= lot_amt.shape[0]:
+        old = lot_next.shape[0]
+        lot_amt = _grow(lot_amt, old * 2)
+        lot_taint = _grow(lot_taint, old * 2)
+        lot_next = _grow(lot_next, old * 2)
+        lot_next[old:] = -1
+    lot_amt[n_lots] = amount
+    lot_taint[n_lots] = tainted
+    if tail[a] >= 0 and head[a] >= 0:
+        lot_next[tail[a]] = n_lots
+    else:
+        head[a] = n_lots
+    tail[a] = n_lots
+    return lot_amt, lot_taint, lot_next, n_lots + 1
+
+
+@njit(cache=True)
 def sweep(  # type: ignore[no-untyped-def]
     src,
     dst,
@@ -155,35 +174,17 @@ def sweep(  # type: ignore[no-untyped-def]
                 active += 1
                 if policy == FIFO:
                     clean = max(st[a, 0] - amount, 0)
-                    if n_lots + 2 >= cap:
-                        cap *= 2
-                        lot_amt = _grow(lot_amt, cap)
-                        lot_taint = _grow(lot_taint, cap)
-                        lot_next = _grow(lot_next, cap)
-                        lot_next[n_lots:] = -1
                     if clean > 0:
-                        lot_amt[n_lots] = clean
-                        head[a] = n_lots
-                        tail[a] = n_lots
-                        n_lots += 1
+                        lot_amt, lot_taint, lot_next, n_lots = _push_lot(
+                            a, clean, 0, head, tail, lot_amt, lot_taint, lot_next, n_lots
+                        )
             st[a, 1] = 0
             st[a, 3] += amount
             injected += amount
             if policy == FIFO and amount > 0:
-                if n_lots + 1 >= cap:
-                    cap *= 2
-                    lot_amt = _grow(lot_amt, cap)
-                    lot_taint = _grow(lot_taint, cap)
-                    lot_next = _grow(lot_next, cap)
-                    lot_next[n_lots:] = -1
-                lot_amt[n_lots] = amount
-                lot_taint[n_lots] = amount
-                if tail[a] >= 0 and head[a] >= 0:
-                    lot_next[tail[a]] = n_lots
-                else:
-                    head[a] = n_lots
-                tail[a] = n_lots
-                n_lots += 1
+                lot_amt, lot_taint, lot_next, n_lots = _push_lot(
+                    a, amount, amount, head, tail, lot_amt, lot_taint, lot_next, n_lots
+                )
             j += 1
         if e >= n or ts[e] > t_end:
             break
@@ -244,16 +245,9 @@ def sweep(  # type: ignore[no-untyped-def]
                 first_edge[d] = e
                 st[d, 1] = 0 if seed_edge[e] else st[s, 1] + 1
                 if policy == FIFO and st[d, 0] - x > 0:
-                    if n_lots + 1 >= cap:
-                        cap *= 2
-                        lot_amt = _grow(lot_amt, cap)
-                        lot_taint = _grow(lot_taint, cap)
-                        lot_next = _grow(lot_next, cap)
-                        lot_next[n_lots:] = -1
-                    lot_amt[n_lots] = st[d, 0] - x
-                    head[d] = n_lots
-                    tail[d] = n_lots
-                    n_lots += 1
+                    lot_amt, lot_taint, lot_next, n_lots = _push_lot(
+                        d, st[d, 0] - x, 0, head, tail, lot_amt, lot_taint, lot_next, n_lots
+                    )
             elif follow:
                 st[d, 1] = min(st[d, 1], 0 if seed_edge[e] else st[s, 1] + 1)
             if st[d, 2] <= ts[e]:
@@ -267,22 +261,12 @@ def sweep(  # type: ignore[no-untyped-def]
                 # a mixed transfer becomes two pure lots, its tainted units first: lots stay
                 # either all tainted or all clean, so FIFO amounts are exact integers
                 parts = 2 if 0 < held < x else 1
-                if n_lots + 2 >= cap:
-                    cap *= 2
-                    lot_amt = _grow(lot_amt, cap)
-                    lot_taint = _grow(lot_taint, cap)
-                    lot_next = _grow(lot_next, cap)
-                    lot_next[n_lots:] = -1
                 for part in range(parts):
                     size = held if parts == 2 and part == 0 else (x - held if parts == 2 else x)
-                    lot_amt[n_lots] = size
-                    lot_taint[n_lots] = size if (parts == 2 and part == 0) or held == x else 0
-                    if tail[d] >= 0 and head[d] >= 0:
-                        lot_next[tail[d]] = n_lots
-                    else:
-                        head[d] = n_lots
-                    tail[d] = n_lots
-                    n_lots += 1
+                    taint_part = size if (parts == 2 and part == 0) or held == x else 0
+                    lot_amt, lot_taint, lot_next, n_lots = _push_lot(
+                        d, size, taint_part, head, tail, lot_amt, lot_taint, lot_next, n_lots
+                    )
             if follow:
                 out_taint[e] = incoming
                 flag[e] = FLAG_TAINTED
