@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import click
 from nkwatch.cli.common import emit_json, pass_settings, store_for
 from nkwatch.errors import UserError
 from nkwatch.intel import views
-from nkwatch.intel.links import active_parties, link_parties
+from nkwatch.intel.links import SanctionsLink, active_parties, link_parties
 from nkwatch.intel.model import Confidence, Dataset
 from nkwatch.intel.repository import (
     Batch,
@@ -34,6 +35,10 @@ from nkwatch.store import Store
 def _dataset(store: Store) -> Dataset:
     ensure_bundled(store)
     return load_dataset(store)
+
+
+# A view of one key (address, actor) that also shows the linked sanctions designations.
+_LinkedView = Callable[[Dataset, str, list[SanctionsLink], str | None], dict[str, Any]]
 
 
 def _links(store: Store, data: Dataset) -> tuple[list[Any], str | None]:
@@ -130,11 +135,7 @@ def incident_cmd(settings: Settings, incident_id: str, as_json: bool) -> None:
 @pass_settings
 def address_cmd(settings: Settings, address: str, as_json: bool) -> None:
     """Which incidents and actors an address belongs to, its role, sources and designations."""
-    with store_for(settings) as store:
-        data = _dataset(store)
-        links, note = _links(store, data)
-    view = views.address_view(data, address, links, note)
-    emit_json(view) if as_json else _print(view)
+    _show_linked(settings, views.address_view, address, as_json)
 
 
 @intel_group.command("actor")
@@ -143,10 +144,15 @@ def address_cmd(settings: Settings, address: str, as_json: bool) -> None:
 @pass_settings
 def actor_cmd(settings: Settings, name: str, as_json: bool) -> None:
     """An actor by any alias: names across vendors, incidents, total stolen, techniques."""
+    _show_linked(settings, views.actor_view, name, as_json)
+
+
+def _show_linked(settings: Settings, view_fn: _LinkedView, key: str, as_json: bool) -> None:
+    """Views that also show the sanctions designations linked to the knowledge base."""
     with store_for(settings) as store:
         data = _dataset(store)
         links, note = _links(store, data)
-    view = views.actor_view(data, name, links, note)
+    view = view_fn(data, key, links, note)
     emit_json(view) if as_json else _print(view)
 
 
