@@ -167,7 +167,7 @@ def test_custom_rules() -> None:
 
 
 @pytest.mark.parametrize("policy", ["poison", "haircut", "fifo"])
-def test_batch_prepass_gives_the_single_answer_for_every_address(policy: str) -> None:
+def test_batch_gives_the_single_answer_for_every_address(policy: str) -> None:
     transfers = [
         *MIXED,
         tx(5, THIEF, DEPOSIT, 20, 5),
@@ -177,12 +177,38 @@ def test_batch_prepass_gives_the_single_answer_for_every_address(policy: str) ->
     ]
     index = index_for(transfers, services=[EXCHANGE])
     params = ExposureParams(chain="ethereum", policy=policy, max_hops=3)
-    pre = index.prefilter(params)
-    assert pre.risky_edge.any() and not pre.risky_edge.all()
-    for address in index.graph.addresses:
+    batch = index.addresses(index.graph.addresses, params)
+    assert any(r.sources for r in batch) and not all(r.sources for r in batch)
+    for address, result in zip(index.graph.addresses, batch, strict=True):
         alone = index_for(transfers, services=[EXCHANGE]).address(address, params)
-        assert index.address_batch(address, pre).to_json() == alone.to_json(), address
-    for n in range(1, 9):
-        edges = edges_of_tx(index.graph, f"0x{n:064x}")
-        alone = index_for(transfers, services=[EXCHANGE]).transfer(edges, str(n), params)
-        assert index.transfer_batch(edges, str(n), pre).to_json() == alone.to_json(), n
+        assert result.to_json() == alone.to_json(), address
+    items = [(edges_of_tx(index.graph, f"0x{n:064x}"), str(n)) for n in range(1, 9)]
+    for (edges, n), result in zip(items, index.transfers(items, params), strict=True):
+        alone = index_for(transfers, services=[EXCHANGE]).transfer(edges, n, params)
+        assert result.to_json() == alone.to_json(), n
+
+
+# THIEF pays A 1 directly and 1 through B; A forwards all 2 to DEPOSIT. Seen from DEPOSIT the
+# first coin is 2 hops from THIEF, the second 3: "within N hops" must split them exactly.
+LEVELS = [
+    tx(1, THIEF, MIDDLE, 10, 1),
+    tx(2, THIEF, OTHER, 10, 2),
+    tx(3, OTHER, MIDDLE, 10, 3),
+    tx(4, MIDDLE, DEPOSIT, 20, 4),
+]
+
+
+@pytest.mark.parametrize("policy", ["poison", "haircut", "fifo"])
+def test_hop_levels_count_each_coin_at_its_own_distance(policy: str) -> None:
+    index = index_for(LEVELS)
+    two = index.address(DEPOSIT, ExposureParams(chain="ethereum", policy=policy, max_hops=2))
+    src = two.sources[0]
+    assert (src.direct, src.indirect, src.min_hops) == (Decimal(0), Decimal(1), 2)
+    assert src.share == pytest.approx(0.5)
+    three = index.address(DEPOSIT, ExposureParams(chain="ethereum", policy=policy, max_hops=3))
+    assert three.sources[0].indirect == Decimal(2)
+    assert [s.to_address for s in three.sources[0].example_path] == [MIDDLE, DEPOSIT]
+    middle = index.address(MIDDLE, ExposureParams(chain="ethereum", policy=policy, max_hops=2))
+    assert (middle.sources[0].direct, middle.sources[0].indirect) == (Decimal(1), Decimal(1))
+    one = index.address(DEPOSIT, ExposureParams(chain="ethereum", policy=policy, max_hops=1))
+    assert one.sources == ()

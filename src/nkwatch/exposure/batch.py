@@ -65,14 +65,6 @@ def read_deposits(path: Path, default_chain: str) -> list[_Row]:
     return rows
 
 
-def _screen(service: ExposureService, row: _Row) -> ExposureResult:
-    if not row.subject:
-        raise UserError("empty address and tx_hash", where=f"line {row.line}")
-    if row.kind == "tx":
-        return service.tx(row.subject, where=f"line {row.line}", batch=True)
-    return service.address(row.subject, where=f"line {row.line}", batch=True)
-
-
 def _record(row: _Row, result: ExposureResult | None, error: str | None) -> dict[str, Any]:
     out: dict[str, Any] = {"row": row.line, "chain": row.chain, "subject": row.subject,
                            "kind": row.kind, "amount": row.amount}  # fmt: skip
@@ -94,28 +86,54 @@ def _record(row: _Row, result: ExposureResult | None, error: str | None) -> dict
     }
 
 
+def _screen_chain(
+    service: ExposureService | UserError, rows: list[_Row]
+) -> list[ExposureResult | UserError]:
+    """One chain's rows: all addresses in one batch read-off, transactions one by one."""
+    if isinstance(service, UserError):
+        return [service for _ in rows]
+    out: list[ExposureResult | UserError] = []
+    for row in rows:
+        if not row.subject:
+            out.append(UserError("empty address and tx_hash", where=f"line {row.line}"))
+        elif row.kind == "tx":
+            try:
+                out.append(service.tx(row.subject, where=f"line {row.line}"))
+            except UserError as exc:
+                out.append(exc)
+        else:
+            out.append(UserError("not screened", where=f"line {row.line}"))
+    wanted = [i for i, row in enumerate(rows) if row.subject and row.kind == "address"]
+    found = service.addresses([(rows[i].subject, f"line {rows[i].line}") for i in wanted])
+    for i, result in zip(wanted, found, strict=True):
+        out[i] = result
+    return out
+
+
 def screen_deposits(
     store: Store, path: Path, output: Path, config: ExposureConfig, *, default_chain: str
 ) -> BatchSummary:
     rows = read_deposits(path, default_chain)
-    services: dict[str, ExposureService | UserError] = {}
+    by_chain: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        by_chain.setdefault(row.chain, []).append(i)
+    outcome: dict[int, ExposureResult | UserError] = {}
+    for chain, members in by_chain.items():
+        service: ExposureService | UserError
+        try:
+            service = ExposureService(store, chain, config)
+        except UserError as exc:
+            service = exc
+        found = _screen_chain(service, [rows[i] for i in members])
+        outcome.update(zip(members, found, strict=True))
     records: list[dict[str, Any]] = []
     counts = {d: 0 for d in Decision}
     errors = 0
-    for row in rows:
-        if row.chain not in services:
-            try:
-                services[row.chain] = ExposureService(store, row.chain, config)
-            except UserError as exc:
-                services[row.chain] = exc
-        service = services[row.chain]
-        try:
-            if isinstance(service, UserError):
-                raise service
-            result = _screen(service, row)
-        except UserError as exc:
+    for i, row in enumerate(rows):
+        result = outcome[i]
+        if isinstance(result, UserError):
             errors += 1
-            records.append(_record(row, None, str(exc)))
+            records.append(_record(row, None, str(result)))
             continue
         counts[result.decision] += 1
         records.append(_record(row, result, None))

@@ -1,14 +1,15 @@
-"""Backward exposure: how much of what an address (or one transaction) received traces to risky sources.
+"""Exposure: how much of what an address (or one transaction) received traces to risky sources.
 
-Why this shape: exposure is tracing run backwards, so it reuses the tracer's compiled sweep and
-policies unchanged. For one subject we (1) walk *backwards* from it over incoming transfers, hop
-by hop and time-respecting (an inflow only matters if it arrived before the value left), not past
-services (an exchange is an attribution boundary) nor past risky sources themselves; (2) run the
-forward sweep over that small subgraph once per source group, with the group's addresses as
-sources of tainted value; (3) read off what reached the subject. Direct exposure is what came
-straight from a source (one hop); the rest is indirect.
+Why this shape (the way KYT systems screen in bulk): for one set of parameters (policy, max
+hops, hub bound) the index runs one forward, time-ordered sweep per asset over the whole
+transfer graph for all source groups present (``sweep``), recording on every transfer the
+taint of each group it carries and its hop level. Any subject's exposure is then read off its
+inflows (``readoff``): a binary search per inflow. Single queries and batches use the same
+cached sweeps, so a deposit scored alone or among 100,000 gets the identical result.
 
-The reverse index is built once per graph, so batch screening costs only the local walk.
+Direct exposure is level-1 taint (sent by a source itself); indirect is levels 2..N. Services
+and hubs (more than ``max_fan_in`` inflows: exchanges, routers, pools in all but label) are
+attribution boundaries: they receive taint but do not pass it on.
 """
 
 from __future__ import annotations
@@ -17,23 +18,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from nkwatch.errors import UserError
+from nkwatch.exposure import readoff, sweep
 from nkwatch.exposure.model import ExposureResult, PathStep, RiskSource, SourceExposure
 from nkwatch.exposure.rules import DEFAULT_RULES, Rule, evaluate
-from nkwatch.exposure.walk import backward_walk
-from nkwatch.trace import kernel
-from nkwatch.trace.graph import TransferGraph
+from nkwatch.trace.graph import EdgeInfo, TransferGraph
 from nkwatch.trace.labels import canonical_address
 from nkwatch.trace.noise import classify_assets
 from nkwatch.trace.policies import get_policy
 
 _NEVER = np.iinfo(np.int64).max
+_CODES = {"poison": sweep.POISON, "haircut": sweep.HAIRCUT, "fifo": sweep.FIFO}
+_STATE_BUDGET = 1 << 29  # bytes of per-address taint state per sweep; more groups = more sweeps
 I64 = npt.NDArray[np.int64]
+BoolArr = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,6 @@ class ExposureParams:
     policy: str = "haircut"
     max_hops: int = 4
     until: datetime | None = None  # only value received up to this time counts
-    max_addresses: int = 20_000  # bound on the backward walk
     max_fan_in: int = 1_000  # intermediaries with more inflows are treated as services
 
 
@@ -51,37 +52,26 @@ class _Group:
     key: str
     members: tuple[RiskSource, ...]
 
-    @property
-    def head(self) -> RiskSource:
-        return self.members[0]
+
+@dataclass(frozen=True)
+class Sweeps:
+    """Every group's taint records for one parameter set: (asset id, (4, n) records) blocks."""
+
+    blocks: tuple[tuple[int, I64], ...]
+    hub: BoolArr  # high-fan-in intermediaries treated as services (named in notes)
 
 
 @dataclass(frozen=True)
-class _Walk:
-    """The backward-reachable subgraph: global edge ids (time order) and its address ids.
+class _Queries:
+    """Subjects to read: (subject, kind) and their inflow edges as a CSR."""
 
-    ``addrs`` is sorted, so a global id's local id is its position (``np.searchsorted``).
-    """
-
+    subjects: list[tuple[str, str]]
+    ptr: I64
     edges: I64
-    addrs: I64
-    groups_present: dict[str, I64]  # group key -> local ids of its source addresses
-    hubs: I64  # high-fan-in intermediaries the walk did not pass (global ids)
-
-    def local(self, global_ids: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.int32]:
-        return np.searchsorted(self.addrs, global_ids).astype(np.int32)
-
-
-@dataclass(frozen=True)
-class Prefilter:
-    """Which transfers carry risky value at all (see :meth:`ExposureIndex.prefilter`)."""
-
-    params: ExposureParams
-    risky_edge: npt.NDArray[np.bool_]
 
 
 class ExposureIndex:
-    """A transfer graph prepared for many exposure queries: reverse adjacency + risk map."""
+    """A transfer graph prepared for exposure queries: risk map, inflow CSR, cached sweeps."""
 
     def __init__(
         self,
@@ -92,16 +82,18 @@ class ExposureIndex:
     ) -> None:
         self.graph = graph
         self.rules = tuple(rules)
-        self._in_edges, self._in_ptr = _csr(graph.dst, graph.n_addresses)
-        self._out_edges, self._out_ptr = _csr(graph.src, graph.n_addresses)
+        order = np.argsort(graph.dst, kind="stable").astype(np.int64)
+        counts = np.bincount(graph.dst, minlength=graph.n_addresses)
+        self._in_edges = order
+        self._in_ptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         # Score every asset a deposit can carry except impersonating tokens: an exchange only
         # credits tokens it lists, so "unverified" ones still count; fakes never do.
         verdicts = classify_assets(graph)
-        self._genuine = {v.asset_id for v in verdicts if v.kind != "fake"}
+        self._genuine = sorted(v.asset_id for v in verdicts if v.kind != "fake")
         self._fake = {v.asset_id: v.reason for v in verdicts if v.kind == "fake"}
         groups: dict[str, list[RiskSource]] = {}  # insertion order gives each group its id
         group_id: dict[str, int] = {}
-        self._group_of = np.full(graph.n_addresses, -1, np.int32)
+        self._group_of = np.full(graph.n_addresses, -1, np.int64)
         for source in sources:
             aid = graph.address_id(canonical_address(graph.chain, source.address))
             if aid is None:
@@ -110,227 +102,191 @@ class ExposureIndex:
             groups.setdefault(source.key, []).append(source)
             if self._group_of[aid] < 0:
                 self._group_of[aid] = gid
-        self._groups = {k: _Group(k, tuple(v)) for k, v in groups.items()}
-        self._group_keys = list(groups)
+        self._groups = [_Group(k, tuple(v)) for k, v in groups.items()]
         self._service = np.zeros(graph.n_addresses, np.bool_)
         for address in services:
             aid = graph.address_id(canonical_address(graph.chain, address))
             if aid is not None:
                 self._service[aid] = True
-        self._stop = self._service | (self._group_of >= 0)
-        self._depth = np.full(graph.n_addresses, -1, np.int32)  # scratch for the walk
-        self._deadline = np.zeros(graph.n_addresses, np.int64)
+        self._cache: dict[tuple[str, int, int], Sweeps] = {}
         self._ref_order: I64 | None = None
 
-    # -- the backward walk --------------------------------------------------------------
-    def _walk(
-        self, target: int, t_end: int, params: ExposureParams, extra: I64 | None = None
-    ) -> _Walk:
+    # -- the sweeps -----------------------------------------------------------------------
+    def sweeps(self, params: ExposureParams) -> Sweeps:
+        """The forward sweeps for ``params`` (computed once per index, then shared)."""
+        if params.max_hops < 1:
+            raise UserError("must be at least 1", where="max hops")
+        key = (params.policy, params.max_hops, params.max_fan_in)
+        if key not in self._cache:
+            self._cache[key] = self._run_sweeps(params)
+        return self._cache[key]
+
+    def _run_sweeps(self, params: ExposureParams) -> Sweeps:
+        get_policy(params.policy)  # unknown names: the registry's UserError
+        if params.policy not in _CODES:
+            raise UserError(f"policy {params.policy!r} has no exposure sweep", where="--policy")
         graph = self.graph
-        nodes, edges, hubs = backward_walk(
-            self._in_ptr, self._in_edges, self._out_ptr, self._out_edges, graph.src, graph.ts,
-            target, t_end, params.max_hops, self._stop, params.max_addresses,
-            params.max_fan_in, self._depth, self._deadline,
-        )  # fmt: skip
-        if extra is not None:
-            edges = np.union1d(edges, extra)
-        addrs = np.unique(np.concatenate((nodes, graph.src[edges], graph.dst[edges])))
-        groups = self._group_of[addrs]
-        present: dict[str, I64] = {}
-        for g in np.unique(groups[groups >= 0]).tolist():
-            local = np.flatnonzero(groups == g).astype(np.int64)
-            local = local[addrs[local] != target]
-            if local.size:
-                present[self._group_keys[g]] = local
-        return _Walk(edges.astype(np.int64), addrs.astype(np.int64), present, hubs.astype(np.int64))
+        is_source = self._group_of >= 0
+        hub = (np.diff(self._in_ptr) > params.max_fan_in) & ~is_source & ~self._service
+        stop = self._service | hub
+        n_groups = len(self._groups)
+        per_group = max(graph.n_addresses * params.max_hops * 8, 1)
+        chunk = max(1, min(n_groups, _STATE_BUDGET // per_group))
+        blocks: list[tuple[int, I64]] = []
+        for asset_id in self._genuine if n_groups else []:
+            edges = np.flatnonzero(graph.asset == asset_id).astype(np.int64)
+            if edges.size == 0:
+                continue
+            src, dst = graph.src[edges], graph.dst[edges]
+            amount, fee = graph.amount[edges], graph.fee[edges]
+            for start in range(0, n_groups, chunk):
+                gids = np.arange(start, min(start + chunk, n_groups), dtype=np.int64)
+                lut = np.full(n_groups + 1, -1, np.int64)
+                lut[gids] = np.arange(gids.size)
+                local_of = lut[self._group_of]  # -1 indexes the sentinel
+                rec = sweep.group_sweep(
+                    src, dst, amount, fee, local_of, gids, is_source, stop,
+                    _CODES[params.policy], params.max_hops,
+                )  # fmt: skip
+                rec[0] = edges[rec[0]]
+                blocks.append((asset_id, rec))
+        return Sweeps(tuple(blocks), hub)
+
+    # -- queries --------------------------------------------------------------------------
+    def address(self, address: str, params: ExposureParams) -> ExposureResult:
+        """Exposure of everything ``address`` received up to ``params.until``."""
+        return self.addresses([address], params)[0]
+
+    def addresses(self, addresses: Sequence[str], params: ExposureParams) -> list[ExposureResult]:
+        """Exposure of many addresses at once; each result equals its single query."""
+        graph = self.graph
+        canonical = [canonical_address(graph.chain, a) for a in addresses]
+        ids = [graph.address_id(c) for c in canonical]
+        known = [i for i, aid in enumerate(ids) if aid is not None]
+        targets = np.asarray([ids[i] for i in known], np.int64)
+        ptr, edges = readoff.gather(
+            self._in_ptr, self._in_edges, graph.ts, targets, _ts(params.until)
+        )
+        subjects = [(graph.addresses[int(t)], "address") for t in targets]
+        found = self._screen(_Queries(subjects, ptr, edges), params)
+        results = [
+            self._empty(c, "address", params, "address has no transfers in the store")
+            for c in canonical
+        ]
+        for i, result in zip(known, found, strict=True):
+            results[i] = result
+        return results
+
+    def transfer(
+        self, edge_ids: Sequence[int], subject: str, params: ExposureParams
+    ) -> ExposureResult:
+        """Exposure of the value delivered by specific transfers (one transaction's rows)."""
+        return self.transfers([(edge_ids, subject)], params)[0]
+
+    def transfers(
+        self, items: Sequence[tuple[Sequence[int], str]], params: ExposureParams
+    ) -> list[ExposureResult]:
+        for edge_ids, subject in items:
+            if not edge_ids:
+                raise UserError(
+                    "transaction not in the store (import it, or fetch it with --rpc)",
+                    where=subject,
+                )
+        each = [np.unique(np.asarray(e, np.int64)) for e, _ in items]
+        edges = np.concatenate(each) if each else np.zeros(0, np.int64)
+        ptr = np.concatenate(([0], np.cumsum([e.size for e in each]))).astype(np.int64)
+        return self._screen(_Queries([(s, "tx") for _, s in items], ptr, edges), params)
 
     def edges_for_refs(self, refs: Sequence[int]) -> list[int]:
         """Graph edge ids of store rows (``graph.ref``), e.g. the rows of one transaction."""
         if self._ref_order is None:
             self._ref_order = np.argsort(self.graph.ref, kind="stable").astype(np.int64)
         sorted_refs = self.graph.ref[self._ref_order]
-        wanted = np.asarray(sorted(refs), np.int64)
-        pos = np.minimum(np.searchsorted(sorted_refs, wanted), max(sorted_refs.size - 1, 0))
         if sorted_refs.size == 0:
             return []
+        wanted = np.asarray(sorted(refs), np.int64)
+        pos = np.minimum(np.searchsorted(sorted_refs, wanted), sorted_refs.size - 1)
         hit = pos[sorted_refs[pos] == wanted]
         return sorted(int(e) for e in self._ref_order[hit])
 
-    # -- queries ------------------------------------------------------------------------
-    def address(self, address: str, params: ExposureParams) -> ExposureResult:
-        """Exposure of everything ``address`` received up to ``params.until``."""
-        canonical = canonical_address(self.graph.chain, address)
-        target = self.graph.address_id(canonical)
-        t_end = _ts(params.until)
-        if target is None:
-            return self._empty(
-                canonical, "address", params, "address has no transfers in the store"
-            )
-        walk = self._walk(target, t_end, params)
-        into = walk.edges[self.graph.dst[walk.edges] == target]
-        return self._result(canonical, "address", target, walk, into, params)
-
-    def transfer(
-        self, edge_ids: Sequence[int], subject: str, params: ExposureParams
-    ) -> ExposureResult:
-        """Exposure of the value delivered by specific transfers (one transaction's rows)."""
-        if not edge_ids:
-            raise UserError(
-                "transaction not in the store (import it, or fetch it with --rpc)", where=subject
-            )
-        target = int(self.graph.dst[edge_ids[0]])
-        t_end = int(self.graph.ts[list(edge_ids)].max())
-        into = np.asarray(sorted(edge_ids), np.int64)
-        walk = self._walk(target, t_end, params, extra=into)
-        return self._result(subject, "tx", target, walk, into, params)
-
-    # -- batch --------------------------------------------------------------------------
-    def prefilter(self, params: ExposureParams) -> Prefilter:
-        """Mark every transfer that carries risky value, with one global sweep per asset.
-
-        All sources at once and no walk boundaries: this over-approximates every per-group,
-        per-subject sweep, so a subject none of whose inflows is marked has no exposure, and
-        its result is exactly what :meth:`address` would return, without walking.
-        """
+    # -- evaluation -----------------------------------------------------------------------
+    def _screen(self, q: _Queries, params: ExposureParams) -> list[ExposureResult]:
         graph = self.graph
-        risky = np.zeros(graph.n_edges, np.bool_)
-        since = np.full(graph.n_addresses, _NEVER, np.int64)
-        since[self._group_of >= 0] = np.iinfo(np.int64).min
-        none = np.zeros(0, np.int64)
-        for asset_id in sorted(self._genuine):
-            edges = np.flatnonzero(graph.asset == asset_id).astype(np.int64)
-            if edges.size == 0:
-                continue
-            out = kernel.sweep(
-                graph.src[edges], graph.dst[edges], graph.amount[edges], graph.fee[edges],
-                graph.ts[edges], graph.n_addresses, self._service.copy(), since,
-                np.zeros(edges.size, np.bool_), none, none, none, get_policy(params.policy).code,
-                params.max_hops, 0, _NEVER, graph.n_addresses + 1,
+        sweeps = self.sweeps(params)
+        value, count = readoff.totals(q.ptr, q.edges, graph.asset, graph.amount, len(graph.assets))
+        found: list[list[tuple[int, int, int, int, int, list[int]]]] = [[] for _ in q.subjects]
+        for asset_id, rec in sweeps.blocks:
+            hits = readoff.read_off(q.ptr, q.edges, rec, len(self._groups))
+            hits = hits[:, value[hits[0], asset_id] > 0]  # nothing received: no share
+            paths = readoff.paths(
+                hits, rec, graph.src, self._in_ptr, self._in_edges, self._group_of,
+                params.max_hops,
             )  # fmt: skip
-            risky[edges] = (out[4] > 0) | (out[5] == kernel.FLAG_TAINTED)
-        return Prefilter(params, risky)
+            for row, path in zip(hits.T.tolist(), paths.tolist(), strict=True):
+                i, g, amount, direct, level, _ = row
+                found[i].append((asset_id, g, amount, direct, level, [e for e in path if e >= 0]))
+        steps = _Steps(graph, [e for f in found for hit in f for e in hit[5]])
+        values, counts = value.tolist(), count.tolist()
+        results = []
+        for i, (subject, kind) in enumerate(q.subjects):
+            exposures = [self._source_exposure(hit, values[i][hit[0]], steps) for hit in found[i]]
+            hubs = self._hubs(q, i, sweeps.hub) if exposures else []
+            assets = [a for a, n in enumerate(counts[i]) if n]
+            results.append(self._finish(subject, kind, assets, values[i], exposures, hubs, params))
+        return results
 
-    def address_batch(self, address: str, pre: Prefilter) -> ExposureResult:
-        """Same answer as :meth:`address`; skips the walk when no inflow carries risk."""
-        params = pre.params
-        target = self.graph.address_id(canonical_address(self.graph.chain, address))
-        if target is None:
-            return self.address(address, params)
-        t_end = _ts(params.until)
-        inflow = self._in_edges[self._in_ptr[target] : self._in_ptr[target + 1]]
-        inflow = inflow[self.graph.ts[inflow] <= t_end]
-        if pre.risky_edge[inflow].any():
-            return self.address(address, params)
-        return self._finish(self.graph.addresses[target], "address", inflow, [], None, params)
-
-    def transfer_batch(
-        self, edge_ids: Sequence[int], subject: str, pre: Prefilter
-    ) -> ExposureResult:
-        into = np.asarray(sorted(edge_ids), np.int64)
-        if into.size == 0 or pre.risky_edge[into].any():
-            return self.transfer(edge_ids, subject, pre.params)
-        return self._finish(subject, "tx", into, [], None, pre.params)
-
-    # -- evaluation ---------------------------------------------------------------------
-    def _result(
-        self, subject: str, kind: str, target: int, walk: _Walk, into: I64, params: ExposureParams
-    ) -> ExposureResult:
-        graph = self.graph
-        exposures: list[SourceExposure] = []
-        for asset_id in sorted({int(a) for a in graph.asset[into]} & self._genuine):
-            mine = into[graph.asset[into] == asset_id]
-            total = int(graph.amount[mine].sum())
-            if total == 0:
-                continue
-            for key, members in walk.groups_present.items():
-                found = self._sweep(walk, asset_id, members, target, mine, params)
-                if found is not None:
-                    exposures.append(self._source_exposure(key, asset_id, total, found))
-        return self._finish(subject, kind, into, exposures, walk.hubs, params)
+    def _hubs(self, q: _Queries, i: int, hub: BoolArr) -> list[int]:
+        senders = self.graph.src[q.edges[q.ptr[i] : q.ptr[i + 1]]]
+        return [int(h) for h in np.unique(senders[hub[senders]])]
 
     def _finish(
         self,
         subject: str,
         kind: str,
-        into: I64,
+        assets: list[int],
+        values: list[int],
         exposures: list[SourceExposure],
-        hubs: I64 | None,
+        hubs: list[int],
         params: ExposureParams,
     ) -> ExposureResult:
         graph = self.graph
-        received: dict[str, Decimal] = {}
-        for asset_id in sorted({int(a) for a in graph.asset[into]} & self._genuine):
-            total = int(graph.amount[into[graph.asset[into] == asset_id]].sum())
-            received[graph.assets[asset_id].symbol] = _whole(graph, asset_id, total)
+        received = {
+            graph.assets[a].symbol: _whole(graph, a, values[a])
+            for a in assets
+            if a not in self._fake
+        }
         exposures.sort(key=lambda s: (-s.share, s.key))
         decision, fired = evaluate(exposures, self.rules)
         notes = tuple(
             f"ignored {graph.assets[a].symbol!r} transfers: {self._fake[a]}"
-            for a in sorted({int(a) for a in graph.asset[into]} & set(self._fake))
+            for a in assets
+            if a in self._fake
         )
-        if exposures and hubs is not None:  # only where a hub may hide more of a found source
-            notes += tuple(
-                f"not traced past {graph.addresses[int(h)]} "
-                f"({int(self._in_ptr[h + 1] - self._in_ptr[h])} inflows > {params.max_fan_in}):"
-                " treated as a service"
-                for h in hubs[:5]
-            )
+        notes += tuple(
+            f"not traced past {graph.addresses[h]} "
+            f"({int(self._in_ptr[h + 1] - self._in_ptr[h])} inflows > {params.max_fan_in}):"
+            " treated as a service"
+            for h in hubs[:5]
+        )
         return ExposureResult(
             chain=graph.chain, subject=subject, subject_kind=kind, policy=params.policy,
             max_hops=params.max_hops, received=received, sources=tuple(exposures),
             decision=decision, fired=fired, notes=notes,
         )  # fmt: skip
 
-    def _sweep(
-        self,
-        walk: _Walk,
-        asset_id: int,
-        members: I64,
-        target: int,
-        into: I64,
-        params: ExposureParams,
-    ) -> tuple[int, int, int, list[int]] | None:
-        """Run the tracer's sweep for one source group; (tainted, direct, hops, path edges)."""
-        graph = self.graph
-        edges = walk.edges[graph.asset[walk.edges] == asset_id]
-        if edges.size == 0:
-            return None
-        src = walk.local(graph.src[edges])
-        dst = walk.local(graph.dst[edges])
-        n = int(walk.addrs.size)
-        since = np.full(n, _NEVER, np.int64)
-        since[members] = np.iinfo(np.int64).min
-        endpoint = self._service[walk.addrs]
-        t_local = int(walk.local(np.asarray([target]))[0])
-        endpoint[t_local] = False
-        none = np.zeros(0, np.int64)
-        _, hop, _, first_edge, out_taint, flag, _, _, _, _ = kernel.sweep(
-            src, dst, graph.amount[edges], graph.fee[edges], graph.ts[edges], n, endpoint, since,
-            np.zeros(edges.size, np.bool_), none, none, none, get_policy(params.policy).code,
-            params.max_hops, 0, _NEVER, n + 1,
-        )  # fmt: skip
-        wanted = np.isin(edges, into)
-        tainted = int(out_taint[wanted].sum())
-        touched = bool((flag[wanted] == kernel.FLAG_TAINTED).any())  # poison flags 0-taint flows
-        if tainted == 0 and not (params.policy == "poison" and touched):
-            return None
-        direct = int(graph.amount[edges[wanted & np.isin(src, members)]].sum())
-        direct = min(direct, tainted)
-        path = _path(first_edge, src, t_local, {int(m) for m in members})
-        return tainted, direct, int(hop[t_local]), [int(edges[e]) for e in path]
-
     def _source_exposure(
-        self, key: str, asset_id: int, total: int, found: tuple[int, int, int, list[int]]
+        self, hit: tuple[int, int, int, int, int, list[int]], total: int, steps: _Steps
     ) -> SourceExposure:
-        tainted, direct, hops, path = found
-        head = self._groups[key].head
+        asset_id, g, tainted, direct, level, path = hit
+        group = self._groups[g]
+        head = group.members[0]
         graph = self.graph
         return SourceExposure(
-            key=key, category=head.category, label=head.label, dprk_linked=head.dprk_linked,
+            key=group.key, category=head.category, label=head.label, dprk_linked=head.dprk_linked,
             direct=_whole(graph, asset_id, direct), indirect=_whole(graph, asset_id, tainted - direct),
-            share=tainted / total, asset=graph.assets[asset_id].symbol, min_hops=max(hops, 1),
-            example_path=_steps(graph, asset_id, path),
-            provenance=tuple(sorted({m.source for m in self._groups[key].members if m.source})),
+            share=tainted / total, asset=graph.assets[asset_id].symbol, min_hops=max(level, 1),
+            example_path=tuple(steps.step(asset_id, e) for e in path),
+            provenance=tuple(sorted({m.source for m in group.members if m.source})),
         )  # fmt: skip
 
     def _empty(self, subject: str, kind: str, params: ExposureParams, note: str) -> ExposureResult:
@@ -340,11 +296,28 @@ class ExposureIndex:
         )  # fmt: skip
 
 
-def _csr(keys: npt.NDArray[np.int32], n: int) -> tuple[I64, I64]:
-    """Edge ids grouped by ``keys`` (time order kept within a group) and the group offsets."""
-    order = np.argsort(keys, kind="stable").astype(np.int64)
-    counts = np.bincount(keys, minlength=n)
-    return order, np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+class _Steps:
+    """Path steps of one batch, resolved with one lookup and built once per edge."""
+
+    def __init__(self, graph: TransferGraph, edges: list[int]) -> None:
+        self.graph = graph
+        refs = sorted({int(graph.ref[e]) for e in edges})
+        self._infos: dict[int, EdgeInfo] = graph.resolve(refs) if refs else {}
+        self._built: dict[int, PathStep] = {}
+
+    def step(self, asset_id: int, e: int) -> PathStep:
+        found = self._built.get(e)
+        if found is None:
+            graph = self.graph
+            found = self._built[e] = PathStep(
+                tx_hash=self._infos[int(graph.ref[e])].tx_hash,
+                from_address=graph.addresses[int(graph.src[e])],
+                to_address=graph.addresses[int(graph.dst[e])],
+                amount=str(_whole(graph, asset_id, int(graph.amount[e]))),
+                asset=graph.assets[asset_id].symbol,
+                timestamp=datetime.fromtimestamp(int(graph.ts[e]), UTC).isoformat(),
+            )
+        return found
 
 
 def _ts(value: datetime | None) -> int:
@@ -355,37 +328,6 @@ def _ts(value: datetime | None) -> int:
 
 def _whole(graph: TransferGraph, asset_id: int, scaled: int) -> Decimal:
     return Decimal(graph.base_units(asset_id, scaled)).scaleb(-graph.assets[asset_id].decimals)
-
-
-def _path(first_edge: I64, src: npt.NDArray[np.int32], target: int, members: set[int]) -> list[int]:
-    """Local edge ids from a source to the target, following first tainted arrivals."""
-    path: list[int] = []
-    node = target
-    seen: set[int] = set()
-    while node not in members and node not in seen and first_edge[node] >= 0:
-        seen.add(node)
-        e = int(first_edge[node])
-        path.append(e)
-        node = int(src[e])
-    return path[::-1]
-
-
-def _steps(graph: TransferGraph, asset_id: int, edges: Sequence[int]) -> tuple[PathStep, ...]:
-    infos = graph.resolve([int(graph.ref[e]) for e in edges])
-    steps = []
-    for e in edges:
-        info = infos[int(graph.ref[e])]
-        steps.append(
-            PathStep(
-                tx_hash=info.tx_hash,
-                from_address=graph.addresses[int(graph.src[e])],
-                to_address=graph.addresses[int(graph.dst[e])],
-                amount=str(_whole(graph, asset_id, int(graph.amount[e]))),
-                asset=graph.assets[asset_id].symbol,
-                timestamp=datetime.fromtimestamp(int(graph.ts[e]), UTC).isoformat(),
-            )
-        )
-    return tuple(steps)
 
 
 def edges_of_tx(graph: TransferGraph, tx_hash: str) -> list[int]:

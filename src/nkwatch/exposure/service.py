@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from nkwatch.errors import UserError
-from nkwatch.exposure.engine import ExposureIndex, ExposureParams, Prefilter
+from nkwatch.exposure.engine import ExposureIndex, ExposureParams
 from nkwatch.exposure.model import ExposureResult, RiskSource
 from nkwatch.exposure.rules import DEFAULT_RULES, Rule
 from nkwatch.exposure.sources import RiskBook, book
@@ -58,23 +58,29 @@ class ExposureService:
         graph = trace_repo.load_graph(store, chain)
         self.index = ExposureIndex(graph, self.book.sources, self.book.services, config.rules)
         self.params = ExposureParams(chain=chain, policy=config.policy, max_hops=config.max_hops)
-        self._pre: Prefilter | None = None
 
-    def address(
-        self, address: str, *, where: str = "address", batch: bool = False
-    ) -> ExposureResult:
-        """Exposure of an address; ``batch`` shares one global pre-pass across many calls."""
+    def address(self, address: str, *, where: str = "address") -> ExposureResult:
         check_address(self.chain, address.strip(), where=where)
-        if batch:
-            return self._logged(self.index.address_batch(address.strip(), self._prefilter()))
         return self._logged(self.index.address(address.strip(), self.params))
 
-    def _prefilter(self) -> Prefilter:
-        if self._pre is None:
-            self._pre = self.index.prefilter(self.params)
-        return self._pre
+    def addresses(self, addresses: list[tuple[str, str]]) -> list[ExposureResult | UserError]:
+        """Many ``(address, where)`` in one read-off; a bad address becomes its own error."""
+        out: list[ExposureResult | UserError] = []
+        good: list[int] = []
+        for address, where in addresses:
+            try:
+                check_address(self.chain, address.strip(), where=where)
+            except UserError as exc:
+                out.append(exc)
+                continue
+            good.append(len(out))
+            out.append(UserError("not screened", where=where))
+        found = self.index.addresses([addresses[i][0].strip() for i in good], self.params)
+        for i, result in zip(good, found, strict=True):
+            out[i] = self._logged(result)
+        return out
 
-    def tx(self, tx_hash: str, *, where: str = "tx", batch: bool = False) -> ExposureResult:
+    def tx(self, tx_hash: str, *, where: str = "tx") -> ExposureResult:
         text = tx_hash.strip().lower()
         if not text.removeprefix("0x") or any(
             c not in "0123456789abcdef" for c in text.removeprefix("0x")
@@ -91,8 +97,6 @@ class ExposureService:
                 "or fetch it from a node with `nkwatch trace run --rpc URL`",
                 where=f"{where} {tx_hash}",
             )
-        if batch:
-            return self._logged(self.index.transfer_batch(edges, text, self._prefilter()))
         return self._logged(self.index.transfer(edges, text, self.params))
 
     def _logged(self, result: ExposureResult) -> ExposureResult:

@@ -1,0 +1,147 @@
+"""Compiled read-off of exposure records: per subject totals, per group hits, evidence paths.
+
+Records (see ``sweep``) are a (4, n) int64 table sorted by global edge id: edge, group,
+amount, min level. A subject is a set of inflow edges (an address's inflows up to a time, or
+one transaction's rows); reading it is a binary search per inflow, so a batch of subjects
+costs O(inflows x log records), independent of how far upstream the taint came from.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def gather(in_ptr, in_edges, ts, targets, t_end):  # type: ignore[no-untyped-def]
+    """Each target's inflow edges with ``ts <= t_end`` as a CSR (ptr, edges), time order kept."""
+    ptr = np.zeros(targets.shape[0] + 1, np.int64)
+    for i in range(targets.shape[0]):
+        a = targets[i]
+        n = 0
+        for j in range(in_ptr[a], in_ptr[a + 1]):
+            if ts[in_edges[j]] > t_end:
+                break
+            n += 1
+        ptr[i + 1] = ptr[i] + n
+    edges = np.empty(ptr[-1], np.int64)
+    for i in range(targets.shape[0]):
+        a = targets[i]
+        for k in range(ptr[i + 1] - ptr[i]):
+            edges[ptr[i] + k] = in_edges[in_ptr[a] + k]
+    return ptr, edges
+
+
+@njit(cache=True)
+def totals(q_ptr, q_edges, asset, amount, n_assets):  # type: ignore[no-untyped-def]
+    """Per subject and asset: value received and number of transfers."""
+    value = np.zeros((q_ptr.shape[0] - 1, n_assets), np.int64)
+    count = np.zeros((q_ptr.shape[0] - 1, n_assets), np.int64)
+    for i in range(q_ptr.shape[0] - 1):
+        for j in range(q_ptr[i], q_ptr[i + 1]):
+            e = q_edges[j]
+            value[i, asset[e]] += amount[e]
+            count[i, asset[e]] += 1
+    return value, count
+
+
+@njit(cache=True)
+def read_off(q_ptr, q_edges, rec, n_groups):  # type: ignore[no-untyped-def]
+    """Hits (6, n): subject, group, amount, direct (level 1), min level, best edge.
+
+    The best edge (evidence) is the inflow with the lowest level, then the largest amount.
+    """
+    amount = np.zeros(n_groups, np.int64)
+    direct = np.zeros(n_groups, np.int64)
+    level = np.zeros(n_groups, np.int64)
+    best = np.full(n_groups, -1, np.int64)
+    best_amt = np.zeros(n_groups, np.int64)
+    seen = np.empty(n_groups, np.int64)
+    hits = np.empty((6, 64), np.int64)
+    n_hits = 0
+    for i in range(q_ptr.shape[0] - 1):
+        n_seen = 0
+        for j in range(q_ptr[i], q_ptr[i + 1]):
+            e = q_edges[j]
+            r = np.searchsorted(rec[0], e)
+            while r < rec.shape[1] and rec[0, r] == e:
+                g = rec[1, r]
+                if best[g] < 0:
+                    seen[n_seen] = g
+                    n_seen += 1
+                    level[g] = rec[3, r]
+                    best[g] = e
+                    best_amt[g] = rec[2, r]
+                elif rec[3, r] < level[g] or (rec[3, r] == level[g] and rec[2, r] > best_amt[g]):
+                    level[g] = rec[3, r]
+                    best[g] = e
+                    best_amt[g] = rec[2, r]
+                amount[g] += rec[2, r]
+                if rec[3, r] == 1:
+                    direct[g] += rec[2, r]
+                r += 1
+        for k in range(n_seen):
+            g = seen[k]
+            if n_hits >= hits.shape[1]:
+                grown = np.empty((6, hits.shape[1] * 2), np.int64)
+                grown[:, :n_hits] = hits[:, :n_hits]
+                hits = grown
+            hits[0, n_hits] = i
+            hits[1, n_hits] = g
+            hits[2, n_hits] = amount[g]
+            hits[3, n_hits] = direct[g]
+            hits[4, n_hits] = level[g]
+            hits[5, n_hits] = best[g]
+            n_hits += 1
+            amount[g] = 0
+            direct[g] = 0
+            best[g] = -1
+    return hits[:, :n_hits].copy()
+
+
+@njit(cache=True)
+def _record_of(rec, e, g):  # type: ignore[no-untyped-def]
+    r = np.searchsorted(rec[0], e)
+    while r < rec.shape[1] and rec[0, r] == e:
+        if rec[1, r] == g:
+            return r
+        r += 1
+    return -1
+
+
+@njit(cache=True)
+def paths(hits, rec, src, in_ptr, in_edges, group_of, max_len):  # type: ignore[no-untyped-def]
+    """One example path per hit (edges, source first, -1 padded), walking back over taint.
+
+    From the hit's best edge, step to an earlier inflow of the sender that carries the same
+    group's taint at a lower level (lowest, then latest); levels fall by at least one per
+    step, so the path ends at a source of the group within the hit's level.
+    """
+    out = np.full((hits.shape[1], max_len), -1, np.int64)
+    for h in range(hits.shape[1]):
+        g = hits[1, h]
+        e = hits[5, h]
+        lvl = hits[4, h]
+        chain = np.full(max_len, -1, np.int64)
+        n = 0
+        while e >= 0 and n < max_len:
+            chain[n] = e
+            n += 1
+            a = src[e]
+            if group_of[a] == g:
+                break
+            nxt = -1
+            nxt_lvl = lvl - 1
+            for j in range(in_ptr[a], in_ptr[a + 1]):
+                c = in_edges[j]
+                if c >= e:
+                    break
+                r = _record_of(rec, c, g)
+                if r >= 0 and rec[3, r] <= nxt_lvl:
+                    nxt = c
+                    nxt_lvl = rec[3, r]
+            e = nxt
+            lvl = nxt_lvl
+        for k in range(n):
+            out[h, k] = chain[n - 1 - k]
+    return out

@@ -1,0 +1,246 @@
+"""The compiled exposure sweep: one time-ordered forward pass per asset for many source groups.
+
+Why forward and global: exposure asks, for every deposit, how much of what it received left a
+risky source at most N hops earlier. Pushing taint forward from all sources in one pass over
+the time-sorted transfers answers that for every transfer at once (cost O(transfers x groups
+touched)), after which any deposit's exposure is a lookup on its inflows. A backward walk per
+deposit re-does the same upstream work for every deposit sharing an upstream.
+
+Per address and source group the taint is kept *per hop level* (level k = value that left a
+source k transfers ago, k = 1..N): an outflow from an address moves level-k taint to level k+1
+at the receiver, level-N taint leaves the horizon. So "within N hops" is exact (a later, longer
+path never inherits the hop count of an earlier short one), and direct exposure is level 1.
+
+Groups are independent: each group's amounts depend only on its own taint and the shared
+balances, so sweeping groups together or one by one gives the same records (tested). Policies:
+
+* haircut: each outflow carries ``taint / max(balance, taint, amount + fee)`` of every level;
+  rounding is floor per transfer, and the floor's remainder is spread lowest level first so
+  the per-transfer total equals the aggregate haircut exactly;
+* poison: taint leaves first, lowest level first; every outflow of a touched address is
+  flagged (a record with zero amount) one level further, up to level N;
+* fifo: per address and group a queue of pure lots (clean, or tainted at one level), oldest
+  first; a received transfer enqueues its tainted units first, by level, then its clean rest.
+
+Sources emit everything they send as level-1 taint of their own group and nothing of other
+groups (a risky source is an attribution boundary for the others); services and hubs (``stop``)
+receive but never pass taint on. Output: records ``(edge, group, amount, min level)`` in edge
+order for every transfer that carries a group's taint (or a poison flag).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+POISON = 0
+HAIRCUT = 1
+FIFO = 2
+
+_SQRT_MAX = 3037000499  # floor(sqrt(2**63 - 1))
+
+
+@njit(cache=True)
+def _muldiv(a, b, c):  # type: ignore[no-untyped-def]
+    """floor(a * b / c) for 0 <= a, b and c > 0, exact past int64 products (shift-and-add)."""
+    if a <= _SQRT_MAX and b <= _SQRT_MAX:
+        return (a * b) // c
+    qa = a // c
+    ra = a - qa * c
+    q = 0
+    r = 0
+    for i in range(62, -1, -1):
+        q = q * 2
+        r = r * 2
+        if r >= c:
+            q += 1
+            r -= c
+        if (b >> i) & 1:
+            r += ra
+            if r >= c:
+                q += 1
+                r -= c
+    return qa * b + q
+
+
+@njit(cache=True)
+def _split(total, have, out):  # type: ignore[no-untyped-def]
+    """``out`` = ``total`` spread over levels in proportion to ``have``, floor remainder lowest first."""
+    whole = have.sum()
+    given = 0
+    for k in range(have.shape[0]):
+        out[k] = _muldiv(total, have[k], whole) if whole > 0 else 0
+        given += out[k]
+    for k in range(have.shape[0]):
+        extra = min(total - given, have[k] - out[k])
+        out[k] += extra
+        given += extra
+
+
+@njit(cache=True)
+def _drain(total, have, out):  # type: ignore[no-untyped-def]
+    """``out`` = ``total`` taken from ``have`` lowest level first (poison)."""
+    for k in range(have.shape[0]):
+        out[k] = min(total, have[k])
+        total -= out[k]
+
+
+@njit(cache=True)
+def _records(rec, n, e, g, amount, level):  # type: ignore[no-untyped-def]
+    """Append one record to the (4, cap) int64 record table, growing it by doubling."""
+    if n >= rec.shape[1]:
+        grown = np.empty((4, rec.shape[1] * 2), np.int64)
+        grown[:, :n] = rec[:, :n]
+        rec = grown
+    rec[0, n] = e
+    rec[1, n] = g
+    rec[2, n] = amount
+    rec[3, n] = level
+    return rec, n + 1
+
+
+@njit(cache=True)
+def _lot(q, a, amount, taint, level, lots, n_lots):  # type: ignore[no-untyped-def]
+    """Append a lot to queue ``q`` (address x group); lots is (4, cap): amount, taint, level, next."""
+    if amount <= 0:
+        return lots, n_lots
+    if n_lots >= lots.shape[1]:
+        grown = np.full((4, lots.shape[1] * 2), -1, np.int64)
+        grown[:, :n_lots] = lots[:, :n_lots]
+        lots = grown
+    lots[0, n_lots] = amount
+    lots[1, n_lots] = taint
+    lots[2, n_lots] = level
+    lots[3, n_lots] = -1
+    if a[1, q] >= 0:
+        lots[3, a[1, q]] = n_lots
+    else:
+        a[0, q] = n_lots
+    a[1, q] = n_lots
+    return lots, n_lots + 1
+
+
+@njit(cache=True)
+def _consume(q, x, a, lots, taken):  # type: ignore[no-untyped-def]
+    """Take ``x`` units from queue ``q``, oldest first; adds the taint taken per level."""
+    h = a[0, q]
+    while x > 0 and h >= 0:
+        take = min(x, lots[0, h])
+        if lots[1, h] > 0:
+            taken[lots[2, h] - 1] += take
+            lots[1, h] -= take
+        lots[0, h] -= take
+        x -= take
+        if lots[0, h] == 0:
+            h = lots[3, h]
+    a[0, q] = h
+    if h < 0:
+        a[1, q] = -1
+
+
+@njit(cache=True)
+def group_sweep(src, dst, amt, fee, local_of, gids, is_source, stop, policy, max_hops):  # type: ignore[no-untyped-def]
+    """Records (4, n) int64: edge index, global group id, amount arriving, min arrival level."""
+    n_addr = local_of.shape[0]
+    n_g = gids.shape[0]
+    top = max_hops
+    fifo = policy == FIFO
+    rows = 1 if fifo else n_addr  # only the state the policy uses is sized to the graph
+    taint = np.zeros((rows, n_g * top), np.int64)
+    touch = np.full((n_addr if policy == POISON else 1, n_g), top + 1, np.int64)
+    queues = np.full((2, (n_addr if fifo else 1) * n_g), -1, np.int64)  # head, tail
+    queued = np.zeros((n_addr if fifo else 1) * n_g, np.bool_)
+    lots = np.full((4, 1024), -1, np.int64)
+    n_lots = 0
+    bal = np.zeros(n_addr, np.int64)
+    active = np.zeros(n_addr, np.bool_)
+    arrive = np.zeros((n_g, top), np.int64)  # per group: amount arriving at level j + 1
+    flagged = np.zeros(n_g, np.int64)  # poison: arrival level of a flag, 0 for none
+    out = np.zeros(top, np.int64)
+    fees = np.zeros(top, np.int64)
+    rec = np.empty((4, 1024), np.int64)
+    n_rec = 0
+    for e in range(src.shape[0]):
+        s = src[e]
+        d = dst[e]
+        x = amt[e]
+        f = fee[e]
+        sent = False
+        if local_of[s] >= 0:
+            g = local_of[s]
+            arrive[g, 0] = x
+            flagged[g] = 1 if policy == POISON else 0
+            sent = x > 0 or policy == POISON
+        elif active[s] and not stop[s] and not is_source[s]:
+            for g in range(n_g):
+                b0 = g * top
+                if fifo:
+                    if not queued[s * n_g + g]:
+                        continue
+                    out[:] = 0
+                    _consume(s * n_g + g, f, queues, lots, out)
+                    out[:] = 0
+                    _consume(s * n_g + g, x, queues, lots, out)
+                else:
+                    have = taint[s, b0 : b0 + top]
+                    whole = have.sum()
+                    if policy == POISON:
+                        if touch[s, g] < top:
+                            flagged[g] = touch[s, g] + 1
+                            sent = True
+                        if whole == 0:
+                            continue
+                        _drain(min(x, whole - min(f, whole)), have, out)
+                        have -= out
+                        _drain(min(f, whole), have, fees)
+                    else:
+                        if whole == 0:
+                            continue
+                        b = max(bal[s], whole, x + f)
+                        ftot = f if whole >= b else min(_muldiv(f, whole, b), whole)
+                        otot = x if whole >= b else min(_muldiv(x, whole, b), whole - ftot)
+                        _split(otot, have, out)
+                        have -= out
+                        _split(ftot, have, fees)
+                    have -= fees
+                for k in range(top - 1):
+                    if out[k] > 0:
+                        arrive[g, k + 1] = out[k]
+                        sent = True
+        bal[s] = max(bal[s] - x - f, 0)
+        bal[d] += x
+        keep = not stop[d] and not is_source[d]
+        if not sent and not (fifo and keep and active[d]):
+            continue
+        for g in range(n_g):
+            total = arrive[g].sum()
+            if total > 0 or flagged[g] > 0:
+                level = flagged[g]
+                if level == 0:
+                    for k in range(top):
+                        if arrive[g, k] > 0:
+                            level = k + 1
+                            break
+                rec, n_rec = _records(rec, n_rec, e, gids[g], total, level)
+            if keep:
+                if fifo:
+                    q = d * n_g + g
+                    if total > 0 and not queued[q]:
+                        queued[q] = True
+                        active[d] = True
+                        lots, n_lots = _lot(q, queues, bal[d] - x, 0, 0, lots, n_lots)
+                    if queued[q]:
+                        for k in range(top):
+                            lots, n_lots = _lot(
+                                q, queues, arrive[g, k], arrive[g, k], k + 1, lots, n_lots
+                            )
+                        lots, n_lots = _lot(q, queues, x - total, 0, 0, lots, n_lots)
+                else:
+                    if total > 0 or flagged[g] > 0:
+                        active[d] = True
+                        taint[d, g * top : (g + 1) * top] += arrive[g]
+                    if flagged[g] > 0:
+                        touch[d, g] = min(touch[d, g], flagged[g])
+            arrive[g, :] = 0
+            flagged[g] = 0
+    return rec[:, :n_rec].copy()
