@@ -101,7 +101,8 @@ class NameIndex:
                 form_key_sets = tuple(frozenset(form_keys(form)) for form in forms)
                 sig = sigs.setdefault(forms, len(sigs))
                 entries.append(_Entry(pi, name, forms, form_key_sets, sig))
-                for key in frozenset().union(*form_key_sets):
+                # sorted: the vocabulary order (and so every tie below) must not follow string hashes
+                for key in sorted(frozenset().union(*form_key_sets)):
                     postings[key].append(eid)
         arrays = {k: np.array(v, dtype=np.int32) for k, v in postings.items()}
         return cls(plist, entries, arrays)
@@ -257,10 +258,11 @@ class NameIndex:
             return []
         all_ids = np.concatenate(ids)
         acc = np.bincount(all_ids, weights=np.concatenate(weights), minlength=len(self._entries))
-        k = min(CANDIDATES, int(np.count_nonzero(acc)))
-        top = np.argpartition(-acc, k - 1)[:k] if k < len(acc) else np.arange(len(acc))
-        floor = max(CANDIDATE_FLOOR * total, RELATIVE_FLOOR * float(acc[top].max()))
-        return [int(e) for e in top[np.argsort(-acc[top])] if acc[e] >= floor and acc[e] > 0]
+        top = _top_k(acc, CANDIDATES)
+        if not len(top):
+            return []
+        floor = max(CANDIDATE_FLOOR * total, RELATIVE_FLOOR * float(acc[top[0]]))
+        return [int(e) for e in top if acc[e] >= floor]
 
     def _fuzzy(self, key: str) -> list[int]:
         if len(key) < MIN_FUZZY_LEN or not key.isalpha():
@@ -276,8 +278,20 @@ class NameIndex:
         dice = 2 * counts[cand] / (q_n + self._vocab_len[cand])
         keep = cand[dice >= FUZZY_DICE]
         exact = self._vocab_id.get(key)
-        order = keep[np.argsort(-dice[dice >= FUZZY_DICE])][:FUZZY_PER_TOKEN]
+        order = keep[np.argsort(-dice[dice >= FUZZY_DICE], kind="stable")][:FUZZY_PER_TOKEN]
         return [int(v) for v in order if v != exact]
+
+
+def _top_k(acc: npt.NDArray[np.float64], k: int) -> IntArray:
+    """Ids of the ``k`` largest non-zero values, best first; ties go to the lower id (stable
+    across processes, unlike an order that follows string hashes)."""
+    ids = np.flatnonzero(acc)
+    vals = acc[ids]
+    if len(ids) > k:
+        kth = np.partition(vals, len(vals) - k)[len(vals) - k]
+        above = ids[vals > kth]
+        ids = np.concatenate([above, ids[vals == kth][: k - len(above)]])
+    return ids[np.lexsort((ids, -acc[ids]))].astype(np.int32)
 
 
 def match_names(query: str, candidate: str, schema: Schema | None = None) -> NameMatch:
