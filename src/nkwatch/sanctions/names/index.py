@@ -13,6 +13,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -282,7 +283,7 @@ class NameIndex:
         return [int(v) for v in order if v != exact]
 
 
-def _top_k(acc: npt.NDArray[np.float64], k: int) -> IntArray:
+def _top_k(acc: npt.NDArray[Any], k: int) -> IntArray:
     """Ids of the ``k`` largest non-zero values, best first; ties go to the lower id (stable
     across processes, unlike an order that follows string hashes)."""
     ids = np.flatnonzero(acc)
