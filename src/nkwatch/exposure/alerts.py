@@ -22,6 +22,8 @@ import httpx
 from nkwatch.exposure.watch_config import WatchConfig
 from nkwatch.store import Store
 from nkwatch.store.audit import record
+from nkwatch.trace.evm.decode import BlockHeader
+from nkwatch.trace.model import Transfer
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,44 @@ def alert_key(chain: str, tx_hash: str, kind: str, index: int, incident: str, al
     """Stable identity of an event: same transaction + transfer + incident -> same key."""
     raw = f"{chain}|{tx_hash}|{kind}|{index}|{incident}|{alert}"
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
+def alert_for(
+    watch: str,
+    head: BlockHeader,
+    t: Transfer,
+    incident: str,
+    kind: str,
+    target: str,
+    path: tuple[str, ...],
+    now: float,
+    seed_source: str,
+) -> Alert:
+    """The alert for transfer ``t`` of the block ``head`` reaching the end of ``path``."""
+    return Alert(
+        key=alert_key(t.chain, t.tx_hash, t.kind.value, t.index, incident, kind),
+        kind=kind,
+        watch=watch,
+        incident=incident,
+        chain=t.chain,
+        block=head.number,
+        block_hash=head.hash,
+        block_time=head.timestamp.isoformat(),
+        tx_hash=t.tx_hash,
+        transfer_index=t.index,
+        transfer_kind=t.kind.value,
+        from_address=t.from_address,
+        to_address=t.to_address,
+        asset=t.asset.symbol,
+        asset_contract=t.asset.contract,
+        amount=str(t.amount),
+        amount_units=format(t.whole_units().normalize(), "f"),
+        hops=len(path) - 1,
+        path=path,
+        target=target,
+        detected_at=now,
+        seed_source=seed_source,
+    )
 
 
 class AlertSink(Protocol):
@@ -167,3 +207,77 @@ register_sink(
 def build_sinks(config: WatchConfig, store: Store) -> list[AlertSink]:
     sinks = [factory(config, store) for factory in SINKS.values()]
     return [s for s in sinks if s is not None]
+
+
+# -- the store's alert book-keeping (tables watch_alerts, watch_deliveries) ---------------
+def record_alerts(conn: Any, watch_id: str, alerts: list[Alert]) -> list[Alert]:
+    """Record ``alerts`` inside the caller's transaction; returns the fresh ones. An alert
+    seen before (re-mined after a reorg) is confirmed, never recorded or sent again."""
+    if not alerts:
+        return []
+    known = {
+        r[0]
+        for r in conn.execute(
+            "SELECT key FROM watch_alerts WHERE watch_id = ? AND list_contains(?, key)",
+            [watch_id, [a.key for a in alerts]],
+        ).fetchall()
+    }
+    for a in alerts:
+        if a.key in known:
+            conn.execute(
+                "UPDATE watch_alerts SET orphaned = false, block = ?, payload = ?"
+                " WHERE watch_id = ? AND key = ?",
+                [a.block, json.dumps(a.to_json()), watch_id, a.key],
+            )
+    fresh = [a for a in alerts if a.key not in known]
+    if fresh:  # one statement for all rows: DuckDB runs executemany row by row
+        conn.execute(
+            "INSERT INTO watch_alerts (watch_id, key, kind, block, tx_hash, payload)"
+            " SELECT ?, unnest(?), unnest(?), unnest(?), unnest(?), unnest(?)",
+            [
+                watch_id,
+                [a.key for a in fresh],
+                [a.kind for a in fresh],
+                [a.block for a in fresh],
+                [a.tx_hash for a in fresh],
+                [json.dumps(a.to_json()) for a in fresh],
+            ],
+        )
+    return fresh
+
+
+def undelivered(store: Store, watch_id: str, sink: str) -> list[Alert]:
+    """Recorded alerts ``sink`` has not acknowledged, oldest first."""
+    rows = store.query(
+        "SELECT a.payload FROM watch_alerts a WHERE a.watch_id = ? AND NOT EXISTS"
+        " (SELECT 1 FROM watch_deliveries d WHERE d.watch_id = a.watch_id"
+        "  AND d.key = a.key AND d.sink = ?) ORDER BY a.block, a.created_at, a.key",
+        [watch_id, sink],
+    )
+    out: list[Alert] = []
+    for (payload,) in rows:
+        data = json.loads(payload)
+        data["path"] = tuple(data["path"])
+        out.append(Alert(**data))
+    return out
+
+
+def send(
+    store: Store, watch_id: str, sink: AlertSink, alerts: list[Alert], log: Callable[[str], None]
+) -> int:
+    """Emit ``alerts`` in order, recording each delivery; stop at the first failure (the
+    rest stays undelivered and is retried). Returns how many were sent."""
+    sent: list[str] = []
+    for a in alerts:
+        try:
+            sink.emit(a)
+        except Exception as exc:  # a failing sink must not stop the watch
+            log(f"sink {sink.name} failed, will retry: {exc}")
+            break
+        sent.append(a.key)
+    if sent:  # a crash before this commit re-sends these: at least once, never lost
+        store.conn.execute(
+            "INSERT INTO watch_deliveries (watch_id, key, sink) SELECT ?, unnest(?), ?",
+            [watch_id, sent, sink.name],
+        )
+    return len(sent)

@@ -45,8 +45,11 @@ def watch_command(settings: Settings, rpc_url: str, config_path: Path, once: boo
         watcher = Watcher(store, rpc, config, build_sinks(config, store))
         if once:
             watcher.deliver_pending()  # what a previous run recorded but could not send
-            while watcher.step():
-                pass
+            try:
+                while watcher.step():
+                    pass
+            finally:
+                watcher.close()
             return
         stop = threading.Event()
 

@@ -7,6 +7,7 @@ Example::
     start_block: 21895000          # first block when there is no cursor yet (default: head)
     confirmations: 0               # stay this many blocks behind the head
     poll_interval_s: 0.5
+    fetch_chunk: 10                # blocks per batch request; prefetch: 3 chunks in flight
     min_amount: {native: "10000000000000000"}   # base units; smaller moves are dust
     incidents:
       - id: bybit-2025
@@ -25,6 +26,8 @@ Example::
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +150,8 @@ class WatchConfig(_Model):
     confirmations: int = Field(default=0, ge=0, le=1000)
     poll_interval_s: float = Field(default=0.5, gt=0, le=600)
     max_blocks_per_step: int = Field(default=50, ge=1, le=10_000)
+    fetch_chunk: int = Field(default=10, ge=1, le=1000)  # blocks per node request batch
+    prefetch: int = Field(default=3, ge=0, le=16)  # chunks fetched ahead while one is processed
     reorg_depth: int = Field(default=128, ge=1, le=100_000)
     internal_transfers: bool = True  # follow call-trace value (needs debug_/trace_ methods)
     min_amount: dict[str, int] = Field(default_factory=dict)  # "native" or token contract
@@ -172,6 +177,31 @@ class WatchConfig(_Model):
 
     def service_of(self) -> dict[str, Service]:
         return {s.address: s for s in self.services}
+
+
+@dataclass(frozen=True, slots=True)
+class Lookups:
+    """What ``process_block`` looks addresses up in, built once per watch, not per block."""
+
+    deposits: Mapping[str, str]  # deposit address -> owner
+    services: Mapping[str, Service]
+    seed_sources: Mapping[tuple[str, str], str]  # (incident, seed) -> who named the seed
+    min_amount: Mapping[str, int]
+
+
+def lookups(config: WatchConfig) -> Lookups:
+    return Lookups(
+        config.deposit_owner(),
+        config.service_of(),
+        {
+            (inc.id, seed): source
+            for inc in config.incidents
+            for seed, source in zip(
+                inc.seeds, inc.seed_sources or ("watch config",) * len(inc.seeds), strict=True
+            )
+        },
+        config.min_amount,
+    )
 
 
 def parse_config(data: Any, where: str) -> WatchConfig:

@@ -5,19 +5,22 @@ receipt, the call traces and the ``Transfer`` logs, with log block hashes equal 
 hash (a reorg between two requests is detected here and the chunk refetched). So a caller
 that stores what this returns never records a partial block. Shared by the crawler and the
 live watch.
+
+Without fees and with parity traces (the watch), a range is one JSON-RPC batch (headers with
+transaction hashes, ``trace_block`` per block, one ``eth_getLogs`` over the range) decoded by
+``wire`` into typed structs and lazily built rows: the cheapest complete answer a node gives.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from nkwatch.errors import UserError
-from nkwatch.trace.evm import decode
+from nkwatch.trace.evm import decode, wire
 from nkwatch.trace.evm.decode import BlockHeader
-from nkwatch.trace.evm.rpc import RpcClient, RpcError, quantity, to_int
+from nkwatch.trace.evm.rpc import RpcClient, RpcError, decode_result, quantity, to_int
 from nkwatch.trace.evm.tokens import TokenMeta, fetch_token_meta
 from nkwatch.trace.model import Transfer, TransferKind
 
@@ -25,7 +28,7 @@ from nkwatch.trace.model import Transfer, TransferKind
 @dataclass(frozen=True, slots=True)
 class FetchedBlock:
     header: BlockHeader
-    transfers: tuple[Transfer, ...]
+    transfers: Sequence[Transfer]  # execution order; a wire.LazyTransfers when fetched light
 
 
 _KIND_ORDER = {TransferKind.NATIVE: 0, TransferKind.INTERNAL: 1, TransferKind.TOKEN: 2}
@@ -72,6 +75,24 @@ class BlockFetcher:
     def head(self) -> int:
         return to_int(self.rpc.call("eth_blockNumber"))
 
+    def head_and_header(self, number: int | None) -> tuple[int, BlockHeader | None]:
+        """The chain head and the header of block ``number`` (None: not asked, or the node
+        has no such block) in one request: a follower's poll and reorg check together."""
+        calls: list[tuple[str, Sequence[Any]]] = [("eth_blockNumber", [])]
+        if number is not None:
+            calls.append(("eth_getBlockByNumber", [quantity(number), False]))
+        raws = self.rpc.batch_raw(calls)
+        for raw in raws:
+            if isinstance(raw, RpcError):
+                raise raw
+        head = to_int(decode_result("eth_blockNumber", raws[0], wire.QUANTITY))
+        found = (
+            decode_result("eth_getBlockByNumber", raws[1], wire.HEAD)
+            if number is not None
+            else None
+        )
+        return head, (found.header() if found is not None else None)
+
     def headers(self, numbers: Sequence[int]) -> list[BlockHeader]:
         blocks = self.rpc.batch([("eth_getBlockByNumber", [quantity(n), False]) for n in numbers])
         return [decode.header(b) for b in blocks if b is not None]
@@ -87,51 +108,79 @@ class BlockFetcher:
 
     # -- internals ---------------------------------------------------------------------
     def _fetch(self, first: int, last: int) -> list[FetchedBlock]:
-        numbers = list(range(first, last + 1))
-        # light: transaction hashes only; the root parity traces give the top-level values,
-        # and traces and logs are requested while the headers come (the node works in parallel)
-        light = not self.fees and self.tracer == "parity"
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            pre = (
-                pool.submit(self.rpc.batch, [("trace_block", [quantity(n)]) for n in numbers])
-                if light
-                else None
-            )
-            logs_future = pool.submit(self._logs, first, last)
-            blocks = self.rpc.batch(
-                [("eth_getBlockByNumber", [quantity(n), not light]) for n in numbers]
-            )
-            logs = logs_future.result()
+        if not self.fees and self.tracer == "parity":
             try:
-                answers = pre.result() if pre is not None else None
+                return self._fetch_light(first, last)
             except RpcError as exc:
-                if not exc.unsupported:
+                if exc.method != "trace_block" or not exc.unsupported:
                     raise
-                answers = None
                 self.tracer = "debug"  # the node has no trace_block after all
-        if answers is None and light:
-            return self._fetch(first, last)
+        numbers = list(range(first, last + 1))
+        *blocks, logs = self.rpc.batch(  # one request: the node answers the parts together
+            [
+                *(("eth_getBlockByNumber", [quantity(n), True]) for n in numbers),
+                self._logs_call(first, last),
+            ]
+        )
         if any(b is None for b in blocks):
             raise InconsistentAnswer(f"block missing in {first}..{last}")
-        if answers is not None:
-            traces, outcomes = self._parity_traces(blocks, True, answers)
-        else:
-            traces, outcomes = self._traces(blocks)
+        traces, outcomes = self._traces(blocks)
         every_tx = {_tx_hash(t) for b in blocks for t in b.get("transactions", [])}
-        if light and not every_tx <= outcomes.keys():  # a root trace missing = a lost value
-            raise InconsistentAnswer(f"traces of {first}..{last} miss transactions")
-        if light or (not self.fees and every_tx <= outcomes.keys()):
+        if not self.fees and every_tx <= outcomes.keys():
             receipts: Mapping[str, Mapping[str, Any]] = outcomes
         else:
             receipts = self._receipts(blocks)
-        by_block = self._token_rows(blocks, logs)
+        by_block = self._token_rows(blocks, logs or [])
         out: list[FetchedBlock] = []
         for block in blocks:
             head = decode.header(block)
-            rows = [] if light else decode.native_transfers(self.chain, block, receipts)
+            rows = decode.native_transfers(self.chain, block, receipts)
             rows.extend(traces.get(head.number, []))
             rows.extend(by_block[head.number])
             out.append(FetchedBlock(head, tuple(in_block_order(block, rows))))
+        return out
+
+    def _fetch_light(self, first: int, last: int) -> list[FetchedBlock]:
+        """Movements without fees in one batch request; see the module docstring."""
+        numbers = range(first, last + 1)
+        calls: list[tuple[str, Sequence[Any]]] = [
+            *(("eth_getBlockByNumber", [quantity(n), False]) for n in numbers),
+            *(("trace_block", [quantity(n)]) for n in numbers),
+            self._logs_call(first, last),
+        ]
+        raws = self.rpc.batch_raw(calls)
+        for raw in raws:
+            if isinstance(raw, RpcError):
+                raise raw
+        k = len(numbers)
+        heads = [decode_result("eth_getBlockByNumber", r, wire.HEAD) for r in raws[:k]]
+        traces = [decode_result("trace_block", r, wire.TRACES) for r in raws[k : 2 * k]]
+        logs = decode_result("eth_getLogs", raws[-1], wire.LOGS)
+        logs_of: dict[str, list[wire.Log]] = {}
+        for log in logs:
+            logs_of.setdefault(log.blockHash.lower(), []).append(log)
+        contracts = sorted({log.address.lower() for log in logs})
+        assets = {c: m.asset(self.chain) for c, m in self._tokens(contracts).items()}
+        out: list[FetchedBlock] = []
+        for n, head, block_traces in zip(numbers, heads, traces, strict=True):
+            if head is None or block_traces is None:
+                raise InconsistentAnswer(f"block or traces of {n} missing")
+            h = head.header()
+            if any(t.blockHash and t.blockHash.lower() != h.hash for t in block_traces):
+                raise InconsistentAnswer(f"traces of {n} from another fork")
+            position = {tx.lower(): i for i, tx in enumerate(head.transactions)}
+            roots = {
+                t.transactionHash.lower()
+                for t in block_traces
+                if t.transactionHash and not t.traceAddress
+            }
+            if len(roots) != len(position) or not roots <= position.keys():
+                raise InconsistentAnswer(f"traces of {n} miss transactions")  # a lost value
+            moves = wire.trace_moves(block_traces, position)
+            moves += wire.log_moves(logs_of.pop(h.hash, []), position)
+            out.append(FetchedBlock(h, wire.LazyTransfers(self.chain, h, moves, assets)))
+        if logs_of:  # a log of a block hash we were not given: another fork
+            raise InconsistentAnswer(f"Transfer logs of {first}..{last} come from another fork")
         return out
 
     def _token_rows(
@@ -151,10 +200,10 @@ class BlockFetcher:
             by_block[row.block].append(row)
         return by_block
 
-    def _logs(self, first: int, last: int) -> list[Mapping[str, Any]]:
+    @staticmethod
+    def _logs_call(first: int, last: int) -> tuple[str, Sequence[Any]]:
         span = {"fromBlock": quantity(first), "toBlock": quantity(last)}
-        logs = self.rpc.call("eth_getLogs", [{**span, "topics": [decode.TRANSFER_TOPIC]}])
-        return list(logs or [])
+        return ("eth_getLogs", [{**span, "topics": [decode.TRANSFER_TOPIC]}])
 
     def _receipts(self, blocks: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
         with_txs = [b for b in blocks if b.get("transactions")]

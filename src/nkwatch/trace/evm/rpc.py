@@ -1,6 +1,11 @@
 """JSON-RPC client for EVM nodes: timeouts, retry with capped exponential backoff and full
 jitter, and batched requests.
 
+Answers are read with msgspec: the envelope is decoded and each result kept as raw JSON, so a
+caller that knows the shape (traces, logs, headers) decodes it straight into typed structs
+with only the fields it needs (:meth:`RpcClient.batch_as`), and everyone else gets plain
+Python values.
+
 Nodes fail in ordinary ways (restarts, rate limits, load balancers answering 502): those are
 retried with growing, randomised pauses so many clients do not retry in lock-step. A JSON-RPC
 error that is the node's considered answer (unknown method, bad params) is not retried.
@@ -13,15 +18,30 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
-import orjson
+import msgspec
 
 from nkwatch.errors import UserError
 
 # JSON-RPC error codes that mean "try again later" rather than "no".
 _TRANSIENT_CODES = frozenset({-32005, -32098, -32099, 429})
+_NO_RESULT = msgspec.Raw(b"")
+T = TypeVar("T")
+
+
+class _Answer(msgspec.Struct, gc=False):
+    """One JSON-RPC response object; ``result`` stays undecoded until its caller asks."""
+
+    id: Any = None
+    result: msgspec.Raw = _NO_RESULT
+    error: Any = None
+
+
+_ANSWERS = msgspec.json.Decoder(list[_Answer] | _Answer)
+_ANY = msgspec.json.Decoder()
+_ENCODE = msgspec.json.Encoder().encode
 
 
 @dataclass(frozen=True)
@@ -108,6 +128,27 @@ class RpcClient:
     def batch_lenient(self, calls: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
         """Like :meth:`batch` but a per-call error answer is returned in place as an
         :class:`RpcError` (e.g. ``eth_call`` to a token without ``decimals()``)."""
+        return [
+            r if isinstance(r, RpcError) else _ANY.decode(r) if r else None
+            for r in self.batch_raw(calls)
+        ]
+
+    def batch_as(
+        self, calls: Sequence[tuple[str, Sequence[Any]]], decoder: msgspec.json.Decoder[T]
+    ) -> list[T]:
+        """Results of ``calls`` decoded by ``decoder`` (a typed msgspec decoder: unknown
+        fields are skipped, not built). An answer of another shape is the node's fault:
+        NodeUnavailable, which watchers retry."""
+        out: list[T] = []
+        for (method, _), raw in zip(calls, self.batch_raw(calls), strict=True):
+            if isinstance(raw, RpcError):
+                raise raw
+            out.append(decode_result(method, raw, decoder, self.config.url))
+        return out
+
+    def batch_raw(self, calls: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
+        """Undecoded results (``msgspec.Raw``, empty when the answer had none) or RpcError,
+        in order; chunked by ``batch_size``, each chunk retried as a whole."""
         results: list[Any] = []
         size = max(1, self.config.batch_size)
         for start in range(0, len(calls), size):
@@ -139,7 +180,7 @@ class RpcClient:
         try:
             response = self._http.post(
                 self.config.url,
-                content=orjson.dumps(body),
+                content=_ENCODE(body),
                 headers={"Content-Type": "application/json"},
             )
         except httpx.TransportError as exc:
@@ -149,38 +190,48 @@ class RpcClient:
         if response.status_code >= 400:
             raise NodeUnavailable(f"HTTP {response.status_code}", where=self.config.url)
         try:
-            answer = orjson.loads(response.content)
-        except orjson.JSONDecodeError as exc:
-            raise _Transient("answer is not JSON") from exc
-        if isinstance(answer, dict) and answer.get("id") is None and "error" in answer:
+            answer = _ANSWERS.decode(response.content)
+        except msgspec.DecodeError as exc:
+            raise _Transient("answer is not a JSON-RPC response") from exc
+        if isinstance(answer, _Answer) and answer.id is None and answer.error is not None:
             # the node rejected the request as a whole (e.g. batches not allowed, too large)
-            whole: dict[str, Any] = answer["error"] if isinstance(answer["error"], dict) else {}
-            code, message = int(whole.get("code", 0)), str(whole.get("message", answer["error"]))
+            code, message = _error_parts(answer.error)
             if code in _TRANSIENT_CODES:
                 raise _Transient(message)
             raise NodeUnavailable(f"request rejected: {code} {message}", where=self.config.url)
-        if isinstance(answer, dict):
-            answer = [answer]
-        if not isinstance(answer, list):
-            raise _Transient("answer is not a JSON-RPC batch")
-        by_id = {item.get("id"): item for item in answer if isinstance(item, dict)}
+        by_id = {item.id: item for item in ([answer] if isinstance(answer, _Answer) else answer)}
         out: list[Any] = []
         for i, (method, _) in zip(ids, calls, strict=True):
             item = by_id.get(i)
             if item is None:
                 raise _Transient(f"no answer for {method}")
-            error = item.get("error")
-            if error is not None:
-                code = int(error.get("code", 0)) if isinstance(error, dict) else 0
-                message = (
-                    str(error.get("message", error)) if isinstance(error, dict) else str(error)
-                )
+            if item.error is not None:
+                code, message = _error_parts(item.error)
                 if code in _TRANSIENT_CODES:
                     raise _Transient(f"{method}: {message}")
                 out.append(RpcError(method, code, message))
             else:
-                out.append(item.get("result"))
+                out.append(item.result)
         return out
+
+
+def decode_result(
+    method: str, raw: msgspec.Raw, decoder: msgspec.json.Decoder[T], where: str = ""
+) -> T:
+    """One raw result through a typed decoder; another shape is the node's fault
+    (NodeUnavailable, which watchers retry)."""
+    try:
+        return decoder.decode(raw or b"null")
+    except msgspec.DecodeError as exc:
+        raise NodeUnavailable(f"{method}: unexpected answer: {exc}", where=where) from None
+
+
+def _error_parts(error: Any) -> tuple[int, str]:
+    """(code, message) of a JSON-RPC error member, whatever shape the node gave it."""
+    if isinstance(error, dict):
+        code = error.get("code", 0)
+        return (code if isinstance(code, int) else 0), str(error.get("message", error))
+    return 0, str(error)
 
 
 def to_int(value: str | int | None) -> int:
