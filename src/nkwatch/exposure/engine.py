@@ -50,7 +50,8 @@ class ExposureParams:
 @dataclass(frozen=True)
 class _Group:
     key: str
-    members: tuple[RiskSource, ...]
+    head: RiskSource  # category, label and DPRK link of the group
+    provenance: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,10 @@ class ExposureIndex:
             groups.setdefault(source.key, []).append(source)
             if self._group_of[aid] < 0:
                 self._group_of[aid] = gid
-        self._groups = [_Group(k, tuple(v)) for k, v in groups.items()]
+        self._groups = [
+            _Group(k, v[0], tuple(sorted({m.source for m in v if m.source})))
+            for k, v in groups.items()
+        ]
         self._service = np.zeros(graph.n_addresses, np.bool_)
         for address in services:
             aid = graph.address_id(canonical_address(graph.chain, address))
@@ -227,10 +231,12 @@ class ExposureIndex:
                 found[i].append((asset_id, g, amount, direct, level, [e for e in path if e >= 0]))
         steps = _Steps(graph, [e for f in found for hit in f for e in hit[5]])
         values, counts = value.tolist(), count.tolist()
+        from_hub = np.concatenate(([0], np.cumsum(sweeps.hub[graph.src[q.edges]])))
+        any_hub = (from_hub[q.ptr[1:]] > from_hub[q.ptr[:-1]]).tolist()
         results = []
         for i, (subject, kind) in enumerate(q.subjects):
             exposures = [self._source_exposure(hit, values[i][hit[0]], steps) for hit in found[i]]
-            hubs = self._hubs(q, i, sweeps.hub) if exposures else []
+            hubs = self._hubs(q, i, sweeps.hub) if exposures and any_hub[i] else []
             assets = [a for a, n in enumerate(counts[i]) if n]
             results.append(self._finish(subject, kind, assets, values[i], exposures, hubs, params))
         return results
@@ -279,14 +285,13 @@ class ExposureIndex:
     ) -> SourceExposure:
         asset_id, g, tainted, direct, level, path = hit
         group = self._groups[g]
-        head = group.members[0]
+        head = group.head
         graph = self.graph
         return SourceExposure(
             key=group.key, category=head.category, label=head.label, dprk_linked=head.dprk_linked,
             direct=_whole(graph, asset_id, direct), indirect=_whole(graph, asset_id, tainted - direct),
             share=tainted / total, asset=graph.assets[asset_id].symbol, min_hops=max(level, 1),
-            example_path=tuple(steps.step(asset_id, e) for e in path),
-            provenance=tuple(sorted({m.source for m in group.members if m.source})),
+            example_path=steps.path(asset_id, path), provenance=group.provenance,
         )  # fmt: skip
 
     def _empty(self, subject: str, kind: str, params: ExposureParams, note: str) -> ExposureResult:
@@ -304,6 +309,14 @@ class _Steps:
         refs = sorted({int(graph.ref[e]) for e in edges})
         self._infos: dict[int, EdgeInfo] = graph.resolve(refs) if refs else {}
         self._built: dict[int, PathStep] = {}
+        self._paths: dict[tuple[int, ...], tuple[PathStep, ...]] = {}
+
+    def path(self, asset_id: int, edges: list[int]) -> tuple[PathStep, ...]:
+        key = tuple(edges)
+        found = self._paths.get(key)
+        if found is None:
+            found = self._paths[key] = tuple(self.step(asset_id, e) for e in edges)
+        return found
 
     def step(self, asset_id: int, e: int) -> PathStep:
         found = self._built.get(e)

@@ -113,16 +113,17 @@ def _record_of(rec, e, g):  # type: ignore[no-untyped-def]
 def paths(hits, rec, src, in_ptr, in_edges, group_of, max_len):  # type: ignore[no-untyped-def]
     """One example path per hit (edges, source first, -1 padded), walking back over taint.
 
-    From the hit's best edge, step to an earlier inflow of the sender that carries the same
-    group's taint at a lower level (lowest, then latest); levels fall by at least one per
-    step, so the path ends at a source of the group within the hit's level.
+    From the hit's best edge, step to the sender's latest earlier inflow that carries the same
+    group's taint at a lower level; levels fall by at least one per step, so the path ends at
+    a source of the group within the hit's level (such an inflow exists: the sender held that
+    taint when it sent).
     """
     out = np.full((hits.shape[1], max_len), -1, np.int64)
+    chain = np.empty(max_len, np.int64)
     for h in range(hits.shape[1]):
         g = hits[1, h]
         e = hits[5, h]
         lvl = hits[4, h]
-        chain = np.full(max_len, -1, np.int64)
         n = 0
         while e >= 0 and n < max_len:
             chain[n] = e
@@ -130,18 +131,17 @@ def paths(hits, rec, src, in_ptr, in_edges, group_of, max_len):  # type: ignore[
             a = src[e]
             if group_of[a] == g:
                 break
+            lo = in_ptr[a]
+            j = lo + np.searchsorted(in_edges[lo : in_ptr[a + 1]], e) - 1
             nxt = -1
-            nxt_lvl = lvl - 1
-            for j in range(in_ptr[a], in_ptr[a + 1]):
-                c = in_edges[j]
-                if c >= e:
+            while j >= lo:
+                r = _record_of(rec, in_edges[j], g)
+                if r >= 0 and rec[3, r] < lvl:
+                    nxt = in_edges[j]
+                    lvl = rec[3, r]
                     break
-                r = _record_of(rec, c, g)
-                if r >= 0 and rec[3, r] <= nxt_lvl:
-                    nxt = c
-                    nxt_lvl = rec[3, r]
+                j -= 1
             e = nxt
-            lvl = nxt_lvl
         for k in range(n):
             out[h, k] = chain[n - 1 - k]
     return out

@@ -40,16 +40,17 @@ class Rule:
             return None
         if self.dprk_only and not source.dprk_linked:
             return None
-        amount = {
-            "direct": source.direct,
-            "indirect": source.indirect,
-            "any": source.direct + source.indirect,
-        }[self.scope]
         total = source.direct + source.indirect
+        if self.scope == "direct":
+            amount = source.direct
+        elif self.scope == "indirect":
+            amount = source.indirect
+        else:
+            amount = total
+        if not amount > self.min_amount:  # checked first: most sources fail it cheaply
+            return None
         share = source.share * float(amount / total) if total > 0 else 0.0
-        if amount > self.min_amount and share >= self.min_share:
-            return amount
-        return None
+        return amount if share >= self.min_share else None
 
 
 DEFAULT_RULES: tuple[Rule, ...] = (
