@@ -55,10 +55,20 @@ class _Group:
 
 
 @dataclass(frozen=True)
-class Sweeps:
-    """Every group's taint records for one parameter set: (asset id, (4, n) records) blocks."""
+class Block:
+    """Taint records of one asset for some groups (see ``readoff``)."""
 
-    blocks: tuple[tuple[int, I64], ...]
+    asset_id: int
+    rec: I64  # (4, n): edge, group, amount, min level; sorted by edge
+    first: I64  # per transfer of the asset (``Sweeps.pos``): its first record or -1
+
+
+@dataclass(frozen=True)
+class Sweeps:
+    """Every group's taint records for one parameter set."""
+
+    blocks: tuple[Block, ...]
+    pos: I64  # global edge id -> position among its asset's transfers
     hub: BoolArr  # high-fan-in intermediaries treated as services (named in notes)
 
 
@@ -136,11 +146,13 @@ class ExposureIndex:
         n_groups = len(self._groups)
         per_group = max(graph.n_addresses * params.max_hops * 8, 1)
         chunk = max(1, min(n_groups, _STATE_BUDGET // per_group))
-        blocks: list[tuple[int, I64]] = []
+        blocks: list[Block] = []
+        pos = np.zeros(graph.n_edges, np.int64)
         for asset_id in self._genuine if n_groups else []:
             edges = np.flatnonzero(graph.asset == asset_id).astype(np.int64)
             if edges.size == 0:
                 continue
+            pos[edges] = np.arange(edges.size)
             src, dst = graph.src[edges], graph.dst[edges]
             amount, fee = graph.amount[edges], graph.fee[edges]
             for start in range(0, n_groups, chunk):
@@ -153,8 +165,9 @@ class ExposureIndex:
                     _CODES[params.policy], params.max_hops,
                 )  # fmt: skip
                 rec[0] = edges[rec[0]]
-                blocks.append((asset_id, rec))
-        return Sweeps(tuple(blocks), hub)
+                first = readoff.first_records(rec, edges.size, pos)
+                blocks.append(Block(asset_id, rec, first))
+        return Sweeps(tuple(blocks), pos, hub)
 
     # -- queries --------------------------------------------------------------------------
     def address(self, address: str, params: ExposureParams) -> ExposureResult:
@@ -219,12 +232,16 @@ class ExposureIndex:
         sweeps = self.sweeps(params)
         value, count = readoff.totals(q.ptr, q.edges, graph.asset, graph.amount, len(graph.assets))
         found: list[list[tuple[int, int, int, int, int, list[int]]]] = [[] for _ in q.subjects]
-        for asset_id, rec in sweeps.blocks:
-            hits = readoff.read_off(q.ptr, q.edges, rec, len(self._groups))
+        for block in sweeps.blocks:
+            asset_id = block.asset_id
+            hits = readoff.read_off(
+                q.ptr, q.edges, block.rec, block.first, sweeps.pos, graph.asset, asset_id,
+                len(self._groups),
+            )  # fmt: skip
             hits = hits[:, value[hits[0], asset_id] > 0]  # nothing received: no share
             paths = readoff.paths(
-                hits, rec, graph.src, self._in_ptr, self._in_edges, self._group_of,
-                params.max_hops,
+                hits, block.rec, block.first, sweeps.pos, graph.asset, asset_id, graph.src,
+                self._in_ptr, self._in_edges, self._group_of, params.max_hops,
             )  # fmt: skip
             for row, path in zip(hits.T.tolist(), paths.tolist(), strict=True):
                 i, g, amount, direct, level, _ = row
@@ -291,7 +308,7 @@ class ExposureIndex:
             key=group.key, category=head.category, label=head.label, dprk_linked=head.dprk_linked,
             direct=_whole(graph, asset_id, direct), indirect=_whole(graph, asset_id, tainted - direct),
             share=tainted / total, asset=graph.assets[asset_id].symbol, min_hops=max(level, 1),
-            example_path=steps.path(asset_id, path), provenance=group.provenance,
+            example_path=steps.path(path), provenance=group.provenance,
         )  # fmt: skip
 
     def _empty(self, subject: str, kind: str, params: ExposureParams, note: str) -> ExposureResult:
@@ -302,35 +319,28 @@ class ExposureIndex:
 
 
 class _Steps:
-    """Path steps of one batch, resolved with one lookup and built once per edge."""
+    """Path steps of one batch: every edge resolved with one lookup and built once."""
 
     def __init__(self, graph: TransferGraph, edges: list[int]) -> None:
-        self.graph = graph
-        refs = sorted({int(graph.ref[e]) for e in edges})
-        self._infos: dict[int, EdgeInfo] = graph.resolve(refs) if refs else {}
+        unique = np.unique(np.asarray(edges, np.int64))
+        refs = graph.ref[unique].tolist()
+        infos: dict[int, EdgeInfo] = graph.resolve(refs) if refs else {}
+        stamps = np.datetime_as_string(graph.ts[unique].astype("datetime64[s]"), timezone="UTC")
+        addresses, assets = graph.addresses, graph.assets
         self._built: dict[int, PathStep] = {}
-        self._paths: dict[tuple[int, ...], tuple[PathStep, ...]] = {}
+        for e, ref, s, d, amount, a, stamp in zip(
+            unique.tolist(), refs, graph.src[unique].tolist(), graph.dst[unique].tolist(),
+            graph.amount[unique].tolist(), graph.asset[unique].tolist(), stamps.tolist(),
+            strict=True,
+        ):  # fmt: skip
+            self._built[e] = PathStep(
+                tx_hash=infos[ref].tx_hash, from_address=addresses[s], to_address=addresses[d],
+                amount=str(_whole(graph, a, amount)), asset=assets[a].symbol,
+                timestamp=stamp.removesuffix("Z") + "+00:00",
+            )  # fmt: skip
 
-    def path(self, asset_id: int, edges: list[int]) -> tuple[PathStep, ...]:
-        key = tuple(edges)
-        found = self._paths.get(key)
-        if found is None:
-            found = self._paths[key] = tuple(self.step(asset_id, e) for e in edges)
-        return found
-
-    def step(self, asset_id: int, e: int) -> PathStep:
-        found = self._built.get(e)
-        if found is None:
-            graph = self.graph
-            found = self._built[e] = PathStep(
-                tx_hash=self._infos[int(graph.ref[e])].tx_hash,
-                from_address=graph.addresses[int(graph.src[e])],
-                to_address=graph.addresses[int(graph.dst[e])],
-                amount=str(_whole(graph, asset_id, int(graph.amount[e]))),
-                asset=graph.assets[asset_id].symbol,
-                timestamp=datetime.fromtimestamp(int(graph.ts[e]), UTC).isoformat(),
-            )
-        return found
+    def path(self, edges: list[int]) -> tuple[PathStep, ...]:
+        return tuple(map(self._built.__getitem__, edges))
 
 
 def _ts(value: datetime | None) -> int:
@@ -340,7 +350,8 @@ def _ts(value: datetime | None) -> int:
 
 
 def _whole(graph: TransferGraph, asset_id: int, scaled: int) -> Decimal:
-    return Decimal(graph.base_units(asset_id, scaled)).scaleb(-graph.assets[asset_id].decimals)
+    """Scaled units to whole units of the asset (exact: an integer times a power of ten)."""
+    return Decimal(scaled * 10 ** graph.unit_exp[asset_id]).scaleb(-graph.assets[asset_id].decimals)
 
 
 def edges_of_tx(graph: TransferGraph, tx_hash: str) -> list[int]:

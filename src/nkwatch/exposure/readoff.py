@@ -1,9 +1,11 @@
 """Compiled read-off of exposure records: per subject totals, per group hits, evidence paths.
 
 Records (see ``sweep``) are a (4, n) int64 table sorted by global edge id: edge, group,
-amount, min level. A subject is a set of inflow edges (an address's inflows up to a time, or
-one transaction's rows); reading it is a binary search per inflow, so a batch of subjects
-costs O(inflows x log records), independent of how far upstream the taint came from.
+amount, min level, plus ``first``: for each transfer of the block's asset (by its position
+``pos[edge]`` among that asset's transfers) the index of its first record, or -1. A subject
+is a set of inflow edges (an address's inflows up to a time, or one transaction's rows);
+reading it is one array lookup per inflow, so a batch costs O(inflows), independent of how
+far upstream the taint came from.
 """
 
 from __future__ import annotations
@@ -46,7 +48,16 @@ def totals(q_ptr, q_edges, asset, amount, n_assets):  # type: ignore[no-untyped-
 
 
 @njit(cache=True)
-def read_off(q_ptr, q_edges, rec, n_groups):  # type: ignore[no-untyped-def]
+def first_records(rec, n_local, pos):  # type: ignore[no-untyped-def]
+    """For each of the asset's transfers (local position), the index of its first record."""
+    first = np.full(n_local, -1, np.int64)
+    for r in range(rec.shape[1] - 1, -1, -1):
+        first[pos[rec[0, r]]] = r
+    return first
+
+
+@njit(cache=True)
+def read_off(q_ptr, q_edges, rec, first, pos, asset, asset_id, n_groups):  # type: ignore[no-untyped-def]
     """Hits (6, n): subject, group, amount, direct (level 1), min level, best edge.
 
     The best edge (evidence) is the inflow with the lowest level, then the largest amount.
@@ -63,8 +74,10 @@ def read_off(q_ptr, q_edges, rec, n_groups):  # type: ignore[no-untyped-def]
         n_seen = 0
         for j in range(q_ptr[i], q_ptr[i + 1]):
             e = q_edges[j]
-            r = np.searchsorted(rec[0], e)
-            while r < rec.shape[1] and rec[0, r] == e:
+            if asset[e] != asset_id:
+                continue
+            r = first[pos[e]]
+            while r >= 0 and r < rec.shape[1] and rec[0, r] == e:
                 g = rec[1, r]
                 if best[g] < 0:
                     seen[n_seen] = g
@@ -100,9 +113,9 @@ def read_off(q_ptr, q_edges, rec, n_groups):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _record_of(rec, e, g):  # type: ignore[no-untyped-def]
-    r = np.searchsorted(rec[0], e)
-    while r < rec.shape[1] and rec[0, r] == e:
+def _record_of(rec, first, pos, e, g):  # type: ignore[no-untyped-def]
+    r = first[pos[e]]
+    while r >= 0 and r < rec.shape[1] and rec[0, r] == e:
         if rec[1, r] == g:
             return r
         r += 1
@@ -110,7 +123,7 @@ def _record_of(rec, e, g):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def paths(hits, rec, src, in_ptr, in_edges, group_of, max_len):  # type: ignore[no-untyped-def]
+def paths(hits, rec, first, pos, asset, asset_id, src, in_ptr, in_edges, group_of, max_len):  # type: ignore[no-untyped-def]
     """One example path per hit (edges, source first, -1 padded), walking back over taint.
 
     From the hit's best edge, step to the sender's latest earlier inflow that carries the same
@@ -135,7 +148,11 @@ def paths(hits, rec, src, in_ptr, in_edges, group_of, max_len):  # type: ignore[
             j = lo + np.searchsorted(in_edges[lo : in_ptr[a + 1]], e) - 1
             nxt = -1
             while j >= lo:
-                r = _record_of(rec, in_edges[j], g)
+                c = in_edges[j]
+                if asset[c] != asset_id:
+                    j -= 1
+                    continue
+                r = _record_of(rec, first, pos, c, g)
                 if r >= 0 and rec[3, r] < lvl:
                     nxt = in_edges[j]
                     lvl = rec[3, r]
