@@ -212,3 +212,21 @@ def test_hop_levels_count_each_coin_at_its_own_distance(policy: str) -> None:
     assert (middle.sources[0].direct, middle.sources[0].indirect) == (Decimal(1), Decimal(1))
     one = index.address(DEPOSIT, ExposureParams(chain="ethereum", policy=policy, max_hops=1))
     assert one.sources == ()
+
+
+def test_high_fan_in_hubs_are_boundaries_named_in_notes() -> None:
+    hub = "0x" + "88" * 20
+    transfers = [
+        tx(1, THIEF, hub, 10, 1),
+        tx(2, CLEAN, hub, 10, 2),
+        tx(3, OTHER, hub, 10, 3),
+        tx(4, hub, DEPOSIT, 10, 4),
+        tx(5, THIEF, DEPOSIT, 5, 5),
+    ]
+    index = index_for(transfers)
+    bounded = index.address(DEPOSIT, ExposureParams(chain="ethereum", max_fan_in=2))
+    assert (bounded.sources[0].direct, bounded.sources[0].indirect) == (Decimal("0.5"), 0)
+    assert any(hub in note and "3 inflows > 2" in note for note in bounded.notes)
+    open_hub = index.address(DEPOSIT, ExposureParams(chain="ethereum", max_fan_in=3))
+    assert open_hub.sources[0].indirect == Decimal("0.333333333333333333")  # 1/3 floored to wei
+    assert not open_hub.notes
