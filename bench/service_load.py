@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import socket
 import subprocess
 import sys
@@ -78,6 +79,28 @@ def _port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_workers(log: Path, n: int, timeout: float = 300) -> list[int]:
+    """Worker pids, once all ``n`` have built their indexes and listen (else wrk's
+    connections would all land on the first one up)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pids = re.findall(r"worker \d+/\d+ ready \(pid (\d+)\)", log.read_text())
+        if len(pids) >= n:
+            return [int(p) for p in pids[:n]]
+        time.sleep(0.2)
+    raise SystemExit(f"workers not ready after {timeout} s:\n{log.read_text()[-2000:]}")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """utime + stime of live processes, from /proc (the server is not our waited child)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def start_server(tmp: Path, port: int) -> tuple[subprocess.Popen[bytes], str]:
     env = {**os.environ, "HOME": str(tmp), "NKWATCH_DB": str(tmp / "nk.duckdb")}
     log = (tmp / "serve.log").open("wb")
@@ -127,14 +150,32 @@ def parse_wrk(out: str) -> dict[str, Any]:
     }
 
 
-def run_wrk(url: str, seconds: int, conns: int, lua: Path | None) -> dict[str, Any]:
+def run_wrk(
+    url: str, seconds: int, conns: int, lua: Path | None, server: list[int]
+) -> dict[str, Any]:
+    """One wrk run; also the CPU seconds the server processes and wrk itself used."""
     cmd = ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     if lua is not None:
         cmd += ["-s", str(lua)]
+    server0, wrk0 = cpu_seconds(server), resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
     done = subprocess.run([*cmd, url], capture_output=True, text=True, check=True)
+    wall = time.monotonic() - t0
+    wrk1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if lua is not None and "Non-200 answers" not in done.stdout:
         raise SystemExit(f"wrk script failed: {done.stderr or done.stdout}")
-    return parse_wrk(done.stdout)
+    row = parse_wrk(done.stdout)
+    server_cpu = cpu_seconds(server) - server0
+    wrk_cpu = (wrk1.ru_utime + wrk1.ru_stime) - (wrk0.ru_utime + wrk0.ru_stime)
+    row.update(
+        wall_s=round(wall, 1),
+        server_cpu_s=round(server_cpu, 1),
+        wrk_cpu_s=round(wrk_cpu, 1),
+        wrk_cpu_share=round(wrk_cpu / (server_cpu + wrk_cpu), 3),
+        server_cpu_ms_per_req=round(1000 * server_cpu / max(1, row["requests"]), 3),
+        loadavg_1m=os.getloadavg()[0],
+    )
+    return row
 
 
 def lua_script(tmp: Path, name: str, path: str, key: str, bodies: list[dict[str, str]]) -> Path:
@@ -153,6 +194,7 @@ def main() -> None:
         port = _port()
         t0 = time.monotonic()
         proc, key, admin = start_server(tmp, port)
+        server = [proc.pid, *wait_workers(tmp / "serve.log", 2)]
         startup_s = time.monotonic() - t0
         url = f"http://127.0.0.1:{port}"
         try:
@@ -166,14 +208,16 @@ def main() -> None:
             before = httpx.get(url + "/api/v1/audit", params={"limit": 1},
                                headers={"Authorization": f"Bearer {admin}"}).json()["total"]  # fmt: skip
             rows = {
-                "health (HTTP ceiling)": run_wrk(url + "/health", min(args.seconds, 20), 16, None),
+                "health (HTTP ceiling)": run_wrk(url + "/health", min(args.seconds, 20), 16, None, server),
                 "address screening": run_wrk(
                     url, args.seconds, 16,
                     lua_script(tmp, "addr", "/api/v1/screen/address", key, [{"address": a} for a in ADDRESSES]),
+                    server,
                 ),
                 "name screening": run_wrk(
                     url, args.seconds, 8,
                     lua_script(tmp, "name", "/api/v1/screen/name", key, [{"name": n} for n in NAMES]),
+                    server,
                 ),
             }  # fmt: skip
             after = httpx.get(url + "/api/v1/audit", params={"limit": 1},
@@ -185,17 +229,20 @@ def main() -> None:
     targets = {"address screening": (2000, 20.0), "name screening": (300, 50.0)}
     print(f"nkwatch serve --workers 2, start-up {startup_s:.0f} s (bundled lists imported)")
     print(
-        f"{'scenario':<24}{'req/s':>10}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'errors':>8}  target"
+        f"{'scenario':<24}{'req/s':>10}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        f"{'srv CPU-s':>10}{'wrk CPU-s':>10}{'wrk %':>7}{'load':>6}  target"
     )
     for name, r in rows.items():
         t = targets.get(name)
         goal = f">= {t[0]} req/s, p99 <= {t[1]:.0f} ms" if t else "reference"
-        print(f"{name:<24}{r['rps']:>10.0f}{r['p50_ms']:>9.2f}{r['p90_ms']:>9.2f}{r['p99_ms']:>9.2f}{r['errors']:>8}  {goal}")  # fmt: skip
+        print(f"{name:<24}{r['rps']:>10.0f}{r['p50_ms']:>9.2f}{r['p90_ms']:>9.2f}{r['p99_ms']:>9.2f}{r['errors']:>8}"
+              f"{r['server_cpu_s']:>10.1f}{r['wrk_cpu_s']:>10.1f}{100 * r['wrk_cpu_share']:>6.0f}%{r['loadavg_1m']:>6.1f}  {goal}")  # fmt: skip
     print(f"audit entries written: {after - before} for ~{answered} screening answers")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({
         "seconds_per_scenario": args.seconds, "startup_s": round(startup_s, 1), "rows": rows,
         "audit_entries": after - before, "screening_requests": answered,
+        "machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]},
     }, indent=2))  # fmt: skip
 
 

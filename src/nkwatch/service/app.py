@@ -11,7 +11,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
 from fastapi import FastAPI
@@ -32,6 +32,9 @@ from nkwatch.service.state import ServiceState
 from nkwatch.service.web import STATIC_DIR
 from nkwatch.service.web.pages import router as pages_router
 from nkwatch.settings import Settings
+
+if TYPE_CHECKING:
+    from nkwatch.service.owner import OwnerHub
 
 log = logging.getLogger("nkwatch.service")
 
@@ -79,8 +82,14 @@ def _modules() -> list[ModuleType]:
     return [importlib.import_module(name) for name in ROUTERS]
 
 
-def create_app(settings: Settings, config: ServiceConfig | None = None) -> FastAPI:
-    """Build the service for one store; the store is opened when the app starts."""
+def create_app(
+    settings: Settings, config: ServiceConfig | None = None, hub: OwnerHub | None = None
+) -> FastAPI:
+    """Build the service for one store; the store is opened when the app starts.
+
+    With a ``hub`` (``nkwatch serve``) this app is the store owner behind worker processes:
+    the hub starts them once every router is ready and stops them before the store closes.
+    """
     config = config or ServiceConfig()
     modules = _modules()
 
@@ -105,8 +114,12 @@ def create_app(settings: Settings, config: ServiceConfig | None = None) -> FastA
                 startup: Callable[[ServiceState], Any] | None = getattr(module, "startup", None)
                 if startup is not None:
                     startup(state)
+            if hub is not None:
+                hub.start(state)
             yield
         finally:
+            if hub is not None:
+                hub.stop()
             state.close()
 
     app = FastAPI(

@@ -18,7 +18,7 @@ from nkwatch.settings import Settings
     default=2,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Threads for store and screening work (one process owns the store).",
+    help="HTTP worker processes (plus one process that owns the store).",
 )
 @click.option(
     "--secure-cookies/--no-secure-cookies",
@@ -26,6 +26,13 @@ from nkwatch.settings import Settings
     help="Force Secure cookies (default: when https).",
 )
 @click.option("--access-log/--no-access-log", default=False, show_default=True)
+@click.option(
+    "--key-cache-ttl",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(0, 300),
+    help="Seconds a worker trusts a verified API key (a revoked key stops working within this).",
+)
 @pass_settings
 def serve(
     settings: Settings,
@@ -34,18 +41,21 @@ def serve(
     workers: int,
     secure_cookies: bool | None,
     access_log: bool,
+    key_cache_ttl: float,
 ) -> None:
     """Serve the REST API and web UI on the store, importing bundled data if missing."""
-    import uvicorn
-
-    from nkwatch.service.app import create_app
+    from nkwatch.service import supervisor
     from nkwatch.service.bootstrap import prepare
 
     prepared = prepare(settings, log=lambda m: click.echo(m, err=True))
     config = ServiceConfig(
-        host=host, port=port, workers=workers, secure_cookies=secure_cookies, access_log=access_log
+        host=host,
+        port=port,
+        workers=workers,
+        secure_cookies=secure_cookies,
+        access_log=access_log,
+        key_cache_ttl_s=key_cache_ttl,
     )
-    app = create_app(settings, config)
     url = f"http://{host}:{port}/"
     click.echo(f"nkwatch: store {settings.db_path}")
     if prepared.first_admin is not None:
@@ -58,16 +68,7 @@ def serve(
             "nkwatch: log in with an existing user (new one: nkwatch users create NAME --role admin)"
         )
     click.echo(f"nkwatch: serving on {url}  (API docs {url}docs, Ctrl-C to stop)", err=False)
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="warning",
-        access_log=access_log,
-        loop="uvloop",
-        http="httptools",
-        timeout_graceful_shutdown=5,
-    )
+    supervisor.run(settings, config)
 
 
 @click.group("keys")

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ServiceConfig:
-    """How the one store-owning process serves HTTP.
+    """How the service serves HTTP.
 
-    ``workers`` is the number of threads that run store and screening work: DuckDB allows
-    one read-write process, so the service is one process that owns the store and fans
-    blocking work out to a bounded thread pool (see docs/service.md).
+    ``workers``: under ``nkwatch serve``, the number of HTTP worker processes on the public
+    port (each with its own screening indexes); DuckDB allows one read-write process, so a
+    separate owner process holds the store and runs blocking store work on that many
+    threads (see docs/service.md). In-process (tests) only the thread count.
     """
 
     host: str = "127.0.0.1"
@@ -25,3 +26,5 @@ class ServiceConfig:
     max_batch_rows: int = 10_000
     access_log: bool = False
     warm_indexes: bool = True  # build the name index at start-up, not on the first query
+    key_cache_ttl_s: float = 5.0  # workers: a revoked key stops working within this time
+    list_poll_s: float = 1.0  # workers: how often they check for new active list versions

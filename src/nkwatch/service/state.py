@@ -12,6 +12,7 @@ from nkwatch.service.auditlog import AuditWriter
 from nkwatch.service.auth import KeyCache
 from nkwatch.service.config import ServiceConfig
 from nkwatch.service.jobs import JobManager
+from nkwatch.service.segments import SegmentIngester
 from nkwatch.settings import Settings
 
 
@@ -24,6 +25,12 @@ class ServiceState:
     audit: AuditWriter
     jobs: JobManager
     cache: dict[str, Any]  # capability indexes built once (e.g. the screening index)
+    ingester: SegmentIngester | None = None  # set when worker processes write audit segments
+
+    def drain_audit(self) -> None:
+        """Before reading the audit log: pull in every entry the workers have answered."""
+        if self.ingester is not None:
+            self.ingester.drain()
 
     def close(self) -> None:
         self.jobs.shutdown()

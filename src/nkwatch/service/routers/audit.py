@@ -59,6 +59,7 @@ def list_entries(
     page: Annotated[PageParams, Depends(page_params)],
     action: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Page[AuditRow]:
+    state.drain_audit()
     store = state.access.view()
     where, params = _where(action)
     total = store.query(f"SELECT count(*) FROM audit_log{where}", params)[0][0]  # noqa: S608
@@ -120,6 +121,7 @@ def export(
         result={},
         list_versions=[],
     )
+    state.drain_audit()
     media = "text/csv" if fmt == "csv" else "application/x-ndjson"
     return StreamingResponse(
         _stream(state.access.view(), fmt, action),

@@ -1,0 +1,302 @@
+"""An HTTP worker process of ``nkwatch serve`` (``python -m nkwatch.service.worker``).
+
+Each worker holds, in memory, the address and name indexes built from the owner's active
+list versions and answers ``/health`` and API-key screening itself: no store, no other
+process on the request path except for the audit segment sync. Everything else, and every
+request the fast path is not sure about (a cookie session, an unknown key, a body that does
+not validate, an unreadable address), is proxied unchanged to the store-owning process,
+so errors and edge cases have exactly one implementation.
+
+The verified key -> principal is cached for ``key_cache_ttl_s`` (a revoked key stops
+working within that time); the active list versions are polled every ``list_poll_s`` and
+a new screener is built off the event loop, then swapped in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+import signal
+import socket
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import orjson
+from pydantic import BaseModel, ValidationError
+
+from nkwatch import __version__
+from nkwatch.errors import UserError
+from nkwatch.sanctions.names import NameIndex
+from nkwatch.sanctions.repository import LoadedLists
+from nkwatch.sanctions.screening import Screener, ScreeningResult
+from nkwatch.sanctions.service import decision_summary
+from nkwatch.service.app import SecurityHeaders
+from nkwatch.service.auth import Principal, Role
+from nkwatch.service.config import ServiceConfig
+from nkwatch.service.ipc import OwnerClient
+from nkwatch.service.limits import LimitsMiddleware, Message, Receive, Scope, Send
+from nkwatch.service.owner import WorkerSpec
+from nkwatch.service.proxy import OwnerProxy
+from nkwatch.service.routers.screening import AddressRequest, NameRequest, name_query, result_out
+from nkwatch.service.segments import SegmentWriter
+
+log = logging.getLogger("nkwatch.service")
+
+M = TypeVar("M", bound=BaseModel)
+_JSON = [(b"content-type", b"application/json")]
+_MAX_CACHED_KEYS = 10_000
+
+
+class KeyTTLCache:
+    """sha256(key) -> (expiry, principal or None), filled by asking the owner."""
+
+    def __init__(self, ttl_s: float) -> None:
+        self.ttl_s = ttl_s
+        self._entries: dict[bytes, tuple[float, Principal | None]] = {}
+
+    def get(self, digest: bytes) -> tuple[bool, Principal | None]:
+        entry = self._entries.get(digest)
+        if entry is None or entry[0] < time.monotonic():
+            return False, None
+        return True, entry[1]
+
+    def put(self, digest: bytes, principal: Principal | None) -> None:
+        if len(self._entries) >= _MAX_CACHED_KEYS:
+            self._entries.clear()  # bounded: unknown keys cannot grow it without limit
+        self._entries[digest] = (time.monotonic() + self.ttl_s, principal)
+
+
+@dataclass
+class _Screening:
+    key: tuple[str, ...]
+    screener: Screener | None
+
+
+def build_screener(lists: LoadedLists) -> Screener:
+    """Both indexes built now: the fast path never waits for a lazy build."""
+    return Screener.build(lists, NameIndex.build(lists.parties))
+
+
+class WorkerApp:
+    """The ASGI app of one worker (wrapped in the owner's limits and security headers)."""
+
+    def __init__(self, spec: WorkerSpec) -> None:
+        self.spec = spec
+        self.config: ServiceConfig = spec.service_config()
+        self.keys = KeyTTLCache(self.config.key_cache_ttl_s)
+        self.proxy = OwnerProxy(spec.http_path, timeout_s=self.config.request_timeout_s)
+        self._pool = ThreadPoolExecutor(2, thread_name_prefix="nkwatch-worker")
+        self._owner: OwnerClient | None = None
+        self._audit: SegmentWriter | None = None
+        self._screening = _Screening((), None)
+        self._health = b""
+        self._poller: asyncio.Task[None] | None = None
+
+    # -- lifespan --------------------------------------------------------------------
+    async def startup(self) -> None:
+        loop = asyncio.get_running_loop()
+        owner = OwnerClient(Path(self.spec.ipc_path), bytes.fromhex(self.spec.authkey_hex))
+        self._owner = owner
+        hello = await loop.run_in_executor(self._pool, owner.call, "hello")
+        self._health = orjson.dumps(
+            {"status": "ok", "version": __version__, "schema_version": hello["schema_version"]}
+        )
+        snapshot = await loop.run_in_executor(self._pool, owner.lists)
+        if snapshot.lists is not None:
+            screener = await loop.run_in_executor(self._pool, build_screener, snapshot.lists)
+            self._screening = _Screening(snapshot.key, screener)
+
+        async def reserve(n: int) -> list[int]:
+            return await loop.run_in_executor(self._pool, owner.reserve_ids, n)
+
+        self._audit = SegmentWriter(Path(self.spec.segments), reserve)
+        self._poller = asyncio.create_task(self._poll_lists())
+        print(  # the start-up line bench and operators wait for
+            f"nkwatch: worker {self.spec.index + 1}/{self.spec.count} ready (pid {os.getpid()})",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    async def shutdown(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+        if self._audit is not None:
+            await self._audit.close()
+        await self.proxy.aclose()
+        if self._owner is not None:
+            self._owner.close()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    async def _poll_lists(self) -> None:
+        """A new active list version on the owner: build its screener here, then swap."""
+        loop = asyncio.get_running_loop()
+        owner = self._owner
+        assert owner is not None
+        while True:
+            await asyncio.sleep(self.config.list_poll_s)
+            try:
+                key = await loop.run_in_executor(self._pool, owner.lists_key)
+                if key == self._screening.key:
+                    continue
+                snapshot = await loop.run_in_executor(self._pool, owner.lists)
+                screener = None
+                if snapshot.lists is not None:
+                    screener = await loop.run_in_executor(
+                        self._pool, build_screener, snapshot.lists
+                    )
+                self._screening = _Screening(snapshot.key, screener)
+                log.warning("worker %d: now screening against %s", self.spec.index, snapshot.key)
+            except (EOFError, OSError):
+                log.error("worker %d: the owner process is gone; stopping", self.spec.index)
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+
+    # -- requests --------------------------------------------------------------------
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        path, method = scope["path"], scope["method"]
+        if method == "POST" and path == "/api/v1/screen/address":
+            await self._screen(scope, receive, send, AddressRequest, self._address)
+        elif method == "POST" and path == "/api/v1/screen/name":
+            await self._screen(scope, receive, send, NameRequest, self._name)
+        elif method == "GET" and path == "/health" and self._health:
+            await _answer(send, 200, self._health)
+        else:
+            await self.proxy(scope, receive, send)
+
+    def _address(self, screener: Screener, body: AddressRequest) -> ScreeningResult:
+        return screener.screen_address(body.address, body.chain)
+
+    def _name(self, screener: Screener, body: NameRequest) -> ScreeningResult:
+        return screener.screen_name(name_query(body), threshold=body.threshold)
+
+    async def _screen(
+        self, scope: Scope, receive: Receive, send: Send, model: type[M], run: Any
+    ) -> None:
+        key, json_body = _key_and_type(scope["headers"])
+        if key is None or not json_body:
+            await self.proxy(scope, receive, send)  # sessions, CSRF and 415s: the owner's
+            return
+        body = await _read_body(receive)
+        screener = self._screening.screener
+        principal = await self._principal(key)
+        if screener is None or principal is None or not principal.role.allows(Role.analyst):
+            await self.proxy(scope, receive, send, body)
+            return
+        try:
+            request = model.model_validate_json(body)
+            result: ScreeningResult = run(screener, request)
+        except (ValidationError, UserError):
+            await self.proxy(scope, receive, send, body)  # the owner words the 4xx
+            return
+        assert self._audit is not None
+        audit_id = await self._audit.record(
+            actor=principal.name,
+            action="screen.address" if model is AddressRequest else "screen.name",
+            query=result.query,
+            result=decision_summary(result),
+            list_versions=result.list_versions,
+        )
+        await _answer(send, 200, result_out(result, audit_id).model_dump_json().encode())
+
+    async def _principal(self, key: str) -> Principal | None:
+        digest = hashlib.sha256(key.encode()).digest()
+        known, principal = self.keys.get(digest)
+        if not known:
+            assert self._owner is not None
+            loop = asyncio.get_running_loop()
+            principal = await loop.run_in_executor(self._pool, self._owner.principal, key)
+            self.keys.put(digest, principal)
+        return principal
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await self.startup()
+                except Exception as exc:  # reported to the server, which exits
+                    log.exception("worker start-up failed")
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.shutdown()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def _key_and_type(headers: list[tuple[bytes, bytes]]) -> tuple[str | None, bool]:
+    """The API key (bearer first, as the owner reads it) and whether the body is JSON."""
+    bearer = header = None
+    json_body = False
+    for name, value in headers:
+        if name == b"authorization":
+            scheme, _, credentials = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and credentials:
+                bearer = credentials
+        elif name == b"x-api-key":
+            header = value.decode("latin-1")
+        elif name == b"content-type":
+            json_body = value.split(b";")[0].strip().lower() == b"application/json"
+    return (bearer if bearer is not None else header), json_body
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message: Message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+async def _answer(send: Send, status: int, payload: bytes) -> None:
+    headers = [*_JSON, (b"content-length", str(len(payload)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+def main() -> None:
+    """Entry point: the spec arrives as JSON on stdin, the listening socket as an fd."""
+    import uvicorn
+
+    spec = WorkerSpec(**orjson.loads(sys.stdin.buffer.read()))
+    config = spec.service_config()
+    app = WorkerApp(spec)
+    wrapped = SecurityHeaders(
+        LimitsMiddleware(
+            app, max_body_bytes=config.max_body_bytes, timeout_s=config.request_timeout_s
+        )
+    )
+    sock = socket.socket(fileno=spec.fd)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            wrapped,
+            loop="uvloop",
+            http="httptools",
+            lifespan="on",
+            log_level="warning",
+            access_log=config.access_log,
+            timeout_graceful_shutdown=5,
+            backlog=2048,
+        )
+    )
+    server.run(sockets=[sock])
+
+
+if __name__ == "__main__":
+    main()
