@@ -113,11 +113,20 @@ def parse_timezone(raw: str) -> str:
     return raw.strip()
 
 
+_NON_WORD = re.compile(r"[^\w]+")
+
+
 def norm_text(value: str) -> str:
-    """Case/accent/punctuation-insensitive form used to compare addresses and accounts."""
-    folded = unicodedata.normalize("NFKD", value.casefold())
-    kept = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^\w]+", " ", kept).split())
+    """Case/accent/punctuation-insensitive form used to compare addresses and accounts.
+
+    ASCII text skips the Unicode decomposition (it would change nothing): most names and
+    addresses are ASCII, and this runs several times per record.
+    """
+    folded = value.casefold()
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_NON_WORD.sub(" ", folded).split())
 
 
 def norm_account(value: str) -> str:

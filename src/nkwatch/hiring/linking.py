@@ -20,9 +20,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from nkwatch.hiring import splink_model
-from nkwatch.hiring.fields import norm_text
 from nkwatch.hiring.indicators.base import ScreeningContext
-from nkwatch.hiring.indicators.identity import STRONG_KEYS, identifier_values
+from nkwatch.hiring.indicators.identity import identifier_groups, photo_pairs
 
 MAX_GROUP = 50  # an address/IP shared by more records is an office or a VPN, not a farm
 # Two kinds of co-location (same shipping address, same IP) are one fact: colleagues at an
@@ -80,16 +79,16 @@ class LinkResult:
 
 
 def strong_evidence(ctx: ScreeningContext) -> list[Evidence]:
-    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for app in ctx.applicants:
-        for key in STRONG_KEYS:
-            for value in set(identifier_values(app, key)):
-                groups[(key, value)].append(app.id)
-    return [
-        Evidence(_singular(k), v, tuple(ids))
-        for (k, v), ids in groups.items()
-        if 1 < len(ids) <= 500
+    out = [
+        Evidence(_singular(key), value, tuple(ids))
+        for key, groups in identifier_groups(ctx).items()
+        for value, ids in groups.items()
     ]
+    out += [
+        Evidence("photo_hash", f"{p.hash_a} ~ {p.hash_b} ({p.distance} bits apart)", (p.a, p.b))
+        for p in photo_pairs(ctx)
+    ]
+    return out
 
 
 def _singular(key: str) -> str:
@@ -104,11 +103,9 @@ def _singular(key: str) -> str:
 def medium_evidence(ctx: ScreeningContext) -> list[Evidence]:
     out: list[Evidence] = []
     ships: dict[str, list[str]] = defaultdict(list)
-    for app in ctx.applicants:
-        if app.shipping_address:
-            ship = norm_text(app.shipping_address)
-            if ship != norm_text(app.address or ""):
-                ships[ship].append(app.id)
+    for pid, ship in ctx.shipping_key.items():
+        if ship != ctx.address_key[pid]:
+            ships[ship].append(pid)
     out += [
         Evidence("shipping_address", v, tuple(ids))
         for v, ids in ships.items()
@@ -117,7 +114,7 @@ def medium_evidence(ctx: ScreeningContext) -> list[Evidence]:
     ips: dict[str, set[str]] = defaultdict(set)
     for pid, events in ctx.logins.items():
         for e in events:
-            if not ctx.refdata.vpn.lookup(e.ip):
+            if not ctx.ip_labels[e.ip][1]:
                 ips[e.ip].add(pid)
     out += [
         Evidence("login_ip", ip, tuple(sorted(ids)))
@@ -128,6 +125,31 @@ def medium_evidence(ctx: ScreeningContext) -> list[Evidence]:
         a, b = ctx.applicants[p.a].id, ctx.applicants[p.b].id
         out.append(Evidence("resume_text", f"~{p.similarity:.0%} identical", (a, b)))
     return out
+
+
+def place_and_content(medium: Sequence[Evidence]) -> tuple[set[tuple[str, str]], list[Evidence]]:
+    """Pairs that share a place *and* content, and the evidence that joined them.
+
+    Content evidence is pairwise and rare, place groups are many and large (offices), so
+    each content pair is checked against the places of its two records instead of
+    expanding every place group into pairs.
+    """
+    places: dict[str, set[int]] = defaultdict(set)
+    for k, ev in enumerate(medium):
+        if MEDIUM_CLASS[ev.kind] == "place":
+            for m in ev.members:
+                places[m].add(k)
+    joined: set[tuple[str, str]] = set()
+    used: set[int] = set()
+    for k, ev in enumerate(medium):
+        if MEDIUM_CLASS[ev.kind] != "content":
+            continue
+        for a, b in combinations(sorted(ev.members), 2):
+            shared = places.get(a, set()) & places.get(b, set())
+            if shared:
+                joined.add((a, b))
+                used |= shared | {k}
+    return joined, [medium[k] for k in sorted(used)]
 
 
 def link(
@@ -143,19 +165,13 @@ def link(
         kept.append(ev)
         for other in ev.members[1:]:
             uf.union(ev.members[0], other)
-    medium = medium_evidence(ctx)
-    kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for ev in medium:
-        for a, b in combinations(sorted(ev.members), 2):
-            kinds[(a, b)].add(ev.kind)
-    joined = {pair for pair, ks in kinds.items() if len({MEDIUM_CLASS[k] for k in ks}) >= 2}
-    for a, b in joined:
+    joined, medium_kept = place_and_content(medium_evidence(ctx))
+    for a, b in sorted(joined):
         uf.union(a, b)
-    for ev in medium:
-        if any(pair in joined for pair in combinations(sorted(ev.members), 2)):
-            kept.append(ev)
+    kept += medium_kept
     if use_splink:
-        for p in splink_predict(splink_model.person_table(ctx.applicants)):
+        table = splink_model.person_table(ctx.applicants, ctx.name_key, ctx.address_key)
+        for p in splink_predict(table):
             uf.union(p.a, p.b)
             kept.append(
                 Evidence("probable_same_person", f"Splink p={p.probability:.3f}", (p.a, p.b))

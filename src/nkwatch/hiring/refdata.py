@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import bisect
 import ipaddress
+import socket
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from nkwatch.errors import UserError
@@ -63,6 +66,32 @@ class NetworkList:
         if i >= 0 and key <= self.ends[i]:
             return self.labels[i]
         return None
+
+    def lookup_many(self, ips: Sequence[str]) -> list[str | None]:
+        """``lookup`` for a whole column: IPv4 parsed in C and searched with numpy.
+
+        Sign-in logs hold millions of events; one ``ipaddress`` object per event was most of
+        the network rules' time. Anything not a dotted IPv4 falls back to ``lookup``.
+        """
+        out: list[str | None] = [None] * len(ips)
+        pos, keys = [], []
+        for k, ip in enumerate(ips):
+            try:
+                keys.append(int.from_bytes(socket.inet_pton(socket.AF_INET, ip), "big"))
+                pos.append(k)
+            except OSError:
+                out[k] = self.lookup(ip)
+        v4 = [i for i, start in enumerate(self.starts) if start < 1 << 32]
+        if not pos or not v4:
+            return out
+        starts = np.array([self.starts[i] for i in v4], dtype=np.int64)
+        ends = np.array([self.ends[i] for i in v4], dtype=np.int64)
+        key = np.array(keys, dtype=np.int64)
+        idx = np.searchsorted(starts, key, side="right") - 1
+        hit = (idx >= 0) & (key <= ends[np.maximum(idx, 0)])
+        for k in np.flatnonzero(hit).tolist():
+            out[pos[k]] = self.labels[v4[idx[k]]]
+        return out
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ identities are linked by shared infrastructure in :mod:`nkwatch.hiring.linking`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,11 +35,20 @@ class ProbPair:
     match_weight: float
 
 
-def person_table(applicants: Sequence[Applicant]) -> dict[str, list[Any]]:
-    """Columnar input for Splink: one row per record, normalised scalar columns."""
+def person_table(
+    applicants: Sequence[Applicant],
+    names: Mapping[str, str] | None = None,
+    addresses: Mapping[str, str] | None = None,
+) -> dict[str, list[Any]]:
+    """Columnar input for Splink: one row per record, normalised scalar columns.
+
+    ``names``/``addresses`` are the screening context's normalised values when the caller
+    has them (a million records normalised twice is seconds for nothing).
+    """
     cols: dict[str, list[Any]] = {c: [] for c in COLUMNS}
     for app in applicants:
-        name = norm_text(app.full_name)
+        name = names[app.id] if names is not None else norm_text(app.full_name)
+        address = addresses[app.id] if addresses is not None else norm_text(app.address or "")
         parts = name.split()
         cols["unique_id"].append(app.id)
         cols["name"].append(name or None)
@@ -48,7 +57,7 @@ def person_table(applicants: Sequence[Applicant]) -> dict[str, list[Any]]:
         cols["dob"].append(app.date_of_birth.isoformat() if app.date_of_birth else None)
         cols["email"].append(app.emails[0] if app.emails else None)
         cols["phone"].append(app.phones[0] if app.phones else None)
-        cols["address"].append(norm_text(app.address) if app.address else None)
+        cols["address"].append(address or None)
     return cols
 
 

@@ -56,6 +56,21 @@ def _mutate(gen: _Gen, text: str, name: str) -> str:
     return f"{name}. " + " ".join(words)
 
 
+def _role_handle(gen: _Gen) -> str:
+    """A fresh role-word handle: a mailbox belongs to one operator, never to two."""
+    while (handle := f"{gen.rng.choice(ROLE_HANDLES)}{gen.rng.randint(1, 9999)}") in gen.handles:
+        pass
+    gen.handles.add(handle)
+    return handle
+
+
+def _photo_copy(gen: _Gen, photo: int) -> str:
+    """The operator's ID photo re-used: re-scanned or re-compressed, so 0-4 hash bits flip."""
+    for bit in gen.rng.sample(range(64), gen.rng.randint(0, 4)):
+        photo ^= 1 << bit
+    return f"{photo:016x}"
+
+
 def plant_operators(gen: _Gen, n_records: int) -> None:
     r = gen.rng
     op = 0
@@ -77,7 +92,7 @@ def plant_one(gen: _Gen, op: int, size: int) -> None:
     farm_ips = [gen.public_ip() for _ in range(r.randint(1, 3))]
     templates = [" ".join(r.sample(p.sentences, 8)) for _ in range(r.randint(1, 2))]
     shared_phone = gen.phone("en_US")
-    photo = f"{r.getrandbits(64):016x}"
+    photo = r.getrandbits(64)
     label = f"op{op}"
     ids: list[str] = []
     for _ in range(size):
@@ -93,7 +108,7 @@ def plant_one(gen: _Gen, op: int, size: int) -> None:
             full_name=name,
             aliases=(),
             date_of_birth=gen.dob(),
-            emails=(f"{r.choice(ROLE_HANDLES)}{r.randint(1, 9999)}@{r.choice(p.domains)}",),
+            emails=(f"{_role_handle(gen)}@{r.choice(p.domains)}",),
             phones=(shared_phone if r.random() < 0.25 else gen.phone("en_US"),),
             address=gen.address(claimed),
             country=p.country[claimed],
@@ -112,7 +127,7 @@ def plant_one(gen: _Gen, op: int, size: int) -> None:
             else created,
             linkedin=None,
             document_number=gen.document(),
-            photo_hash=photo if r.random() < 0.15 else f"{r.getrandbits(64):016x}",
+            photo_hash=_photo_copy(gen, photo) if r.random() < 0.2 else f"{r.getrandbits(64):016x}",
             payment_accounts=(r.choice(payouts),) if uses_payout else (p.iban("en_US", r),),
             payout_wallets=(r.choice(wallets),) if wallets and r.random() < 0.5 else (),
             referrer=ids[-1] if ids and r.random() < 0.3 else None,

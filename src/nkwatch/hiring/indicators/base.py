@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, cast
 
 from nkwatch.hiring import textsim
+from nkwatch.hiring.fields import norm_text
 from nkwatch.hiring.model import Applicant, HostEvent, LoginEvent
 from nkwatch.hiring.refdata import ReferenceData
 
 RESUME_THRESHOLD = 0.6
+T = TypeVar("T")
 
 
 class Severity(StrEnum):
@@ -92,12 +94,36 @@ class ScreeningContext:
         for hev in host_events:
             self.host_events[hev.person_id].append(hev)
         self.prior_hits: dict[str, list[Hit]] = {}
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, build: Callable[[ScreeningContext], T]) -> T:
+        """An index derived from the context, built once per run and shared by every rule
+        and the linker (e.g. identifier groups): the same work is never done twice."""
+        if key not in self._memo:
+            self._memo[key] = build(self)
+        return cast("T", self._memo[key])
 
     @cached_property
     def name_key(self) -> dict[str, str]:
-        from nkwatch.hiring.fields import norm_text
-
         return {a.id: norm_text(a.full_name) for a in self.applicants}
+
+    @cached_property
+    def address_key(self) -> dict[str, str]:
+        """Normalised ID address per record ("" when missing)."""
+        return {a.id: norm_text(a.address) if a.address else "" for a in self.applicants}
+
+    @cached_property
+    def shipping_key(self) -> dict[str, str]:
+        """Normalised equipment shipping address per record that has one."""
+        return {a.id: norm_text(a.shipping_address) for a in self.applicants if a.shipping_address}
+
+    @cached_property
+    def ip_labels(self) -> dict[str, tuple[str | None, str | None]]:
+        """(DPRK range, VPN label) per distinct login IP, looked up once per run."""
+        ips = sorted({e.ip for events in self.logins.values() for e in events})
+        dprk = self.refdata.dprk.lookup_many(ips)
+        vpn = self.refdata.vpn.lookup_many(ips)
+        return dict(zip(ips, zip(dprk, vpn, strict=True), strict=True))
 
     @cached_property
     def resume_pairs(self) -> list[textsim.SimilarPair]:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
+import numpy as np
+import pyarrow as pa
 from rapidfuzz import fuzz
 
-from nkwatch.hiring.fields import norm_text
+from nkwatch.hiring import photohash
 from nkwatch.hiring.indicators import verify
 from nkwatch.hiring.indicators.base import Hit, ScreeningContext, Severity, indicator
 from nkwatch.hiring.indicators.sources import (
@@ -27,6 +30,7 @@ STRONG_KEYS = (
     "payout_wallets",
     "photo_hash",
 )
+SINGULAR_KEYS = ("document_number", "photo_hash")
 MAX_GROUP = 500  # beyond this a value is a placeholder ("N/A", a payroll provider's pool)
 
 
@@ -39,20 +43,86 @@ def same_person(a: Applicant, b: Applicant, names: dict[str, str]) -> bool:
     return score >= 92
 
 
-def identifier_values(app: Applicant, key: str) -> tuple[str, ...]:
-    value = getattr(app, key)
-    if value is None:
-        return ()
-    return tuple(value) if isinstance(value, tuple) else (str(value),)
+def _column(apps: Sequence[Applicant], key: str) -> tuple[list[str], list[int]]:
+    """(values, record positions) of one identifier over all records, each value once per
+    record."""
+    if key in SINGULAR_KEYS:
+        pos = [k for k, a in enumerate(apps) if getattr(a, key) is not None]
+        return [str(getattr(apps[k], key)) for k in pos], pos
+    pairs = [(v, k) for k, a in enumerate(apps) for v in _once(getattr(a, key))]
+    return [v for v, _ in pairs], [k for _, k in pairs]
+
+
+def _once(values: tuple[str, ...]) -> tuple[str, ...]:
+    return values if len(values) < 2 else tuple(sorted(set(values)))
+
+
+def _group(values: list[str], pos: list[int]) -> dict[str, list[int]]:
+    """Value -> positions for values on 2..MAX_GROUP records (hash grouping in Arrow)."""
+    if not values:
+        return {}
+    enc = pa.array(values, pa.string()).dictionary_encode()
+    codes = enc.indices.to_numpy()
+    counts = np.bincount(codes)
+    chosen = np.flatnonzero(((counts > 1) & (counts <= MAX_GROUP))[codes])
+    chosen = chosen[np.argsort(codes[chosen], kind="stable")]
+    bounds = np.flatnonzero(np.diff(codes[chosen])) + 1
+    where = np.asarray(pos, dtype=np.int64)
+    out: dict[str, list[int]] = {}
+    for part in np.split(chosen, bounds) if len(chosen) else []:
+        out[enc.dictionary[int(codes[part[0]])].as_py()] = where[part].tolist()
+    return out
+
+
+def _build_groups(ctx: ScreeningContext) -> dict[str, dict[str, list[str]]]:
+    ids = [a.id for a in ctx.applicants]
+    return {
+        key: {
+            v: [ids[k] for k in where] for v, where in _group(*_column(ctx.applicants, key)).items()
+        }
+        for key in STRONG_KEYS
+    }
+
+
+def identifier_groups(ctx: ScreeningContext) -> dict[str, dict[str, list[str]]]:
+    """Identifier kind -> value -> ids of the records carrying it (two or more records,
+    at most MAX_GROUP), in record order; built once per run for the rules and the linker."""
+    return ctx.memo("identity.groups", _build_groups)
 
 
 def shared_groups(ctx: ScreeningContext, key: str) -> dict[str, list[str]]:
     """Value -> ids of the records carrying it, for values carried by two or more records."""
-    groups: dict[str, list[str]] = defaultdict(list)
+    return identifier_groups(ctx)[key]
+
+
+@dataclass(frozen=True)
+class PhotoPair:
+    """Two records whose ID-photo hashes differ in a few bits: one photo, re-used."""
+
+    a: str
+    b: str
+    hash_a: str
+    hash_b: str
+    distance: int
+
+
+def _build_photo_pairs(ctx: ScreeningContext) -> list[PhotoPair]:
+    owners: dict[str, list[str]] = defaultdict(list)
     for app in ctx.applicants:
-        for value in set(identifier_values(app, key)):
-            groups[value].append(app.id)
-    return {v: ids for v, ids in groups.items() if 1 < len(ids) <= MAX_GROUP}
+        if app.photo_hash:
+            owners[app.photo_hash.lower()].append(app.id)
+    values = [v for v, ids in owners.items() if len(ids) <= MAX_GROUP]
+    pos, hashes = photohash.parse(values)
+    out = []
+    for p in photohash.near_pairs(hashes):
+        va, vb = values[int(pos[p.a])], values[int(pos[p.b])]
+        out += [PhotoPair(a, b, va, vb, p.distance) for a in owners[va] for b in owners[vb]]
+    return out
+
+
+def photo_pairs(ctx: ScreeningContext) -> list[PhotoPair]:
+    """Record pairs whose photo hashes are near (1..photohash.MAX_DISTANCE bits), not equal."""
+    return ctx.memo("identity.photo_pairs", _build_photo_pairs)
 
 
 @indicator(
@@ -60,7 +130,8 @@ def shared_groups(ctx: ScreeningContext, key: str) -> dict[str, list[str]]:
     family="identity",
     title="Identifier shared across different names",
     description="The same document number, email, phone, payment account, payout wallet or ID"
-    " photo hash appears on records with different names.",
+    f" photo hash (or a photo hash within {photohash.MAX_DISTANCE} bits: the same photo"
+    " re-scanned) appears on records with different names.",
     severity=Severity.STRONG,
     sources=(ADVISORY_2022, ADVISORY_2023, DOJ_CHAPMAN_2024, MICROSOFT_2025),
     verify=f"{verify.LIVE_ID}; {verify.PAYOUT_HOLDER}",
@@ -84,6 +155,27 @@ def shared_identifier(ctx: ScreeningContext) -> Iterator[Hit]:
                         others,
                         {"kind": key, "value": value},
                     )
+    yield from _near_photo_hits(ctx)
+
+
+def _near_photo_hits(ctx: ScreeningContext) -> Iterator[Hit]:
+    near: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    for p in photo_pairs(ctx):
+        if not same_person(ctx.by_id[p.a], ctx.by_id[p.b], ctx.name_key):
+            near[p.a].append((p.b, p.hash_b, p.distance))
+            near[p.b].append((p.a, p.hash_a, p.distance))
+    for pid, others in near.items():
+        own = ctx.by_id[pid].photo_hash
+        closest = min(others, key=lambda o: o[2])
+        yield Hit(
+            "identity.shared_identifier",
+            pid,
+            f"photo_hash {own!r} is {closest[2]} bit(s) from {closest[1]!r} (the same photo"
+            f" re-scanned) on {len(others)} record(s) under other names:"
+            f" {', '.join(o for o, _, _ in others[:5])}",
+            tuple(o for o, _, _ in others),
+            {"kind": "photo_hash", "value": own, "near": True},
+        )
 
 
 @indicator(
@@ -98,9 +190,11 @@ def shared_identifier(ctx: ScreeningContext) -> Iterator[Hit]:
 )
 def shared_shipping(ctx: ScreeningContext) -> Iterator[Hit]:
     groups: dict[str, list[Applicant]] = defaultdict(list)
+    homes = ctx.address_key
     for app in ctx.applicants:
-        if app.shipping_address and norm_text(app.shipping_address) != norm_text(app.address or ""):
-            groups[norm_text(app.shipping_address)].append(app)
+        ship = ctx.shipping_key.get(app.id)
+        if ship and ship != homes[app.id]:
+            groups[ship].append(app)
     names = ctx.name_key
     for addr, apps in groups.items():
         if not 1 < len(apps) <= MAX_GROUP or len({names[a.id] for a in apps}) < 2:
@@ -129,11 +223,10 @@ def shared_shipping(ctx: ScreeningContext) -> Iterator[Hit]:
 )
 def ship_elsewhere(ctx: ScreeningContext) -> Iterator[Hit]:
     for app in ctx.applicants:
-        if app.shipping_address and app.address:
-            ship, home = norm_text(app.shipping_address), norm_text(app.address)
-            if ship != home and ship not in home and home not in ship:
-                yield Hit(
-                    "logistics.ship_elsewhere",
-                    app.id,
-                    f"ships to {app.shipping_address!r}; ID address {app.address!r}",
-                )
+        ship, home = ctx.shipping_key.get(app.id), ctx.address_key[app.id]
+        if ship and home and ship != home and ship not in home and home not in ship:
+            yield Hit(
+                "logistics.ship_elsewhere",
+                app.id,
+                f"ships to {app.shipping_address!r}; ID address {app.address!r}",
+            )

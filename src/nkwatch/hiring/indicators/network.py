@@ -36,7 +36,7 @@ ENDLESS_HOURS = 24.0
 )
 def dprk_ip(ctx: ScreeningContext) -> Iterator[Hit]:
     for pid, events in ctx.logins.items():
-        hits = sorted({e.ip for e in events if ctx.refdata.dprk.lookup(e.ip)})
+        hits = sorted({e.ip for e in events if ctx.ip_labels[e.ip][0]})
         if hits:
             yield Hit("network.dprk_ip", pid, f"login from DPRK range: {', '.join(hits[:5])}")
 
@@ -53,7 +53,7 @@ def dprk_ip(ctx: ScreeningContext) -> Iterator[Hit]:
 )
 def vpn(ctx: ScreeningContext) -> Iterator[Hit]:
     for pid, events in ctx.logins.items():
-        labels = sorted({lab for e in events if (lab := ctx.refdata.vpn.lookup(e.ip))})
+        labels = sorted({lab for e in events if (lab := ctx.ip_labels[e.ip][1])})
         if labels:
             yield Hit("network.vpn", pid, f"logins via VPN: {', '.join(labels[:3])}")
 
@@ -135,7 +135,7 @@ def shared_ip(ctx: ScreeningContext) -> Iterator[Hit]:
         for e in events:
             users[e.ip].add(pid)
     for ip, pids in users.items():
-        if len(pids) >= MIN_ACCOUNTS_PER_IP and not ctx.refdata.vpn.lookup(ip):
+        if len(pids) >= MIN_ACCOUNTS_PER_IP and not ctx.ip_labels[ip][1]:
             for pid in sorted(pids):
                 others = tuple(sorted(pids - {pid}))
                 yield Hit(
