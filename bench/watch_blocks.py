@@ -5,9 +5,11 @@ ERC-20 transfers, splitter calls whose value moves as internal transfers, and a 
 laundering flow from an incident seed through fresh hops to monitored deposit addresses),
 then measures:
 
-* backlog: blocks/s and transactions/s of ``Watcher`` catching up (full blocks, receipts,
-  ``debug_traceBlockByNumber`` call traces, Transfer logs, taint, alerts, store writes), with
-  and without internal-transfer tracing;
+* backlog: blocks/s and transactions/s of ``Watcher`` catching up (headers, parity
+  ``trace_block`` call traces and Transfer logs in one batch request per chunk, chunks
+  prefetched while one is processed, taint, alerts, store writes), with and without
+  internal-transfer tracing (without, each transaction's status needs its receipt); the
+  watcher's own CPU per block (``time.process_time``) and anvil's (``/proc/PID/stat``);
 * peer, same node, same blocks: a straightforward per-transaction poller (one
   ``eth_getTransactionReceipt`` and one ``debug_traceTransaction`` request per transaction,
   the loop most hand-written watchers use), on a slice of the backlog;
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import tempfile
@@ -151,17 +154,27 @@ def watch_config(load: Load, start: int, internal: bool, name: str) -> Any:
     )
 
 
-def run_backlog(url: str, load: Load, first: int, last: int, internal: bool) -> dict[str, Any]:
+def node_cpu_s(pid: int) -> float:
+    """User + system CPU seconds the node process has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_backlog(
+    url: str, pid: int, load: Load, first: int, last: int, internal: bool
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, RpcClient(RpcConfig(url, timeout_s=120)) as rpc:
         store = open_store(Settings.from_env({}, db_path=Path(tmp) / "w.duckdb"))
         sink = Collector()
         w = Watcher(
             store, rpc, watch_config(load, first, internal, "bench"), [sink], log=lambda m: None
         )
-        t0, c0 = time.perf_counter(), time.process_time()
+        t0, c0, n0 = time.perf_counter(), time.process_time(), node_cpu_s(pid)
         while w.step():
             pass
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        node_cpu = node_cpu_s(pid) - n0
+        w.close()
         store.close()
     blocks = last - first + 1
     return {
@@ -172,6 +185,7 @@ def run_backlog(url: str, load: Load, first: int, last: int, internal: bool) -> 
             cpu, 3
         ),  # the watcher's own CPU (decode, taint, store); the rest is the node
         "cpu_ms_per_block": round(1000 * cpu / blocks, 2),
+        "node_cpu_ms_per_block": round(1000 * node_cpu / blocks, 2),
         "blocks_per_s": round(blocks / wall, 1),
         "txs_per_s": round(blocks * (load.txs) / wall),
         "alerts": len(sink.got),
@@ -218,7 +232,7 @@ def run_live(url: str, load: Load, blocks: int, interval: float) -> dict[str, An
         while (w.position or 0) < load.chain.block_number() and time.time() < deadline:
             time.sleep(0.05)
         stop.set()
-        thread.join()
+        thread.join()  # run() closes the watcher's prefetch threads
         store.close()
     lat = sorted(arrived - load.mined_at[a.block] for a, arrived in sink.got if a.kind == "deposit")
     q = statistics.quantiles(lat, n=100, method="inclusive") if len(lat) >= 2 else lat * 99
@@ -240,6 +254,7 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=0.25)
     args = parser.parse_args()
     node = start_anvil(find_anvil(REPO), accounts=40, extra=["--gas-limit", "100000000"])
+    pid = node.process.pid
     try:
         with RpcClient(RpcConfig(node.url, timeout_s=120)) as rpc:
             chain = DevChain(rpc, json.loads(ARTEFACTS.read_text())["contracts"])
@@ -250,29 +265,33 @@ def main() -> None:
                 load.block(first + i, launder=i % 5 == 0)
             last = chain.block_number()
             build_s = time.perf_counter() - t0
+            load_before = os.getloadavg()
             rows = [
-                run_backlog(node.url, load, first, last, internal=True),
-                run_backlog(node.url, load, first, last, internal=False),
+                run_backlog(node.url, pid, load, first, last, internal=True),
+                run_backlog(node.url, pid, load, first, last, internal=False),
                 run_naive(node.url, first, first + args.naive_blocks - 1),
             ]
             live = run_live(node.url, load, args.live, args.interval)
+            load_after = os.getloadavg()
     finally:
         node.stop()
     print(f"backlog: {args.blocks} blocks x {args.txs} txs, built in {build_s:.1f} s")
     print(
         f"{'mode':<40} {'blocks':>6} {'wall s':>8} {'blocks/s':>9} {'txs/s':>8}"
-        f" {'cpu ms/block':>12} {'alerts':>7}"
+        f" {'cpu ms/block':>12} {'node ms/block':>13} {'alerts':>7}"
     )
     for r in rows:
         txs = r.get("txs_per_s", round(r["blocks"] * args.txs / r["wall_s"]))
         print(
             f"{r['mode']:<40} {r['blocks']:>6} {r['wall_s']:>8} {r['blocks_per_s']:>9} {txs:>8}"
-            f" {r.get('cpu_ms_per_block', '-'):>12} {r.get('alerts', '-'):>7}"
+            f" {r.get('cpu_ms_per_block', '-'):>12} {r.get('node_cpu_ms_per_block', '-'):>13}"
+            f" {r.get('alerts', '-'):>7}"
         )
     print(
         f"{live['mode']}: {live['deposit_alerts']} deposit alerts, latency p50 "
         f"{live['latency_p50_s']} s, p99 {live['latency_p99_s']} s, max {live['latency_max_s']} s"
     )
+    print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
         json.dumps(
@@ -283,6 +302,7 @@ def main() -> None:
                 "blocks": args.blocks,
                 "txs_per_block": args.txs,
                 "build_s": round(build_s, 1),
+                "load_average_1min": [round(load_before[0], 2), round(load_after[0], 2)],
                 "backlog": rows,
                 "live": live,
             },

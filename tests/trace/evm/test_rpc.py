@@ -14,6 +14,7 @@ import pytest
 from nkwatch.errors import UserError
 from nkwatch.settings import Settings
 from nkwatch.store import open_store
+from nkwatch.trace.evm import wire
 from nkwatch.trace.evm.crawler import rpc_source
 from nkwatch.trace.evm.rpc import (
     NodeUnavailable,
@@ -175,3 +176,18 @@ def test_rpc_source_checks_url_and_chain(serve, settings: Settings) -> None:
         crawler = rpc_source(store, mainnet.url, "ethereum")
         assert crawler.config.chain == "ethereum"
         crawler.fetcher.rpc.close()
+
+
+def test_typed_answers_skip_unknown_fields_and_reject_other_shapes(serve) -> None:
+    def reply(n: int, b: list[dict[str, Any]]) -> tuple[int, Any]:
+        head = {"number": "0x5", "hash": "0xAB", "parentHash": "0xcd", "timestamp": "0x10",
+                "transactions": ["0x1"], "extraData": "0x" + "00" * 500}  # fmt: skip
+        return 200, ok(b, lambda c: head if c["params"][0] == "0x5" else {"number": 5})
+
+    server = serve(reply)
+    with client(server.url) as rpc:
+        (head,) = rpc.batch_as([("eth_getBlockByNumber", ["0x5", False])], wire.HEAD)
+        assert head is not None and head.header().hash == "0xab" and head.transactions == ("0x1",)
+        with pytest.raises(NodeUnavailable, match="eth_getBlockByNumber: unexpected answer"):
+            rpc.batch_as([("eth_getBlockByNumber", ["0x6", False])], wire.HEAD)
+        assert rpc.retries == 0  # the node's answer, not a transport failure: the caller decides

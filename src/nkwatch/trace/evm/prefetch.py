@@ -33,8 +33,9 @@ class Prefetcher(Generic[T]):
         self._ahead: deque[tuple[int, int, Future[T]]] = deque()
 
     def take(self, start: int, head: int) -> tuple[int, int, T]:
-        """(first, last, fetched) for the next chunk; fetch errors propagate (and reset)."""
-        if self._ahead and self._ahead[0][0] != start:
+        """(first, last, fetched) for the next chunk; fetch errors propagate (and reset).
+        Chunks fetched for a higher head than ``head`` (the chain got shorter) are dropped."""
+        if self._ahead and (self._ahead[0][0] != start or self._ahead[-1][1] > head):
             self.reset()
         try:
             if self._ahead:
