@@ -20,10 +20,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import httpx
 import msgspec
 
 from nkwatch.errors import UserError
+from nkwatch.trace.evm.transport import Connections, TransportError
 
 # JSON-RPC error codes that mean "try again later" rather than "no".
 _TRANSIENT_CODES = frozenset({-32005, -32098, -32099, 429})
@@ -86,18 +86,18 @@ def backoff_delay(attempt: int, config: RpcConfig, rng: Callable[[], float]) -> 
 
 
 class RpcClient:
-    """Synchronous JSON-RPC over HTTP. One instance per node; not thread-safe."""
+    """Synchronous JSON-RPC over HTTP. One instance per node; callers on several threads
+    (prefetching) each get their own connection."""
 
     def __init__(
         self,
         config: RpcConfig,
         *,
-        transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rng: Callable[[], float] = random.random,
     ) -> None:
         self.config = config
-        self._http = httpx.Client(timeout=config.timeout_s, transport=transport)
+        self._http = Connections(config.url, config.timeout_s)
         self._ids = itertools.count(1)
         self._sleep = sleep
         self._rng = rng
@@ -178,19 +178,15 @@ class RpcClient:
             for i, (m, p) in zip(ids, calls, strict=True)
         ]
         try:
-            response = self._http.post(
-                self.config.url,
-                content=_ENCODE(body),
-                headers={"Content-Type": "application/json"},
-            )
-        except httpx.TransportError as exc:
-            raise _Transient(f"{type(exc).__name__}: {exc}") from exc
-        if response.status_code == 429 or response.status_code >= 500:
-            raise _Transient(f"HTTP {response.status_code}")
-        if response.status_code >= 400:
-            raise NodeUnavailable(f"HTTP {response.status_code}", where=self.config.url)
+            status, content = self._http.post(_ENCODE(body))
+        except TransportError as exc:
+            raise _Transient(str(exc)) from exc
+        if status == 429 or status >= 500:
+            raise _Transient(f"HTTP {status}")
+        if status >= 400:
+            raise NodeUnavailable(f"HTTP {status}", where=self.config.url)
         try:
-            answer = _ANSWERS.decode(response.content)
+            answer = _ANSWERS.decode(content)
         except msgspec.DecodeError as exc:
             raise _Transient("answer is not a JSON-RPC response") from exc
         if isinstance(answer, _Answer) and answer.id is None and answer.error is not None:
