@@ -108,7 +108,8 @@ class LimitsMiddleware:
             await send(message)
 
         try:
-            await asyncio.wait_for(self.app(scope, limited_receive, tracking_send), self.timeout_s)
+            async with asyncio.timeout(self.timeout_s):  # no extra task per request (wait_for)
+                await self.app(scope, limited_receive, tracking_send)
         except _TooLarge:
             if not started:
                 await _send_error(send, 413, f"request body over the {limit} byte limit")
