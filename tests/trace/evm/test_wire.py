@@ -73,7 +73,7 @@ def lazy() -> wire.LazyTransfers:
     raw = msgspec.json.encode
     traces = wire.TRACES.decode(raw(TRACES))
     logs = wire.LOGS.decode(raw(LOGS))
-    position = {TX1: 0, TX2: 1, TX3: 2}
+    position = {TX1: 0, TX2: 1, TX3: 2}.__getitem__  # these answers do not say positions
     assert traces is not None
     moves = wire.trace_moves(traces, position) + wire.log_moves(logs, position)
     return wire.LazyTransfers("ethereum", HEAD, moves, ASSETS)
@@ -108,7 +108,7 @@ def test_rows_are_built_only_when_asked_and_addresses_checked_then() -> None:
     assert rows[2].amount == 55 and rows[2].asset.symbol == "SUSD"
     assert rows._all is None
     assert list(rows) == list(rows[0:6])
-    bad = wire.LazyTransfers("ethereum", HEAD, [wire.Move(0, 0, 0, TX1, "0xnot", B, 1)], {})
+    bad = wire.LazyTransfers("ethereum", HEAD, [wire.Move(0, 0, 0, TX1, "0xnot", B, "0x1")], {})
     with pytest.raises(ValueError, match="not an EVM address"):
         bad[0]
 

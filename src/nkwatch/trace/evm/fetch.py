@@ -166,16 +166,14 @@ class BlockFetcher:
             if head is None or block_traces is None:
                 raise InconsistentAnswer(f"block or traces of {n} missing")
             h = head.header()
-            if any(t.blockHash and t.blockHash.lower() != h.hash for t in block_traces):
+            if any(t.blockHash != head.hash for t in block_traces) and any(
+                t.blockHash and t.blockHash.lower() != h.hash for t in block_traces
+            ):
                 raise InconsistentAnswer(f"traces of {n} from another fork")
-            position = {tx.lower(): i for i, tx in enumerate(head.transactions)}
-            roots = {
-                t.transactionHash.lower()
-                for t in block_traces
-                if t.transactionHash and not t.traceAddress
-            }
-            if len(roots) != len(position) or not roots <= position.keys():
-                raise InconsistentAnswer(f"traces of {n} miss transactions")  # a lost value
+            roots = sum(1 for t in block_traces if t.transactionHash and not t.traceAddress)
+            if roots != len(head.transactions):  # a transaction without its trace: lost value
+                raise InconsistentAnswer(f"traces of {n} miss transactions")
+            position = _positions(head.transactions)
             moves = wire.trace_moves(block_traces, position)
             moves += wire.log_moves(logs_of.pop(h.hash, []), position)
             out.append(FetchedBlock(h, wire.LazyTransfers(self.chain, h, moves, assets)))
@@ -315,6 +313,19 @@ class BlockFetcher:
                 )
             out[head.number] = rows
         return out, outcomes
+
+
+def _positions(txs: Sequence[str]) -> Callable[[str], int]:
+    """Position of a transaction in its block by hash, for answers that do not say it
+    (the index is built on first use only)."""
+    index: dict[str, int] = {}
+
+    def position(tx: str) -> int:
+        if not index:
+            index.update({t.lower(): i for i, t in enumerate(txs)})
+        return index.get(tx.lower(), 0)
+
+    return position
 
 
 def _outcome(block: Mapping[str, Any], failed: bool, created: str | None) -> dict[str, Any]:

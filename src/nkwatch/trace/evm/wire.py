@@ -11,7 +11,7 @@ crawler, which stores them all, builds them all. Same rows, same order as ``deco
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import overload
 
@@ -69,6 +69,7 @@ class ParityTrace(msgspec.Struct, gc=False):
     error: str | None = None
     traceAddress: tuple[int, ...] = ()
     transactionHash: str | None = None
+    transactionPosition: int | None = None
     blockHash: str | None = None
 
 
@@ -80,6 +81,7 @@ class Log(msgspec.Struct, gc=False):
     blockHash: str
     transactionHash: str
     logIndex: str
+    transactionIndex: str | None = None
     topics: tuple[str, ...] = ()
     data: str = "0x"
     removed: bool = False
@@ -96,7 +98,8 @@ _KINDS = (TransferKind.NATIVE, TransferKind.INTERNAL, TransferKind.TOKEN)
 
 class Move(msgspec.Struct, frozen=True, order=True, gc=False):
     """One movement; sorts in execution order (position, native < internal < token, index).
-    Addresses are lower-cased but validated only when a ``Transfer`` is built."""
+    Kept as the node spelled it (hex amount, addresses lower-cased for lookups) and turned
+    into a checked ``Transfer`` only when asked."""
 
     position: int  # the transaction's position in the block
     order: int
@@ -104,33 +107,36 @@ class Move(msgspec.Struct, frozen=True, order=True, gc=False):
     tx_hash: str
     sender: str
     receiver: str
-    amount: int
+    amount: str  # hex quantity
     contract: str | None = None  # token contract; None for the native coin
     failed: bool = False
 
 
-def trace_moves(traces: Sequence[ParityTrace], position: Mapping[str, int]) -> list[Move]:
+Positions = Callable[[str], int]  # tx hash as the node gave it -> position in the block
+
+
+def trace_moves(traces: Sequence[ParityTrace], position: Positions) -> list[Move]:
     """Native (root trace) and internal (value-carrying subtraces) moves of one block.
     A trace with an ``error`` fails its whole subtree (found by ``traceAddress`` prefix)."""
     failed: dict[str, list[tuple[int, ...]]] = {}
     for t in traces:
         if t.error and t.transactionHash:
-            failed.setdefault(t.transactionHash.lower(), []).append(t.traceAddress)
+            failed.setdefault(t.transactionHash, []).append(t.traceAddress)
     out: list[Move] = []
     counts: dict[str, int] = {}
     for t in traces:
-        if not t.transactionHash or t.action is None:
+        tx, a = t.transactionHash, t.action
+        if not tx or a is None:
             continue  # block and uncle rewards
-        tx = t.transactionHash.lower()
         n = counts.get(tx, 0)  # depth-first order inside the transaction
         counts[tx] = n + 1
-        a, path, pos = t.action, t.traceAddress, position.get(tx, 0)
+        path = t.traceAddress
         if not path:
+            pos = t.transactionPosition if t.transactionPosition is not None else position(tx)
             to = (t.result.address if t.result else None) if t.type == "create" else a.to
-            value = int(a.value, 16) if a.value else 0
             out.append(
                 Move(pos, NATIVE, 0, tx, (a.sender or "").lower(), (to or ZERO_ADDRESS).lower(),
-                     value, None, bool(t.error))
+                     a.value or "0x0", None, bool(t.error))
             )  # fmt: skip
             continue
         bad = failed.get(tx)
@@ -145,29 +151,30 @@ def trace_moves(traces: Sequence[ParityTrace], position: Mapping[str, int]) -> l
         else:
             continue
         raw = a.value or a.balance
-        value = int(raw, 16) if raw else 0
-        if value and receiver is not None:
+        if raw and int(raw, 16) and receiver is not None:
+            pos = t.transactionPosition if t.transactionPosition is not None else position(tx)
             out.append(
                 Move(pos, INTERNAL, INTERNAL_INDEX_BASE + n, tx, (sender or "").lower(),
-                     receiver.lower(), value)
+                     receiver.lower(), raw)
             )  # fmt: skip
     return out
 
 
-def log_moves(logs: Sequence[Log], position: Mapping[str, int]) -> list[Move]:
+def log_moves(logs: Sequence[Log], position: Positions) -> list[Move]:
     """ERC-20 ``Transfer`` logs of one block (three topics, one uint256 of data)."""
     out: list[Move] = []
     for log in logs:
         topics = log.topics
-        if log.removed or len(topics) != 3 or topics[0].lower() != TRANSFER_TOPIC:
+        if log.removed or len(topics) != 3 or len(log.data) != 66:
+            continue  # four topics: ERC-721; other data: not a single uint256
+        if topics[0] != TRANSFER_TOPIC and topics[0].lower() != TRANSFER_TOPIC:
             continue
-        if len(log.data) != 66:  # not a single uint256: not ERC-20 shaped
-            continue
-        tx = log.transactionHash.lower()
+        tx = log.transactionHash
+        at = log.transactionIndex
         out.append(
-            Move(position.get(tx, 0), TOKEN, int(log.logIndex, 16), tx,
-                 "0x" + topics[1][-40:].lower(), "0x" + topics[2][-40:].lower(),
-                 int(log.data, 16), log.address.lower())
+            Move(int(at, 16) if at else position(tx), TOKEN, int(log.logIndex, 16), tx,
+                 "0x" + topics[1][-40:].lower(), "0x" + topics[2][-40:].lower(), log.data,
+                 log.address.lower())
         )  # fmt: skip
     return out
 
@@ -190,13 +197,13 @@ class LazyTransfers(Sequence[Transfer]):
     def _make(self, m: Move) -> Transfer:
         return Transfer(
             chain=self._chain,
-            tx_hash=m.tx_hash,
+            tx_hash=m.tx_hash.lower(),
             index=m.index,
             kind=_KINDS[m.order],
             from_address=address(m.sender),
             to_address=address(m.receiver),
             asset=self._native if m.contract is None else self._assets[m.contract],
-            amount=m.amount,
+            amount=int(m.amount, 16),
             block=self._block,
             timestamp=self._time,
             failed=m.failed,
