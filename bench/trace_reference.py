@@ -67,7 +67,10 @@ def _consume(q: deque[list[int]], x: int) -> int:
 def sweep(
     g: nx.MultiDiGraph, endpoints: set[int], sources: dict[int, int], policy: int,
     max_hops: int, min_taint: int, t_end: int, max_addresses: int,
+    injections: list[tuple[int, int, int]] | None = None, seed_edges: frozenset[int] = frozenset(),
 ) -> RefResult:  # fmt: skip
+    """``sources``: address -> since; ``injections``: (time, address, amount) seeds with an
+    amount; ``seed_edges``: transfers (keys) whose whole amount is stolen."""
     bal: dict[int, int] = {}
     taint: dict[int, int] = {}
     hop: dict[int, int] = {}
@@ -75,9 +78,27 @@ def sweep(
     lots: dict[int, deque[list[int]]] = {}
     out_taint: dict[int, int] = {}
     fees = dust = injected = 0
+    pending = sorted(injections or [])
+
+    def inject(upto: int) -> int:
+        added = 0
+        while pending and pending[0][0] <= upto:
+            _, a, amount = pending.pop(0)
+            if a not in hop:
+                hop[a] = 0
+                if policy == FIFO and bal.get(a, 0) - amount > 0:
+                    lots.setdefault(a, deque()).append([bal.get(a, 0) - amount, 0])
+            hop[a] = 0
+            taint[a] = taint.get(a, 0) + amount
+            added += amount
+            if policy == FIFO and amount > 0:
+                lots.setdefault(a, deque()).append([amount, amount])
+        return added
+
     edges = sorted(g.edges(keys=True, data=True), key=lambda e: e[3]["order"])
     for s, d, key, data in edges:
         x, f, t = data["amount"], data["fee"], data["ts"]
+        injected += inject(min(t, t_end))
         if t > t_end:
             break
         out = ft = 0
@@ -113,17 +134,21 @@ def sweep(
         if carries and not follow:
             dust += out
             incoming = 0
+        if key in seed_edges:
+            injected += x - incoming
+            incoming, follow = x, True
         receive = follow and (incoming > 0 or policy == POISON)
         if receive or (d in hop and policy == FIFO):
+            via = 0 if key in seed_edges else hop.get(s, -1) + 1
             if d not in hop:
                 frozen_now = len(hop) + 1 > max_addresses
-                hop[d] = hop[s] + 1
+                hop[d] = via
                 if frozen_now:
                     frozen.add(d)
                 if policy == FIFO and bal[d] - x > 0:
                     lots.setdefault(d, deque()).append([bal[d] - x, 0])
             elif follow:
-                hop[d] = min(hop[d], hop[s] + 1)
+                hop[d] = min(hop[d], via)
             held = incoming
             if d in sources and sources[d] <= t:
                 injected -= incoming  # counted again when the seed sends it on
@@ -137,4 +162,6 @@ def sweep(
                     queue.append([x, held])
             if follow:
                 out_taint[key] = incoming
+    else:
+        injected += inject(t_end)
     return RefResult(taint, hop, out_taint, fees, dust, injected)

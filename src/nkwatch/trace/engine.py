@@ -185,11 +185,7 @@ def _run_asset(
     params: TraceParams,
 ) -> AssetRun:
     single = len(graph.assets) == 1
-    edges = (
-        np.arange(graph.n_edges, dtype=np.int64)
-        if single
-        else np.flatnonzero(graph.asset == asset_id).astype(np.int64)
-    )
+    edges = graph.asset_edges(asset_id)
     n_addr = graph.n_addresses
     endpoint = np.zeros(n_addr, np.bool_)
     endpoint[list(endpoints)] = True
@@ -210,9 +206,9 @@ def _run_asset(
         else:
             inj.append((start, aid, graph.scaled(asset_id, base)))
     inj.sort()
-    seed_edge = np.zeros(edges.shape[0], np.bool_)
-    if seed_edges:
-        seed_edge[np.isin(edges, np.fromiter(seed_edges, np.int64))] = True
+    seed_rows = np.zeros(0, np.int64)
+    if seed_edges:  # rows of this asset's transfers, sorted
+        seed_rows = np.flatnonzero(np.isin(edges, np.fromiter(seed_edges, np.int64)))
     min_taint = graph.scaled(
         asset_id, int(params.min_amount.scaleb(graph.assets[asset_id].decimals))
     )
@@ -220,15 +216,19 @@ def _run_asset(
     if not single:  # only this asset's transfers, still in time order
         cols = [c[edges] for c in cols]
     src, dst, amount, fee, ts = cols
-    out = kernel.sweep(
-        src, dst, amount, fee, ts,
-        n_addr, endpoint, source_since, seed_edge,
+    out = kernel.sweep_window(
+        src, dst, amount, fee, ts, graph.sender_balances(asset_id),
+        n_addr, endpoint, source_since, seed_rows.astype(np.int64),
         np.array([i[1] for i in inj], np.int64), np.array([i[2] for i in inj], np.int64),
         np.array([i[0] for i in inj], np.int64),
         get_policy(params.policy).code, params.max_hops, max(min_taint, 0),
         _ts(params.until) or _NEVER, params.max_addresses,
     )  # fmt: skip
-    taint, hop, frozen, first_edge, out_taint, flag, fees, dust, injected, examined = out
+    taint, hop, frozen, first_edge, rec_e, rec_t, rec_f, fees, dust, injected, examined, _ = out
+    out_taint = np.zeros(edges.shape[0], np.int64)  # zero pages: only the marked rows are touched
+    flag = np.zeros(edges.shape[0], np.int8)
+    out_taint[rec_e] = rec_t
+    flag[rec_e] = rec_f
     return AssetRun(asset_id, taint, hop, frozen, first_edge, out_taint, flag, edges,
                     int(fees), int(dust), int(injected), int(examined))  # fmt: skip
 

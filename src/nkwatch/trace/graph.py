@@ -67,9 +67,9 @@ class TransferGraph:
     data_version: str = ""
     find_tx: Callable[[str], list[int]] | None = None  # tx hash -> refs of its transfers
     _index: dict[str, int] = field(default_factory=dict, repr=False)
-    # derived indexes that depend only on the (immutable) graph and a label book, e.g. the
+    # derived indexes that depend only on the (immutable) graph (and a label book), e.g. the
     # endpoint map with detected deposit addresses; filled by the engine on first use
-    derived: dict[tuple[int, int, bool], object] = field(default_factory=dict, repr=False)
+    derived: dict[tuple[object, ...], object] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self._index:
@@ -100,9 +100,35 @@ class TransferGraph:
         return int(base) // int(10 ** self.unit_exp[asset_id])
 
     def nbytes(self) -> int:
-        """Bytes held by the per-edge arrays (the figure behind "bytes per transfer")."""
+        """Bytes held by the per-edge arrays, derived ones included (the figure behind
+        "bytes per transfer")."""
         arrays = (self.src, self.dst, self.ts, self.amount, self.fee, self.asset, self.ref)
-        return int(sum(a.nbytes for a in arrays))
+        derived = (v for v in self.derived.values() if isinstance(v, np.ndarray))
+        return int(sum(a.nbytes for a in arrays) + sum(a.nbytes for a in derived))
+
+    def asset_edges(self, asset_id: int) -> I64:
+        """Edge ids of one asset, in time order."""
+        if len(self.assets) == 1:
+            return np.arange(self.n_edges, dtype=np.int64)
+        return np.flatnonzero(self.asset == asset_id).astype(np.int64)
+
+    def sender_balances(self, asset_id: int) -> I64:
+        """Per transfer of ``asset_id`` (in :meth:`asset_edges` order), the sender's balance
+        just before it. Computed once per graph: it is what lets a trace start at its first
+        seed instead of replaying the whole history (see ``kernel``)."""
+        from nkwatch.trace import kernel
+
+        key = ("sbal", asset_id)
+        cached = self.derived.get(key)
+        if isinstance(cached, np.ndarray):
+            return cached
+        src, dst, amount, fee = self.src, self.dst, self.amount, self.fee
+        if len(self.assets) > 1:
+            edges = self.asset_edges(asset_id)
+            src, dst, amount, fee = src[edges], dst[edges], amount[edges], fee[edges]
+        found: I64 = kernel.sender_balances(src, dst, amount, fee, self.n_addresses)
+        self.derived[key] = found
+        return found
 
     def out_edges(self, address_id: int) -> I64:
         """Edge ids leaving ``address_id``, in time order (a scan; use for small graphs)."""

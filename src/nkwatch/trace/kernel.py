@@ -16,12 +16,21 @@ The policy decides how much of an outgoing transfer (and of its fee) is tainted:
 
 Conservation is exact in integers: taint only moves from a sender's ``taint`` to a
 receiver's ``taint``, to ``fees`` or to ``dust``; injections (seeds) are the only source.
+
+Why a trace costs its window, not the whole history: the only thing an untouched address
+contributes is its balance, and that depends on the data alone. ``sender_balances`` computes
+once per graph each transfer's sender balance before it (haircut's denominator; FIFO derives
+a newly tainted address's clean lot from its next send), so ``sweep_window`` starts at the
+first seed event and rejects a transfer whose sender (and, for FIFO, receiver) is untouched
+with one byte read. ``sweep`` is the self-contained form (computes the balances itself).
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
+
+from nkwatch.trace.kernel_lots import _consume, _muldiv, _push_lot, _record
 
 POISON = 0
 HAIRCUT = 1
@@ -32,243 +41,275 @@ FLAG_DUST = 2
 
 
 @njit(cache=True)
-def _grow(arr: np.ndarray, size: int) -> np.ndarray:
-    out = np.zeros(size, arr.dtype)
-    out[: arr.shape[0]] = arr
+def sender_balances(src, dst, amt, fee, n_addr):  # type: ignore[no-untyped-def]
+    """Each transfer's sender balance just before it (clamped at zero, like the sweep)."""
+    n = src.shape[0]
+    bal = np.zeros(n_addr, np.int64)
+    out = np.empty(n, np.int64)
+    for e in range(n):
+        s = src[e]
+        b = bal[s]
+        out[e] = b
+        bal[s] = max(b - amt[e] - fee[e], 0)
+        bal[dst[e]] += amt[e]
     return out
 
 
-_SQRT_MAX = 3037000499  # floor(sqrt(2**63 - 1)): below it a * b cannot overflow
+_NEVER = np.iinfo(np.int64).max
+ACTIVE = 1  # the address holds (or has held) taint: its sends are followed
+SOURCE = 2  # a seed address: everything it sends from its `since` on is stolen
+WATCH = 4  # active, and its transfers can still move taint (not a service, not frozen)
 
 
 @njit(cache=True)
-def _muldiv(a, b, c):  # type: ignore[no-untyped-def]
-    """floor(a * b / c) for non-negative int64 operands, exact even when a * b overflows.
+def _watch(mark, a, endpoint, frozen, hop, max_hops, fifo):  # type: ignore[no-untyped-def]
+    """Mark ``a`` as worth a look when it sends (FIFO: also when it receives) again.
 
-    Floating point here would let an output carry more taint than its value (wei-sized
-    amounts are ~1e15 scaled units), so the wide case uses shift-and-subtract long
-    multiplication modulo ``c``: 63 steps, taken only when the product does not fit.
+    A service or frozen address never passes taint on; under poison and haircut neither does
+    one at the hop limit until a shorter path reaches it (FIFO still keeps its queue).
     """
-    if a <= _SQRT_MAX and b <= _SQRT_MAX:
-        return (a * b) // c
-    if a == c:
-        return b
-    if b == c:
-        return a
-    qa = a // c
-    ra = a - qa * c
-    q = 0
-    r = 0  # invariant: (bits of b seen so far) * ra == q * c + r, with 0 <= r < c
-    for i in range(62, -1, -1):
-        q = q * 2
-        r = r * 2
-        if r >= c:
-            q += 1
-            r -= c
-        if (b >> i) & 1:
-            r += ra
-            if r >= c:
-                q += 1
-                r -= c
-    return qa * b + q
+    if not endpoint[a] and not frozen[a] and (fifo or hop[a] < max_hops):
+        mark[a] |= WATCH
 
 
 @njit(cache=True)
-def _consume(a, x, head, lot_amt, lot_taint, lot_next):  # type: ignore[no-untyped-def]
-    """Take ``x`` units from address ``a``'s FIFO queue; returns the taint taken."""
-    taken = 0
-    h = head[a]
-    while x > 0 and h >= 0:
-        take = min(x, lot_amt[h])
-        if take == lot_amt[h] or lot_taint[h] == lot_amt[h]:
-            t = take if lot_taint[h] == lot_amt[h] else lot_taint[h]
-        elif lot_taint[h] == 0:
-            t = 0
-        else:
-            t = _muldiv(lot_taint[h], take, lot_amt[h])
-        lot_amt[h] -= take
-        lot_taint[h] -= t
-        taken += t
-        x -= take
-        if lot_amt[h] == 0:
-            h = lot_next[h]
-    head[a] = h
-    return taken
-
-
-@njit(cache=True)
-def _push_lot(a, amount, tainted, head, tail, lot_amt, lot_taint, lot_next, n_lots):  # type: ignore[no-untyped-def]
-    """Append a lot to address ``a``'s FIFO queue (growing the pool); returns pool and size."""
-    if n_lots >= lot_amt.shape[0]:
-        old = lot_next.shape[0]
-        lot_amt = _grow(lot_amt, old * 2)
-        lot_taint = _grow(lot_taint, old * 2)
-        lot_next = _grow(lot_next, old * 2)
-        lot_next[old:] = -1
-    lot_amt[n_lots] = amount
-    lot_taint[n_lots] = tainted
-    if tail[a] >= 0 and head[a] >= 0:
-        lot_next[tail[a]] = n_lots
+def _skip(src, dst, mark, e, limit, fifo):  # type: ignore[no-untyped-def]
+    """First transfer in ``e..limit`` that involves a watched (or seed) sender, or for FIFO a
+    watched receiver: the tight loop that makes a trace cost one byte read per transfer."""
+    if fifo:
+        while e < limit and mark[src[e]] & (SOURCE | WATCH) == 0 and mark[dst[e]] & WATCH == 0:
+            e += 1
     else:
-        head[a] = n_lots
-    tail[a] = n_lots
-    return lot_amt, lot_taint, lot_next, n_lots + 1
+        while e < limit and mark[src[e]] & (SOURCE | WATCH) == 0:
+            e += 1
+    return e
 
 
 @njit(cache=True)
-def sweep(  # type: ignore[no-untyped-def]
-    src,
-    dst,
-    amt,
-    fee,
-    ts,
-    n_addr,
-    endpoint,
-    source_since,
-    seed_edge,
-    inj_addr,
-    inj_amt,
-    inj_ts,
-    policy,
-    max_hops,
-    min_taint,
-    t_end,
-    max_addresses,
-):
-    n = src.shape[0]
-    # per-address state in one row (balance, hop, seed start, taint): one cache line per
-    # address touched instead of one per array, which is what bounds the sweep on big graphs
-    st = np.empty((n_addr, 4), np.int64)
-    st[:, 0] = 0
-    st[:, 1] = -1
-    st[:, 2] = source_since
-    st[:, 3] = 0
+def _inject(  # type: ignore[no-untyped-def]
+    a, amount, mark, taint, hop, endpoint, frozen, max_hops, fifo,
+    active, pend, pend_sub, recv_since, head, tail, lot_amt, lot_taint, lot_next, n_lots,
+):  # fmt: skip
+    """A seed with an amount: ``amount`` of what ``a`` holds now is stolen (hop 0)."""
+    if mark[a] & ACTIVE == 0:
+        mark[a] |= ACTIVE
+        active += 1
+        if fifo:  # its clean balance becomes a lot once its next send says how much it is
+            pend[a] = n_lots
+            pend_sub[a] = amount
+            recv_since[a] = 0
+            lot_amt, lot_taint, lot_next, n_lots = _push_lot(
+                a, 0, 0, head, tail, lot_amt, lot_taint, lot_next, n_lots
+            )
+    hop[a] = 0
+    _watch(mark, a, endpoint, frozen, hop, max_hops, fifo)
+    taint[a] += amount
+    if fifo and amount > 0:
+        lot_amt, lot_taint, lot_next, n_lots = _push_lot(
+            a, amount, amount, head, tail, lot_amt, lot_taint, lot_next, n_lots
+        )
+    return active, lot_amt, lot_taint, lot_next, n_lots
+
+
+@njit(cache=True)
+def _start(ts, source_since, mark, seed_edges, inj_ts):  # type: ignore[no-untyped-def]
+    """First transfer a seed can affect: nothing is tainted before it."""
+    t0 = _NEVER
+    for a in range(mark.shape[0]):
+        if source_since[a] != _NEVER:
+            mark[a] = SOURCE
+            t0 = min(t0, source_since[a])
+    if inj_ts.shape[0] > 0:
+        t0 = min(t0, inj_ts.min())
+    start = np.searchsorted(ts, t0) if t0 != _NEVER else ts.shape[0]
+    if seed_edges.shape[0] > 0:
+        start = min(start, seed_edges[0])
+    return start
+
+
+@njit(cache=True)
+def sweep_window(  # type: ignore[no-untyped-def]
+    src, dst, amt, fee, ts, sbal, n_addr, endpoint, source_since, seed_edges,
+    inj_addr, inj_amt, inj_ts, policy, max_hops, min_taint, t_end, max_addresses,
+):  # fmt: skip
+    """The sweep from the first seed event on; ``seed_edges`` sorted rows, ``sbal`` from
+    :func:`sender_balances`. Returns dense per-address arrays and the marked transfers."""
+    fifo = policy == FIFO
+    mark = np.zeros(n_addr, np.int8)
+    start = _start(ts, source_since, mark, seed_edges, inj_ts)
+    taint = np.zeros(n_addr, np.int64)
+    hop = np.full(n_addr, -1, np.int32)
     frozen = np.zeros(n_addr, np.bool_)
     first_edge = np.full(n_addr, -1, np.int64)
-    out_taint = np.zeros(n, np.int64)
-    flag = np.zeros(n, np.int8)
-    head = np.full(n_addr, -1, np.int64)
-    tail = np.full(n_addr, -1, np.int64)
-    cap = 1024
-    lot_amt = np.zeros(cap, np.int64)
-    lot_taint = np.zeros(cap, np.int64)
-    lot_next = np.full(cap, -1, np.int64)
+    m = n_addr if fifo else 1  # FIFO queues; a new address's clean lot waits for its next send
+    head = np.full(m, -1, np.int64)
+    tail = np.full(m, -1, np.int64)
+    pend = np.full(m, -1, np.int64)
+    pend_sub = np.zeros(m, np.int64)
+    recv_since = np.zeros(m, np.int64)
+    lot_amt = np.zeros(1024, np.int64)
+    lot_taint = np.zeros(1024, np.int64)
+    lot_next = np.full(1024, -1, np.int64)
     n_lots = 0
+    rec_e = np.zeros(1024, np.int64)
+    rec_t = np.zeros(1024, np.int64)
+    rec_f = np.zeros(1024, np.int8)
+    n_rec = 0
     fees = np.int64(0)
     dust = np.int64(0)
     injected = np.int64(0)
     active = 0
+    processed = 0
     j = 0
+    k = 0
     n_inj = inj_addr.shape[0]
-    examined = 0
-    for e in range(n + 1):
-        t_now = ts[e] if e < n else t_end
-        if e < n and t_now > t_end:
-            t_now = t_end
-        # seeds that start at or before this transfer
+    n_seed = seed_edges.shape[0]
+    stop = np.searchsorted(ts, t_end, side="right")  # transfers after `until` are not traced
+    e = start - 1
+    while True:
+        e += 1
+        limit = min(stop, seed_edges[k]) if k < n_seed else stop
+        if j < n_inj:
+            limit = min(limit, np.searchsorted(ts, inj_ts[j]))
+        e = _skip(src, dst, mark, e, limit, fifo)
+        t_now = t_end if e >= stop else ts[e]
         while j < n_inj and inj_ts[j] <= t_now:
-            a = inj_addr[j]
-            amount = inj_amt[j]
-            if st[a, 1] < 0:
-                st[a, 1] = 0
-                active += 1
-                if policy == FIFO:
-                    clean = max(st[a, 0] - amount, 0)
-                    if clean > 0:
-                        lot_amt, lot_taint, lot_next, n_lots = _push_lot(
-                            a, clean, 0, head, tail, lot_amt, lot_taint, lot_next, n_lots
-                        )
-            st[a, 1] = 0
-            st[a, 3] += amount
-            injected += amount
-            if policy == FIFO and amount > 0:
-                lot_amt, lot_taint, lot_next, n_lots = _push_lot(
-                    a, amount, amount, head, tail, lot_amt, lot_taint, lot_next, n_lots
-                )
+            active, lot_amt, lot_taint, lot_next, n_lots = _inject(
+                inj_addr[j], inj_amt[j], mark, taint, hop, endpoint, frozen, max_hops, fifo,
+                active, pend, pend_sub, recv_since, head, tail, lot_amt, lot_taint, lot_next, n_lots,
+            )  # fmt: skip
+            injected += inj_amt[j]
             j += 1
-        if e >= n or ts[e] > t_end:
+        if e >= stop:
             break
-        examined += 1
         s = src[e]
+        ms = mark[s]
+        seed_here = k < n_seed and seed_edges[k] == e
+        if ms & (SOURCE | WATCH) == 0 and not seed_here and (not fifo or mark[dst[e]] & WATCH == 0):
+            continue  # nothing of this transfer can move or hold traced value
+        processed += 1
         d = dst[e]
         x = amt[e]
         f = fee[e]
+        if fifo and ms & ACTIVE and pend[s] >= 0:
+            lot_amt[pend[s]] = max(sbal[e] - recv_since[s] - pend_sub[s], 0)
+            pend[s] = -1
         out = 0
         ftaint = 0
         carries = False
-        if st[s, 2] <= ts[e]:
+        if ms & SOURCE and source_since[s] <= ts[e]:
             # a seed address without an amount: everything it sends from `since` on is stolen
-            if st[s, 1] < 0:
+            if ms & ACTIVE == 0:
+                mark[s] |= ACTIVE
                 active += 1
-            st[s, 1] = 0
+            hop[s] = 0
             carries = True
             out = x
             ftaint = f
             injected += x + f
             fees += f
-        elif st[s, 1] >= 0 and st[s, 1] < max_hops and not endpoint[s] and not frozen[s]:
+        elif ms & ACTIVE and hop[s] < max_hops and not endpoint[s] and not frozen[s]:
             carries = True
+            held = taint[s]
             if policy == POISON:
-                ftaint = min(f, st[s, 3])
-                out = min(x, st[s, 3] - ftaint)
+                ftaint = min(f, held)
+                out = min(x, held - ftaint)
             elif policy == HAIRCUT:
-                b = max(st[s, 0], st[s, 3], x + f)
-                if st[s, 3] >= b:
+                b = max(sbal[e], held, x + f)
+                if held >= b:
                     ftaint = f
                     out = x
-                elif st[s, 3] > 0:
-                    ftaint = min(_muldiv(f, st[s, 3], b), st[s, 3])
-                    out = min(_muldiv(x, st[s, 3], b), st[s, 3] - ftaint)
+                elif held > 0:
+                    ftaint = min(_muldiv(f, held, b), held)
+                    out = min(_muldiv(x, held, b), held - ftaint)
             else:
                 ftaint = _consume(s, f, head, lot_amt, lot_taint, lot_next)
                 out = _consume(s, x, head, lot_amt, lot_taint, lot_next)
-            st[s, 3] -= out + ftaint
+            taint[s] -= out + ftaint
             fees += ftaint
-        st[s, 0] = max(st[s, 0] - x - f, 0)
-        st[d, 0] += x
         incoming = out
+        flag = 0
         follow = carries and (out >= min_taint if policy != POISON else x >= min_taint)
         if carries and not follow:
             dust += out
             incoming = 0
             if out > 0:
-                flag[e] = FLAG_DUST
-        if seed_edge[e]:
+                flag = FLAG_DUST
+        if seed_here:
             injected += x - incoming
             incoming = x
             follow = True
+            k += 1
         receive = follow and (incoming > 0 or policy == POISON)
-        if receive or (st[d, 1] >= 0 and policy == FIFO):
-            if st[d, 1] < 0:
+        md = mark[d]
+        if receive or (md & ACTIVE and fifo):
+            if md & ACTIVE == 0:
+                mark[d] |= ACTIVE
                 active += 1
                 frozen[d] = active > max_addresses
                 first_edge[d] = e
-                st[d, 1] = 0 if seed_edge[e] else st[s, 1] + 1
-                if policy == FIFO and st[d, 0] - x > 0:
+                hop[d] = 0 if seed_here else hop[s] + 1
+                _watch(mark, d, endpoint, frozen, hop, max_hops, fifo)
+                if fifo:
+                    pend[d] = n_lots
+                    pend_sub[d] = 0
+                    recv_since[d] = 0
                     lot_amt, lot_taint, lot_next, n_lots = _push_lot(
-                        d, st[d, 0] - x, 0, head, tail, lot_amt, lot_taint, lot_next, n_lots
+                        d, 0, 0, head, tail, lot_amt, lot_taint, lot_next, n_lots
                     )
             elif follow:
-                st[d, 1] = min(st[d, 1], 0 if seed_edge[e] else st[s, 1] + 1)
-            if st[d, 2] <= ts[e]:
+                hop[d] = min(hop[d], 0 if seed_here else hop[s] + 1)
+                _watch(mark, d, endpoint, frozen, hop, max_hops, fifo)
+            if md & SOURCE and source_since[d] <= ts[e]:
                 # arriving at a seed address: it is counted again when the seed sends it on
                 injected -= incoming
                 held = 0
             else:
                 held = incoming
-            st[d, 3] += held
-            if policy == FIFO and x > 0:
+            taint[d] += held
+            if fifo and x > 0:
+                recv_since[d] += x
                 # a mixed transfer becomes two pure lots, its tainted units first: lots stay
                 # either all tainted or all clean, so FIFO amounts are exact integers
-                parts = 2 if 0 < held < x else 1
-                for part in range(parts):
-                    size = held if parts == 2 and part == 0 else (x - held if parts == 2 else x)
-                    taint_part = size if (parts == 2 and part == 0) or held == x else 0
+                if 0 < held < x:
                     lot_amt, lot_taint, lot_next, n_lots = _push_lot(
-                        d, size, taint_part, head, tail, lot_amt, lot_taint, lot_next, n_lots
+                        d, held, held, head, tail, lot_amt, lot_taint, lot_next, n_lots
+                    )
+                    lot_amt, lot_taint, lot_next, n_lots = _push_lot(
+                        d, x - held, 0, head, tail, lot_amt, lot_taint, lot_next, n_lots
+                    )
+                else:
+                    lot_amt, lot_taint, lot_next, n_lots = _push_lot(
+                        d, x, held, head, tail, lot_amt, lot_taint, lot_next, n_lots
                     )
             if follow:
-                out_taint[e] = incoming
-                flag[e] = FLAG_TAINTED
-    return (st[:, 3].copy(), st[:, 1].astype(np.int32), frozen, first_edge, out_taint, flag,
-            fees, dust, injected, examined)  # fmt: skip
+                flag = FLAG_TAINTED
+        if flag:
+            rec_e, rec_t, rec_f, n_rec = _record(
+                rec_e, rec_t, rec_f, n_rec, e, incoming if flag == FLAG_TAINTED else 0, flag
+            )
+    return (taint, hop, frozen, first_edge, rec_e[:n_rec].copy(), rec_t[:n_rec].copy(),
+            rec_f[:n_rec].copy(), fees, dust, injected, max(stop - start, 0), processed)  # fmt: skip
+
+
+def sweep(  # type: ignore[no-untyped-def]
+    src, dst, amt, fee, ts, n_addr, endpoint, source_since, seed_edge,
+    inj_addr, inj_amt, inj_ts, policy, max_hops, min_taint, t_end, max_addresses,
+):  # fmt: skip
+    """The whole sweep with dense per-transfer outputs (computes sender balances itself).
+
+    Returns (taint, hop, frozen, first_edge, out_taint, flag, fees, dust, injected,
+    examined); ``seed_edge`` is a boolean mask over the transfers.
+    """
+    sbal = sender_balances(src, dst, amt, fee, n_addr)
+    out = sweep_window(
+        src, dst, amt, fee, ts, sbal, n_addr, endpoint, source_since,
+        np.flatnonzero(seed_edge).astype(np.int64), inj_addr, inj_amt, inj_ts,
+        policy, max_hops, min_taint, t_end, max_addresses,
+    )  # fmt: skip
+    taint, hop, frozen, first_edge, rec_e, rec_t, rec_f, fees, dust, injected, examined, _ = out
+    out_taint = np.zeros(src.shape[0], np.int64)
+    flag = np.zeros(src.shape[0], np.int8)
+    out_taint[rec_e] = rec_t
+    flag[rec_e] = rec_f
+    return taint, hop, frozen, first_edge, out_taint, flag, fees, dust, injected, examined
