@@ -12,6 +12,7 @@ import dataclasses
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +24,7 @@ import orjson
 
 from nkwatch.sanctions.screening import Screener
 from nkwatch.service.config import ServiceConfig
+from nkwatch.service.dispatch import ConnectionDispatcher
 from nkwatch.service.ipc import ListsSnapshot, OwnerServer
 from nkwatch.service.segments import SegmentIngester
 from nkwatch.service.state import ServiceState
@@ -38,7 +40,7 @@ class WorkerSpec:
 
     index: int
     count: int
-    fd: int  # the shared listening socket, inherited
+    fd: int  # the worker's end of its connection channel (see dispatch.py), inherited
     ipc_path: str
     http_path: str  # the owner's full app, for everything a worker does not answer itself
     authkey_hex: str
@@ -60,11 +62,17 @@ class OwnerHub:
     """Owns the workers for the life of the app; ``start``/``stop`` from the lifespan."""
 
     def __init__(
-        self, paths: HubPaths, authkey: bytes, listen_fd: int, workers: int, config: ServiceConfig
+        self,
+        paths: HubPaths,
+        authkey: bytes,
+        public: socket.socket,
+        workers: int,
+        config: ServiceConfig,
     ) -> None:
         self.paths = paths
         self._authkey = authkey
-        self._fd = listen_fd
+        self._public = public
+        self._dispatcher: ConnectionDispatcher | None = None
         self._count = workers
         self._config = config
         self._procs: list[subprocess.Popen[bytes] | None] = [None] * workers
@@ -81,6 +89,7 @@ class OwnerHub:
         self._server = OwnerServer(
             self.paths.ipc, self._authkey, _handlers(state), lambda: _snapshot(state)
         )
+        self._dispatcher = ConnectionDispatcher(self._public)
         for i in range(self._count):
             self._procs[i] = self._spawn(i)
         self._watch = threading.Thread(target=self._supervise, name="nkwatch-workers", daemon=True)
@@ -88,6 +97,8 @@ class OwnerHub:
 
     def stop(self) -> None:
         self._stopping.set()
+        if self._dispatcher is not None:
+            self._dispatcher.close()  # no new connections; workers finish the open ones
         live = [p for p in self._procs if p is not None and p.poll() is None]
         for proc in live:
             proc.send_signal(signal.SIGTERM)
@@ -104,10 +115,12 @@ class OwnerHub:
 
     # -- worker processes ------------------------------------------------------------
     def _spawn(self, index: int) -> subprocess.Popen[bytes]:
+        assert self._dispatcher is not None
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         spec = WorkerSpec(
             index=index,
             count=self._count,
-            fd=self._fd,
+            fd=theirs.fileno(),
             ipc_path=str(self.paths.ipc),
             http_path=str(self.paths.http),
             authkey_hex=self._authkey.hex(),
@@ -117,8 +130,10 @@ class OwnerHub:
         proc = subprocess.Popen(  # our own interpreter and module
             [sys.executable, "-m", "nkwatch.service.worker"],
             stdin=subprocess.PIPE,
-            pass_fds=[self._fd],
+            pass_fds=[theirs.fileno()],
         )
+        theirs.close()
+        self._dispatcher.attach(ours)
         assert proc.stdin is not None
         proc.stdin.write(orjson.dumps(dataclasses.asdict(spec)))
         proc.stdin.close()

@@ -59,7 +59,9 @@ class OwnerProxy:
     async def __call__(
         self, scope: Scope, receive: Receive, send: Send, body: bytes | None = None
     ) -> None:
-        headers = [(k, v) for k, v in scope["headers"] if k.lower() not in _HOP]
+        # surrounding whitespace is not part of a field value (RFC 9110 5.5), and the
+        # owner-side client refuses to send it
+        headers = [(k, v.strip(b" \t")) for k, v in scope["headers"] if k.lower() not in _HOP]
         client = scope.get("client")
         if client:
             headers.append((b"x-forwarded-for", str(client[0]).encode()))
@@ -93,22 +95,25 @@ class OwnerProxy:
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
             finally:
                 await response.aclose()
+        except httpx.LocalProtocolError as exc:  # a header the owner's HTTP/1.1 cannot carry
+            if not started:
+                await _error(send, 400, f"request cannot be forwarded: {exc}")
         except httpx.TransportError as exc:
             log.error("owner process not answering: %s", exc)
             if not started:
-                payload = orjson.dumps(error_body(503, "the service is restarting; try again"))
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 503,
-                        "headers": [
-                            (b"content-type", b"application/json"),
-                            (b"content-length", str(len(payload)).encode()),
-                            (b"retry-after", b"1"),
-                        ],
-                    }
-                )
-                await send({"type": "http.response.body", "body": payload})
+                await _error(send, 503, "the service is restarting; try again")
+
+
+async def _error(send: Send, status: int, message: str) -> None:
+    payload = orjson.dumps(error_body(status, message))
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+    ]
+    if status == 503:
+        headers.append((b"retry-after", b"1"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
 
 
 async def _stream(receive: Receive) -> AsyncIterator[bytes]:

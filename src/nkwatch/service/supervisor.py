@@ -2,8 +2,8 @@
 
 The owner binds the public socket (so a busy port fails at once, with a clear message),
 then serves the full app on a private Unix socket in a fresh 0700 runtime directory; its
-app lifespan starts the workers (:mod:`nkwatch.service.owner`), which share the public
-socket. Ctrl-C or SIGTERM stops the workers first, then drains their audit segments into
+app lifespan starts the workers (:mod:`nkwatch.service.owner`) and hands them the public
+connections round-robin (:mod:`nkwatch.service.dispatch`). Ctrl-C or SIGTERM stops the workers first, then drains their audit segments into
 the store, then closes it.
 """
 
@@ -46,7 +46,7 @@ def run(settings: Settings, config: ServiceConfig) -> None:
         paths = HubPaths(
             runtime / "owner.ipc", runtime / "owner.http", segment_dir(settings.db_path)
         )
-        hub = OwnerHub(paths, secrets.token_bytes(32), public.fileno(), config.workers, config)
+        hub = OwnerHub(paths, secrets.token_bytes(32), public, config.workers, config)
         app = create_app(settings, config, hub)
         server = uvicorn.Server(
             uvicorn.Config(

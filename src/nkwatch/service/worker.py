@@ -39,6 +39,7 @@ from nkwatch.sanctions.service import decision_summary
 from nkwatch.service.app import SecurityHeaders
 from nkwatch.service.auth import Principal, Role
 from nkwatch.service.config import ServiceConfig
+from nkwatch.service.dispatch import READY
 from nkwatch.service.ipc import OwnerClient
 from nkwatch.service.limits import LimitsMiddleware, Message, Receive, Scope, Send
 from nkwatch.service.owner import WorkerSpec
@@ -270,9 +271,61 @@ async def _answer(send: Send, status: int, payload: bytes) -> None:
     await send({"type": "http.response.body", "body": payload})
 
 
+def _adopt_connections(server: Any, channel: socket.socket) -> None:
+    """Serve each connection the owner passes over ``channel`` (see dispatch.py) with
+    uvicorn's own HTTP protocol, exactly as if this process had accepted it."""
+    loop = asyncio.get_running_loop()
+    config = server.config
+
+    def protocol() -> asyncio.Protocol:
+        made: asyncio.Protocol = config.http_protocol_class(
+            config=config, server_state=server.server_state, app_state=server.lifespan.state
+        )
+        return made
+
+    def adopted(task: asyncio.Task[Any]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("could not adopt a connection: %s", task.exception())
+
+    def ready() -> None:
+        while True:
+            try:
+                _, fds, _, _ = socket.recv_fds(channel, 1, 8)
+            except BlockingIOError:
+                return
+            except OSError:
+                fds, gone = [], True
+            else:
+                gone = not fds
+            if gone:
+                loop.remove_reader(channel.fileno())
+                server.should_exit = True  # the owner is gone: finish and stop
+                return
+            for fd in fds:
+                conn = socket.socket(fileno=fd)
+                task = loop.create_task(loop.connect_accepted_socket(protocol, conn))
+                task.add_done_callback(adopted)
+
+    channel.setblocking(False)
+    loop.add_reader(channel.fileno(), ready)
+    channel.send(READY)
+
+
+async def _serve(server: Any, channel: socket.socket) -> None:
+    running = asyncio.create_task(server.serve(sockets=[]))  # no listener of its own
+    while not server.started:
+        if running.done():
+            break  # start-up failed; uvicorn reports it
+        await asyncio.sleep(0.02)
+    else:
+        _adopt_connections(server, channel)
+    await running
+
+
 def main() -> None:
-    """Entry point: the spec arrives as JSON on stdin, the listening socket as an fd."""
+    """Entry point: the spec arrives as JSON on stdin, the connection channel as an fd."""
     import uvicorn
+    import uvloop
 
     spec = WorkerSpec(**orjson.loads(sys.stdin.buffer.read()))
     config = spec.service_config()
@@ -282,7 +335,6 @@ def main() -> None:
             app, max_body_bytes=config.max_body_bytes, timeout_s=config.request_timeout_s
         )
     )
-    sock = socket.socket(fileno=spec.fd)
     server = uvicorn.Server(
         uvicorn.Config(
             wrapped,
@@ -292,10 +344,9 @@ def main() -> None:
             log_level="warning",
             access_log=config.access_log,
             timeout_graceful_shutdown=5,
-            backlog=2048,
         )
     )
-    server.run(sockets=[sock])
+    uvloop.run(_serve(server, socket.socket(fileno=spec.fd)))
 
 
 if __name__ == "__main__":
