@@ -20,11 +20,13 @@ import numpy.typing as npt
 
 from nkwatch.errors import UserError
 from nkwatch.sanctions.model import Party, PartyName, Schema
+from nkwatch.sanctions.names.align import SimMemo
 from nkwatch.sanctions.names.facts import party_facts, weak_alias
 from nkwatch.sanctions.names.keys import MIN_FUZZY_LEN, form_keys, trigrams
 from nkwatch.sanctions.names.model import Feature, NameMatch, NameQuery
 from nkwatch.sanctions.names.normalize import NameForm, Token, analyze
-from nkwatch.sanctions.names.score import Comparison, best_comparison
+from nkwatch.sanctions.names.prepared import Idf, Prepared, prepare
+from nkwatch.sanctions.names.score import Scored, best_pair, explain
 
 MAX_QUERY_CHARS = 1000
 CANDIDATES = 24  # names scored in full per query
@@ -35,8 +37,6 @@ FUZZY_PER_TOKEN = 24
 IDF_FLOOR = 0.3
 
 IntArray = npt.NDArray[np.int32]
-_Readings = tuple[NameForm, NameForm]  # (query reading, candidate reading)
-_Found = tuple[Comparison, NameForm, NameForm] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +46,25 @@ class _Entry:
     forms: tuple[NameForm, ...]
     keys: tuple[frozenset[str], ...]  # index keys of each form
     sig: int  # same number for entries with identical readings (a name on OFAC and UN lists)
+
+
+class _QueryContext:
+    """One query's readings, their index keys, prepared forms and token-similarity memo."""
+
+    def __init__(self, forms: tuple[NameForm, ...], idf: Idf) -> None:
+        self.forms = forms
+        self.keys = [frozenset(form_keys(f)) for f in forms]
+        self.memo: SimMemo = {}
+        self._idf = idf
+        self._prepared: dict[bool, tuple[Prepared, ...]] = {}
+
+    def prepared(self, person: bool) -> tuple[Prepared, ...]:
+        found = self._prepared.get(person)
+        if found is None:
+            found = self._prepared[person] = tuple(
+                prepare(f, person, self._idf) for f in self.forms
+            )
+        return found
 
 
 def analyze_for(name: str, schema: Schema | None) -> tuple[NameForm, ...]:
@@ -66,6 +85,7 @@ class NameIndex:
     ) -> None:
         self._parties = parties
         self._entries = entries
+        self._prepared: dict[tuple[int, bool], tuple[Prepared, ...]] = {}
         self._postings = postings
         self._vocab = list(postings)
         self._vocab_id = {k: i for i, k in enumerate(self._vocab)}
@@ -119,37 +139,39 @@ class NameIndex:
         """Token weight: lexicon share x IDF of its phonetic key over the indexed names."""
         return token.share * self._idf.get(token.key, 1.0)
 
+    def idf(self, token: Token) -> float:
+        """IDF factor of a token's phonetic key over the indexed names (1.0 for rare keys)."""
+        return self._idf.get(token.key, 1.0)
+
     def search(self, query: NameQuery, limit: int = 10) -> list[NameMatch]:
         """Candidates ranked best first (not cut at a threshold), each with its explanation."""
-        q_forms = self.query_forms(query)
-        q_keys = [frozenset(form_keys(f)) for f in q_forms]
-        # party -> (score, entry, best pair of readings), ranked without features
-        best: dict[int, tuple[float, int, _Readings]] = {}
+        ctx = _QueryContext(self.query_forms(query), self.idf)
+        # party -> (score, entry, scored reading pair), ranked without features
+        best: dict[int, tuple[float, int, Scored]] = {}
         # Identical readings score identically: compare them once per query (party facts differ
         # and are applied per entry in ``_finish``).
-        memo: dict[tuple[int, bool], _Found] = {}
-        for eid in self._candidates(q_forms):
+        memo: dict[tuple[int, bool], Scored | None] = {}
+        for eid in self._candidates(ctx.forms):
             entry = self._entries[eid]
             person = self._parties[entry.party].schema is Schema.PERSON
             mkey = (entry.sig, person)
             if mkey not in memo:
-                memo[mkey] = self._compare(q_forms, q_keys, entry, person, explain=False)
+                memo[mkey] = self._compare(ctx, entry, person)
             found = memo[mkey]
             if found is None:
                 continue
-            match = self._finish(query, entry, found[0].score, ())
+            match = self._finish(query, entry, found.score, ())
             if match.score > best.get(entry.party, (-1.0, -1, None))[0]:
-                best[entry.party] = (match.score, eid, (found[1], found[2]))
+                best[entry.party] = (match.score, eid, found)
         ranked = sorted(
             best.values(),
             key=lambda se: (-se[0], self._parties[self._entries[se[1]].party].entity_id),
         )
-        # Features are built for the shown candidates only, on the readings that won above.
-        explained = [
-            self.score_entry(query, q_forms, eid, q_keys=q_keys, readings=readings)
-            for _, eid, readings in ranked[:limit]
+        # Features are built for the shown candidates only, from the alignment that won above.
+        return [
+            self._finish(query, self._entries[eid], found.score, explain(found).features)
+            for _, eid, found in ranked[:limit]
         ]
-        return [m for m in explained if m is not None]
 
     def candidate_names(self, query: NameQuery) -> list[tuple[Party, PartyName]]:
         """The names a search scores in full (for benchmarks and debugging), best key hits first."""
@@ -170,52 +192,32 @@ class NameIndex:
             raise UserError(f"name query {name[:60]!r} has no letters or digits to match")
         return forms
 
-    def score_entry(
-        self,
-        query: NameQuery,
-        q_forms: tuple[NameForm, ...],
-        eid: int,
-        *,
-        explain: bool = True,
-        q_keys: list[frozenset[str]] | None = None,
-        readings: _Readings | None = None,
-    ) -> NameMatch | None:
-        """Full score of one indexed name against the query readings, with party facts.
-
-        ``readings`` (the best pair, known from an earlier unexplained pass) skips the search
-        over reading pairs: the score is the same, only the features are added.
-        """
+    def score_entry(self, query: NameQuery, eid: int) -> NameMatch | None:
+        """Full score of one indexed name against the query, explained, with party facts."""
         entry = self._entries[eid]
         person = self._parties[entry.party].schema is Schema.PERSON
-        q_keys = q_keys or [frozenset(form_keys(f)) for f in q_forms]
-        found = self._compare(q_forms, q_keys, entry, person, explain=explain, readings=readings)
+        found = self._compare(_QueryContext(self.query_forms(query), self.idf), entry, person)
         if found is None:
             return None
-        return self._finish(query, entry, found[0].score, found[0].features)
+        return self._finish(query, entry, found.score, explain(found).features)
 
-    def _compare(
-        self,
-        q_forms: tuple[NameForm, ...],
-        q_keys: list[frozenset[str]],
-        entry: _Entry,
-        person: bool,
-        *,
-        explain: bool,
-        readings: _Readings | None = None,
-    ) -> _Found:
-        pairs = (
-            [readings]
-            if readings is not None
-            else [
-                (qf, cf)
-                for qf, qk in zip(q_forms, q_keys, strict=True)
-                for cf, ck in zip(entry.forms, entry.keys, strict=True)
-                if qk & ck
-            ]
-        )
-        return best_comparison(
-            q_forms, entry.forms, self.weight, person=person, explain=explain, pairs=pairs or None
-        )
+    def _compare(self, ctx: _QueryContext, entry: _Entry, person: bool) -> Scored | None:
+        c_forms = self._prepared_entry(entry, person)
+        q_forms = ctx.prepared(person)
+        pairs = [
+            (qf, cf)
+            for qf, qk in zip(q_forms, ctx.keys, strict=True)
+            for cf, ck in zip(c_forms, entry.keys, strict=True)
+            if qk & ck
+        ]
+        return best_pair(q_forms, c_forms, pairs or None, person=person, memo=ctx.memo)
+
+    def _prepared_entry(self, entry: _Entry, person: bool) -> tuple[Prepared, ...]:
+        key = (entry.sig, person)
+        found = self._prepared.get(key)
+        if found is None:
+            found = self._prepared[key] = tuple(prepare(f, person, self.idf) for f in entry.forms)
+        return found
 
     def _finish(
         self, query: NameQuery, entry: _Entry, score: float, feats: tuple[Feature, ...]
@@ -300,6 +302,4 @@ def match_names(query: str, candidate: str, schema: Schema | None = None) -> Nam
     party = Party("pair", "pair", schema or Schema.PERSON, (PartyName(candidate),))
     index = NameIndex.build([party])
     q = NameQuery(query, schema)
-    return index.score_entry(q, index.query_forms(q), 0) or NameMatch(
-        "pair", 0.0, party.names[0], ()
-    )
+    return index.score_entry(q, 0) or NameMatch("pair", 0.0, party.names[0], ())

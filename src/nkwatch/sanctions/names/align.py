@@ -1,0 +1,226 @@
+"""Token alignment of two prepared readings: which tokens stand for which, and how alike they are.
+
+1. Pair tokens one to one, best similarity first: exact text (1.0), same phonetic key
+   (0.92, a romanisation variant); then for the leftovers an initial against a word (0.8) or
+   an edit distance within the allowance for the length (OSA, -0.1 per edit, on the text or
+   the key). Hangul/Hanzi syllables are a closed set and never match fuzzily.
+2. Join adjacent leftovers (up to four) to meet a single token on the other side:
+   ``CHON MA SAN`` = ``CHONMASAN``, ``yan bian`` = ``Yanbian``, ``PLA`` = People's Liberation
+   Army. In a person's syllable name a surname is never joined to a given-name syllable
+   (``xu na`` is not ``Shona``) and one syllable is never spelt by several words (``chun`` is
+   not ``Choe Un``); joined given-name syllables meet a word exactly or syllable by syllable.
+
+``strict`` (two Hanzi names, compared by pinyin) allows exact tokens and exact joins only:
+Wade-Giles and phonetic keys merge distinct characters (``晶`` jing, ``青`` qing: both ching).
+A per-query ``SimMemo`` keeps token similarities, which repeat across the candidates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+from nkwatch.sanctions.names.prepared import OTHER, SURNAME, Prepared
+from nkwatch.sanctions.names.variants import phonetic_key
+
+PHONETIC_SIM = 0.92
+INITIAL_SIM = 0.8
+ACRONYM_SIM = 0.85  # 'PLA' = People's Liberation Army, 'JC' = Jean-Claude
+FUZZY_STEP = 0.1  # similarity lost per edit
+MAX_JOIN = 4
+_FIRST_PASS = frozenset({"exact", "phonetic"})
+
+SimMemo = dict[tuple[str, str, bool], tuple[float, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    q: tuple[int, ...]
+    c: tuple[int, ...]
+    sim: float
+    how: str
+
+
+def edit_allowance(length: int) -> int:
+    """Edits tolerated in a token of this length: none up to 3, one up to 5, then two."""
+    return 0 if length <= 3 else 1 if length <= 5 else 2
+
+
+def token_similarity(
+    a_text: str, a_key: str, b_text: str, b_key: str, *, fuzzy: bool = True
+) -> tuple[float, str]:
+    """Similarity of two (possibly joined) tokens and how it was established."""
+    if a_text == b_text:
+        return 1.0, "exact"
+    if a_text.isdigit() or b_text.isdigit():
+        return 0.0, ""
+    if a_key == b_key:
+        return PHONETIC_SIM, "phonetic"
+    if not fuzzy:
+        return 0.0, ""
+    if len(a_text) == 1 or len(b_text) == 1:
+        if len(a_text) != len(b_text) and (b_text.startswith(a_text) or a_text.startswith(b_text)):
+            return INITIAL_SIM, "initial"
+        return 0.0, ""
+    allowed = edit_allowance(min(len(a_text), len(b_text)))
+    if allowed == 0:
+        return 0.0, ""
+    edits = OSA.distance(a_text, b_text, score_cutoff=allowed + 1)
+    if edits <= allowed:
+        return 1.0 - FUZZY_STEP * edits, "fuzzy"
+    key_edits = OSA.distance(a_key, b_key, score_cutoff=allowed + 1)
+    if key_edits <= allowed:
+        return PHONETIC_SIM - FUZZY_STEP * key_edits, "fuzzy phonetic"
+    return 0.0, ""
+
+
+def align(
+    q: Prepared, c: Prepared, memo: SimMemo | None = None, *, strict: bool = False
+) -> list[Pair]:
+    """Exact/phonetic pairs first, then joins, then fuzzy pairs and fuzzy joins of the rest."""
+    memo = {} if memo is None else memo
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    singles = _singles(q, c, memo, strict=strict)
+    pairs = _greedy([p for p in singles if p.how in _FIRST_PASS], q, c, used_q, used_c)
+    for fuzzy in (False, True):
+        if fuzzy:
+            if strict:
+                break
+            rest = [p for p in singles if p.how not in _FIRST_PASS]
+            pairs.extend(_greedy(rest, q, c, used_q, used_c))
+        if len(used_q) == len(q.texts) or len(used_c) == len(c.texts):
+            break  # nothing left to join on one side
+        pairs.extend(_join_leftovers(q, c, used_q, used_c, swap=False, fuzzy=fuzzy, strict=strict))
+        pairs.extend(_join_leftovers(c, q, used_c, used_q, swap=True, fuzzy=fuzzy, strict=strict))
+    return pairs
+
+
+def _singles(q: Prepared, c: Prepared, memo: SimMemo, *, strict: bool) -> list[Pair]:
+    """Every one-to-one token pair with a similarity, in query-then-candidate order."""
+    out: list[Pair] = []
+    for i, (qt, qk, q_closed) in enumerate(zip(q.texts, q.keys, q.closed, strict=True)):
+        for j, (ct, ck, c_closed) in enumerate(zip(c.texts, c.keys, c.closed, strict=True)):
+            closed = q_closed or c_closed
+            if strict and closed:
+                if qt == ct:
+                    out.append(Pair((i,), (j,), 1.0, "exact"))
+                continue
+            mkey = (qt, ct, closed)
+            found = memo.get(mkey)
+            if found is None:
+                found = memo[mkey] = token_similarity(qt, qk, ct, ck, fuzzy=not closed)
+            if found[0] > 0:
+                out.append(Pair((i,), (j,), found[0], found[1]))
+    return out
+
+
+def _greedy(
+    scored: list[Pair], q: Prepared, c: Prepared, used_q: set[int], used_c: set[int]
+) -> list[Pair]:
+    scored = [p for p in scored if p.q[0] not in used_q and p.c[0] not in used_c]
+    scored.sort(key=lambda p: (-p.sim, -(q.shares[p.q[0]] + c.shares[p.c[0]])))
+    pairs: list[Pair] = []
+    for p in scored:
+        if p.q[0] not in used_q and p.c[0] not in used_c:
+            pairs.append(p)
+            used_q.add(p.q[0])
+            used_c.add(p.c[0])
+    return pairs
+
+
+def _join_leftovers(
+    a: Prepared,
+    b: Prepared,
+    used_a: set[int],
+    used_b: set[int],
+    *,
+    swap: bool,
+    fuzzy: bool,
+    strict: bool,
+) -> list[Pair]:
+    """Adjacent unused tokens of ``a`` joined to meet one unused token of ``b``."""
+    found: list[Pair] = []
+    n = len(a.texts)
+    free_b = [j for j in range(len(b.texts)) if j not in used_b and b.roles[j] == OTHER]
+    if not free_b or n - len(used_a) < 2:
+        return found
+    lengths = {len(b.texts[j]) for j in free_b}
+    near_totals = _near(lengths)
+    offsets = [0]
+    for t in a.texts:
+        offsets.append(offsets[-1] + len(t))
+    for size in range(min(MAX_JOIN, n), 1, -1):
+        for start in range(n - size + 1):
+            total = offsets[start + size] - offsets[start]
+            # a join is tried only when its length is within 2 of a free token's (or, fuzzy,
+            # when it has as many words as that token has letters: an acronym)
+            if total not in near_totals and not (fuzzy and size in lengths):
+                continue
+            span = range(start, start + size)
+            if not used_a.isdisjoint(span) or any(a.roles[k] == SURNAME for k in span):
+                continue
+            hit = _meet(a, tuple(span), b, free_b, fuzzy=fuzzy, strict=strict, lengths=lengths)
+            if hit is None:
+                continue
+            j, sim, how = hit
+            found.append(
+                Pair((j,), tuple(span), sim, how) if swap else Pair(tuple(span), (j,), sim, how)
+            )
+            used_a.update(span)
+            used_b.add(j)
+            free_b.remove(j)
+            if not free_b:
+                return found
+            lengths = {len(b.texts[j]) for j in free_b}
+            near_totals = _near(lengths)
+    return found
+
+
+def _near(lengths: set[int]) -> set[int]:
+    """Joined lengths close enough (within 2 letters) to one of these token lengths."""
+    return {n + d for n in lengths for d in range(-2, 3)}
+
+
+def _meet(
+    a: Prepared,
+    span: tuple[int, ...],
+    b: Prepared,
+    free_b: list[int],
+    *,
+    fuzzy: bool,
+    strict: bool,
+    lengths: set[int],
+) -> tuple[int, float, str] | None:
+    """The first free token of ``b`` that a joined span of ``a`` spells (or abbreviates)."""
+    if fuzzy:
+        initials = "".join(a.texts[k][0] for k in span)
+        for j in free_b:
+            if b.texts[j] == initials:
+                return j, ACRONYM_SIM, "acronym"
+    joined = "".join(a.texts[k] for k in span)
+    if len(joined) > max(lengths) + 2:
+        return None
+    # Joined given-name syllables meet a word as spelt, or as a variant of each syllable, never
+    # by re-keying the letters across syllable bounds (``gui ying`` is not ``Cuiying``).
+    syllables = any(a.roles[k] != OTHER for k in span)
+    if fuzzy and syllables:
+        return None
+    key = "".join(a.keys[k] for k in span) if not fuzzy else phonetic_key(joined)
+    for j in free_b:
+        bt = b.texts[j]
+        if abs(len(bt) - len(joined)) > 2:
+            continue
+        if not fuzzy:
+            if bt == joined:
+                return j, 1.0, "spacing"
+            if not strict and (
+                b.keys[j] == key or (not syllables and b.keys[j] == phonetic_key(joined))
+            ):
+                return j, PHONETIC_SIM, "spacing+phonetic"
+            continue
+        sim, how = token_similarity(joined, key, bt, b.keys[j])
+        if sim > 0:
+            return j, sim, f"spacing+{how}"
+    return None
