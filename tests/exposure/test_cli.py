@@ -96,6 +96,13 @@ def test_batch_file_in_order_with_row_errors(loaded: Settings, tmp_path: Path) -
     assert "not a valid ethereum address" in rows[2]["error"]
     assert "not in the store" in rows[3]["error"]
     assert "unknown chain" in rows[4]["error"]
+    # every screened address's decision is in the audit log (batch decisions share a row)
+    with open_store(loaded) as store:
+        (entry,) = audit.entries(store, action="exposure.batch")
+    assert [(d["subject"], d["decision"]) for d in entry.result["decisions"]] == [
+        (DEPOSIT, "block"), (CLEAN_DEPOSIT, "allow")
+    ]  # fmt: skip
+    assert entry.query["subjects"] == 2 and entry.list_versions
     # each batch row equals the single-subject answer
     _, single = run(loaded, "exposure", "address", DEPOSIT, "--json")
     assert rows[0]["result"]["sources"] == json.loads(single)["sources"]
