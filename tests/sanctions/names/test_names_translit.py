@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nkwatch.sanctions.names.translit import hangul, hanzi, transliterate
+from nkwatch.sanctions.names.translit import Context, hangul, hanzi, transliterate
 from nkwatch.sanctions.names.translit.cyrillic import romanize
 from nkwatch.sanctions.names.translit.hangul import System, decompose, romanize_word
 
@@ -51,7 +51,7 @@ def test_sound_changes_inside_words(word: str, system: System, expected: str) ->
 
 
 def test_hangul_readings_cover_three_systems() -> None:
-    labels = [r.label for r in transliterate("김정은", "Hang", True)]
+    labels = [r.label for r in transliterate("김정은", "Hang", Context(is_person=True))]
     assert "Hangul -> DPRK official" in labels
     assert "Hangul -> McCune-Reischauer" in labels
     assert "Hangul -> Revised Romanisation" in labels

@@ -4,26 +4,41 @@ A form is filed under the phonetic key of every distinctive token, of every pair
 tokens joined (``jong un`` -> ``jongun``) and of all its distinctive tokens joined (the
 compact form: ``chon ma san`` -> ``chonmasan``). Keys are also cut into character trigrams,
 so a misspelt query token still reaches the keys it nearly equals.
+
+A joined key concatenates the token keys (cheap, and it keeps the surname folding: ``lee
+jong`` = ``ri jong``). When a join includes syllables of a Hangul or Hanzi reading, it is
+also filed under the key of the joined *text*: the other side may write those syllables as
+one Latin word (``cui ying`` = ``Cuiying``), whose key is not the concatenation of the
+syllable keys (``ki`` + ``ink`` != ``kuiink``).
 """
 
 from __future__ import annotations
 
-from nkwatch.sanctions.names.normalize import NameForm
+from nkwatch.sanctions.names.normalize import NameForm, Token
+from nkwatch.sanctions.names.variants import phonetic_key
 
 MIN_FUZZY_LEN = 4
+
+
+def _join(
+    keys: dict[str, tuple[int, ...]], tokens: tuple[Token, ...], span: tuple[int, ...]
+) -> None:
+    keys.setdefault("".join(tokens[i].key for i in span), span)
+    if any(tokens[i].syllabic for i in span):
+        keys.setdefault(phonetic_key("".join(tokens[i].text for i in span)), span)
 
 
 def form_keys(form: NameForm) -> dict[str, tuple[int, ...]]:
     """Key -> indexes of the form's tokens it stands for."""
     keys: dict[str, tuple[int, ...]] = {}
-    idx = [i for i, t in enumerate(form.tokens) if not t.legal and t.share > 0.1]
+    tokens = form.tokens
+    idx = [i for i, t in enumerate(tokens) if not t.legal and t.share > 0.1]
     for i in idx:
-        keys.setdefault(form.tokens[i].key, (i,))
-    # Joined keys concatenate token keys: cheap, and the query side is built the same way.
+        keys.setdefault(tokens[i].key, (i,))
     for a, b in zip(idx, idx[1:], strict=False):
-        keys.setdefault(form.tokens[a].key + form.tokens[b].key, (a, b))
+        _join(keys, tokens, (a, b))
     if len(idx) > 2:
-        keys.setdefault("".join(form.tokens[i].key for i in idx), tuple(idx))
+        _join(keys, tokens, tuple(idx))
     return keys
 
 

@@ -33,7 +33,7 @@ class Lexicon:
     surname: dict[str, str]  # romanised surname or name-word variant -> canonical
     zh: dict[str, str]  # hanzi word -> english
     ko: dict[str, str]  # hangul word -> english
-    ru: tuple[tuple[str, str], ...]  # cyrillic stem -> english, longest stem first
+    ru: dict[str, str]  # cyrillic stem -> english
     legal_tokens: frozenset[str]  # every canonical legal-form token
     max_legal_len: int  # longest legal phrase, in tokens
 
@@ -62,8 +62,7 @@ def lexicon() -> Lexicon:
     ko = {h: e for h, e in _rows("ko_lexicon.tsv")}
     legal_tokens = frozenset(c for canon in legal_latin.values() for c in canon)
     max_len = max((len(k) for k in legal_latin), default=1)
-    ru = tuple(sorted(_rows("ru_lexicon.tsv"), key=lambda row: -len(row[0])))
-    ru_pairs = tuple((row[0], row[1]) for row in ru)
+    ru = {stem: english for stem, english in _rows("ru_lexicon.tsv")}
     return Lexicon(
-        legal_latin, tuple(legal_native), generic, surname, zh, ko, ru_pairs, legal_tokens, max_len
+        legal_latin, tuple(legal_native), generic, surname, zh, ko, ru, legal_tokens, max_len
     )

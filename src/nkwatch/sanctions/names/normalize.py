@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from nkwatch.sanctions.names.lexicon import lexicon
-from nkwatch.sanctions.names.translit import Reading, ascii_tokens, transliterate
+from nkwatch.sanctions.names.translit import Context, Reading, ascii_tokens, transliterate
 from nkwatch.sanctions.names.variants import phonetic_key
 
 _APOSTROPHES = str.maketrans("", "", "'’‘`ʼʻ´′")
@@ -104,11 +104,10 @@ def analyze(name: str, *, is_person: bool) -> tuple[NameForm, ...]:
     if text.isascii():  # fast path: one Latin run, already folded
         words = text.split()
         per_run = [[Reading(tuple(words), "")]] if words else []
+    ctx = Context(is_person, text)
     for word in () if text.isascii() else text.split():
         for script, run in _runs(word):
-            per_run.append(
-                [_latin(run)] if script == "Latn" else transliterate(run, script, is_person)
-            )
+            per_run.append([_latin(run)] if script == "Latn" else transliterate(run, script, ctx))
     if not per_run:
         return ()
     n_forms = max(len(r) for r in per_run)

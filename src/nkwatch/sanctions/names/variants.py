@@ -4,7 +4,8 @@ Two spellings of one name get the same key when they differ only by romanisation
 McCune-Reischauer vs Revised Romanisation vs DPRK 1992 (``Jong/Jeong/Chong/Chung``,
 ``Kyong/Gyeong/Kyung``, ``Hyon/Hyun/Hyeon``, ``Un/Eun/Woon``, ``Sop/Seop``, ``Chol/Cheol``),
 Korean surname spellings (``Ri/Li/Lee/Yi/Rhee``, ``Pak/Park/Bak``, ``Choe/Choi/Chwe``) and
-Slavic transliteration habits (``Sergey/Sergei/Sergej``, ``-ov/-off``, ``kh/h``, ``y/i``).
+Slavic transliteration habits (``Sergey/Sergei/Sergej``, ``-ov/-off``, ``kh/h``, ``y/i``,
+``Yevgeny/Evgeny``, ``Natalya/Natalia``).
 The key is deliberately lossy (voicing and o/u are folded), so a key match scores below an
 exact match and is reported as "phonetic" in the explanation.
 """
@@ -22,6 +23,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"t?sch|tch", "ch"),
         (r"^hs|x", "s"),  # Wade-Giles hs / pinyin x (Hsi = Xi = Si)
         (r"^woo", "u"),
+        (r"^ye(?!o)|(?<=[aeiou])ye", "e"),  # Yevgeny/Evgeny, Alekseyevich/Alekseevich
         (r"(?<=[aeiou])j(?=$|[^aeiou])", "i"),  # Sergej, Andrej
         (r"(ey|ei|ij|iy|yj|yi|ii|yy)$", "i"),  # Sergey/Sergei, Zelenskiy/Zelenskyy
         (r"ff$|ow$", "v"),  # -off, -ow
@@ -38,6 +40,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"oe|oi|oy|we", "e"),
         (r"ae|ai|ay", "e"),
         (r"y(?![aeiouw])", "i"),
+        (r"(?<=[^aeiouy])y(?=[aeou])", "i"),  # Natalya/Natallia, Siarhei (not Myint/Mint)
     )
 )
 # Single letters folded in one pass: voicing (g/k, b/p, d/t, z/s), w/v and o/u.

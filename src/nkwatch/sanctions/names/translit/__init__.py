@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from anyascii import anyascii
 
 from nkwatch.sanctions.names.lexicon import lexicon
-from nkwatch.sanctions.names.translit import cyrillic, hangul, hanzi
+from nkwatch.sanctions.names.translit import cyrillic, glossary, hangul, hanzi
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +25,17 @@ class Reading:
     syllabic: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a transliterator may know beyond its run: the kind of party and the whole name
+    (lower-cased), which tells Belarusian from Russian or a Japanese name from a Chinese one."""
+
+    is_person: bool
+    name: str = ""
+
+
 NATIVE_HANGUL = "Hangul (native)"
-Transliterator = Callable[[str, bool], list[Reading]]  # (run, is_person) -> readings
+Transliterator = Callable[[str, Context], list[Reading]]  # (run, context) -> readings
 _REGISTRY: dict[str, Transliterator] = {}
 
 
@@ -38,9 +47,9 @@ def register(script: str) -> Callable[[Transliterator], Transliterator]:
     return deco
 
 
-def transliterate(run: str, script: str, is_person: bool) -> list[Reading]:
+def transliterate(run: str, script: str, ctx: Context) -> list[Reading]:
     """Readings of one run; scripts without a dedicated romaniser fall back to ``Zyyy``."""
-    return _REGISTRY.get(script, _REGISTRY["Zyyy"])(run, is_person)
+    return _REGISTRY.get(script, _REGISTRY["Zyyy"])(run, ctx)
 
 
 def ascii_tokens(text: str) -> tuple[str, ...]:
@@ -49,30 +58,46 @@ def ascii_tokens(text: str) -> tuple[str, ...]:
 
 
 @register("Zyyy")
-def _generic(run: str, is_person: bool) -> list[Reading]:
+def _generic(run: str, ctx: Context) -> list[Reading]:
     """Any other script (Arabic, Greek, Armenian, Georgian, kana...): anyascii tables."""
     return [Reading(ascii_tokens(run), "anyascii")]
 
 
 @register("Cyrl")
-def _cyrillic(run: str, is_person: bool) -> list[Reading]:
+def _cyrillic(run: str, ctx: Context) -> list[Reading]:
     readings = [Reading(ascii_tokens(cyrillic.romanize(run)), "Cyrillic -> BGN/PCGN")]
-    if not is_person:
-        for stem, english in lexicon().ru:
-            if run.startswith(stem):
-                readings.append(Reading(tuple(english.split()), "Cyrillic -> glossary"))
-                break
+    if "ё" in run:
+        readings.append(Reading(ascii_tokens(cyrillic.romanize(run, yo=True)), "Cyrillic -> yo"))
+    if cyrillic.is_belarusian(ctx.name):
+        belarusian = ascii_tokens(cyrillic.romanize_belarusian(run))
+        readings.append(Reading(belarusian, "Cyrillic -> Belarusian national"))
+    if not ctx.is_person:
+        readings += _russian_glossary(run, readings[0])
     return readings
 
 
+def _russian_glossary(run: str, plain: Reading) -> list[Reading]:
+    """English words for a word of an organisation name; a place-name adjective keeps its
+    transliteration in one reading and gives its place in another (``Казанский`` = Kazan,
+    but ``Быстринская`` stays Bystrinskaya in English too)."""
+    english = glossary.russian(run)
+    if english is not None:
+        return [Reading(english, "Cyrillic -> glossary")]
+    place = glossary.toponym(run)
+    if place is None:
+        return []
+    stem = ascii_tokens(cyrillic.romanize(place))
+    return [Reading(plain.tokens, "Cyrillic -> glossary"), Reading(stem, "Cyrillic -> place")]
+
+
 @register("Hani")
-def _hanzi(run: str, is_person: bool) -> list[Reading]:
+def _hanzi(run: str, ctx: Context) -> list[Reading]:
     syllables = hanzi.pinyin(run)
     readings = [Reading(tuple(syllables), "Hanzi -> pinyin", syllabic=True)]
     wade = tuple(hanzi.wade_giles(s) for s in syllables)
     if wade != tuple(syllables):
         readings.append(Reading(wade, "Hanzi -> Wade-Giles", syllabic=True))
-    if not is_person:
+    if not ctx.is_person:
         tokens, used = hanzi.translate(run)
         if used:
             readings.append(Reading(tuple(tokens), "Hanzi -> glossary + pinyin", syllabic=True))
@@ -80,9 +105,9 @@ def _hanzi(run: str, is_person: bool) -> list[Reading]:
 
 
 @register("Hang")
-def _hangul(run: str, is_person: bool) -> list[Reading]:
+def _hangul(run: str, ctx: Context) -> list[Reading]:
     # A 2-4 syllable word in a person's name is surname + given name, romanised per syllable.
-    per_syllable = is_person and 2 <= len(run) <= 4
+    per_syllable = ctx.is_person and 2 <= len(run) <= 4
     readings = [
         Reading(
             tuple(hangul.romanize_word(run, system, per_syllable=per_syllable)),
@@ -93,7 +118,7 @@ def _hangul(run: str, is_person: bool) -> list[Reading]:
     ]
     # Hangul against Hangul is compared letter for letter: romanisation would merge 종/정.
     readings.append(Reading(tuple(run), NATIVE_HANGUL, syllabic=True))
-    if not is_person:
+    if not ctx.is_person:
         tokens = _hangul_glossary(run)
         if tokens is not None:
             readings.append(Reading(tokens, "Hangul -> glossary + DPRK official", syllabic=True))
@@ -101,19 +126,7 @@ def _hangul(run: str, is_person: bool) -> list[Reading]:
 
 
 def _hangul_glossary(run: str) -> tuple[str, ...] | None:
-    ko = lexicon().ko
-    longest = max((len(k) for k in ko), default=1)
-    tokens: list[str] = []
-    used = False
-    i = 0
-    while i < len(run):
-        for size in range(min(longest, len(run) - i), 0, -1):
-            english = ko.get(run[i : i + size])
-            if english is not None:
-                tokens.extend(english.split())
-                used, i = True, i + size
-                break
-        else:
-            tokens.extend(hangul.romanize_word(run[i], hangul.System.DPRK))
-            i += 1
+    tokens, used = glossary.longest_match(
+        run, lexicon().ko, lambda ch: hangul.romanize_word(ch, hangul.System.DPRK)
+    )
     return tuple(tokens) if used else None

@@ -1,7 +1,14 @@
-"""Cyrillic -> Latin following BGN/PCGN (Russian 1947, Ukrainian 2019, Belarusian, Kazakh letters).
+"""Cyrillic -> Latin: BGN/PCGN (Russian 1947, Ukrainian 2019, Kazakh letters) plus two variants.
 
 Common spelling variants (Sergey/Sergei/Sergej, -ov/-off, kh/h) are not spelled out here:
 the phonetic key in ``variants.py`` folds them, so one canonical transliteration suffices.
+Two differences the key cannot fold get a reading of their own:
+
+* ``ё``: BGN/PCGN and Russian passports write ``e`` (Khrushchev), English-language sources
+  and the lists mostly ``yo`` (Fyodorov, Artyom, Pyotr): ``romanize(yo=True)``.
+* Belarusian names are published in the Belarusian passport romanisation (Instruction of
+  2000 on the national system): ``г`` -> ``h``, ``ў`` -> ``u``, ``я``/``ю`` after a consonant
+  -> ``ia``/``iu`` (Сяргей = Siarhei, Мікалаеўна = Mikalaeuna), not BGN/PCGN.
 """
 
 from __future__ import annotations
@@ -23,11 +30,19 @@ _COMMON = {
 }  # fmt: skip
 _UKRAINIAN_MARKERS = frozenset("іїєґ")
 _UKRAINIAN = {"г": "h", "и": "y", "й": "i", "х": "kh", "щ": "shch", "ю": "iu", "я": "ia"}
-_VOWELS = frozenset("аеёиоуыэюяіїєәөұүу")
+_VOWELS = frozenset("аеёиоуыэюяіїєәөұүуў")
+# Letters Belarusian has and Russian/Ukrainian lack (ў), or Belarusian lacks (и, щ, ъ, ї, є).
+_BELARUSIAN_ONLY = frozenset("ў")
+_NOT_BELARUSIAN = frozenset("ищъїєґ")
+_BELARUSIAN = {"г": "h", "й": "i", "ў": "u", "ь": "", "е": "e", "ё": "io", "ю": "iu", "я": "ia"}
+_BELARUSIAN_INITIAL = {"ё": "yo", "ю": "yu", "я": "ya"}  # word start, after a vowel
 
 
-def romanize(text: str) -> str:
-    """Transliterate a lower-cased Cyrillic string; unknown characters pass through."""
+def romanize(text: str, *, yo: bool = False) -> str:
+    """Transliterate a lower-cased Cyrillic string; unknown characters pass through.
+
+    ``yo`` writes ``ё`` as ``yo`` (``o`` after ж ч ш щ) instead of BGN/PCGN's ``e``.
+    """
     ukrainian = bool(_UKRAINIAN_MARKERS & set(text))
     table = {**_COMMON, **_UKRAINIAN} if ukrainian else _COMMON
     out: list[str] = []
@@ -36,7 +51,30 @@ def romanize(text: str) -> str:
         # BGN/PCGN: е is "ye" at the start of a word and after a vowel or ъ/ь (Russian).
         if ch == "е" and not ukrainian and (not prev or prev in _VOWELS or prev in "ъь"):
             out.append("ye")
+        elif ch == "ё" and yo:
+            out.append("o" if prev in ("ж", "ч", "ш", "щ") else "yo")
         else:
             out.append(table.get(ch, ch))
+        prev = ch if ch.isalpha() else ""
+    return "".join(out)
+
+
+def is_belarusian(text: str) -> bool:
+    """Belarusian spelling: has ``ў``, or ``і`` without Russian/Ukrainian-only letters."""
+    letters = set(text)
+    if letters & _NOT_BELARUSIAN:
+        return False
+    return bool(letters & _BELARUSIAN_ONLY) or ("і" in letters and bool(letters & set("ыэ")))
+
+
+def romanize_belarusian(text: str) -> str:
+    """Belarusian passport romanisation of a lower-cased Belarusian word."""
+    out: list[str] = []
+    prev = ""
+    for ch in text:
+        if ch in _BELARUSIAN_INITIAL and (not prev or prev in _VOWELS or prev in "ь'’"):
+            out.append(_BELARUSIAN_INITIAL[ch])
+        else:
+            out.append(_BELARUSIAN.get(ch, _COMMON.get(ch, ch)))
         prev = ch if ch.isalpha() else ""
     return "".join(out)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pypinyin import Style, lazy_pinyin
 
 from nkwatch.sanctions.names.lexicon import lexicon
+from nkwatch.sanctions.names.translit import glossary
 
 
 def pinyin(text: str) -> list[str]:
@@ -56,20 +57,4 @@ def translate(text: str) -> tuple[list[str], bool]:
 
     Returns the tokens and whether any glossary word was used.
     """
-    zh = lexicon().zh
-    longest = max((len(k) for k in zh), default=1)
-    tokens: list[str] = []
-    used = False
-    i = 0
-    while i < len(text):
-        for size in range(min(longest, len(text) - i), 0, -1):
-            english = zh.get(text[i : i + size])
-            if english is not None:
-                tokens.extend(english.split())
-                used = True
-                i += size
-                break
-        else:
-            tokens.extend(pinyin(text[i]))
-            i += 1
-    return tokens, used
+    return glossary.longest_match(text, lexicon().zh, pinyin)

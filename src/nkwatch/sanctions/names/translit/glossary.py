@@ -1,0 +1,76 @@
+"""Word-by-word English renderings of organisation names, from the reviewed glossaries.
+
+Organisation names are often *translated* between scripts rather than transliterated
+(``Объединенная Судостроительная Корпорация`` = United Shipbuilding Corporation,
+``银星`` = Silver Star). These functions give that reading; the plain transliteration is
+always kept beside it, so a glossary word never hides a phonetic match.
+
+Russian words inflect, so the Russian glossary is keyed by stem: a word matches the longest
+stem it starts with when what is left is at most ``MAX_ENDING`` letters (an inflection
+ending: ``государствен|ная``, ``завод|а``), so ``банк`` does not match ``банкротство``;
+short words that would prefix unrelated ones are whole-word entries (``газ$``, not ``газета``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from nkwatch.sanctions.names.lexicon import lexicon
+
+MAX_ENDING = 4
+# A place-name adjective (Казанский, Пермская, Донецкого): English renders it by the place.
+_TOPONYMIC = re.compile(r"(?<=\w\w\w)[сц]к(?:ий|ая|ое|ого|ой|ие|их|ому|им|ую|ыми|ими)$")
+
+
+def russian(word: str) -> tuple[str, ...] | None:
+    """English tokens for one Cyrillic word, or None when no stem covers it.
+
+    Entries ending in ``$`` match the whole word only (``дел$``: not ``деловой``).
+    """
+    ru = lexicon().ru
+    word = word.replace("ё", "е")
+    exact = ru.get(word + "$")
+    if exact is not None:
+        return tuple(exact.split())
+    for cut in range(len(word), max(0, len(word) - MAX_ENDING - 1), -1):
+        english = ru.get(word[:cut])
+        if english is not None:
+            return tuple(english.split())
+    return None
+
+
+def toponym(word: str) -> str | None:
+    """The place a Russian place-name adjective is formed from (``казанский`` -> ``казан``).
+
+    ``-цкий`` keeps its ``ц`` (``донецкий`` -> ``донец``, Donetsk at one edit).
+    """
+    m = _TOPONYMIC.search(word)
+    if m is None:
+        return None
+    return word[: m.start()] + ("ц" if m.group().startswith("ц") else "")
+
+
+def longest_match(
+    text: str, table: dict[str, str], fallback: Callable[[str], list[str]]
+) -> tuple[list[str], bool]:
+    """Greedy longest-match translation of an unspaced script run (Hanzi, Hangul words).
+
+    Characters no entry covers are read by ``fallback`` (pinyin, DPRK romanisation).
+    Returns the tokens and whether any glossary word was used.
+    """
+    longest = max(map(len, table), default=1)
+    tokens: list[str] = []
+    used = False
+    i = 0
+    while i < len(text):
+        for size in range(min(longest, len(text) - i), 0, -1):
+            english = table.get(text[i : i + size])
+            if english is not None:
+                tokens.extend(english.split())
+                used, i = True, i + size
+                break
+        else:
+            tokens.extend(fallback(text[i]))
+            i += 1
+    return tokens, used

@@ -1,0 +1,110 @@
+"""Readings added for cross-script recall: syllable joins, ё, Belarusian, Russian glossary."""
+
+from __future__ import annotations
+
+import pytest
+
+from nkwatch.sanctions.model import Party, PartyName, Schema
+from nkwatch.sanctions.names import NameIndex, NameQuery
+from nkwatch.sanctions.names.keys import form_keys
+from nkwatch.sanctions.names.normalize import analyze
+from nkwatch.sanctions.names.translit import glossary
+from nkwatch.sanctions.names.translit.cyrillic import is_belarusian, romanize_belarusian
+from nkwatch.sanctions.names.variants import phonetic_key
+
+
+def _texts(name: str, *, person: bool) -> list[str]:
+    return [f.text for f in analyze(name, is_person=person)]
+
+
+def test_hanzi_syllables_share_a_key_with_the_joined_latin_word() -> None:
+    hanzi = set().union(*(form_keys(f) for f in analyze("刘翠英", is_person=True)))
+    latin = set().union(*(form_keys(f) for f in analyze("Liu Cuiying", is_person=True)))
+    # "cuiying" is one Latin word: its key is not the concatenation of the syllable keys
+    assert phonetic_key("cuiying") != phonetic_key("cui") + phonetic_key("ying")
+    assert phonetic_key("cuiying") in hanzi & latin
+
+
+def test_chinese_person_reaches_pinyin_written_as_two_words() -> None:
+    parties = [
+        Party(f"p{i}", "t", Schema.PERSON, (PartyName(n),))
+        for i, n in enumerate(["Liu Cuiying", "Liu Ying", "Li Cui", "Wu Weihua", "Wu Hua"])
+    ]
+    index = NameIndex.build(parties)
+    assert index.search(NameQuery("刘翠英"), limit=3)[0].entity_id == "p0"
+    assert index.search(NameQuery("武维华"), limit=3)[0].entity_id == "p3"
+
+
+def test_yo_gets_its_english_spelling_as_a_second_reading() -> None:
+    texts = _texts("Евгений Алексеевич Фёдоров", person=True)
+    assert texts[0] == "yevgeniy alekseyevich fedorov"  # BGN/PCGN
+    assert "yevgeniy alekseyevich fyodorov" in texts
+    assert _texts("Хрущёв", person=True) == ["khrushchev", "khrushchov"]  # o after щ, not yo
+
+
+def test_belarusian_names_get_the_passport_romanisation() -> None:
+    assert is_belarusian("аземша сяргей якаўлевіч")
+    assert not is_belarusian("сергей викторович лавров")
+    assert romanize_belarusian("сяргей") == "siarhei"
+    assert romanize_belarusian("наталля") == "natallia"
+    assert romanize_belarusian("мікалаеўна") == "mikalaeuna"
+    texts = _texts("Аземша Сяргей Якаўлевiч", person=True)  # Latin i as published
+    assert "azemsha siarhei yakaulevich" in texts
+
+
+@pytest.mark.parametrize(
+    "group",
+    [
+        "yevgeniy evgenii yevgeny",
+        "alekseyevich alekseevich",
+        "natalya natallia natalia",
+        "konoveyev konoveev",
+    ],
+)
+def test_slavic_spellings_share_a_key(group: str) -> None:
+    assert len({phonetic_key(w) for w in group.split()}) == 1
+
+
+def test_key_keeps_myint_apart_from_mint() -> None:
+    assert phonetic_key("myint") != phonetic_key("mint")
+
+
+def test_russian_glossary_matches_stems_with_inflection_endings_only() -> None:
+    assert glossary.russian("государственная") == ("state",)
+    assert glossary.russian("завода") == ("plant",)
+    assert glossary.russian("банкротство") is None  # "банк" + 7 letters is not an ending
+    assert glossary.russian("газ") == ("gas",)
+    assert glossary.russian("газета") is None  # whole-word entry
+    assert glossary.russian("объединённая") == ("united",)  # ё looked up as е
+
+
+def test_place_adjectives_read_as_their_place() -> None:
+    assert glossary.toponym("казанский") == "казан"
+    assert glossary.toponym("донецкого") == "донец"
+    assert glossary.toponym("завод") is None
+    texts = _texts(
+        "Акционерное Общество Казанский Завод Компрессорного Машиностроения", person=False
+    )
+    assert texts[0] == "jsc kazanskiy zavod kompressornogo mashinostroyeniya"
+    assert "jsc kazanskiy plant compressor machine building" in texts
+    assert "jsc kazan plant compressor machine building" in texts
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Объединенная Судостроительная Корпорация", "united shipbuilding corp"),
+        ("ООО Новые Технологии", "llc new technologies"),
+        ("Общество с ограниченной ответственностью Белое Золото", "llc white gold"),
+        ("Товариство з обмеженою відповідальністю Імператив", "llc imperatyv"),
+    ],
+)
+def test_russian_organisation_names_read_word_by_word(name: str, expected: str) -> None:
+    assert expected in _texts(name, person=False)
+
+
+def test_russian_legal_forms_fold_to_their_english_equivalents() -> None:
+    assert _texts("OOO Arsenal", person=False) == ["llc arsenal"]
+    assert _texts("ООО Арсенал", person=False)[0] == "llc arsenal"
+    assert analyze("ПАО Сбербанк", is_person=False)[0].tokens[0].text == "pjsc"
+    assert analyze("АО Сбербанк", is_person=False)[0].tokens[0].text == "jsc"
