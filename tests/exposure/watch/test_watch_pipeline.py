@@ -1,12 +1,17 @@
-"""Fetching ahead changes nothing but speed: the same chain followed with no prefetch and
-one-block requests, and with a deep window of small chunks, gives the same alerts, taint
-and cursor, in the same order."""
+"""How the watch reads the node changes nothing but speed: the same chain followed with no
+prefetch and one-block requests, with a deep window of small chunks, and through a node
+without ``trace_block`` (geth's call tracer instead) gives the same alerts, taint and cursor,
+in the same order."""
 
 from __future__ import annotations
 
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from test_watch_anvil import Collector, watch_config  # same folder
 from tests.scenarios.player import Scenario
@@ -47,3 +52,62 @@ def test_prefetch_window_gives_the_same_alerts_taint_and_cursor(
     keys, taint, cursor = ahead
     assert len(keys) >= 10 and len(taint) >= 3
     assert cursor is not None and cursor[0] == scenario.last_block
+
+
+class GethLike:
+    """Forwards to anvil but answers ``trace_block`` as geth does: method not found."""
+
+    def __init__(self, upstream: str) -> None:
+        client = httpx.Client(timeout=30)
+        lock = threading.Lock()
+        self.refused = 0
+        me = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                calls = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                calls = calls if isinstance(calls, list) else [calls]
+                keep = [c for c in calls if c["method"] != "trace_block"]
+                answers = [
+                    {"jsonrpc": "2.0", "id": c["id"],
+                     "error": {"code": -32601, "message": "the method trace_block does not exist"}}
+                    for c in calls
+                    if c["method"] == "trace_block"
+                ]  # fmt: skip
+                me.refused += len(answers)
+                if keep:
+                    with lock:
+                        reply = client.post(upstream, json=keep).json()
+                    answers += reply if isinstance(reply, list) else [reply]
+                raw = json.dumps(answers).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self._client = client
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self._client.close()
+
+
+def test_without_trace_block_the_watch_reads_geth_traces_with_the_same_alerts(
+    played: tuple[AnvilNode, Scenario], tmp_path: Path
+) -> None:
+    node, scenario = played
+    geth = GethLike(node.url)
+    try:
+        direct = follow(node.url, tmp_path / "a.duckdb", scenario.contracts)
+        fallback = follow(geth.url, tmp_path / "b.duckdb", scenario.contracts)
+    finally:
+        geth.close()
+    assert geth.refused >= 1  # trace_block was tried, then debug_traceBlockByNumber used
+    assert fallback == direct
