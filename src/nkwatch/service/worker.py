@@ -15,6 +15,7 @@ a new screener is built off the event loop, then swapped in.
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import logging
 import os
@@ -84,6 +85,14 @@ def build_screener(lists: LoadedLists) -> Screener:
     return Screener.build(lists, NameIndex.build(lists.parties))
 
 
+def settle_heap() -> None:
+    """Move the (about a million) long-lived index objects out of the cyclic collector's
+    reach, so a full collection never pauses a request to walk them (they are still freed
+    by reference counting when a new screener replaces them)."""
+    gc.collect()
+    gc.freeze()
+
+
 class WorkerApp:
     """The ASGI app of one worker (wrapped in the owner's limits and security headers)."""
 
@@ -112,6 +121,7 @@ class WorkerApp:
         if snapshot.lists is not None:
             screener = await loop.run_in_executor(self._pool, build_screener, snapshot.lists)
             self._screening = _Screening(snapshot.key, screener)
+        settle_heap()
 
         async def reserve(n: int) -> list[int]:
             return await loop.run_in_executor(self._pool, owner.reserve_ids, n)
@@ -133,6 +143,7 @@ class WorkerApp:
         if self._owner is not None:
             self._owner.close()
         self._pool.shutdown(wait=False, cancel_futures=True)
+        gc.unfreeze()  # let interpreter exit reclaim everything as usual
 
     async def _poll_lists(self) -> None:
         """A new active list version on the owner: build its screener here, then swap."""
@@ -152,6 +163,7 @@ class WorkerApp:
                         self._pool, build_screener, snapshot.lists
                     )
                 self._screening = _Screening(snapshot.key, screener)
+                settle_heap()
                 log.warning("worker %d: now screening against %s", self.spec.index, snapshot.key)
             except (EOFError, OSError):
                 log.error("worker %d: the owner process is gone; stopping", self.spec.index)
