@@ -127,8 +127,7 @@ class Watcher:
         self._token_memo: dict[str, TokenMeta] = {}
         # alerts need no fees: skip receipts where traces tell each transaction's status
         self.fetcher = BlockFetcher(rpc, config.chain, self._token_lookup, fees=False)
-        if not config.internal_transfers:
-            self.fetcher.tracer = None
+        self.fetcher.internal = config.internal_transfers
         chunk = min(config.fetch_chunk, config.max_blocks_per_step)
         self.ahead = Prefetcher(self.fetcher.fetch, chunk=chunk, window=config.prefetch)
         self.id = config.name

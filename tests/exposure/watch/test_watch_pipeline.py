@@ -25,7 +25,7 @@ from nkwatch.trace.evm.rpc import RpcClient, RpcConfig
 pytestmark = pytest.mark.slow
 
 
-def follow(url: str, db: Path, c: dict[str, str], **shape: int) -> tuple[Any, ...]:
+def follow(url: str, db: Path, c: dict[str, str], **shape: Any) -> tuple[Any, ...]:
     config = watch_config(c).model_copy(update={"max_blocks_per_step": 7, **shape})
     collector = Collector()
     with open_store(Settings.from_env({}, db_path=db)) as store, RpcClient(RpcConfig(url)) as rpc:
@@ -38,7 +38,7 @@ def follow(url: str, db: Path, c: dict[str, str], **shape: int) -> tuple[Any, ..
         taint = store.query(
             "SELECT incident, address, hops, first_block, first_tx FROM watch_taint ORDER BY ALL"
         )
-        return [a.key for a, _ in collector.got], taint, watcher.cursor()
+        return [(a.key, a.transfer_kind) for a, _ in collector.got], taint, watcher.cursor()
 
 
 def test_prefetch_window_gives_the_same_alerts_taint_and_cursor(
@@ -111,3 +111,24 @@ def test_without_trace_block_the_watch_reads_geth_traces_with_the_same_alerts(
         geth.close()
     assert geth.refused >= 1  # trace_block was tried, then debug_traceBlockByNumber used
     assert fallback == direct
+
+
+def test_without_internal_transfers_root_traces_and_receipts_agree(
+    played: tuple[AnvilNode, Scenario], tmp_path: Path
+) -> None:
+    """``internal_transfers: false`` reads statuses from parity root traces where the node
+    has them, else from receipts (not geth's call tracer): same alerts either way, and a
+    subset of the full watch's (what only internal transfers led to is missing)."""
+    node, scenario = played
+    c = scenario.contracts
+    roots = follow(node.url, tmp_path / "a.duckdb", c, internal_transfers=False)
+    geth = GethLike(node.url)
+    try:
+        receipts = follow(geth.url, tmp_path / "b.duckdb", c, internal_transfers=False)
+    finally:
+        geth.close()
+    assert roots == receipts
+    full = follow(node.url, tmp_path / "c.duckdb", c)
+    assert all(kind != "internal" for _, kind in roots[0])
+    assert set(roots[0]) < set(full[0])  # the vault drain itself is an internal transfer
+    assert len(roots[0]) >= 5

@@ -71,6 +71,9 @@ class BlockFetcher:
         self._tokens = tokens or (lambda cs: {m.contract: m for m in fetch_token_meta(rpc, cs)})
         self.block_receipts = True  # eth_getBlockReceipts offered
         self.tracer: str | None = "parity"  # "parity" (trace_block), "debug" (callTracer), None
+        # False: no internal rows; parity traces still tell statuses (cheaper than receipts),
+        # but geth's call tracer is not worth running for that: receipts instead
+        self.internal = True
 
     def head(self) -> int:
         return to_int(self.rpc.call("eth_blockNumber"))
@@ -114,7 +117,7 @@ class BlockFetcher:
             except RpcError as exc:
                 if exc.method != "trace_block" or not exc.unsupported:
                     raise
-                self.tracer = "debug"  # the node has no trace_block after all
+                self.tracer = "debug" if self.internal else None  # no trace_block after all
         numbers = list(range(first, last + 1))
         *blocks, logs = self.rpc.batch(  # one request: the node answers the parts together
             [
@@ -135,7 +138,8 @@ class BlockFetcher:
         for block in blocks:
             head = decode.header(block)
             rows = decode.native_transfers(self.chain, block, receipts)
-            rows.extend(traces.get(head.number, []))
+            if self.internal:
+                rows.extend(traces.get(head.number, []))
             rows.extend(by_block[head.number])
             out.append(FetchedBlock(head, tuple(in_block_order(block, rows))))
         return out
@@ -175,6 +179,8 @@ class BlockFetcher:
                 raise InconsistentAnswer(f"traces of {n} miss transactions")
             position = _positions(head.transactions)
             moves = wire.trace_moves(block_traces, position)
+            if not self.internal:
+                moves = [m for m in moves if m.order != wire.INTERNAL]
             moves += wire.log_moves(logs_of.pop(h.hash, []), position)
             out.append(FetchedBlock(h, wire.LazyTransfers(self.chain, h, moves, assets)))
         if logs_of:  # a log of a block hash we were not given: another fork
@@ -245,7 +251,9 @@ class BlockFetcher:
             except RpcError as exc:
                 if not exc.unsupported:
                     raise
-                self.tracer = "debug"
+                self.tracer = "debug" if self.internal else None
+                if self.tracer is None:
+                    return {}, {}
         try:
             return self._debug_traces(with_txs)
         except RpcError as exc:
