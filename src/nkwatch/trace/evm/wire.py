@@ -5,8 +5,8 @@ A 200-transaction block is ~140 kB of parity traces; parsing it into dicts and b
 msgspec reads only the fields that matter (call data, gas and outputs are skipped, not
 built), the structs are not tracked by the cyclic GC, and each movement becomes a compact
 :class:`Move`. :class:`LazyTransfers` turns moves into ``Transfer`` rows only when asked, so
-the watch, which looks at the sender of every movement but alerts on few, builds few; the
-crawler, which stores them all, builds them all. Same rows, same order as ``decode``.
+the watch, which looks at the sender of every movement but alerts on few, builds few; a
+caller that iterates gets them all. Same rows, same order as ``decode`` (tested).
 """
 
 from __future__ import annotations
