@@ -13,7 +13,7 @@ addresses, spent on fees, or dropped as dust.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -25,7 +25,7 @@ import numpy.typing as npt
 from nkwatch.errors import UserError
 from nkwatch.trace import kernel
 from nkwatch.trace.crawl import crawl
-from nkwatch.trace.deposits import detect_deposits
+from nkwatch.trace.deposits import EndpointMap, detect_deposits
 from nkwatch.trace.graph import I32, I64, BoolArr, TransferGraph
 from nkwatch.trace.labels import Label, LabelBook, canonical_address
 from nkwatch.trace.noise import real_assets
@@ -106,7 +106,7 @@ class TraceResult:
     params: TraceParams
     seeds: tuple[Seed, ...]
     runs: list[AssetRun]
-    endpoint_labels: dict[int, Label]
+    endpoint_labels: Mapping[int, Label]
     labels: LabelBook = field(default_factory=LabelBook)
     buckets: dict[int, Buckets] = field(default_factory=dict)
     examined: int = 0
@@ -155,12 +155,12 @@ def _assets_to_trace(
     return sorted(i for i in ids if i in genuine)
 
 
-def endpoint_labels(graph: TransferGraph, labels: LabelBook, detect: bool) -> dict[int, Label]:
+def endpoint_labels(graph: TransferGraph, labels: LabelBook, detect: bool) -> EndpointMap:
     """Address id -> the service label that stops the trace there (computed once per graph
     and label book: deposit detection scans every transfer)."""
     key = (id(labels), len(labels), detect)
     cached = graph.derived.get(key)
-    if isinstance(cached, dict):
+    if isinstance(cached, EndpointMap):
         return cached
     found: dict[int, Label] = {}
     for address in labels.addresses(graph.chain):
@@ -169,11 +169,9 @@ def endpoint_labels(graph: TransferGraph, labels: LabelBook, detect: bool) -> di
             label = labels.endpoint(graph.chain, address)
             if label is not None:
                 found[aid] = label
-    if detect:
-        for aid, label in detect_deposits(graph, found).items():
-            found.setdefault(aid, label)
-    graph.derived[key] = found
-    return found
+    result = EndpointMap(found, detect_deposits(graph, found) if detect else None)
+    graph.derived[key] = result
+    return result
 
 
 def _run_asset(
@@ -181,14 +179,14 @@ def _run_asset(
     asset_id: int,
     seeds: Sequence[Seed],
     seed_edges: set[int],
-    endpoints: dict[int, Label],
+    endpoints: EndpointMap,
     params: TraceParams,
 ) -> AssetRun:
     single = len(graph.assets) == 1
     edges = graph.asset_edges(asset_id)
     n_addr = graph.n_addresses
     endpoint = np.zeros(n_addr, np.bool_)
-    endpoint[list(endpoints)] = True
+    endpoint[endpoints.ids()] = True
     source_since = np.full(n_addr, _NEVER, np.int64)
     inj: list[tuple[int, int, int]] = []
     for seed in seeds:
@@ -233,9 +231,9 @@ def _run_asset(
                     int(fees), int(dust), int(injected), int(examined))  # fmt: skip
 
 
-def _buckets(graph: TransferGraph, run: AssetRun, endpoints: dict[int, Label]) -> Buckets:
+def _buckets(graph: TransferGraph, run: AssetRun, endpoints: EndpointMap) -> Buckets:
     mask = np.zeros(graph.n_addresses, np.bool_)
-    mask[list(endpoints)] = True
+    mask[endpoints.ids()] = True
     at_services = int(run.taint[mask].sum())
     at_addresses = int(run.taint[~mask].sum())
     b = graph.base_units
