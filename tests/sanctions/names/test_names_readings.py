@@ -108,3 +108,39 @@ def test_russian_legal_forms_fold_to_their_english_equivalents() -> None:
     assert _texts("ООО Арсенал", person=False)[0] == "llc arsenal"
     assert analyze("ПАО Сбербанк", is_person=False)[0].tokens[0].text == "pjsc"
     assert analyze("АО Сбербанк", is_person=False)[0].tokens[0].text == "jsc"
+
+
+@pytest.mark.parametrize(
+    ("name", "person", "reading"),
+    [
+        ("後藤忠正", True, "gotou tadamasa"),  # 4 kanji: a Japanese personal name
+        ("高木康男", True, "takagi yasuo"),
+        ("東洋信用実業株式会社", False, "touyou shinyou jitsugyou co ltd"),  # 実, 株式会社
+    ],
+)
+def test_plausibly_japanese_names_get_a_hepburn_reading(
+    name: str, person: bool, reading: str
+) -> None:
+    forms = analyze(name, is_person=person)
+    assert forms[0].translit == "Hanzi -> pinyin"  # pinyin stays the first reading
+    assert (reading, "Kanji -> Hepburn") in [(f.text, f.translit) for f in forms]
+
+
+@pytest.mark.parametrize("name", ["刘翠英", "习近平", "延边银星网络科技有限公司"])
+def test_chinese_names_get_no_japanese_reading(name: str) -> None:
+    for person in (True, False):
+        assert all(f.translit != "Kanji -> Hepburn" for f in analyze(name, is_person=person))
+
+
+def test_japanese_reading_meets_the_published_latin_name() -> None:
+    parties = [
+        Party("goto", "t", Schema.PERSON, (PartyName("GOTO Tadamasa"),)),
+        Party("hou", "t", Schema.PERSON, (PartyName("HOU Teng"),)),
+    ]
+    top = NameIndex.build(parties).search(NameQuery("後藤忠正"), limit=2)[0]
+    assert top.entity_id == "goto"
+
+
+def test_chinese_glossary_reads_company_words() -> None:
+    texts = _texts("香港昆侖船務有限公司", person=False)
+    assert "hong kong kun lun shipping co ltd" in texts

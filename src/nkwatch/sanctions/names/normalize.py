@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from nkwatch.sanctions.names.lexicon import lexicon
-from nkwatch.sanctions.names.translit import Context, Reading, ascii_tokens, transliterate
+from nkwatch.sanctions.names.translit import (
+    Context,
+    Reading,
+    ascii_tokens,
+    transliterate,
+    whole_name_readings,
+)
 from nkwatch.sanctions.names.variants import phonetic_key
 
 _APOSTROPHES = str.maketrans("", "", "'’‘`ʼʻ´′")
@@ -111,13 +117,17 @@ def analyze(name: str, *, is_person: bool) -> tuple[NameForm, ...]:
     if not per_run:
         return ()
     n_forms = max(len(r) for r in per_run)
+    combined = [
+        [readings[min(i, len(readings) - 1)] for readings in per_run] for i in range(n_forms)
+    ]
+    if not text.isascii():
+        combined += [[r] for r in whole_name_readings(text, ctx)]
     forms: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
-    for i in range(n_forms):
+    for readings in combined:
         tokens: list[Token] = []
         labels: list[str] = []
-        for readings in per_run:
-            reading = readings[min(i, len(readings) - 1)]
+        for reading in readings:
             if reading.label and reading.label not in labels:
                 labels.append(reading.label)
             tokens.extend(Token(t, "", 1.0, syllabic=reading.syllabic) for t in reading.tokens)

@@ -7,13 +7,14 @@ tries every reading and keeps the best, so adding a system only adds recall.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from anyascii import anyascii
 
 from nkwatch.sanctions.names.lexicon import lexicon
-from nkwatch.sanctions.names.translit import cyrillic, glossary, hangul, hanzi
+from nkwatch.sanctions.names.translit import cyrillic, glossary, hangul, hanzi, japanese
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class Context:
 
 
 NATIVE_HANGUL = "Hangul (native)"
+_HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 Transliterator = Callable[[str, Context], list[Reading]]  # (run, context) -> readings
 _REGISTRY: dict[str, Transliterator] = {}
 
@@ -50,6 +52,15 @@ def register(script: str) -> Callable[[Transliterator], Transliterator]:
 def transliterate(run: str, script: str, ctx: Context) -> list[Reading]:
     """Readings of one run; scripts without a dedicated romaniser fall back to ``Zyyy``."""
     return _REGISTRY.get(script, _REGISTRY["Zyyy"])(run, ctx)
+
+
+def whole_name_readings(text: str, ctx: Context) -> list[Reading]:
+    """Readings of a whole name that no run-by-run reading gives: Japanese (kanji words span
+    runs and kana; the reading depends on the word), for plausibly Japanese Han names only."""
+    if not _HAN_OR_KANA.search(text) or not japanese.plausible(text, is_person=ctx.is_person):
+        return []
+    tokens = ascii_tokens(japanese.romanize(text).replace("?", " ").replace("'", ""))
+    return [Reading(tokens, "Kanji -> Hepburn")] if tokens else []
 
 
 def ascii_tokens(text: str) -> tuple[str, ...]:
