@@ -33,6 +33,13 @@ from nkwatch.settings import Settings
     type=click.FloatRange(0, 300),
     help="Seconds a worker trusts a verified API key (a revoked key stops working within this).",
 )
+@click.option(
+    "--store-threads",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0, 256),
+    help="DuckDB threads of the store owner (0: all cores; 1 keeps checkpoints off the workers' core).",
+)
 @pass_settings
 def serve(
     settings: Settings,
@@ -42,6 +49,7 @@ def serve(
     secure_cookies: bool | None,
     access_log: bool,
     key_cache_ttl: float,
+    store_threads: int,
 ) -> None:
     """Serve the REST API and web UI on the store, importing bundled data if missing."""
     from nkwatch.service import supervisor
@@ -55,6 +63,7 @@ def serve(
         secure_cookies=secure_cookies,
         access_log=access_log,
         key_cache_ttl_s=key_cache_ttl,
+        store_threads=store_threads,
     )
     url = f"http://{host}:{port}/"
     click.echo(f"nkwatch: store {settings.db_path}")

@@ -28,3 +28,4 @@ class ServiceConfig:
     warm_indexes: bool = True  # build the name index at start-up, not on the first query
     key_cache_ttl_s: float = 5.0  # workers: a revoked key stops working within this time
     list_poll_s: float = 1.0  # workers: how often they check for new active list versions
+    store_threads: int = 1  # owner behind workers: DuckDB threads (0: DuckDB's default)

@@ -35,6 +35,7 @@ log = logging.getLogger("nkwatch.service")
 
 _SEGMENT = re.compile(r"^seg-(\d+)-(\d{6})\.jsonl$")
 ID_BLOCK = 512
+INGEST_NICE = 10
 MAX_SEGMENT_BYTES = 64 * 1024 * 1024
 
 
@@ -212,6 +213,9 @@ class SegmentIngester:
         self.drain()
 
     def _run(self) -> None:
+        # Background work: on Linux a thread has its own nice value, so the inserts (and the
+        # DuckDB checkpoints they trigger) yield the CPU to the workers answering requests.
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), INGEST_NICE)
         while not self._stop.wait(self._interval):
             try:
                 self.drain()
