@@ -8,7 +8,8 @@ then measures:
 * backlog: blocks/s and transactions/s of ``Watcher`` catching up (headers, parity
   ``trace_block`` call traces and Transfer logs in one batch request per chunk, chunks
   prefetched while one is processed, taint, alerts, store writes), with and without
-  internal-transfer tracing (without, each transaction's status needs its receipt); the
+  internal-transfer tracing (without: statuses from root traces, or from receipts on a node
+  without trace methods); the
   watcher's own CPU per block (``time.process_time``) and anvil's (``/proc/PID/stat``);
 * peer, same node, same blocks: a straightforward per-transaction poller (one
   ``eth_getTransactionReceipt`` and one ``debug_traceTransaction`` request per transaction,
@@ -161,15 +162,21 @@ def node_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_backlog(
-    url: str, pid: int, load: Load, first: int, last: int, internal: bool
-) -> dict[str, Any]:
+MODES = {
+    "traces": "nkwatch watch (with call traces)",
+    "roots": "nkwatch watch, internal_transfers false (root traces give statuses)",
+    "receipts": "nkwatch watch, internal_transfers false, node without traces (receipts)",
+}
+
+
+def run_backlog(url: str, pid: int, load: Load, first: int, last: int, mode: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, RpcClient(RpcConfig(url, timeout_s=120)) as rpc:
         store = open_store(Settings.from_env({}, db_path=Path(tmp) / "w.duckdb"))
         sink = Collector()
-        w = Watcher(
-            store, rpc, watch_config(load, first, internal, "bench"), [sink], log=lambda m: None
-        )
+        config = watch_config(load, first, mode == "traces", "bench")
+        w = Watcher(store, rpc, config, [sink], log=lambda m: None)
+        if mode == "receipts":
+            w.fetcher.tracer = None  # as on a node that offers neither trace method
         t0, c0, n0 = time.perf_counter(), time.process_time(), node_cpu_s(pid)
         while w.step():
             pass
@@ -179,7 +186,7 @@ def run_backlog(
         store.close()
     blocks = last - first + 1
     return {
-        "mode": "nkwatch watch" + (" (with call traces)" if internal else " (no call traces)"),
+        "mode": MODES[mode],
         "blocks": blocks,
         "wall_s": round(wall, 3),
         "cpu_s": round(
@@ -281,12 +288,12 @@ def main() -> None:
             build_s = time.perf_counter() - t0
             load_before = os.getloadavg()
             runs = [
-                run_backlog(node.url, pid, load, first, last, internal=True)
-                for _ in range(args.repeat)
+                run_backlog(node.url, pid, load, first, last, "traces") for _ in range(args.repeat)
             ]
             rows = [
                 median_run(runs),
-                run_backlog(node.url, pid, load, first, last, internal=False),
+                run_backlog(node.url, pid, load, first, last, "roots"),
+                run_backlog(node.url, pid, load, first, last, "receipts"),
                 run_naive(node.url, first, first + args.naive_blocks - 1),
             ]
             live = run_live(node.url, load, args.live, args.interval)
@@ -295,13 +302,13 @@ def main() -> None:
         node.stop()
     print(f"backlog: {args.blocks} blocks x {args.txs} txs, built in {build_s:.1f} s")
     print(
-        f"{'mode':<40} {'blocks':>6} {'wall s':>8} {'blocks/s':>9} {'txs/s':>8}"
+        f"{'mode':<72} {'blocks':>6} {'wall s':>8} {'blocks/s':>9} {'txs/s':>8}"
         f" {'cpu ms/block':>12} {'node ms/block':>13} {'alerts':>7}"
     )
     for r in rows:
         txs = r.get("txs_per_s", round(r["blocks"] * args.txs / r["wall_s"]))
         print(
-            f"{r['mode']:<40} {r['blocks']:>6} {r['wall_s']:>8} {r['blocks_per_s']:>9} {txs:>8}"
+            f"{r['mode']:<72} {r['blocks']:>6} {r['wall_s']:>8} {r['blocks_per_s']:>9} {txs:>8}"
             f" {r.get('cpu_ms_per_block', '-'):>12} {r.get('node_cpu_ms_per_block', '-'):>13}"
             f" {r.get('alerts', '-'):>7}"
         )
