@@ -247,7 +247,7 @@ class BlockFetcher:
         if self.tracer == "parity":
             try:
                 answers = self.rpc.batch([("trace_block", [b["number"]]) for b in with_txs])
-                return self._parity_traces(with_txs, False, answers)
+                return self._parity_traces(with_txs, answers)
             except RpcError as exc:
                 if not exc.unsupported:
                     raise
@@ -263,7 +263,7 @@ class BlockFetcher:
             return {}, {}
 
     def _parity_traces(
-        self, blocks: Sequence[Mapping[str, Any]], natives: bool, answers: Sequence[Any]
+        self, blocks: Sequence[Mapping[str, Any]], answers: Sequence[Any]
     ) -> tuple[Traced, Outcomes]:
         times = {to_int(b["number"]): decode.header(b).timestamp for b in blocks}
         rows: Traced = {}
@@ -280,11 +280,7 @@ class BlockFetcher:
                     outcomes[str(t["transactionHash"]).lower()] = _outcome(
                         b, bool(t.get("error")), created
                     )
-            number = to_int(b["number"])
-            found = decode.parity_internal_transfers(self.chain, traces, times)
-            if natives:
-                found += decode.parity_native_transfers(self.chain, traces, times[number])
-            rows[number] = found
+            rows[to_int(b["number"])] = decode.parity_internal_transfers(self.chain, traces, times)
         return rows, outcomes
 
     def _debug_traces(self, blocks: Sequence[Mapping[str, Any]]) -> tuple[Traced, Outcomes]:
