@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import IO, Any, Protocol
 
+import duckdb
 import httpx
 
 from nkwatch.exposure.watch_config import WatchConfig
@@ -210,7 +211,9 @@ def build_sinks(config: WatchConfig, store: Store) -> list[AlertSink]:
 
 
 # -- the store's alert book-keeping (tables watch_alerts, watch_deliveries) ---------------
-def record_alerts(conn: Any, watch_id: str, alerts: list[Alert]) -> list[Alert]:
+def record_alerts(
+    conn: duckdb.DuckDBPyConnection, watch_id: str, alerts: list[Alert]
+) -> list[Alert]:
     """Record ``alerts`` inside the caller's transaction; returns the fresh ones. An alert
     seen before (re-mined after a reorg) is confirmed, never recorded or sent again."""
     if not alerts:

@@ -24,7 +24,8 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+
+import duckdb
 
 from nkwatch.exposure.alerts import (
     Alert,
@@ -313,7 +314,9 @@ class Watcher:
                     self._behind |= done < len(fresh)
         self.position = run[-1].header.number  # processed and handed to the sinks
 
-    def _write(self, conn: Any, run: list[FetchedBlock], taint_rows: list[list[object]]) -> None:
+    def _write(
+        self, conn: duckdb.DuckDBPyConnection, run: list[FetchedBlock], rows: list[list[object]]
+    ) -> None:
         """Blocks, taint and cursor of ``run`` (one statement per table: DuckDB runs
         ``executemany`` row by row, a millisecond each)."""
         heads = [fb.header for fb in run]
@@ -326,8 +329,8 @@ class Watcher:
             "DELETE FROM watch_blocks WHERE watch_id = ? AND number < ?",
             [self.id, heads[-1].number - self.config.reorg_depth],
         )
-        if taint_rows:
-            conn.executemany("INSERT INTO watch_taint VALUES (?, ?, ?, ?, ?, ?, ?)", taint_rows)
+        if rows:  # new taint: few, one per movement of watched value
+            conn.executemany("INSERT INTO watch_taint VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         last = heads[-1]
         if self._cursor is None:
             conn.execute(
