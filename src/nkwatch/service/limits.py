@@ -54,6 +54,8 @@ async def _send_error(send: Send, status: int, message: str) -> None:
 def _repeated_query_key(raw: bytes) -> str | None:
     """No endpoint takes a repeated parameter; refusing them stops parameter pollution
     (a proxy reading the first value while the app reads the last)."""
+    if not raw:
+        return None
     seen: set[str] = set()
     for key, _ in parse_qsl(raw.decode("latin-1"), keep_blank_values=True):
         if key in seen:

@@ -107,6 +107,7 @@ class WorkerApp:
         self._screening = _Screening((), None)
         self._health = b""
         self._poller: asyncio.Task[None] | None = None
+        self._asking: dict[bytes, asyncio.Future[Principal | None]] = {}
 
     # -- lifespan --------------------------------------------------------------------
     async def startup(self) -> None:
@@ -225,12 +226,21 @@ class WorkerApp:
     async def _principal(self, key: str) -> Principal | None:
         digest = hashlib.sha256(key.encode()).digest()
         known, principal = self.keys.get(digest)
-        if not known:
+        if known:
+            return principal
+        asking = self._asking.get(digest)
+        if asking is None:  # one question to the owner however many requests wait for it
             assert self._owner is not None
             loop = asyncio.get_running_loop()
-            principal = await loop.run_in_executor(self._pool, self._owner.principal, key)
-            self.keys.put(digest, principal)
-        return principal
+            asking = loop.run_in_executor(self._pool, self._owner.principal, key)
+            self._asking[digest] = asking
+            try:
+                principal = await asking
+                self.keys.put(digest, principal)
+            finally:
+                del self._asking[digest]
+            return principal
+        return await asking
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
