@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -218,3 +219,23 @@ def test_health_and_openapi(served: Served, client: TestClient, keys: Keys) -> N
     assert httpx.get(served.url + "/openapi.json").status_code == 401
     spec = httpx.get(served.url + "/openapi.json", headers=served.keys.headers("viewer"))
     assert "/api/v1/screen/address" in spec.json()["paths"]
+
+
+def test_a_killed_worker_is_replaced_and_nothing_answered_is_lost(served: Served) -> None:
+    """Runs last: kills the worker after answers it has synced but the owner may not have
+    ingested yet; the replacement serves, and the admin still sees every answer."""
+    answered = [
+        served.post("/api/v1/screen/address", "analyst", ADDRESSES[0]).json()["audit_id"]
+        for _ in range(20)
+    ]
+    os.kill(served.worker_pids[0], signal.SIGKILL)
+    deadline = time.monotonic() + 120
+    while len(re.findall(r"worker 1/1 ready", served.log.read_text())) < 2:
+        assert time.monotonic() < deadline, served.log.read_text()
+        time.sleep(0.2)
+    res = served.post("/api/v1/screen/address", "analyst", ADDRESSES[0])
+    assert res.status_code == 200
+    log = httpx.get(served.url + "/api/v1/audit", params={"limit": 500},
+                    headers=served.keys.headers("admin")).json()  # fmt: skip
+    logged = {row["id"] for row in log["items"]}
+    assert set(answered) | {res.json()["audit_id"]} <= logged
