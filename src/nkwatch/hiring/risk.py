@@ -80,7 +80,10 @@ def assess_all(
         grouped[h.person_id].append(h)
     cluster_of = cluster_of or {}
     return {
-        pid: assess(pid, grouped.get(pid, []), cluster_id=cluster_of.get(pid)) for pid in person_ids
+        pid: assess(pid, grouped[pid], cluster_id=cluster_of.get(pid))
+        if pid in grouped
+        else PersonRisk(pid, 0.0, Level.LOW, (), (), cluster_of.get(pid))  # what assess gives
+        for pid in person_ids
     }
 
 

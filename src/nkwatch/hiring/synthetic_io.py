@@ -38,13 +38,14 @@ def _models(table: pa.Table, model: type[M]) -> tuple[M, ...]:
         if str(info.annotation).startswith("tuple")
     }
     out = []
-    for row in table.to_pylist():
-        for name in tuple_fields:
-            row[name] = tuple(row[name] or ())
-        for name, enum in _ENUMS.items():
-            if name in row and row[name] is not None:
-                row[name] = enum(row[name])
-        out.append(model.model_construct(**row))
+    for batch in table.to_batches(max_chunksize=50_000):  # bounded peak: rows -> models
+        for row in batch.to_pylist():
+            for name in tuple_fields:
+                row[name] = tuple(row[name] or ())
+            for name, enum in _ENUMS.items():
+                if name in row and row[name] is not None:
+                    row[name] = enum(row[name])
+            out.append(model.model_construct(**row))
     return tuple(out)
 
 

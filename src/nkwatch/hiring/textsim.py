@@ -1,23 +1,27 @@
 """Near-duplicate text: word 3-shingles, MinHash signatures and banded LSH, vectorised.
 
 Resumes reused across an operator's identities differ by a name and a few words, so
-shingle Jaccard stays high; honest resumes share only boilerplate. Signatures are computed
-in batches with numpy so a million resumes take seconds, not hours.
+shingle Jaccard stays high; honest resumes share only boilerplate. Tokenising runs in Arrow
+and signatures in numpy over the whole column, so a million resumes take seconds, not
+hours; word hashes are content hashes, so the same input gives the same pairs every run.
 """
 
 from __future__ import annotations
 
-import re
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 NUM_PERM = 64
 BANDS = 16
 ROWS = NUM_PERM // BANDS
 MAX_BUCKET = 200  # a band value shared by more documents is boilerplate, not reuse
-_TOKEN = re.compile(r"\w+")
+BATCH = 100_000  # texts tokenised at once
+_PUNCT = ".,;:!?()[]{}<>\"'`*|/\\~-–—…“”‘’«»、。，：；！？（）「」"
 
 
 @dataclass(frozen=True)
@@ -35,18 +39,57 @@ def _params(seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def shingle_hashes(text: str) -> np.ndarray:
-    """64-bit hashes of word 3-shingles (word 1-grams for very short texts)."""
-    words = np.fromiter((hash(w) for w in _TOKEN.findall(text.casefold())), dtype=np.int64)
-    words = words.view(np.uint64)
-    if len(words) < 3:
-        return words
+def _stable_hash(words: list[str]) -> np.ndarray:
+    """64-bit content hashes (BLAKE2b): the same word hashes the same in every run."""
+    return np.array(
+        [
+            int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "little")
+            for w in words
+        ],
+        dtype=np.uint64,
+    )
+
+
+def _batch_shingles(texts: Sequence[str | None], first: int) -> tuple[np.ndarray, np.ndarray]:
+    """(document index, shingle hash) for one batch, in document order.
+
+    Tokenising runs in Arrow (C++): lower-case, split on whitespace, trim punctuation.
+    """
+    words = pc.utf8_split_whitespace(pc.utf8_lower(pa.array(texts, pa.large_string())))
+    docs = pc.list_parent_indices(words).to_numpy()
+    enc = pc.dictionary_encode(pc.utf8_trim(pc.list_flatten(words), characters=_PUNCT))
+    vocab = enc.dictionary.to_pylist()
+    codes = enc.indices.to_numpy()
+    if "" in vocab:  # a token that was only punctuation
+        keep = codes != vocab.index("")
+        codes, docs = codes[keep], docs[keep]
+    hashes = _stable_hash(vocab)[codes]
+    m = len(hashes)
+    tri = np.zeros(m, dtype=bool)
+    tri[:-2] = docs[:-2] == docs[2:]  # a 3-shingle never spans two documents
+    short = np.bincount(docs, minlength=len(texts))[docs] < 3  # 1-2 words: the words
+    values = hashes.copy()
     with np.errstate(over="ignore"):
-        return (
-            words[:-2] * np.uint64(0x9E3779B97F4A7C15)
-            + words[1:-1] * np.uint64(0xC2B2AE3D27D4EB4F)
-            + words[2:]
+        mixed = hashes[:-2] * np.uint64(0x9E3779B97F4A7C15) + (
+            hashes[1:-1] * np.uint64(0xC2B2AE3D27D4EB4F) ^ hashes[2:]
         )
+    values[:-2][tri[:-2]] = mixed[tri[:-2]]
+    valid = tri | short
+    return docs[valid].astype(np.int64) + first, values[valid]
+
+
+def shingle_hashes(texts: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray]:
+    """(document index, 64-bit hash) of every word 3-shingle, sorted by document.
+
+    Words are whitespace-separated tokens, lower-cased, punctuation trimmed from both
+    ends (any script); texts of fewer than three words contribute their words. Batches bound the memory of a million texts.
+    """
+    docs, hashes = [np.empty(0, np.int64)], [np.empty(0, np.uint64)]
+    for first in range(0, len(texts), BATCH):
+        d, h = _batch_shingles(texts[first : first + BATCH], first)
+        docs.append(d)
+        hashes.append(h)
+    return np.concatenate(docs), np.concatenate(hashes)
 
 
 def signatures(texts: Sequence[str | None], seed: int = 1, max_df: float = 0.001) -> np.ndarray:
@@ -59,15 +102,15 @@ def signatures(texts: Sequence[str | None], seed: int = 1, max_df: float = 0.001
     a, b = _params(seed)
     n = len(texts)
     out = np.full((n, NUM_PERM), np.iinfo(np.uint64).max, dtype=np.uint64)
-    parts = [shingle_hashes(t) if t else np.empty(0, np.uint64) for t in texts]
-    docs = np.repeat(np.arange(n), [len(p) for p in parts])
-    flat = np.concatenate(parts) if parts else np.empty(0, np.uint64)
+    docs, flat = shingle_hashes(texts)
     if not len(flat):
         return out
     # occurrences approximate document frequency (a shingle repeated in one resume is rare)
-    _, inverse, counts = np.unique(flat, return_inverse=True, return_counts=True)
-    keep = counts[inverse] <= max(20, int(max_df * n))
-    flat, docs = flat[keep], docs[keep]  # docs stay sorted: parts are in order
+    codes = pa.array(flat).dictionary_encode().indices.to_numpy()
+    keep = np.bincount(codes)[codes] <= max(20, int(max_df * n))
+    flat, docs = flat[keep], docs[keep]  # docs stay sorted
+    if not len(flat):
+        return out
     starts = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
     rows = docs[starts]
     with np.errstate(over="ignore"):
