@@ -17,6 +17,7 @@ import json
 import os
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,9 @@ def _recall(syn: Synthetic, result) -> float:  # type: ignore[no-untyped-def]
     return exact / len(syn.truth)
 
 
-def _kernel_rate(syn: Synthetic, policy: int) -> tuple[float, int]:
+def _kernel_rate(syn: Synthetic, policy: int) -> tuple[float, int, int]:
+    """(transfers examined per CPU-second, examined, processed) of the compiled sweep alone,
+    on sender balances already computed for the graph (``sender_balances``, timed apart)."""
     g = syn.graph
     since = np.full(g.n_addresses, np.iinfo(np.int64).max, np.int64)
     for a in syn.thieves:
@@ -48,17 +51,21 @@ def _kernel_rate(syn: Synthetic, policy: int) -> tuple[float, int]:
     for lb in syn.labels.all():
         endpoint[g.address_id(lb.address)] = True
     empty = np.zeros(0, np.int64)
-    args = (g.src, g.dst, g.amount, g.fee, g.ts, g.n_addresses, endpoint, since,
-            np.zeros(g.n_edges, np.bool_), empty, empty, empty, policy, 6, 0, 2**62, 10**9)  # fmt: skip
+    args = (g.src, g.dst, g.amount, g.fee, g.ts, g.sender_balances(0), g.n_addresses, endpoint,
+            since, empty, empty, empty, empty, policy, 6, 0, 2**62, 10**9)  # fmt: skip
     start = time.process_time()
-    out = kernel.sweep(*args)
+    out = kernel.sweep_window(*args)
     cpu = time.process_time() - start
-    return out[-1] / cpu, int(out[-1])
+    return out[10] / cpu, int(out[10]), int(out[11])
 
 
-def _trace(graph, syn: Synthetic, policy: str):  # type: ignore[no-untyped-def]
-    """(result, wall s, CPU s) of one bounded 6-hop trace from all thieves."""
-    seeds = [Seed(address=a) for a in syn.thieves]
+def _trace(graph, syn: Synthetic, policy: str, *, from_theft: bool = False):  # type: ignore[no-untyped-def]
+    """(result, wall s, CPU s) of one bounded 6-hop trace from all thieves (from the start of
+    history, or from each theft's time)."""
+    seeds = [
+        Seed(address=a, since=datetime.fromtimestamp(t, UTC) if from_theft else None)
+        for a, t in zip(syn.thieves, syn.theft_times, strict=True)
+    ]
     start, cpu = time.perf_counter(), time.process_time()
     result = trace(
         graph, seeds, TraceParams(syn.graph.chain, policy=policy, max_hops=6), labels=syn.labels
@@ -72,19 +79,28 @@ def bench_size(n: int, store_max: int, tmp: Path) -> dict[str, object]:
     syn = generate(n)
     row["generate_s"] = round(time.perf_counter() - start, 2)
     g = syn.graph
-    row["graph_bytes_per_transfer"] = round(g.nbytes() / g.n_edges, 1)
+    row["cashout_endpoints"] = len(syn.truth)
+    cpu = time.process_time()
+    g.sender_balances(0)
+    row["sender_balances_once_cpu_s"] = round(time.process_time() - cpu, 3)
+    row["graph_bytes_per_transfer"] = round(g.nbytes() / g.n_edges, 1)  # sender balances included
     row["address_table_bytes_per_transfer"] = round(
         sum(49 + len(a) + 8 for a in g.addresses) / g.n_edges, 1
     )
-    row["cashout_endpoints"] = len(syn.truth)
     for name, code in POLICIES.items():
-        rate, examined = _kernel_rate(syn, code)
+        rate, examined, processed = _kernel_rate(syn, code)
         row[f"{name}_examined_per_cpu_s"] = int(rate)
+        row[f"{name}_examined"] = examined
+        row[f"{name}_processed"] = processed
         result, wall, cpu = _trace(g, syn, name)
         key = "warm" if name != "poison" else "cold"  # the first trace also detects deposits
         row[f"{name}_trace_6hop_{key}_wall_s"] = round(wall, 3)
         row[f"{name}_trace_6hop_{key}_cpu_s"] = round(cpu, 3)
         row[f"{name}_recall_exact"] = round(_recall(syn, result), 4)
+    result, wall, cpu = _trace(g, syn, "haircut", from_theft=True)
+    row["haircut_trace_6hop_from_theft_wall_s"] = round(wall, 3)
+    row["haircut_trace_6hop_from_theft_examined"] = result.examined
+    row["haircut_trace_6hop_from_theft_recall_exact"] = round(_recall(syn, result), 4)
     if n <= store_max:
         settings = Settings.from_env({}, db_path=tmp / f"trace_{n}.duckdb")
         with open_store(settings) as store:
@@ -148,10 +164,15 @@ def main() -> None:
     parser.add_argument("--store-max", type=int, default=10_000_000)
     parser.add_argument("--nx-size", type=int, default=1_000_000)
     args = parser.parse_args()
-    generate(10_000)  # compile the kernel once, outside the timings
-    _kernel_rate(generate(10_000), kernel.HAIRCUT)
+    small = generate(10_000)  # compile the kernels once, outside the timings
     for code in POLICIES.values():
-        _kernel_rate(generate(10_000), code)
+        _kernel_rate(small, code)
+        kernel.sweep(small.graph.src[:10], small.graph.dst[:10], small.graph.amount[:10],
+                     small.graph.fee[:10], small.graph.ts[:10], small.graph.n_addresses,
+                     np.zeros(small.graph.n_addresses, np.bool_),
+                     np.zeros(small.graph.n_addresses, np.int64), np.zeros(10, np.bool_),
+                     *(np.zeros(0, np.int64),) * 3, code, 6, 0, 2**62, 10**9)  # fmt: skip
+    _trace(small.graph, small, "haircut")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(float(s)) for s in args.sizes.split(",")):
