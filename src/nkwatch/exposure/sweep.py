@@ -138,22 +138,109 @@ def _consume(q, x, a, lots, taken):  # type: ignore[no-untyped-def]
         a[1, q] = -1
 
 
+@njit(cache=True, inline="always")  # one kernel after compilation
+def _share(policy, have, whole, bal, x, f, out, fees):  # type: ignore[no-untyped-def]
+    """Haircut or poison: the taint per level leaving with the amount (``out``) and the fee."""
+    if policy == POISON:
+        _drain(min(x, whole - min(f, whole)), have, out)
+        have -= out
+        _drain(min(f, whole), have, fees)
+    else:
+        b = max(bal, whole, x + f)
+        ftot = f if whole >= b else min(_muldiv(f, whole, b), whole)
+        otot = x if whole >= b else min(_muldiv(x, whole, b), whole - ftot)
+        _split(otot, have, out)
+        have -= out
+        _split(ftot, have, fees)
+    have -= fees
+
+
+@njit(cache=True, inline="always")  # one kernel after compilation
+def _send(s, x, f, policy, taint, touch, queues, queued, lots, bal, arrive, flagged, out, fees):  # type: ignore[no-untyped-def]
+    """What every group's taint at ``s`` puts on one outgoing transfer; True if anything."""
+    n_g, top = arrive.shape
+    sent = False
+    for g in range(n_g):
+        if policy == FIFO:
+            q = s * n_g + g
+            if not queued[q]:
+                continue
+            out[:] = 0
+            _consume(q, f, queues, lots, out)
+            out[:] = 0
+            _consume(q, x, queues, lots, out)
+        else:
+            if policy == POISON and touch[s, g] < top:
+                flagged[g] = touch[s, g] + 1
+                sent = True
+            have = taint[s, g * top : (g + 1) * top]
+            whole = have.sum()
+            if whole == 0:
+                continue
+            _share(policy, have, whole, bal, x, f, out, fees)
+        for k in range(top - 1):  # level k + 1 arrives at k + 2; level N leaves the horizon
+            if out[k] > 0:
+                arrive[g, k + 1] = out[k]
+                sent = True
+    return sent
+
+
+@njit(cache=True, inline="always")  # one kernel after compilation
+def _enqueue(q, x, total, arrive, bal, queues, queued, lots, n_lots):  # type: ignore[no-untyped-def]
+    """FIFO: a received transfer's lots, tainted by level first (after the old balance if new)."""
+    if total > 0 and not queued[q]:
+        queued[q] = True
+        lots, n_lots = _lot(q, queues, bal - x, 0, 0, lots, n_lots)
+    if queued[q]:
+        for k in range(arrive.shape[0]):
+            lots, n_lots = _lot(q, queues, arrive[k], arrive[k], k + 1, lots, n_lots)
+        lots, n_lots = _lot(q, queues, x - total, 0, 0, lots, n_lots)
+    return lots, n_lots
+
+
+@njit(cache=True, inline="always")  # one kernel after compilation
+def _land(e, d, x, keep, gids, st, arrive, flagged, rec, n_rec, lots, n_lots):  # type: ignore[no-untyped-def]
+    """Record what one transfer carries per group and hand it to the receiver; clears arrive."""
+    policy, taint, touch, queues, queued, bal, active = st
+    n_g, top = arrive.shape
+    for g in range(n_g):
+        total = arrive[g].sum()
+        level = flagged[g]
+        k = 0
+        while level == 0 and total > 0:  # the lowest level that arrives
+            if arrive[g, k] > 0:
+                level = k + 1
+            k += 1
+        if level > 0:
+            rec, n_rec = _records(rec, n_rec, e, gids[g], total, level)
+        if keep and policy == FIFO:
+            q = d * n_g + g
+            lots, n_lots = _enqueue(q, x, total, arrive[g], bal[d], queues, queued, lots, n_lots)
+            active[d] = active[d] or queued[q]
+        elif keep and level > 0:
+            active[d] = True
+            taint[d, g * top : (g + 1) * top] += arrive[g]
+            if flagged[g] > 0:
+                touch[d, g] = min(touch[d, g], flagged[g])
+        arrive[g, :] = 0
+        flagged[g] = 0
+    return rec, n_rec, lots, n_lots
+
+
 @njit(cache=True)
 def group_sweep(src, dst, amt, fee, local_of, gids, is_source, stop, policy, max_hops):  # type: ignore[no-untyped-def]
     """Records (4, n) int64: edge index, global group id, amount arriving, min arrival level."""
-    n_addr = local_of.shape[0]
-    n_g = gids.shape[0]
-    top = max_hops
-    fifo = policy == FIFO
-    rows = 1 if fifo else n_addr  # only the state the policy uses is sized to the graph
-    taint = np.zeros((rows, n_g * top), np.int64)
+    n_addr, n_g, top, fifo = local_of.shape[0], gids.shape[0], max_hops, policy == FIFO
+    # only the state the policy uses is sized to the graph
+    taint = np.zeros((1 if fifo else n_addr, n_g * top), np.int64)
     touch = np.full((n_addr if policy == POISON else 1, n_g), top + 1, np.int64)
     queues = np.full((2, (n_addr if fifo else 1) * n_g), -1, np.int64)  # head, tail
     queued = np.zeros((n_addr if fifo else 1) * n_g, np.bool_)
-    lots = np.full((4, 1024), -1, np.int64)
-    n_lots = 0
     bal = np.zeros(n_addr, np.int64)
     active = np.zeros(n_addr, np.bool_)
+    st = (policy, taint, touch, queues, queued, bal, active)
+    lots = np.full((4, 1024), -1, np.int64)
+    n_lots = 0
     arrive = np.zeros((n_g, top), np.int64)  # per group: amount arriving at level j + 1
     flagged = np.zeros(n_g, np.int64)  # poison: arrival level of a flag, 0 for none
     out = np.zeros(top, np.int64)
@@ -161,86 +248,22 @@ def group_sweep(src, dst, amt, fee, local_of, gids, is_source, stop, policy, max
     rec = np.empty((4, 1024), np.int64)
     n_rec = 0
     for e in range(src.shape[0]):
-        s = src[e]
-        d = dst[e]
-        x = amt[e]
-        f = fee[e]
+        s, d, x, f = src[e], dst[e], amt[e], fee[e]
         sent = False
-        if local_of[s] >= 0:
-            g = local_of[s]
-            arrive[g, 0] = x
-            flagged[g] = 1 if policy == POISON else 0
+        if local_of[s] >= 0:  # a source: all it sends is level-1 taint of its group
+            arrive[local_of[s], 0] = x
+            flagged[local_of[s]] = 1 if policy == POISON else 0
             sent = x > 0 or policy == POISON
         elif active[s] and not stop[s] and not is_source[s]:
-            for g in range(n_g):
-                b0 = g * top
-                if fifo:
-                    if not queued[s * n_g + g]:
-                        continue
-                    out[:] = 0
-                    _consume(s * n_g + g, f, queues, lots, out)
-                    out[:] = 0
-                    _consume(s * n_g + g, x, queues, lots, out)
-                else:
-                    have = taint[s, b0 : b0 + top]
-                    whole = have.sum()
-                    if policy == POISON:
-                        if touch[s, g] < top:
-                            flagged[g] = touch[s, g] + 1
-                            sent = True
-                        if whole == 0:
-                            continue
-                        _drain(min(x, whole - min(f, whole)), have, out)
-                        have -= out
-                        _drain(min(f, whole), have, fees)
-                    else:
-                        if whole == 0:
-                            continue
-                        b = max(bal[s], whole, x + f)
-                        ftot = f if whole >= b else min(_muldiv(f, whole, b), whole)
-                        otot = x if whole >= b else min(_muldiv(x, whole, b), whole - ftot)
-                        _split(otot, have, out)
-                        have -= out
-                        _split(ftot, have, fees)
-                    have -= fees
-                for k in range(top - 1):
-                    if out[k] > 0:
-                        arrive[g, k + 1] = out[k]
-                        sent = True
+            sent = _send(
+                s, x, f, policy, taint, touch, queues, queued, lots, bal[s], arrive, flagged,
+                out, fees,
+            )  # fmt: skip
         bal[s] = max(bal[s] - x - f, 0)
         bal[d] += x
         keep = not stop[d] and not is_source[d]
-        if not sent and not (fifo and keep and active[d]):
-            continue
-        for g in range(n_g):
-            total = arrive[g].sum()
-            if total > 0 or flagged[g] > 0:
-                level = flagged[g]
-                if level == 0:
-                    for k in range(top):
-                        if arrive[g, k] > 0:
-                            level = k + 1
-                            break
-                rec, n_rec = _records(rec, n_rec, e, gids[g], total, level)
-            if keep:
-                if fifo:
-                    q = d * n_g + g
-                    if total > 0 and not queued[q]:
-                        queued[q] = True
-                        active[d] = True
-                        lots, n_lots = _lot(q, queues, bal[d] - x, 0, 0, lots, n_lots)
-                    if queued[q]:
-                        for k in range(top):
-                            lots, n_lots = _lot(
-                                q, queues, arrive[g, k], arrive[g, k], k + 1, lots, n_lots
-                            )
-                        lots, n_lots = _lot(q, queues, x - total, 0, 0, lots, n_lots)
-                else:
-                    if total > 0 or flagged[g] > 0:
-                        active[d] = True
-                        taint[d, g * top : (g + 1) * top] += arrive[g]
-                    if flagged[g] > 0:
-                        touch[d, g] = min(touch[d, g], flagged[g])
-            arrive[g, :] = 0
-            flagged[g] = 0
+        if sent or (fifo and keep and active[d]):
+            rec, n_rec, lots, n_lots = _land(
+                e, d, x, keep, gids, st, arrive, flagged, rec, n_rec, lots, n_lots
+            )
     return rec[:, :n_rec].copy()
