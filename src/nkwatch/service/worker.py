@@ -351,6 +351,9 @@ def main() -> None:
 
     spec = WorkerSpec(**orjson.loads(sys.stdin.buffer.read()))
     config = spec.service_config()
+    # Name matching holds the GIL for milliseconds on the event loop's thread; the audit
+    # sync thread must not wait the default 5 ms for it to start or finish a sync.
+    sys.setswitchinterval(0.001)
     app = WorkerApp(spec)
     wrapped = SecurityHeaders(
         LimitsMiddleware(
