@@ -8,7 +8,7 @@ from nkwatch.sanctions.model import Party, PartyName, Schema
 from nkwatch.sanctions.names import NameIndex, NameQuery
 from nkwatch.sanctions.names.keys import form_keys
 from nkwatch.sanctions.names.normalize import analyze
-from nkwatch.sanctions.names.translit import glossary
+from nkwatch.sanctions.names.translit import cantonese, glossary
 from nkwatch.sanctions.names.translit.cyrillic import is_belarusian, romanize_belarusian
 from nkwatch.sanctions.names.variants import phonetic_key
 
@@ -144,3 +144,48 @@ def test_japanese_reading_meets_the_published_latin_name() -> None:
 def test_chinese_glossary_reads_company_words() -> None:
     texts = _texts("香港昆侖船務有限公司", person=False)
     assert "hong kong kun lun shipping co ltd" in texts
+
+
+@pytest.mark.parametrize(
+    ("jyutping", "hk"),
+    [
+        ("zoeng1", "cheung"),
+        ("gwok3", "kwok"),
+        ("jyun4", "yuen"),
+        ("ceoi4", "chui"),
+        ("lou4", "lo"),
+        ("ng4", "ng"),
+        ("waa4", "wa"),
+    ],
+)
+def test_jyutping_respelled_the_hong_kong_way(jyutping: str, hk: str) -> None:
+    assert cantonese.syllable(jyutping) == hk
+
+
+def test_hong_kong_names_get_a_cantonese_reading() -> None:
+    forms = analyze("趙詠蘭", is_person=True)
+    assert ("chiu wing lan", "Hanzi -> Cantonese (HK)") in [(f.text, f.translit) for f in forms]
+    org = [f.text for f in analyze("鴻祥海運(香港)有限公司", is_person=False)]
+    assert "hung cheung hoi wan heung kong co ltd" in org
+    # a mainland company name does not say Hong Kong: no Cantonese reading
+    assert all(
+        f.translit != "Hanzi -> Cantonese (HK)"
+        for f in analyze("延边银星网络科技有限公司", is_person=False)
+    )
+
+
+def test_cantonese_reading_meets_a_hong_kong_name() -> None:
+    parties = [
+        Party("hk", "t", Schema.PERSON, (PartyName("CHIU Margaret Wing Lan"),)),
+        Party("zh", "t", Schema.PERSON, (PartyName("Zhao Yong"),)),
+    ]
+    top = NameIndex.build(parties).search(NameQuery("趙詠蘭"), limit=2)[0]
+    assert top.entity_id == "hk"
+
+
+def test_hangul_tables_differ_from_mccune_reischauer_only_where_the_systems_do() -> None:
+    from nkwatch.sanctions.names.translit.hangul import _INITIAL_VOICELESS, System
+
+    mr, dprk, rr = (_INITIAL_VOICELESS[s] for s in (System.MR, System.DPRK, System.RR))
+    assert [i for i in range(19) if mr[i] != dprk[i]] == [12, 13, 15, 16, 17]
+    assert [rr[i] for i in (0, 3, 7, 12)] == ["g", "d", "b", "j"]

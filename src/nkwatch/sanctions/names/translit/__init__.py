@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from anyascii import anyascii
 
 from nkwatch.sanctions.names.lexicon import lexicon
-from nkwatch.sanctions.names.translit import cyrillic, glossary, hangul, hanzi, japanese
+from nkwatch.sanctions.names.translit import (
+    cantonese,
+    cyrillic,
+    glossary,
+    hangul,
+    hanzi,
+    japanese,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +115,10 @@ def _hanzi(run: str, ctx: Context) -> list[Reading]:
     wade = tuple(hanzi.wade_giles(s) for s in syllables)
     if wade != tuple(syllables):
         readings.append(Reading(wade, "Hanzi -> Wade-Giles", syllabic=True))
+    if cantonese.plausible(ctx.name, is_person=ctx.is_person):
+        jyut = tuple(cantonese.romanize(run))
+        if jyut and jyut != tuple(syllables):
+            readings.append(Reading(jyut, "Hanzi -> Cantonese (HK)", syllabic=True))
     if not ctx.is_person:
         tokens, used = hanzi.translate(run)
         if used:

@@ -28,122 +28,31 @@ class System(StrEnum):
 
 # Initial jamo order: ㄱ ㄲ ㄴ ㄷ ㄸ ㄹ ㅁ ㅂ ㅃ ㅅ ㅆ ㅇ ㅈ ㅉ ㅊ ㅋ ㅌ ㅍ ㅎ
 _G, _N, _D, _R, _M, _B, _S, _NULL, _J, _H = 0, 2, 3, 5, 6, 7, 9, 11, 12, 18
+# McCune-Reischauer initials; the other systems differ only at a few jamo (``_respell``).
+_INITIAL_MR = ("k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "ch", "tch", "ch",
+               "k", "t", "p", "h")  # fmt: skip
+
+
+def _respell(table: tuple[str, ...], changes: dict[int, str]) -> tuple[str, ...]:
+    """A romanisation table that differs from ``table`` at the jamo indexes in ``changes``."""
+    return tuple(changes.get(i, latin) for i, latin in enumerate(table))
+
+
 _INITIAL_VOICELESS = {
-    System.MR: (
-        "k",
-        "kk",
-        "n",
-        "t",
-        "tt",
-        "r",
-        "m",
-        "p",
-        "pp",
-        "s",
-        "ss",
-        "",
-        "ch",
-        "tch",
-        "ch",
-        "k",
-        "t",
-        "p",
-        "h",
-    ),
-    System.DPRK: (
-        "k",
-        "kk",
-        "n",
-        "t",
-        "tt",
-        "r",
-        "m",
-        "p",
-        "pp",
-        "s",
-        "ss",
-        "",
-        "j",
-        "jj",
-        "ch",
-        "kh",
-        "th",
-        "ph",
-        "h",
-    ),
-    System.RR: (
-        "g",
-        "kk",
-        "n",
-        "d",
-        "tt",
-        "r",
-        "m",
-        "b",
-        "pp",
-        "s",
-        "ss",
-        "",
-        "j",
-        "jj",
-        "ch",
-        "k",
-        "t",
-        "p",
-        "h",
-    ),
+    System.MR: _INITIAL_MR,
+    # DPRK 1992: ㅈ ㅉ are j jj; aspirates are written kh th ph.
+    System.DPRK: _respell(_INITIAL_MR, {_J: "j", 13: "jj", 15: "kh", 16: "th", 17: "ph"}),
+    # Revised Romanisation: plain stops are written voiced (g d b j) everywhere.
+    System.RR: _respell(_INITIAL_MR, {_G: "g", _D: "d", _B: "b", _J: "j", 13: "jj"}),
 }
 _VOICED = {"k": "g", "t": "d", "p": "b", "ch": "j"}
 _PLAIN_STOPS = {0, 3, 7, 12}  # ㄱ ㄷ ㅂ ㅈ: voiced between voiced sounds
 
 # Medial order: ㅏ ㅐ ㅑ ㅒ ㅓ ㅔ ㅕ ㅖ ㅗ ㅘ ㅙ ㅚ ㅛ ㅜ ㅝ ㅞ ㅟ ㅠ ㅡ ㅢ ㅣ
-_MEDIAL_RR = (
-    "a",
-    "ae",
-    "ya",
-    "yae",
-    "eo",
-    "e",
-    "yeo",
-    "ye",
-    "o",
-    "wa",
-    "wae",
-    "oe",
-    "yo",
-    "u",
-    "wo",
-    "we",
-    "wi",
-    "yu",
-    "eu",
-    "ui",
-    "i",
-)
+_MEDIAL_RR = ("a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u",
+              "wo", "we", "wi", "yu", "eu", "ui", "i")  # fmt: skip
 # McCune-Reischauer without breves (ŏ -> o, ŭ -> u); the DPRK 1992 system writes the same vowels.
-_MEDIAL_MR = (
-    "a",
-    "ae",
-    "ya",
-    "yae",
-    "o",
-    "e",
-    "yo",
-    "ye",
-    "o",
-    "wa",
-    "wae",
-    "oe",
-    "yo",
-    "u",
-    "wo",
-    "we",
-    "wi",
-    "yu",
-    "u",
-    "ui",
-    "i",
-)
+_MEDIAL_MR = _respell(_MEDIAL_RR, {4: "o", 6: "yo", 18: "u"})
 _I_LIKE = {20, 16}  # ㅣ ㅟ: MR writes ㅅ as "sh" before them
 
 # Final jamo (index 1..27) reduced to the seven sounds that can end a syllable.

@@ -1,0 +1,51 @@
+"""Chinese characters -> Cantonese in the Hong Kong Government romanisation (HK names).
+
+Hong Kong and Macau names are published in their Cantonese reading, spelled the way the
+Hong Kong registries spell it, not in pinyin: ``陳`` Chan, ``張`` Cheung, ``黃`` Wong,
+``趙詠蘭`` Chiu Wing Lan. Characters are read in Jyutping by ToJyutping (a
+dictionary of the Cantonese Computational Linguistics Infrastructure Development
+Workgroup); each Jyutping syllable is then respelled by the usual correspondences:
+``b d g gw z c j`` -> ``p t k kw ch ch y``, ``oeng`` -> ``eung``, ``eoi`` -> ``ui``,
+``yun`` -> ``uen``, ``ou`` -> ``o`` and so on.
+"""
+
+from __future__ import annotations
+
+import re
+
+import ToJyutping  # type: ignore[import-untyped]
+
+_SYLLABLE = re.compile(r"^(gw|kw|ng|[bpmfdtnlgkhwzcsj]?)([a-z]+?)([1-6]?)$")
+_INITIALS = {"b": "p", "d": "t", "g": "k", "gw": "kw", "z": "ch", "c": "ch", "j": "y"}
+_FINALS = {
+    "aa": "a", "aai": "ai", "aau": "au", "aam": "am", "aan": "an", "aang": "ang",
+    "aap": "ap", "aat": "at", "aak": "ak", "oeng": "eung", "oek": "euk", "oe": "oe",
+    "eoi": "ui", "eon": "un", "eot": "ut", "yu": "u", "yun": "uen", "yut": "uet",
+    "ou": "o",
+}  # fmt: skip
+_HK_MACAU = ("香港", "澳門", "澳门", "九龍", "九龙", "新界")
+
+
+def syllable(jyutping: str) -> str:
+    """HK Government spelling of one Jyutping syllable (``zoeng1`` -> ``cheung``)."""
+    m = _SYLLABLE.match(jyutping)
+    if m is None:
+        return jyutping
+    initial, final, _ = m.groups()
+    if initial == "j" and final.startswith("yu"):
+        return "y" + _FINALS.get(final, final)  # jyun -> yuen: the y of the final stands
+    return _INITIALS.get(initial, initial) + _FINALS.get(final, final)
+
+
+def plausible(name: str, *, is_person: bool) -> bool:
+    """Personal names may be from Hong Kong or Macau; organisations when they say so."""
+    return is_person or any(place in name for place in _HK_MACAU)
+
+
+def romanize(text: str) -> list[str]:
+    """One HK-spelled syllable per Chinese character; characters without a reading are dropped."""
+    out: list[str] = []
+    for _, reading in ToJyutping.get_jyutping_list(text):
+        if reading:
+            out.append(syllable(reading.split()[0]))
+    return out
