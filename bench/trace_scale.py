@@ -173,14 +173,18 @@ def main() -> None:
                      np.zeros(small.graph.n_addresses, np.int64), np.zeros(10, np.bool_),
                      *(np.zeros(0, np.int64),) * 3, code, 6, 0, 2**62, 10**9)  # fmt: skip
     _trace(small.graph, small, "haircut")
-    rows = []
+    rows: list[dict[str, object]] = []
+    old = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    peer = old.get("networkx", {})
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(float(s)) for s in args.sizes.split(",")):
             rows.append(bench_size(n, args.store_max, Path(tmp)))
             print(json.dumps(rows[-1]), flush=True)
-    old = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    peer = bench_networkx(args.nx_size) if args.nx_size > 0 else old.get("networkx", {})
-    print(json.dumps(peer), flush=True)
+            _save(old, rows, peer)  # each size as soon as it is measured
+            if args.nx_size > 0 and n == min(int(float(s)) for s in args.sizes.split(",")):
+                peer = bench_networkx(args.nx_size)
+                print(json.dumps(peer), flush=True)
+                _save(old, rows, peer)
     print()
     keys = [k for k in rows[0] if k != "transfers"]
     print(f"{'metric':40}" + "".join(f"{r['transfers']:>16,}" for r in rows))
@@ -189,12 +193,16 @@ def main() -> None:
     print("\nnetworkx peer (same policies, same chain):")
     for k, v in peer.items():
         print(f"  {k:28} {v}")
-    # merge with earlier runs of other sizes, so one file holds the whole table
-    merged = {r["transfers"]: r for r in old.get("sizes", [])}
+
+
+def _save(old: dict[str, object], rows: list[dict[str, object]], peer: object) -> None:
+    """Merge with earlier runs of other sizes, so one file holds the whole table."""
+    sizes = old.get("sizes", [])
+    merged = {r["transfers"]: r for r in sizes} if isinstance(sizes, list) else {}
     merged.update({r["transfers"]: r for r in rows})
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), "sizes": [merged[k] for k in sorted(merged)],
-                                   "networkx": peer}, indent=2))  # fmt: skip
+    RESULTS.write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), "load_average": os.getloadavg(),
+                                   "sizes": [merged[k] for k in sorted(merged)], "networkx": peer}, indent=2))  # fmt: skip
 
 
 if __name__ == "__main__":

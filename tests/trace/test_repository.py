@@ -81,3 +81,44 @@ def test_store_graph_and_crawl_agree_with_in_memory_graph(store: Store) -> None:
     assert b.seeded == b.at_services + b.at_addresses + b.fees + b.dust
     assert b.at_services > 0 and b.fees > 0
     assert graph.nbytes() / graph.n_edges <= 64
+
+
+def _indexes(store: Store) -> set[tuple[str, bool]]:
+    rows = store.conn.execute(
+        "SELECT index_name, is_unique FROM duckdb_indexes() WHERE table_name = 'trace_transfers'"
+    ).fetchall()
+    return {(str(r[0]), bool(r[1])) for r in rows}
+
+
+def test_bulk_first_import_rebuilds_the_indexes_and_stays_idempotent(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _indexes(store)
+    assert ("trace_transfers_key", True) in before and len(before) == 3
+    monkeypatch.setattr(repository, "BULK_MIN_ROWS", 3)  # take the bulk path on a small case
+    doubled = _case() + _case()  # duplicates inside one batch are dropped too
+    assert add_transfers(store, doubled, source="test") == 5
+    assert _indexes(store) == before
+    assert add_transfers(store, _case(), source="test") == 0  # second import: the key holds
+    with pytest.raises(Exception, match="(?i)constraint|duplicate"):
+        store.conn.execute(
+            "INSERT INTO trace_transfers SELECT * FROM trace_transfers LIMIT 1"
+        )  # the rebuilt unique index still rejects a duplicate key
+
+
+def test_a_failed_bulk_import_leaves_the_store_and_its_indexes_as_they_were(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _indexes(store)
+    monkeypatch.setattr(repository, "BULK_MIN_ROWS", 2)
+
+    def broken() -> Iterator:
+        yield from _case()
+        raise ValueError("bad row 6")
+
+    with pytest.raises(ValueError, match="bad row 6"):
+        add_transfers(store, broken(), source="test")  # fails after the first chunk is read
+    monkeypatch.setattr(repository, "BATCH", 2)  # several chunks: the first one goes bulk
+    with pytest.raises(ValueError, match="bad row 6"):
+        add_transfers(store, broken(), source="test")
+    assert count_transfers(store) == 0 and _indexes(store) == before
