@@ -189,3 +189,20 @@ def test_hangul_tables_differ_from_mccune_reischauer_only_where_the_systems_do()
     mr, dprk, rr = (_INITIAL_VOICELESS[s] for s in (System.MR, System.DPRK, System.RR))
     assert [i for i in range(19) if mr[i] != dprk[i]] == [12, 13, 15, 16, 17]
     assert [rr[i] for i in (0, 3, 7, 12)] == ["g", "d", "b", "j"]
+
+
+def test_ukrainian_is_decided_on_the_whole_name() -> None:
+    # "Луганська" has no Ukrainian-only letter; "Республіка" beside it makes г an h
+    texts = _texts("Луганська Народна Республіка", person=False)
+    assert texts[0] == "luhanska narodna respublika"
+    assert "luhanska people's republic" in texts  # Ukrainian і looked up as Russian и
+    assert _texts("Сергей Лавров", person=True) == ["sergey lavrov"]
+
+
+def test_transliterated_russian_legal_phrase_spellings_fold() -> None:
+    for name in (
+        "Obshchestvo S Ogranichennoi Otvetstvennostyu Progress",
+        "Obshchestvo s Ogranichennoy Otvetstvennostyu Progress",
+        "OOO Progress",
+    ):
+        assert _texts(name, person=False) == ["llc progress"]

@@ -83,18 +83,20 @@ def _generic(run: str, ctx: Context) -> list[Reading]:
 
 @register("Cyrl")
 def _cyrillic(run: str, ctx: Context) -> list[Reading]:
-    readings = [Reading(ascii_tokens(cyrillic.romanize(run)), "Cyrillic -> BGN/PCGN")]
+    ukrainian = cyrillic.is_ukrainian(ctx.name) or None  # else: decided per word
+    plain = ascii_tokens(cyrillic.romanize(run, ukrainian=ukrainian))
+    readings = [Reading(plain, "Cyrillic -> BGN/PCGN")]
     if "ё" in run:
         readings.append(Reading(ascii_tokens(cyrillic.romanize(run, yo=True)), "Cyrillic -> yo"))
     if cyrillic.is_belarusian(ctx.name):
         belarusian = ascii_tokens(cyrillic.romanize_belarusian(run))
         readings.append(Reading(belarusian, "Cyrillic -> Belarusian national"))
     if not ctx.is_person:
-        readings += _russian_glossary(run, readings[0])
+        readings += _russian_glossary(run, readings[0], ukrainian)
     return readings
 
 
-def _russian_glossary(run: str, plain: Reading) -> list[Reading]:
+def _russian_glossary(run: str, plain: Reading, ukrainian: bool | None) -> list[Reading]:
     """English words for a word of an organisation name; a place-name adjective keeps its
     transliteration in one reading and gives its place in another (``Казанский`` = Kazan,
     but ``Быстринская`` stays Bystrinskaya in English too)."""
@@ -104,7 +106,7 @@ def _russian_glossary(run: str, plain: Reading) -> list[Reading]:
     place = glossary.toponym(run)
     if place is None:
         return []
-    stem = ascii_tokens(cyrillic.romanize(place))
+    stem = ascii_tokens(cyrillic.romanize(place, ukrainian=ukrainian))
     return [Reading(plain.tokens, "Cyrillic -> glossary"), Reading(stem, "Cyrillic -> place")]
 
 

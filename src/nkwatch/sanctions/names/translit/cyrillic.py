@@ -38,12 +38,22 @@ _BELARUSIAN = {"г": "h", "й": "i", "ў": "u", "ь": "", "е": "e", "ё": "io",
 _BELARUSIAN_INITIAL = {"ё": "yo", "ю": "yu", "я": "ya"}  # word start, after a vowel
 
 
-def romanize(text: str, *, yo: bool = False) -> str:
+def is_ukrainian(text: str) -> bool:
+    """Ukrainian spelling: a letter Russian lacks (і ї є ґ) and none Ukrainian lacks (ы э ъ ў)."""
+    letters = set(text)
+    return bool(letters & _UKRAINIAN_MARKERS) and not letters & set("ыэъў")
+
+
+def romanize(text: str, *, yo: bool = False, ukrainian: bool | None = None) -> str:
     """Transliterate a lower-cased Cyrillic string; unknown characters pass through.
 
     ``yo`` writes ``ё`` as ``yo`` (``o`` after ж ч ш щ) instead of BGN/PCGN's ``e``.
+    ``ukrainian`` picks the Ukrainian table (``г`` = h, ``и`` = y); by default a word is
+    Ukrainian when it has a Ukrainian-only letter. Callers that see the whole name pass
+    ``is_ukrainian(name)``: ``Луганська`` alone does not say it, ``Республіка`` beside it does.
     """
-    ukrainian = bool(_UKRAINIAN_MARKERS & set(text))
+    if ukrainian is None:
+        ukrainian = bool(_UKRAINIAN_MARKERS & set(text))
     table = {**_COMMON, **_UKRAINIAN} if ukrainian else _COMMON
     out: list[str] = []
     prev = ""

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from nkwatch.sanctions.names.lexicon import lexicon
 
 MAX_ENDING = 4
+_EAST_SLAVIC = frozenset("іїє")
+_TO_RUSSIAN = str.maketrans("іїє", "иие")
 # A place-name adjective (Казанский, Пермская, Донецкого): English renders it by the place.
 _TOPONYMIC = re.compile(r"(?<=\w\w\w)[сц]к(?:ий|ая|ое|ого|ой|ие|их|ому|им|ую|ыми|ими)$")
 
@@ -26,10 +28,19 @@ _TOPONYMIC = re.compile(r"(?<=\w\w\w)[сц]к(?:ий|ая|ое|ого|ой|ие|
 def russian(word: str) -> tuple[str, ...] | None:
     """English tokens for one Cyrillic word, or None when no stem covers it.
 
-    Entries ending in ``$`` match the whole word only (``дел$``: not ``деловой``).
+    Entries ending in ``$`` match the whole word only (``дел$``: not ``деловой``). Ukrainian
+    and Belarusian cognates are looked up in their Russian spelling when they differ only by
+    ``і``/``ї``/``є`` (``республіка`` = ``республика``, ``технології`` = ``технологии``).
     """
-    ru = lexicon().ru
     word = word.replace("ё", "е")
+    found = _lookup(word)
+    if found is None and _EAST_SLAVIC & set(word):
+        found = _lookup(word.translate(_TO_RUSSIAN))
+    return found
+
+
+def _lookup(word: str) -> tuple[str, ...] | None:
+    ru = lexicon().ru
     exact = ru.get(word + "$")
     if exact is not None:
         return tuple(exact.split())
