@@ -143,39 +143,48 @@ def _join_leftovers(
     """Adjacent unused tokens of ``a`` joined to meet one unused token of ``b``."""
     found: list[Pair] = []
     n = len(a.texts)
+    run = _joinable_runs(a, used_a)
+    if max(run, default=0) < 2:
+        return found
     free_b = [j for j in range(len(b.texts)) if j not in used_b and b.roles[j] == OTHER]
-    if not free_b or n - len(used_a) < 2:
+    if not free_b:
         return found
     lengths = {len(b.texts[j]) for j in free_b}
     near_totals = _near(lengths)
-    offsets = [0]
-    for t in a.texts:
-        offsets.append(offsets[-1] + len(t))
+    offsets = a.offsets
     for size in range(min(MAX_JOIN, n), 1, -1):
         for start in range(n - size + 1):
+            if run[start] < size:  # a used token or a surname inside the span
+                continue
             total = offsets[start + size] - offsets[start]
             # a join is tried only when its length is within 2 of a free token's (or, fuzzy,
             # when it has as many words as that token has letters: an acronym)
-            if total not in near_totals and not (fuzzy and size in lengths):
+            acronym = fuzzy and size in lengths
+            if total not in near_totals and not acronym:
                 continue
-            span = range(start, start + size)
-            if not used_a.isdisjoint(span) or any(a.roles[k] == SURNAME for k in span):
-                continue
-            hit = _meet(a, tuple(span), b, free_b, fuzzy=fuzzy, strict=strict, lengths=lengths)
+            span = tuple(range(start, start + size))
+            hit = _meet(a, span, b, free_b, fuzzy=fuzzy, strict=strict, lengths=lengths)
             if hit is None:
                 continue
             j, sim, how = hit
-            found.append(
-                Pair((j,), tuple(span), sim, how) if swap else Pair(tuple(span), (j,), sim, how)
-            )
+            found.append(Pair((j,), span, sim, how) if swap else Pair(span, (j,), sim, how))
             used_a.update(span)
             used_b.add(j)
             free_b.remove(j)
             if not free_b:
                 return found
+            run = _joinable_runs(a, used_a)
             lengths = {len(b.texts[j]) for j in free_b}
             near_totals = _near(lengths)
     return found
+
+
+def _joinable_runs(a: Prepared, used: set[int]) -> list[int]:
+    """For each token, how many tokens from it on are unused and not a surname (joinable)."""
+    run = [0] * (len(a.texts) + 1)
+    for k in range(len(a.texts) - 1, -1, -1):
+        run[k] = 0 if k in used or a.roles[k] == SURNAME else run[k + 1] + 1
+    return run
 
 
 def _near(lengths: set[int]) -> set[int]:
@@ -194,7 +203,7 @@ def _meet(
     lengths: set[int],
 ) -> tuple[int, float, str] | None:
     """The first free token of ``b`` that a joined span of ``a`` spells (or abbreviates)."""
-    if fuzzy:
+    if fuzzy and len(span) in lengths:
         initials = "".join(a.texts[k][0] for k in span)
         for j in free_b:
             if b.texts[j] == initials:

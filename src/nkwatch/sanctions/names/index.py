@@ -35,6 +35,7 @@ RELATIVE_FLOOR = 0.3  # ... and share of the best candidate's key weight
 FUZZY_DICE = 0.6  # trigram Dice overlap for a fuzzy key hit
 FUZZY_PER_TOKEN = 24
 IDF_FLOOR = 0.3
+FUZZY_CACHE = 100_000  # query keys whose fuzzy expansions are kept
 
 IntArray = npt.NDArray[np.int32]
 
@@ -86,6 +87,7 @@ class NameIndex:
         self._parties = parties
         self._entries = entries
         self._prepared: dict[tuple[int, bool], tuple[Prepared, ...]] = {}
+        self._fuzzy_cache: dict[str, IntArray | None] = {}
         self._postings = postings
         self._vocab = list(postings)
         self._vocab_id = {k: i for i, k in enumerate(self._vocab)}
@@ -151,6 +153,7 @@ class NameIndex:
         # Identical readings score identically: compare them once per query (party facts differ
         # and are applied per entry in ``_finish``).
         memo: dict[tuple[int, bool], Scored | None] = {}
+        facts: dict[int, float] = {}  # party -> score adjustment from the query's other facts
         for eid in self._candidates(ctx.forms):
             entry = self._entries[eid]
             person = self._parties[entry.party].schema is Schema.PERSON
@@ -160,9 +163,13 @@ class NameIndex:
             found = memo[mkey]
             if found is None:
                 continue
-            match = self._finish(query, entry, found.score, ())
-            if match.score > best.get(entry.party, (-1.0, -1, None))[0]:
-                best[entry.party] = (match.score, eid, found)
+            adjust = facts.get(entry.party)
+            if adjust is None:
+                party_feats = party_facts(query, self._parties[entry.party])
+                adjust = facts[entry.party] = sum(f.weight_or_value for f in party_feats)
+            score = _final_score(entry.name, found.score, adjust)
+            if score > best.get(entry.party, (-1.0, -1, None))[0]:
+                best[entry.party] = (score, eid, found)
         ranked = sorted(
             best.values(),
             key=lambda se: (-se[0], self._parties[self._entries[se[1]].party].entity_id),
@@ -223,14 +230,10 @@ class NameIndex:
         self, query: NameQuery, entry: _Entry, score: float, feats: tuple[Feature, ...]
     ) -> NameMatch:
         party = self._parties[entry.party]
-        score, weak_feats = weak_alias(score, entry.name)
+        _, weak_feats = weak_alias(score, entry.name)
         facts = party_facts(query, party)
-        final = min(1.0, max(0.0, score + sum(f.weight_or_value for f in facts)))
-        if entry.name.weak:
-            final = min(final, score)
-        return NameMatch(
-            party.entity_id, round(final, 4), entry.name, (*feats, *weak_feats, *facts)
-        )
+        final = _final_score(entry.name, score, sum(f.weight_or_value for f in facts))
+        return NameMatch(party.entity_id, final, entry.name, (*feats, *weak_feats, *facts))
 
     def _candidates(self, q_forms: tuple[NameForm, ...]) -> list[int]:
         """Readings sharing the most query weight through exact or fuzzy key hits."""
@@ -253,8 +256,8 @@ class NameIndex:
             if posting is not None:
                 ids.append(posting)
                 weights.append(np.full(len(posting), w))
-            for vid in self._fuzzy(key) if key in single else ():
-                fuzzy_posting = self._postings[self._vocab[vid]]
+            fuzzy_posting = self._fuzzy_postings(key) if key in single else None
+            if fuzzy_posting is not None:
                 ids.append(fuzzy_posting)
                 weights.append(np.full(len(fuzzy_posting), 0.7 * w))
         if not ids:
@@ -266,6 +269,20 @@ class NameIndex:
             return []
         floor = max(CANDIDATE_FLOOR * total, RELATIVE_FLOOR * float(acc[top[0]]))
         return [int(e) for e in top if acc[e] >= floor]
+
+    def _fuzzy_postings(self, key: str) -> IntArray | None:
+        """Entries filed under keys that nearly equal ``key``, concatenated in key order.
+
+        Cached per key: names share surnames and syllables, so batches repeat keys a lot.
+        """
+        if key in self._fuzzy_cache:
+            return self._fuzzy_cache[key]
+        vids = self._fuzzy(key)
+        found = np.concatenate([self._postings[self._vocab[v]] for v in vids]) if vids else None
+        if len(self._fuzzy_cache) >= FUZZY_CACHE:
+            self._fuzzy_cache.clear()
+        self._fuzzy_cache[key] = found
+        return found
 
     def _fuzzy(self, key: str) -> list[int]:
         if len(key) < MIN_FUZZY_LEN or not key.isalpha():
@@ -283,6 +300,13 @@ class NameIndex:
         exact = self._vocab_id.get(key)
         order = keep[np.argsort(-dice[dice >= FUZZY_DICE], kind="stable")][:FUZZY_PER_TOKEN]
         return [int(v) for v in order if v != exact]
+
+
+def _final_score(name: PartyName, score: float, adjust: float) -> float:
+    """Name score with the weak-alias cap and the party facts' adjustment, rounded as shown."""
+    capped, _ = weak_alias(score, name)
+    final = min(1.0, max(0.0, capped + adjust))
+    return round(min(final, capped) if name.weak else final, 4)
 
 
 def _top_k(acc: npt.NDArray[Any], k: int) -> IntArray:

@@ -34,6 +34,7 @@ def flat_idf(token: Token) -> float:
 class Prepared:
     form: NameForm
     texts: tuple[str, ...]
+    offsets: tuple[int, ...]  # offsets[k] = letters in texts[:k] (join lengths)
     keys: tuple[str, ...]
     closed: tuple[bool, ...]  # a Hangul/Hanzi syllable: a closed set, never fuzzy
     roles: tuple[int, ...]  # OTHER, SURNAME or GIVEN (personal syllable names only)
@@ -86,9 +87,13 @@ def prepare(form: NameForm, person: bool, idf: Idf = flat_idf) -> Prepared:
         for i in group:
             shares[i] = 1.0 / len(group)
     weights = tuple(s * idf(t) for s, t in zip(shares, tokens, strict=True))
+    offsets = [0]
+    for t in tokens:
+        offsets.append(offsets[-1] + len(t.text))
     return Prepared(
         form,
         tuple(t.text for t in tokens),
+        tuple(offsets),
         tuple(t.key for t in tokens),
         tuple(t.syllabic for t in tokens),
         roles,
