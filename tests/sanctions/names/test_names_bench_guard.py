@@ -8,7 +8,7 @@ from pathlib import Path
 from nkwatch.sanctions.model import Schema
 from nkwatch.sanctions.names import DEFAULT_THRESHOLD, match_names
 
-MIN_F1 = 0.88  # measured 0.896 (docs/benchmarks.md); fails on a real regression, not on noise
+MIN_F1 = 0.89  # measured 0.901 (docs/benchmarks.md); fails on a real regression, not on noise
 _SCHEMA = {"Person": Schema.PERSON, "Vessel": Schema.VESSEL}
 
 

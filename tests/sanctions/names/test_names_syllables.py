@@ -60,3 +60,11 @@ def test_partial_given_name_is_explained() -> None:
     match = match_names("刘娟", "刘宝娟", Schema.PERSON)
     details = [f.detail for f in match.explanation if f.name == "partial given name"]
     assert details and "bao juan" in details[0]
+
+
+def test_patronymic_particles_keep_father_and_son_apart() -> None:
+    swapped = match_names("SALMAN BIN MUHAMMAD AL-RAWI", "MUHAMMAD BIN SALMAN AL-RAWI")
+    assert swapped.score < DEFAULT_THRESHOLD
+    assert any(f.name == "patronymic order" for f in swapped.explanation)
+    # surname-first listings keep the word after "bin" with it: still the same person
+    assert match_names("Usama bin Laden", "BIN LADEN, Usama").score >= 0.9

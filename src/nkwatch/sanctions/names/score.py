@@ -24,6 +24,8 @@ MISSING_PENALTY_ORG = 0.8  # organisations: an extra word usually names another 
 CONFLICT_PENALTY = 0.9
 ORDER_PENALTY = 0.04  # surname first or last: both are published
 SYLLABLE_ORDER_PENALTY = 0.3  # 은정 is not 정은
+PATRONYMIC_PENALTY = 0.3  # the names on either side of "bin" swapped: father and son swapped
+PATRONYMIC = frozenset({"bin", "ibn", "bint", "binti", "ould"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +85,26 @@ def _missing_penalty(q: Prepared, c: Prepared, person: bool) -> float:
 def _order_penalty(q: Prepared, c: Prepared, pairs: tuple[Pair, ...]) -> float:
     if not _inverted(pairs):
         return 0.0
-    syllabic = q.syllabic or c.syllabic
-    return SYLLABLE_ORDER_PENALTY if syllabic and _inverted(pairs, q) else ORDER_PENALTY
+    if q.syllabic or c.syllabic:
+        return SYLLABLE_ORDER_PENALTY if _inverted(pairs, q) else ORDER_PENALTY
+    return PATRONYMIC_PENALTY if _patronymic_swapped(q, c, pairs) else ORDER_PENALTY
+
+
+def _patronymic_swapped(q: Prepared, c: Prepared, pairs: tuple[Pair, ...]) -> bool:
+    """``Salman bin Muhammad`` is not ``Muhammad bin Salman``: the word after a matched
+    "son of" particle must meet the word after the other side's particle (``Usama bin Laden``
+    = ``BIN LADEN, Usama`` keeps it)."""
+    if PATRONYMIC.isdisjoint(q.texts) or PATRONYMIC.isdisjoint(c.texts):
+        return False
+    single = {p.q[0]: p.c for p in pairs if len(p.q) == 1}
+    for i, text in enumerate(q.texts[:-1]):
+        j = single.get(i)
+        if text not in PATRONYMIC or j is None or len(j) != 1 or j[0] + 1 >= len(c.texts):
+            continue
+        after = single.get(i + 1)
+        if after is not None and j[0] + 1 not in after:
+            return True
+    return False
 
 
 def _unmatched_share(form: Prepared, pairs: tuple[Pair, ...], *, query_side: bool) -> float:
@@ -142,7 +162,10 @@ def explain(s: Scored) -> Comparison:
             Feature("missing penalty", round(-penalty * missing, 3), f"{side} has extra words")
         )
     order = _order_penalty(q, c, pairs)
-    if order:
+    if order and not (q.syllabic or c.syllabic) and _patronymic_swapped(q, c, pairs):
+        detail = "the names on either side of a 'bin'/'ibn' particle are swapped"
+        feats.append(Feature("patronymic order", -order, detail))
+    elif order:
         feats.append(Feature("word order", -order, "matched words appear in a different order"))
     legal = sorted({t.text for t in (*q.form.tokens, *c.form.tokens) if t.legal})
     if legal:
