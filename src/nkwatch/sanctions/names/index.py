@@ -50,20 +50,31 @@ class _Entry:
 
 
 class _QueryContext:
-    """One query's readings, their index keys, prepared forms and token-similarity memo."""
+    """One query's readings, their index keys, prepared forms and token-similarity memo.
 
-    def __init__(self, forms: tuple[NameForm, ...], idf: Idf) -> None:
+    With no schema given, a person candidate is compared with the query read as a person's
+    name and any other candidate with the query read as an organisation's (candidates are
+    gathered with both readings).
+    """
+
+    def __init__(self, query: NameQuery, forms: tuple[NameForm, ...], idf: Idf) -> None:
         self.forms = forms
-        self.keys = [frozenset(form_keys(f)) for f in forms]
         self.memo: SimMemo = {}
+        self._name = query.name.strip()
+        self._schema = query.schema
         self._idf = idf
-        self._prepared: dict[bool, tuple[Prepared, ...]] = {}
+        self._prepared: dict[bool, tuple[tuple[Prepared, ...], list[frozenset[str]]]] = {}
 
-    def prepared(self, person: bool) -> tuple[Prepared, ...]:
+    def prepared(self, person: bool) -> tuple[tuple[Prepared, ...], list[frozenset[str]]]:
+        """Prepared readings compared with a (non-)person candidate, and their index keys."""
         found = self._prepared.get(person)
         if found is None:
-            found = self._prepared[person] = tuple(
-                prepare(f, person, self._idf) for f in self.forms
+            forms = (
+                self.forms if self._schema is not None else analyze(self._name, is_person=person)
+            )
+            found = self._prepared[person] = (
+                tuple(prepare(f, person, self._idf) for f in forms),
+                [frozenset(form_keys(f)) for f in forms],
             )
         return found
 
@@ -147,7 +158,7 @@ class NameIndex:
 
     def search(self, query: NameQuery, limit: int = 10) -> list[NameMatch]:
         """Candidates ranked best first (not cut at a threshold), each with its explanation."""
-        ctx = _QueryContext(self.query_forms(query), self.idf)
+        ctx = _QueryContext(query, self.query_forms(query), self.idf)
         # party -> (score, entry, scored reading pair), ranked without features
         best: dict[int, tuple[float, int, Scored]] = {}
         # Identical readings score identically: compare them once per query (party facts differ
@@ -203,17 +214,18 @@ class NameIndex:
         """Full score of one indexed name against the query, explained, with party facts."""
         entry = self._entries[eid]
         person = self._parties[entry.party].schema is Schema.PERSON
-        found = self._compare(_QueryContext(self.query_forms(query), self.idf), entry, person)
+        ctx = _QueryContext(query, self.query_forms(query), self.idf)
+        found = self._compare(ctx, entry, person)
         if found is None:
             return None
         return self._finish(query, entry, found.score, explain(found).features)
 
     def _compare(self, ctx: _QueryContext, entry: _Entry, person: bool) -> Scored | None:
         c_forms = self._prepared_entry(entry, person)
-        q_forms = ctx.prepared(person)
+        q_forms, q_keys = ctx.prepared(person)
         pairs = [
             (qf, cf)
-            for qf, qk in zip(q_forms, ctx.keys, strict=True)
+            for qf, qk in zip(q_forms, q_keys, strict=True)
             for cf, ck in zip(c_forms, entry.keys, strict=True)
             if qk & ck
         ]
