@@ -92,8 +92,14 @@ def align(
             pairs.extend(_greedy(rest, q, c, used_q, used_c))
         if len(used_q) == len(q.texts) or len(used_c) == len(c.texts):
             break  # nothing left to join on one side
-        pairs.extend(_join_leftovers(q, c, used_q, used_c, swap=False, fuzzy=fuzzy, strict=strict))
-        pairs.extend(_join_leftovers(c, q, used_c, used_q, swap=True, fuzzy=fuzzy, strict=strict))
+        if len(q.texts) - len(used_q) >= 2:
+            pairs.extend(
+                _join_leftovers(q, c, used_q, used_c, swap=False, fuzzy=fuzzy, strict=strict)
+            )
+        if len(c.texts) - len(used_c) >= 2 and len(used_q) < len(q.texts):
+            pairs.extend(
+                _join_leftovers(c, q, used_c, used_q, swap=True, fuzzy=fuzzy, strict=strict)
+            )
     return pairs
 
 
