@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import sys
 import unicodedata
 from datetime import UTC, date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -124,9 +125,14 @@ def norm_text(value: str) -> str:
     """
     folded = value.casefold()
     if not folded.isascii():
-        decomposed = unicodedata.normalize("NFKD", folded)
-        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        folded = unicodedata.normalize("NFKD", folded).translate(_combining_marks())
     return " ".join(_NON_WORD.sub(" ", folded).split())
+
+
+@cache
+def _combining_marks() -> dict[int, None]:
+    """Translation table deleting every combining character (built once, ~0.2 s)."""
+    return {cp: None for cp in range(sys.maxunicode + 1) if unicodedata.combining(chr(cp))}
 
 
 def norm_account(value: str) -> str:

@@ -40,13 +40,17 @@ def parse(values: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray]:
     return np.array(pos, dtype=np.int64), hashes
 
 
-_BITS = np.array([bin(i).count("1") for i in range(256)], dtype=np.int64)
-
-
 def popcount(x: np.ndarray) -> np.ndarray:
-    """Set bits per uint64 (byte lookup table; works on any numpy)."""
-    as_bytes = np.ascontiguousarray(x, dtype=np.uint64).view(np.uint8).reshape(-1, 8)
-    return np.asarray(_BITS[as_bytes].sum(axis=1), dtype=np.int64)
+    """Set bits per uint64 (SWAR bit counting, vectorised; any numpy version)."""
+    v = np.asarray(x, dtype=np.uint64)
+    m1, m2, m4 = (
+        np.uint64(c) for c in (0x5555555555555555, 0x3333333333333333, 0x0F0F0F0F0F0F0F0F)
+    )
+    v = v - ((v >> np.uint64(1)) & m1)
+    v = (v & m2) + ((v >> np.uint64(2)) & m2)
+    v = (v + (v >> np.uint64(4))) & m4
+    with np.errstate(over="ignore"):
+        return ((v * np.uint64(0x0101010101010101)) >> np.uint64(56)).astype(np.int64)
 
 
 def _chunk_pairs(hashes: np.ndarray, start: int, width: int) -> tuple[np.ndarray, np.ndarray]:

@@ -120,32 +120,48 @@ def signatures(texts: Sequence[str | None], seed: int = 1, max_df: float = 0.001
     return out
 
 
+def _bucket_pairs(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair (as positions into ``key``) inside buckets of 2..MAX_BUCKET equal keys."""
+    order = np.argsort(key, kind="stable")
+    sk = key[order]
+    starts = np.flatnonzero(np.concatenate(([True], sk[1:] != sk[:-1])))
+    sizes = np.diff(np.concatenate((starts, [len(sk)])))
+    size = np.repeat(sizes, sizes)
+    rank = np.arange(len(sk)) - np.repeat(starts, sizes)
+    partners = np.where((size > 1) & (size <= MAX_BUCKET), size - 1 - rank, 0)
+    total = int(partners.sum())
+    src = np.repeat(np.arange(len(sk)), partners)
+    dst = src + 1 + (np.arange(total) - np.repeat(np.cumsum(partners) - partners, partners))
+    a, b = order[src], order[dst]
+    return np.minimum(a, b), np.maximum(a, b)
+
+
 def similar_pairs(sig: np.ndarray, threshold: float = 0.6) -> list[SimilarPair]:
-    """Pairs whose signatures agree on at least ``threshold`` of the permutations."""
+    """Pairs whose signatures agree on at least ``threshold`` of the permutations.
+
+    Banded LSH, all in numpy: candidate pairs are generated per band bucket, de-duplicated
+    and verified on the full signatures in chunks. Large populations share common phrases,
+    so candidates grow faster than records; no step here loops in Python per pair.
+    """
+    rows = np.flatnonzero(~(sig == np.iinfo(np.uint64).max).all(axis=1))  # not empty
     n = sig.shape[0]
-    empty = (sig == np.iinfo(np.uint64).max).all(axis=1)
-    cand: set[tuple[int, int]] = set()
+    found = [np.empty(0, np.int64)]
     with np.errstate(over="ignore"):
         for band in range(BANDS):
-            cols = sig[:, band * ROWS : (band + 1) * ROWS]
+            cols = sig[rows, band * ROWS : (band + 1) * ROWS]
             key = cols[:, 0].copy()
             for j in range(1, ROWS):
                 key = key * np.uint64(0x100000001B3) ^ cols[:, j]
-            order = np.argsort(key, kind="stable")
-            sk = key[order]
-            bounds = np.flatnonzero(np.diff(sk)) + 1
-            starts = np.concatenate(([0], bounds))
-            ends = np.concatenate((bounds, [n]))
-            for s, e in zip(starts[(ends - starts) > 1], ends[(ends - starts) > 1], strict=True):
-                if e - s > MAX_BUCKET:
-                    continue
-                members = sorted(int(i) for i in order[s:e] if not empty[i])
-                for i, x in enumerate(members):
-                    for y in members[i + 1 :]:
-                        cand.add((x, y))
+            a, b = _bucket_pairs(key)
+            found.append(rows[a] * n + rows[b])
+    cand = np.unique(np.concatenate(found))
     pairs = []
-    for x, y in sorted(cand):
-        sim = float(np.mean(sig[x] == sig[y]))
-        if sim >= threshold:
-            pairs.append(SimilarPair(x, y, sim))
+    for chunk in np.array_split(cand, max(1, len(cand) // 1_000_000)):
+        x, y = chunk // n, chunk % n
+        sim = (sig[x] == sig[y]).mean(axis=1)
+        ok = sim >= threshold
+        pairs += [
+            SimilarPair(i, j, s)
+            for i, j, s in zip(x[ok].tolist(), y[ok].tolist(), sim[ok].tolist(), strict=True)
+        ]
     return pairs

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from functools import cached_property
 from typing import Any, Protocol, TypeVar, cast
@@ -88,8 +88,10 @@ class ScreeningContext:
         self.sanctions = sanctions
         self.today = today or date.today()
         self.logins: dict[str, list[LoginEvent]] = defaultdict(list)
-        for ev in sorted(logins, key=lambda e: e.at):
+        for ev in logins:
             self.logins[ev.person_id].append(ev)
+        for events in self.logins.values():  # per person, stable: many small sorts, not one big
+            events.sort(key=_at)
         self.host_events: dict[str, list[HostEvent]] = defaultdict(list)
         for hev in host_events:
             self.host_events[hev.person_id].append(hev)
@@ -130,6 +132,10 @@ class ScreeningContext:
         """Near-duplicate resume pairs (indexes into ``applicants``), computed once per run."""
         sig = textsim.signatures([a.resume_text for a in self.applicants])
         return textsim.similar_pairs(sig, RESUME_THRESHOLD)
+
+
+def _at(ev: LoginEvent) -> datetime:
+    return ev.at
 
 
 Rule = Callable[[ScreeningContext], Iterator[Hit]]

@@ -45,11 +45,12 @@ def same_person(a: Applicant, b: Applicant, names: dict[str, str]) -> bool:
 
 def _column(apps: Sequence[Applicant], key: str) -> tuple[list[str], list[int]]:
     """(values, record positions) of one identifier over all records, each value once per
-    record."""
+    record. Reads the models' ``__dict__`` directly: a million records, six keys."""
+    fields = [vars(a)[key] for a in apps]
     if key in SINGULAR_KEYS:
-        pos = [k for k, a in enumerate(apps) if getattr(a, key) is not None]
-        return [str(getattr(apps[k], key)) for k in pos], pos
-    pairs = [(v, k) for k, a in enumerate(apps) for v in _once(getattr(a, key))]
+        pos = [k for k, v in enumerate(fields) if v is not None]
+        return [str(fields[k]) for k in pos], pos
+    pairs = [(v, k) for k, vals in enumerate(fields) if vals for v in _once(vals)]
     return [v for v, _ in pairs], [k for _, k in pairs]
 
 
