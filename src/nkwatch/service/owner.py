@@ -84,8 +84,8 @@ class OwnerHub:
     # -- lifecycle -------------------------------------------------------------------
     def start(self, state: ServiceState) -> None:
         if self._config.store_threads:
-            # DuckDB runs a checkpoint on all cores by default: behind workers that would
-            # stall every request for its duration (measured: p99 31 ms vs 11 ms)
+            # DuckDB runs a checkpoint on all cores by default (up to ~250 ms each as the
+            # audit log grows): behind workers that stalls every request for its duration
             state.access.view().conn.execute(f"SET threads = {int(self._config.store_threads)}")
         self._ingester = SegmentIngester(state.access, self.paths.segments)
         self._ingester.start()
