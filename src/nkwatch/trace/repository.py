@@ -2,8 +2,7 @@
 
 Writes go through Arrow tables inserted with ``INSERT OR IGNORE`` on the natural keys
 ``(chain, tx_hash, idx, kind)`` and ``(chain, tx_hash[, n])``, so re-importing a file or
-re-crawling a block adds nothing twice; a first bulk import builds the transfer indexes
-once after the load (``insert_transfers_sql``). Amounts travel as decimal strings and are cast to
+re-crawling a block adds nothing twice. Amounts travel as decimal strings and are cast to
 HUGEINT inside DuckDB, which keeps wei amounts exact. Every write joins the caller's
 :meth:`Store.transaction` (or opens one), so a failed import leaves the store untouched.
 """
@@ -45,45 +44,12 @@ _TRANSFER_SCHEMA = pa.schema(
     ]
 )
 
-_SELECT_BATCH = """
+_INSERT_TRANSFERS = """
+INSERT OR IGNORE INTO trace_transfers
 SELECT chain, tx_hash, idx, kind, from_address, to_address, asset_contract, symbol, decimals,
        CAST(amount AS HUGEINT), block, ts, CAST(fee AS HUGEINT), failed, source
-FROM _nk_batch
+FROM (SELECT DISTINCT ON (chain, tx_hash, idx, kind) * FROM _nk_batch)
 """
-
-# the transfers' indexes (migration 0352): dropped and rebuilt around a bulk load into an
-# empty table, where building an index once beats growing it row by row several times over
-_INDEXES = (
-    ("trace_transfers_key", "CREATE UNIQUE INDEX trace_transfers_key ON trace_transfers "
-     "(chain, tx_hash, idx, kind)"),
-    ("trace_transfers_from", "CREATE INDEX trace_transfers_from ON trace_transfers (chain, from_address)"),
-    ("trace_transfers_to", "CREATE INDEX trace_transfers_to ON trace_transfers (chain, to_address)"),
-)  # fmt: skip
-BULK_MIN_ROWS = 100_000  # below this the index rebuild costs more than it saves
-
-
-def insert_transfers_sql(
-    conn: duckdb.DuckDBPyConnection, select_sql: str, rows: int, params: Sequence[object] = ()
-) -> None:
-    """Insert the ``rows`` rows of ``select_sql`` (all ``trace_transfers`` columns, in order),
-    idempotently on the natural key; the caller holds the transaction.
-
-    A first import (empty table) of many rows drops the indexes, appends the rows
-    deduplicated on the key and builds the indexes once; a failure rolls all of it back.
-    Otherwise ``INSERT OR IGNORE`` probes the unique index row by row.
-    """
-    keyed = f"SELECT DISTINCT ON (chain, tx_hash, idx, kind) * FROM ({select_sql})"  # noqa: S608 - fixed SQL, values bound
-    if (
-        rows >= BULK_MIN_ROWS
-        and not conn.execute("SELECT 1 FROM trace_transfers LIMIT 1").fetchall()
-    ):
-        for name, _ in _INDEXES:
-            conn.execute(f"DROP INDEX {name}")
-        conn.execute(f"INSERT INTO trace_transfers {keyed}", list(params))
-        for _, ddl in _INDEXES:
-            conn.execute(ddl)
-        return
-    conn.execute(f"INSERT OR IGNORE INTO trace_transfers {keyed}", list(params))
 
 
 def _chunks(items: Iterable[Transfer], size: int) -> Iterator[list[Transfer]]:
@@ -133,7 +99,7 @@ def add_transfers(store: Store, transfers: Iterable[Transfer], *, source: str = 
             batch = _transfer_batch(chunk, source)
             conn.register("_nk_batch", batch)
             try:
-                insert_transfers_sql(conn, _SELECT_BATCH, batch.num_rows)
+                conn.execute(_INSERT_TRANSFERS)
             finally:
                 conn.unregister("_nk_batch")
     return count_transfers(store) - before
@@ -145,7 +111,7 @@ def add_transfer_table(store: Store, table: pa.Table) -> int:
     with store.transaction() as conn:
         conn.register("_nk_batch", table.cast(_TRANSFER_SCHEMA))
         try:
-            insert_transfers_sql(conn, _SELECT_BATCH, table.num_rows)
+            conn.execute(_INSERT_TRANSFERS)
         finally:
             conn.unregister("_nk_batch")
     return count_transfers(store) - before

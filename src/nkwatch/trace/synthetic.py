@@ -22,7 +22,7 @@ from nkwatch.store import Store
 from nkwatch.trace.graph import EdgeInfo, TransferGraph
 from nkwatch.trace.labels import Label, LabelBook
 from nkwatch.trace.model import Asset
-from nkwatch.trace.repository import count_transfers, insert_transfers_sql
+from nkwatch.trace.repository import count_transfers
 
 CHAIN = "synthetic"
 HORIZON = 100_000_000  # seconds of simulated history
@@ -186,12 +186,10 @@ def store_synthetic(store: Store, syn: Synthetic) -> int:
     with store.transaction() as conn:
         conn.register("_nk_syn", table)
         try:
-            insert_transfers_sql(
-                conn,
-                "SELECT ? AS chain, printf('0x%064x', i) AS tx_hash, 0 AS idx, 'native' AS kind, "
-                "printf('0x%040x', s), printf('0x%040x', d), '', 'SYN', 8, CAST(a AS HUGEINT), i, "
-                "to_timestamp(t), CAST(0 AS HUGEINT), false, 'synthetic' FROM _nk_syn",
-                table.num_rows,
+            conn.execute(
+                "INSERT OR IGNORE INTO trace_transfers SELECT ?, printf('0x%064x', i), 0, 'native', "
+                "printf('0x%040x', s), printf('0x%040x', d), '', 'SYN', 8, a, i, to_timestamp(t), 0, false, "
+                "'synthetic' FROM _nk_syn",
                 [CHAIN],
             )
         finally:
