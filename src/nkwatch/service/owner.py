@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -53,6 +54,8 @@ class WorkerSpec:
 
 @dataclass(frozen=True)
 class HubPaths:
+    """``ipc`` and ``http`` live in one private runtime directory, removed on stop."""
+
     ipc: Path
     http: Path
     segments: Path
@@ -116,6 +119,9 @@ class OwnerHub:
             self._server.close()
         if self._ingester is not None:
             self._ingester.stop()  # the final drain: every answered entry is in the store
+        # the private runtime directory (uvicorn re-raises the stop signal once the app has
+        # shut down, so the supervisor's own clean-up would not run)
+        shutil.rmtree(self.paths.ipc.parent, ignore_errors=True)
 
     # -- worker processes ------------------------------------------------------------
     def _spawn(self, index: int) -> subprocess.Popen[bytes]:
