@@ -38,8 +38,13 @@ def syllable(jyutping: str) -> str:
 
 
 def plausible(name: str, *, is_person: bool) -> bool:
-    """Personal names may be from Hong Kong or Macau; organisations when they say so."""
-    return is_person or any(place in name for place in _HK_MACAU)
+    """Organisations when they say Hong Kong or Macau; people with a three-character name
+    (a Hong Kong name is a surname and a two-syllable given name, written in Cantonese).
+    Two-character names, common on the mainland, get none: their Cantonese readings met
+    unrelated listed names (a false-positive cost the bench measured)."""
+    if any(place in name for place in _HK_MACAU):
+        return True
+    return is_person and sum(1 for ch in name if "\u4e00" <= ch <= "\u9fff") == 3
 
 
 def romanize(text: str) -> list[str]:
