@@ -131,7 +131,9 @@ def analyze(name: str, *, is_person: bool) -> tuple[NameForm, ...]:
             if reading.label and reading.label not in labels:
                 labels.append(reading.label)
             tokens.extend(Token(t, "", 1.0, syllabic=reading.syllabic) for t in reading.tokens)
-        folded = _numbers(_fold_legal(tokens[:MAX_TOKENS], legal_forms=not is_person))
+        folded = _numbers(
+            _fold_legal(tokens[:MAX_TOKENS], legal_forms=not is_person), is_person=is_person
+        )
         texts = tuple(t.text for t in folded)
         if folded and texts not in seen:
             seen.add(texts)
@@ -247,17 +249,36 @@ _ROMAN = {
     )
     if r != "-"
 }
+# Roman numerals that are also name syllables (Xi Jinping, Vi Thanh): in a person's name they stay
+# words; a vessel or company series (``OCEAN STAR XI``) still reads them as numbers.
+_NAME_LIKE_ROMAN = frozenset({"xi", "vi"})
 NUMBER_SHARE = 0.3  # a number tells series or vessel siblings apart, but is weak identity evidence
 
 
-def _numbers(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
-    """Number words and ordinals as digits (``forty four`` = ``44``, ``1st`` = ``first`` = ``1``)."""
+def _roman(tok: Token, *, is_person: bool) -> int | None:
+    if is_person and tok.text in _NAME_LIKE_ROMAN:
+        return None
+    return _ROMAN.get(tok.text)
+
+
+def _number_value(tok: Token, *, is_person: bool) -> int | None:
+    if tok.text.isdigit():
+        return int(tok.text)
+    if m := _ORDINAL_DIGITS.match(tok.text):
+        return int(m.group(1))
+    if tok.syllabic:
+        return None
+    return _NUMBER_WORDS.get(tok.text, _roman(tok, is_person=is_person))
+
+
+def _numbers(tokens: tuple[Token, ...], *, is_person: bool) -> tuple[Token, ...]:
+    """Number words and ordinals as digits (``forty four`` = ``44``, ``1st`` = ``first`` = ``1``).
+
+    Romanised Chinese or Korean syllables are never numbers (习 = ``xi``, not eleven).
+    """
     out: list[Token] = []
     for tok in tokens:
-        m = _ORDINAL_DIGITS.match(tok.text)
-        value = int(m.group(1)) if m else _NUMBER_WORDS.get(tok.text, _ROMAN.get(tok.text))
-        if value is None and tok.text.isdigit():
-            value = int(tok.text)
+        value = _number_value(tok, is_person=is_person)
         if value is None:
             out.append(tok)
             continue
