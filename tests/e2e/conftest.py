@@ -62,7 +62,9 @@ def _wait(proc: subprocess.Popen[bytes], url: str, log: Path, timeout: float) ->
     raise RuntimeError(f"nkwatch serve not up after {timeout}s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="session")
+# Package scope: the server and Playwright's sync loop end with the last browser test, so later
+# tests (tests/service uses asyncio.run) do not find Playwright's event loop still running.
+@pytest.fixture(scope="package")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("serve")
     port = _free_port()
@@ -91,7 +93,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             proc.kill()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         raise RuntimeError("Debian chromium is missing: run scripts/install.sh --dev")
