@@ -197,6 +197,8 @@ def lua_script(tmp: Path, name: str, path: str, key: str, bodies: list[dict[str,
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=int, default=150, help="per screening scenario")
+    ap.add_argument("--address-connections", type=int, default=16, help="wrk connections")
+    ap.add_argument("--name-connections", type=int, default=8, help="wrk connections")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="nkwatch-bench-") as d:
         tmp = Path(d)
@@ -219,12 +221,12 @@ def main() -> None:
             rows = {
                 "health (HTTP ceiling)": run_wrk(url + "/health", min(args.seconds, 20), 16, None, server),
                 "address screening": run_wrk(
-                    url, args.seconds, 16,
+                    url, args.seconds, args.address_connections,
                     lua_script(tmp, "addr", "/api/v1/screen/address", key, [{"address": a} for a in ADDRESSES]),
                     server,
                 ),
                 "name screening": run_wrk(
-                    url, args.seconds, 8,
+                    url, args.seconds, args.name_connections,
                     lua_script(tmp, "name", "/api/v1/screen/name", key, [{"name": n} for n in NAMES]),
                     server,
                 ),
@@ -251,7 +253,9 @@ def main() -> None:
         print(f"{name}: CPU-s owner, then each worker {rows[name]['cpu_s_owner_then_workers']}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({
-        "seconds_per_scenario": args.seconds, "startup_s": round(startup_s, 1), "rows": rows,
+        "seconds_per_scenario": args.seconds, "connections": {
+            "address": args.address_connections, "name": args.name_connections},
+        "startup_s": round(startup_s, 1), "rows": rows,
         "audit_entries": after - before, "screening_requests": answered,
         "machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]},
     }, indent=2))  # fmt: skip
