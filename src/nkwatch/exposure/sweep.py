@@ -33,34 +33,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from nkwatch.trace.kernel_lots import muldiv
+
 POISON = 0
 HAIRCUT = 1
 FIFO = 2
-
-_SQRT_MAX = 3037000499  # floor(sqrt(2**63 - 1))
-
-
-@njit(cache=True)
-def _muldiv(a, b, c):  # type: ignore[no-untyped-def]
-    """floor(a * b / c) for 0 <= a, b and c > 0, exact past int64 products (shift-and-add)."""
-    if a <= _SQRT_MAX and b <= _SQRT_MAX:
-        return (a * b) // c
-    qa = a // c
-    ra = a - qa * c
-    q = 0
-    r = 0
-    for i in range(62, -1, -1):
-        q = q * 2
-        r = r * 2
-        if r >= c:
-            q += 1
-            r -= c
-        if (b >> i) & 1:
-            r += ra
-            if r >= c:
-                q += 1
-                r -= c
-    return qa * b + q
 
 
 @njit(cache=True)
@@ -69,7 +46,7 @@ def _split(total, have, out):  # type: ignore[no-untyped-def]
     whole = have.sum()
     given = 0
     for k in range(have.shape[0]):
-        out[k] = _muldiv(total, have[k], whole) if whole > 0 else 0
+        out[k] = muldiv(total, have[k], whole) if whole > 0 else 0
         given += out[k]
     for k in range(have.shape[0]):
         extra = min(total - given, have[k] - out[k])
@@ -147,8 +124,8 @@ def _share(policy, have, whole, bal, x, f, out, fees):  # type: ignore[no-untype
         _drain(min(f, whole), have, fees)
     else:
         b = max(bal, whole, x + f)
-        ftot = f if whole >= b else min(_muldiv(f, whole, b), whole)
-        otot = x if whole >= b else min(_muldiv(x, whole, b), whole - ftot)
+        ftot = f if whole >= b else min(muldiv(f, whole, b), whole)
+        otot = x if whole >= b else min(muldiv(x, whole, b), whole - ftot)
         _split(otot, have, out)
         have -= out
         _split(ftot, have, fees)

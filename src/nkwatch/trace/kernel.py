@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from nkwatch.trace.kernel_lots import _consume, _muldiv, _push_lot, _record
+from nkwatch.trace.kernel_lots import _consume, _push_lot, _record, muldiv
 
 POISON = 0
 HAIRCUT = 1
@@ -220,8 +220,8 @@ def sweep_window(  # type: ignore[no-untyped-def]
                     ftaint = f
                     out = x
                 elif held > 0:
-                    ftaint = min(_muldiv(f, held, b), held)
-                    out = min(_muldiv(x, held, b), held - ftaint)
+                    ftaint = min(muldiv(f, held, b), held)
+                    out = min(muldiv(x, held, b), held - ftaint)
             else:
                 ftaint = _consume(s, f, head, lot_amt, lot_taint, lot_next)
                 out = _consume(s, x, head, lot_amt, lot_taint, lot_next)

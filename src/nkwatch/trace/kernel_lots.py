@@ -18,7 +18,7 @@ _SQRT_MAX = 3037000499  # floor(sqrt(2**63 - 1)): below it a * b cannot overflow
 
 
 @njit(cache=True)
-def _muldiv(a, b, c):  # type: ignore[no-untyped-def]
+def muldiv(a, b, c):  # type: ignore[no-untyped-def]
     """floor(a * b / c) for non-negative int64 operands, exact even when a * b overflows.
 
     Floating point here would let an output carry more taint than its value (wei-sized
@@ -61,7 +61,7 @@ def _consume(a, x, head, lot_amt, lot_taint, lot_next):  # type: ignore[no-untyp
         elif lot_taint[h] == 0:
             t = 0
         else:
-            t = _muldiv(lot_taint[h], take, lot_amt[h])
+            t = muldiv(lot_taint[h], take, lot_amt[h])
         lot_amt[h] -= take
         lot_taint[h] -= t
         taken += t
