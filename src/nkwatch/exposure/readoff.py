@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from nkwatch.exposure.sweep import room_for
+
 
 @njit(cache=True)
 def gather(in_ptr, in_edges, ts, targets, t_end):  # type: ignore[no-untyped-def]
@@ -95,10 +97,7 @@ def read_off(q_ptr, q_edges, rec, first, pos, asset, asset_id, n_groups):  # typ
                 r += 1
         for k in range(n_seen):
             g = seen[k]
-            if n_hits >= hits.shape[1]:
-                grown = np.empty((6, hits.shape[1] * 2), np.int64)
-                grown[:, :n_hits] = hits[:, :n_hits]
-                hits = grown
+            hits = room_for(hits, n_hits)
             hits[0, n_hits] = i
             hits[1, n_hits] = g
             hits[2, n_hits] = amount[g]

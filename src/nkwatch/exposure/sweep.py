@@ -63,12 +63,19 @@ def _drain(total, have, out):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def room_for(table, n):  # type: ignore[no-untyped-def]
+    """``table`` (int64 rows x capacity) with room for column ``n``, doubled when full."""
+    if n < table.shape[1]:
+        return table
+    grown = np.empty((table.shape[0], table.shape[1] * 2), np.int64)
+    grown[:, :n] = table[:, :n]
+    return grown
+
+
+@njit(cache=True)
 def _records(rec, n, e, g, amount, level):  # type: ignore[no-untyped-def]
-    """Append one record to the (4, cap) int64 record table, growing it by doubling."""
-    if n >= rec.shape[1]:
-        grown = np.empty((4, rec.shape[1] * 2), np.int64)
-        grown[:, :n] = rec[:, :n]
-        rec = grown
+    """Append one record to the (4, cap) int64 record table."""
+    rec = room_for(rec, n)
     rec[0, n] = e
     rec[1, n] = g
     rec[2, n] = amount
