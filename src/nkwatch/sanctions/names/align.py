@@ -10,26 +10,36 @@
    (``xu na`` is not ``Shona``) and one syllable is never spelt by several words (``chun`` is
    not ``Choe Un``); joined given-name syllables meet a word exactly or syllable by syllable.
 
+Two Arabic-script names are aligned on their folded letters (``arabic.similarity``), with
+exact joins only (``عبد الرحمن`` = ``عبدالرحمن``).
+
 ``strict`` (two Hanzi names, compared by pinyin) allows exact tokens and exact joins only:
-Wade-Giles and phonetic keys merge distinct characters (``晶`` jing, ``青`` qing: both ching).
+Wade-Giles and phonetic keys merge distinct characters (``晶`` jing, ``青`` qing: both ching),
+and a syllable pair must also be the same character (``何`` and ``贺`` are both ``he``).
 A per-query ``SimMemo`` keeps token similarities, which repeat across the candidates.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-from nkwatch.sanctions.names.prepared import OTHER, SURNAME, Prepared
+from nkwatch.sanctions.names.arabic import similarity as arabic_similarity
+from nkwatch.sanctions.names.han import pinyin_syllables, same_character
+from nkwatch.sanctions.names.prepared import GIVEN, OTHER, SURNAME, Prepared
 from nkwatch.sanctions.names.variants import phonetic_key
 
 PHONETIC_SIM = 0.92
 INITIAL_SIM = 0.8
 ACRONYM_SIM = 0.85  # 'PLA' = People's Liberation Army, 'JC' = Jean-Claude
 FUZZY_STEP = 0.1  # similarity lost per edit
+LONG_KEY_FUZZY = 8  # letters from which two edits on the phonetic key are tolerated
 MAX_JOIN = 4
-_FIRST_PASS = frozenset({"exact", "phonetic"})
+_FIRST_PASS = frozenset({"exact", "phonetic", "article"})
+# Russian/Ukrainian/Belarusian patronymic endings as romanised (-ovich, -yevna, -ichna ...)
+_PATRONYMIC_END = re.compile(r"(?:ov|ev|yev|iev)(?:itch|ich|ych|na)$|ichna$")
 
 SimMemo = dict[tuple[str, str, bool], tuple[float, str]]
 
@@ -63,16 +73,32 @@ def token_similarity(
         if len(a_text) != len(b_text) and (b_text.startswith(a_text) or a_text.startswith(b_text)):
             return INITIAL_SIM, "initial"
         return 0.0, ""
+    a_text, a_key, b_text, b_key = _patronymic_stems(a_text, a_key, b_text, b_key)
     allowed = edit_allowance(min(len(a_text), len(b_text)))
     if allowed == 0:
         return 0.0, ""
     edits = OSA.distance(a_text, b_text, score_cutoff=allowed + 1)
     if edits <= allowed:
         return 1.0 - FUZZY_STEP * edits, "fuzzy"
+    # The key already folds spellings: two more edits on it only for long words
+    # (``Aleksandr`` ~ ``Alexander``, not ``Jordan`` ~ ``Kurian``).
+    allowed = min(allowed, 1 if min(len(a_text), len(b_text)) < LONG_KEY_FUZZY else 2)
     key_edits = OSA.distance(a_key, b_key, score_cutoff=allowed + 1)
     if key_edits <= allowed:
         return PHONETIC_SIM - FUZZY_STEP * key_edits, "fuzzy phonetic"
     return 0.0, ""
+
+
+def _patronymic_stems(
+    a_text: str, a_key: str, b_text: str, b_key: str
+) -> tuple[str, str, str, str]:
+    """Two patronymics are as alike as the fathers' names they are made of: the shared
+    ending must not carry a fuzzy match (``Igorevich`` is not ``Nikolaevich``)."""
+    ma, mb = _PATRONYMIC_END.search(a_text), _PATRONYMIC_END.search(b_text)
+    if ma is None or mb is None or ma.start() < 3 or mb.start() < 3:
+        return a_text, a_key, b_text, b_key
+    a_stem, b_stem = a_text[: ma.start()], b_text[: mb.start()]
+    return a_stem, phonetic_key(a_stem), b_stem, phonetic_key(b_stem)
 
 
 def align(
@@ -82,14 +108,18 @@ def align(
     memo = {} if memo is None else memo
     used_q: set[int] = set()
     used_c: set[int] = set()
-    singles = _singles(q, c, memo, strict=strict)
+    arabic = q.arabic and c.arabic
+    singles = _singles(q, c, memo, strict=strict, arabic=arabic)
     pairs = _greedy([p for p in singles if p.how in _FIRST_PASS], q, c, used_q, used_c)
+    strict = strict or arabic  # Arabic words: exact joins only
     for fuzzy in (False, True):
         if fuzzy:
-            if strict:
+            if strict and not arabic:
                 break
             rest = [p for p in singles if p.how not in _FIRST_PASS]
             pairs.extend(_greedy(rest, q, c, used_q, used_c))
+            if arabic:
+                break
         if len(used_q) == len(q.texts) or len(used_c) == len(c.texts):
             break  # nothing left to join on one side
         if len(q.texts) - len(used_q) >= 2:
@@ -103,23 +133,65 @@ def align(
     return pairs
 
 
-def _singles(q: Prepared, c: Prepared, memo: SimMemo, *, strict: bool) -> list[Pair]:
+def _singles(q: Prepared, c: Prepared, memo: SimMemo, *, strict: bool, arabic: bool) -> list[Pair]:
     """Every one-to-one token pair with a similarity, in query-then-candidate order."""
     out: list[Pair] = []
+    if arabic:
+        for i, qt in enumerate(q.texts):
+            for j, ct in enumerate(c.texts):
+                found = memo.get((qt, ct, False))
+                if found is None:
+                    found = memo[(qt, ct, False)] = arabic_similarity(qt, ct)
+                if found[0] > 0:
+                    out.append(Pair((i,), (j,), found[0], found[1]))
+        return out
     for i, (qt, qk, q_closed) in enumerate(zip(q.texts, q.keys, q.closed, strict=True)):
         for j, (ct, ck, c_closed) in enumerate(zip(c.texts, c.keys, c.closed, strict=True)):
             closed = q_closed or c_closed
             if strict and closed:
-                if qt == ct:
+                if qt == ct and same_character(q.han, i, c.han, j):
                     out.append(Pair((i,), (j,), 1.0, "exact"))
                 continue
             mkey = (qt, ct, closed)
             found = memo.get(mkey)
             if found is None:
                 found = memo[mkey] = token_similarity(qt, qk, ct, ck, fuzzy=not closed)
-            if found[0] > 0:
+            if found[0] > 0 and (
+                found[1] == "exact"
+                or (
+                    not _series_letter(q, i)
+                    and not _series_letter(c, j)
+                    and not _han_bound(q, i, ct)
+                    and not _han_bound(c, j, qt)
+                )
+            ):
                 out.append(Pair((i,), (j,), found[0], found[1]))
     return out
+
+
+def _series_letter(p: Prepared, i: int) -> bool:
+    """A lone letter ending a vessel's or company's name is a series or hull letter, not an
+    initial (``MONICA S`` is not Monica Schaefer, ``SONIA I`` is not Sonia Lee)."""
+    return not p.person and i == len(p.texts) - 1 and len(p.texts[i]) == 1
+
+
+def _han_given(p: Prepared, i: int) -> bool:
+    return p.hanzi and p.roles[i] == GIVEN
+
+
+def _han_bound(p: Prepared, i: int, other: str) -> bool:
+    """Whether a syllable of a Chinese personal name may meet ``other`` only as spelt.
+
+    In a Mandarin reading (pinyin, Wade-Giles) a given-name syllable meets a word only as
+    spelt, never through the phonetic key, which folds Korean surname spellings, vowels and
+    voicing (``li`` ~ ``yi``, ``rui`` ~ ``yi``, ``tung`` ~ ``tong``). A surname keeps its
+    spelling variants (``li`` ~ ``Lee``) but not another pinyin syllable, which is another
+    surname (``zhou`` is not ``Chu``, ``chang`` not ``Zhang``). Hong Kong (Cantonese)
+    spellings vary (``Kei``/``Ki``): that reading keeps the phonetic key.
+    """
+    if not p.hanzi or p.roles[i] == OTHER:
+        return False
+    return p.roles[i] == GIVEN or other in pinyin_syllables()
 
 
 def _greedy(
@@ -222,16 +294,21 @@ def _meet(
     syllables = any(a.roles[k] != OTHER for k in span)
     if fuzzy and syllables:
         return None
+    spelt_only = any(_han_given(a, k) for k in span)  # Chinese given syllables: as spelt
     key = "".join(a.keys[k] for k in span) if not fuzzy else phonetic_key(joined)
     for j in free_b:
         bt = b.texts[j]
         if abs(len(bt) - len(joined)) > 2:
             continue
+        if strict and b.han and b.han[j] and a.han and any(a.han[k] for k in span):
+            continue  # several characters never spell one
         if not fuzzy:
             if bt == joined:
                 return j, 1.0, "spacing"
-            if not strict and (
-                b.keys[j] == key or (not syllables and b.keys[j] == phonetic_key(joined))
+            if (
+                not strict
+                and not spelt_only
+                and (b.keys[j] == key or (not syllables and b.keys[j] == phonetic_key(joined)))
             ):
                 return j, PHONETIC_SIM, "spacing+phonetic"
             continue

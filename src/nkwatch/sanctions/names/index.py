@@ -20,12 +20,13 @@ import numpy.typing as npt
 
 from nkwatch.errors import UserError
 from nkwatch.sanctions.model import Party, PartyName, Schema
+from nkwatch.sanctions.names import arabic, han
 from nkwatch.sanctions.names.align import SimMemo
 from nkwatch.sanctions.names.facts import party_facts, weak_alias
 from nkwatch.sanctions.names.keys import MIN_FUZZY_LEN, form_keys, trigrams
 from nkwatch.sanctions.names.model import Feature, NameMatch, NameQuery
 from nkwatch.sanctions.names.normalize import NameForm, Token, analyze
-from nkwatch.sanctions.names.prepared import Idf, Prepared, prepare
+from nkwatch.sanctions.names.prepared import Idf, Prepared, personal_shape, prepare
 from nkwatch.sanctions.names.score import Scored, best_pair, explain
 
 MAX_QUERY_CHARS = 1000
@@ -54,7 +55,8 @@ class _QueryContext:
 
     With no schema given, a person candidate is compared with the query read as a person's
     name and any other candidate with the query read as an organisation's (candidates are
-    gathered with both readings).
+    gathered with both readings); a query shaped like a Korean or Chinese personal name
+    (``personal_shape``) keeps its surname/given-name roles in the organisation reading.
     """
 
     def __init__(self, query: NameQuery, forms: tuple[NameForm, ...], idf: Idf) -> None:
@@ -63,7 +65,10 @@ class _QueryContext:
         self._name = query.name.strip()
         self._schema = query.schema
         self._idf = idf
+        # a personal-name-shaped query keeps its name roles against any candidate
+        self._shaped = query.schema is None and personal_shape(self._name)
         self._prepared: dict[bool, tuple[tuple[Prepared, ...], list[frozenset[str]]]] = {}
+        self._arabic: dict[bool, Prepared | None] = {}
 
     def prepared(self, person: bool) -> tuple[tuple[Prepared, ...], list[frozenset[str]]]:
         """Prepared readings compared with a (non-)person candidate, and their index keys."""
@@ -73,10 +78,19 @@ class _QueryContext:
                 self.forms if self._schema is not None else analyze(self._name, is_person=person)
             )
             found = self._prepared[person] = (
-                tuple(prepare(f, person, self._idf) for f in forms),
+                tuple(prepare(f, person or self._shaped, self._idf, self._name) for f in forms),
                 [frozenset(form_keys(f)) for f in forms],
             )
         return found
+
+    def arabic(self, person: bool) -> Prepared | None:
+        """The folded Arabic-letter reading of an all-Arabic-script query (else ``None``)."""
+        if person not in self._arabic:
+            form = arabic.reading(self._name)
+            self._arabic[person] = (
+                None if form is None else prepare(form, person, self._idf, self._name)
+            )
+        return self._arabic[person]
 
 
 def analyze_for(name: str, schema: Schema | None) -> tuple[NameForm, ...]:
@@ -98,6 +112,7 @@ class NameIndex:
         self._parties = parties
         self._entries = entries
         self._prepared: dict[tuple[int, bool], tuple[Prepared, ...]] = {}
+        self._arabic: dict[tuple[int, bool], Prepared | None] = {}
         self._fuzzy_cache: dict[str, IntArray | None] = {}
         self._postings = postings
         self._vocab = list(postings)
@@ -125,7 +140,7 @@ class NameIndex:
         plist = list(parties)
         entries: list[_Entry] = []
         postings: dict[str, list[int]] = defaultdict(list)
-        sigs: dict[tuple[NameForm, ...], int] = {}
+        sigs: dict[tuple[tuple[NameForm, ...], str, str], int] = {}
         for pi, party in enumerate(plist):
             for name in party.names:
                 forms = analyze(name.value, is_person=party.schema is Schema.PERSON)
@@ -133,7 +148,8 @@ class NameIndex:
                     continue
                 eid = len(entries)
                 form_key_sets = tuple(frozenset(form_keys(form)) for form in forms)
-                sig = sigs.setdefault(forms, len(sigs))
+                own = (han.signature(name.value), arabic.signature(name.value))
+                sig = sigs.setdefault((forms, *own), len(sigs))
                 entries.append(_Entry(pi, name, forms, form_key_sets, sig))
                 # sorted: the vocabulary order (and so every tie below) must not follow string hashes
                 for key in sorted(frozenset().union(*form_key_sets)):
@@ -221,6 +237,11 @@ class NameIndex:
         return self._finish(query, entry, found.score, explain(found).features)
 
     def _compare(self, ctx: _QueryContext, entry: _Entry, person: bool) -> Scored | None:
+        q_arabic = ctx.arabic(person)
+        if q_arabic is not None:  # two Arabic-script names: compared on their letters only
+            c_arabic = self._arabic_entry(entry, person)
+            if c_arabic is not None:
+                return best_pair((q_arabic,), (c_arabic,), person=person, memo=ctx.memo)
         c_forms = self._prepared_entry(entry, person)
         q_forms, q_keys = ctx.prepared(person)
         pairs = [
@@ -235,8 +256,19 @@ class NameIndex:
         key = (entry.sig, person)
         found = self._prepared.get(key)
         if found is None:
-            found = self._prepared[key] = tuple(prepare(f, person, self.idf) for f in entry.forms)
+            found = self._prepared[key] = tuple(
+                prepare(f, person, self.idf, entry.name.value) for f in entry.forms
+            )
         return found
+
+    def _arabic_entry(self, entry: _Entry, person: bool) -> Prepared | None:
+        key = (entry.sig, person)
+        if key not in self._arabic:
+            form = arabic.reading(entry.name.value)
+            self._arabic[key] = (
+                None if form is None else prepare(form, person, self.idf, entry.name.value)
+            )
+        return self._arabic[key]
 
     def _finish(
         self, query: NameQuery, entry: _Entry, score: float, feats: tuple[Feature, ...]

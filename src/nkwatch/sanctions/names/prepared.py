@@ -15,12 +15,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from nkwatch.sanctions.names.normalize import NameForm, Token
+from nkwatch.sanctions.names.arabic import ARABIC
+from nkwatch.sanctions.names.han import syllable_chars
+from nkwatch.sanctions.names.normalize import NameForm, Token, script_of
 from nkwatch.sanctions.names.translit import NATIVE_HANGUL
 
 OTHER, SURNAME, GIVEN = 0, 1, 2
 MIN_RUN, MAX_RUN = 2, 4  # surname + one to three given-name syllables
+SHAPED_RUN = 3  # longest bare syllable run taken for a person's name whatever the schema
 PINYIN = "Hanzi -> pinyin"  # label of the plain pinyin reading (translit registry)
+# Mandarin readings, whose syllables are spelt one way; Hong Kong (Cantonese) spellings vary
+MANDARIN = (PINYIN, "Hanzi -> Wade-Giles")
 
 Idf = Callable[[Token], float]
 
@@ -46,6 +51,10 @@ class Prepared:
     syllabic: bool  # any token syllabic
     native: bool  # letter-for-letter Hangul reading
     pinyin: bool  # the plain pinyin reading of a Hanzi name
+    han: tuple[str, ...]  # pinyin reading: the simplified character of each syllable ("" else)
+    person: bool  # read as a person's name (a lone letter is an initial)
+    arabic: bool  # folded Arabic letters (``arabic.reading``), not a romanisation
+    hanzi: bool  # syllables of a Mandarin reading of Chinese characters (pinyin, Wade-Giles)
 
 
 def name_roles(tokens: tuple[Token, ...], person: bool) -> tuple[int, ...]:
@@ -78,7 +87,8 @@ def _given_groups(roles: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
     return tuple(tuple(g) for g in groups if g)
 
 
-def prepare(form: NameForm, person: bool, idf: Idf = flat_idf) -> Prepared:
+def prepare(form: NameForm, person: bool, idf: Idf = flat_idf, name: str = "") -> Prepared:
+    """``name``: the written name the form was read from (its characters, for a pinyin form)."""
     tokens = form.tokens
     roles = name_roles(tokens, person)
     given = _given_groups(roles)
@@ -105,4 +115,20 @@ def prepare(form: NameForm, person: bool, idf: Idf = flat_idf) -> Prepared:
         any(t.syllabic for t in tokens),
         form.translit == NATIVE_HANGUL,
         form.translit == PINYIN,
+        syllable_chars(name, tokens) if name and form.translit == PINYIN else (),
+        person,
+        form.translit == ARABIC,
+        any(label in form.translit for label in MANDARIN),
     )
+
+
+def personal_shape(name: str) -> bool:
+    """A bare run of 2-3 Hangul or Hanzi syllables: how a Korean or Chinese person's name is
+    mostly written (``许娜``, ``강서영``). Read as an organisation's name it still keeps its
+    surname and given-name roles: ``xu na`` is not the vessel ``SHONA``. Four syllables are
+    as often a company (``欧锐激光``, Oree Laser) as a person: those are left alone."""
+    text = name.strip()
+    if not MIN_RUN <= len(text) <= SHAPED_RUN:
+        return False
+    scripts = {script_of(c) for c in text}
+    return scripts == {"Hang"} or scripts == {"Hani"}

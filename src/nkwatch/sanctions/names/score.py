@@ -25,7 +25,7 @@ CONFLICT_PENALTY = 0.9
 ORDER_PENALTY = 0.04  # surname first or last: both are published
 SYLLABLE_ORDER_PENALTY = 0.3  # 은정 is not 정은
 PATRONYMIC_PENALTY = 0.3  # the names on either side of "bin" swapped: father and son swapped
-PATRONYMIC = frozenset({"bin", "ibn", "bint", "binti", "ould"})
+PATRONYMIC = frozenset({"bin", "ibn", "bint", "binti", "ould", "بن", "ابن", "بنت", "ولد"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,12 +207,15 @@ def best_pair(
 
     Two Hangul names are compared letter for letter only and two Hanzi names by their pinyin
     only, exact syllables: every romanisation merges some distinct syllables (``종``/``정``
-    are both "jong" without breves, ``晶``/``青`` are both Wade-Giles "ching").
+    are both "jong" without breves, ``晶``/``青`` are both Wade-Giles "ching"); two
+    Arabic-script names by their folded letters only (``arabic``).
     """
     if pairs is None:
         pairs = [(q, c) for q in q_forms for c in c_forms]
     strict = False
-    if any(q.native for q in q_forms) and any(c.native for c in c_forms):
+    if any(q.arabic for q in q_forms) and any(c.arabic for c in c_forms):
+        pairs = [(q, c) for q, c in pairs if q.arabic and c.arabic]
+    elif any(q.native for q in q_forms) and any(c.native for c in c_forms):
         pairs = [(q, c) for q, c in pairs if q.native and c.native]
     elif any(q.pinyin for q in q_forms) and any(c.pinyin for c in c_forms):
         pairs, strict = [(q, c) for q, c in pairs if q.pinyin and c.pinyin], True
