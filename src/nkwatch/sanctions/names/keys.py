@@ -9,7 +9,8 @@ A joined key concatenates the token keys (cheap, and it keeps the surname foldin
 jong`` = ``ri jong``). When a join includes syllables of a Hangul or Hanzi reading, it is
 also filed under the key of the joined *text*: the other side may write those syllables as
 one Latin word (``cui ying`` = ``Cuiying``), whose key is not the concatenation of the
-syllable keys (``ki`` + ``ink`` != ``kuiink``).
+syllable keys (``ki`` + ``ink`` != ``kuiink``). Runs of three or four syllables are
+joined too: a foreign or brand name written in characters is one Latin word.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from nkwatch.sanctions.names.normalize import NameForm, Token
 from nkwatch.sanctions.names.variants import phonetic_key
 
 MIN_FUZZY_LEN = 4
+MAX_SYLLABLE_JOIN = 4  # longer runs are several words, met by the pair and whole-name keys
 
 
 def _join(
@@ -33,13 +35,30 @@ def form_keys(form: NameForm) -> dict[str, tuple[int, ...]]:
     keys: dict[str, tuple[int, ...]] = {}
     tokens = form.tokens
     idx = [i for i, t in enumerate(tokens) if not t.legal and t.share > 0.1]
+    if not idx:  # only generic words (``LLC MV``): they are all the name has
+        idx = [i for i, t in enumerate(tokens) if not t.legal]
     for i in idx:
         keys.setdefault(tokens[i].key, (i,))
     for a, b in zip(idx, idx[1:], strict=False):
         _join(keys, tokens, (a, b))
     if len(idx) > 2:
         _join(keys, tokens, tuple(idx))
+    _syllable_words(keys, tokens)
     return keys
+
+
+def _syllable_words(keys: dict[str, tuple[int, ...]], tokens: tuple[Token, ...]) -> None:
+    """Runs of three or four Han/Hangul syllables joined: a foreign or brand name written in
+    characters (``薩利塔`` sa li ta = Salita, ``依明巴海`` = Yimingbahai) is one Latin word."""
+    run: list[int] = []
+    for i, tok in enumerate((*tokens, None)):
+        if tok is not None and tok.syllabic and not tok.legal:
+            run.append(i)
+            continue
+        for size in range(3, min(MAX_SYLLABLE_JOIN, len(run)) + 1):
+            for start in range(len(run) - size + 1):
+                _join(keys, tokens, tuple(run[start : start + size]))
+        run = []
 
 
 def trigrams(key: str) -> set[str]:

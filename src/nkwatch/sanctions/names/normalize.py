@@ -130,7 +130,10 @@ def analyze(name: str, *, is_person: bool) -> tuple[NameForm, ...]:
         for reading in readings:
             if reading.label and reading.label not in labels:
                 labels.append(reading.label)
-            tokens.extend(Token(t, "", 1.0, syllabic=reading.syllabic) for t in reading.tokens)
+            tokens.extend(
+                Token(t, "", 1.0, syllabic=reading.syllabic and k not in reading.words)
+                for k, t in enumerate(reading.tokens)
+            )
         folded = _numbers(
             _fold_legal(tokens[:MAX_TOKENS], legal_forms=not is_person), is_person=is_person
         )
@@ -144,7 +147,8 @@ def analyze(name: str, *, is_person: bool) -> tuple[NameForm, ...]:
 def _fold_legal(tokens: list[Token], *, legal_forms: bool) -> tuple[Token, ...]:
     """Fold legal-form phrases to canonical tokens; attach phonetic keys and weight shares.
 
-    People have no legal form: in a person's name "Se" or "Sa" is a name, not a company type.
+    People have no legal form: in a person's name "Se" or "Sa" is a name, not a company type;
+    nor is a syllable read from Han or Hangul (薩利塔 is ``sa li ta``, Salita, not S.A.).
     """
     lex = lexicon()
     if not legal_forms:
@@ -153,6 +157,12 @@ def _fold_legal(tokens: list[Token], *, legal_forms: bool) -> tuple[Token, ...]:
     out: list[Token] = []
     i = 0
     while i < len(tokens):
+        if tokens[i].syllabic:  # a romanised Han/Hangul syllable (薩 sa, 奧 ao) is no legal form
+            text = tokens[i].text
+            share = 1.0 if text in legal_set else None  # nor weighted as one
+            out.append(_token(text, legal=False, syllabic=True, share=share))
+            i += 1
+            continue
         for size in range(min(lex.max_legal_len, len(tokens) - i), 1, -1):
             canon = lex.legal_latin.get(tuple(t.text for t in tokens[i : i + size]))
             if canon is not None:
@@ -290,8 +300,9 @@ def _numbers(tokens: tuple[Token, ...], *, is_person: bool) -> tuple[Token, ...]
     return tuple(out)
 
 
-def _token(text: str, *, legal: bool, syllabic: bool = False) -> Token:
-    share = lexicon().generic.get(text, 1.0)
+def _token(text: str, *, legal: bool, syllabic: bool = False, share: float | None = None) -> Token:
+    if share is None:
+        share = lexicon().generic.get(text, 1.0)
     if text.isdigit():
         share = min(share, NUMBER_SHARE)
     elif len(text) == 1:

@@ -47,6 +47,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 _FOLD = str.maketrans("wogbdz", "vukpts")
 _TAIL_H = re.compile(r"(?<=[aeiu])h$")  # Oh, Koh, Noh
 _DOUBLE = re.compile(r"(.)\1+")
+_MIXED = re.compile(r"[a-z0-9]+")
+_PARTS = re.compile(r"[a-z]+|[0-9]+")
 
 
 def surname_canonical(token: str) -> str | None:
@@ -56,9 +58,15 @@ def surname_canonical(token: str) -> str | None:
 
 @lru_cache(maxsize=500_000)
 def phonetic_key(token: str) -> str:
-    """A romanisation-insensitive key for one lower-case ASCII token."""
+    """A romanisation-insensitive key for one lower-case ASCII token.
+
+    A token mixing letters and digits is keyed run by run (``skay17`` = ``skai`` + ``17``), so
+    it meets the same name written as a word and a number (``Скай17`` is read ``skay 17``).
+    """
     if not token.isalpha():
-        return token
+        if token.isdigit() or not _MIXED.fullmatch(token):
+            return token
+        return "".join(p if p.isdigit() else phonetic_key(p) for p in _PARTS.findall(token))
     key = lexicon().surname.get(token, token)
     for pattern, repl in _RULES:
         key = pattern.sub(repl, key)

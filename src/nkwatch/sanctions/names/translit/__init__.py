@@ -21,16 +21,22 @@ from nkwatch.sanctions.names.translit import (
     hangul,
     hanzi,
     japanese,
+    loanword,
 )
 
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """Latin tokens for one script run; ``syllabic`` tokens may be joined by the matcher."""
+    """Latin tokens for one script run; ``syllabic`` tokens may be joined by the matcher.
+
+    ``words`` marks the tokens of a syllabic reading that are whole words (a glossary's
+    ``trading`` among ``sa li ta``): they are neither syllables nor names.
+    """
 
     tokens: tuple[str, ...]
     label: str
     syllabic: bool = False
+    words: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,7 @@ class Context:
 
 
 NATIVE_HANGUL = "Hangul (native)"
+_LATIN = re.compile(r"[a-z]")
 _HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 Transliterator = Callable[[str, Context], list[Reading]]  # (run, context) -> readings
 _REGISTRY: dict[str, Transliterator] = {}
@@ -92,17 +99,23 @@ def _cyrillic(run: str, ctx: Context) -> list[Reading]:
         belarusian = ascii_tokens(cyrillic.romanize_belarusian(run))
         readings.append(Reading(belarusian, "Cyrillic -> Belarusian national"))
     if not ctx.is_person:
-        readings += _russian_glossary(run, readings[0], ukrainian)
+        readings += _russian_glossary(run, readings[0], ukrainian) or _loanword(run)
     return readings
+
+
+def _loanword(run: str) -> list[Reading]:
+    """An English word written in Cyrillic, spelled back (``маритайм`` -> ``maritime``)."""
+    english = loanword.romanize(run)
+    return [Reading(ascii_tokens(english), "Cyrillic -> English loanword")] if english else []
 
 
 def _russian_glossary(run: str, plain: Reading, ukrainian: bool | None) -> list[Reading]:
     """English words for a word of an organisation name; a place-name adjective keeps its
     transliteration in one reading and gives its place in another (``Казанский`` = Kazan,
     but ``Быстринская`` stays Bystrinskaya in English too)."""
-    english = glossary.russian(run)
-    if english is not None:
-        return [Reading(english, "Cyrillic -> glossary")]
+    renderings = glossary.russian_renderings(run)
+    if renderings:
+        return [Reading(english, "Cyrillic -> glossary") for english in renderings]
     place = glossary.toponym(run)
     if place is None:
         return []
@@ -122,9 +135,29 @@ def _hanzi(run: str, ctx: Context) -> list[Reading]:
         if jyut and jyut != tuple(syllables):
             readings.append(Reading(jyut, "Hanzi -> Cantonese (HK)", syllabic=True))
     if not ctx.is_person:
-        tokens, used = hanzi.translate(run)
-        if used:
-            readings.append(Reading(tuple(tokens), "Hanzi -> glossary + pinyin", syllabic=True))
+        glossed = _hanzi_glossary(run, ctx)
+        readings += glossed
+        # only in a company-shaped name (a legal form or company word): 刘德华 is no "Liudhua"
+        foreign = hanzi.transcription(run) if glossed or _LATIN.search(ctx.name) else None
+        if foreign is not None:
+            tokens, words = foreign
+            label = "Hanzi -> transcribed foreign name"
+            readings.append(Reading(tuple(tokens), label, syllabic=True, words=words))
+    return readings
+
+
+def _hanzi_glossary(run: str, ctx: Context) -> list[Reading]:
+    """Company words translated, the rest read by sound: pinyin, and Wade-Giles too for a
+    Taiwanese name (traditional characters, not from Hong Kong or Macau)."""
+    tokens, words = hanzi.translate(run)
+    if not words:
+        return []
+    readings = [Reading(tuple(tokens), "Hanzi -> glossary + pinyin", syllabic=True, words=words)]
+    if hanzi.traditional(ctx.name) and not cantonese.plausible(ctx.name, is_person=False):
+        wade, _ = hanzi.translate_wade_giles(run)
+        if wade != tokens:
+            label = "Hanzi -> glossary + Wade-Giles"
+            readings.append(Reading(tuple(wade), label, syllabic=True, words=words))
     return readings
 
 
@@ -143,14 +176,15 @@ def _hangul(run: str, ctx: Context) -> list[Reading]:
     # Hangul against Hangul is compared letter for letter: romanisation would merge 종/정.
     readings.append(Reading(tuple(run), NATIVE_HANGUL, syllabic=True))
     if not ctx.is_person:
-        tokens = _hangul_glossary(run)
-        if tokens is not None:
-            readings.append(Reading(tokens, "Hangul -> glossary + DPRK official", syllabic=True))
+        glossed = _hangul_glossary(run)
+        if glossed is not None:
+            readings.append(glossed)
     return readings
 
 
-def _hangul_glossary(run: str) -> tuple[str, ...] | None:
-    tokens, used = glossary.longest_match(
+def _hangul_glossary(run: str) -> Reading | None:
+    tokens, words = glossary.longest_match(
         run, lexicon().ko, lambda ch: hangul.romanize_word(ch, hangul.System.DPRK)
     )
-    return tuple(tokens) if used else None
+    label = "Hangul -> glossary + DPRK official"
+    return Reading(tuple(tokens), label, syllabic=True, words=words) if words else None

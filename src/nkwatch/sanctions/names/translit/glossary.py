@@ -26,28 +26,37 @@ _TOPONYMIC = re.compile(r"(?<=\w\w\w)[сц]к(?:ий|ая|ое|ого|ой|ие|
 
 
 def russian(word: str) -> tuple[str, ...] | None:
-    """English tokens for one Cyrillic word, or None when no stem covers it.
+    """English tokens for one Cyrillic word (its usual rendering), or None when no stem covers it.
 
     Entries ending in ``$`` match the whole word only (``дел$``: not ``деловой``). Ukrainian
     and Belarusian cognates are looked up in their Russian spelling when they differ only by
     ``і``/``ї``/``є`` (``республіка`` = ``республика``, ``технології`` = ``технологии``).
     """
+    found = russian_renderings(word)
+    return found[0] if found else None
+
+
+def russian_renderings(word: str) -> tuple[tuple[str, ...], ...]:
+    """Every English rendering of one Cyrillic word, usual first: a few words have two in
+    company names (``решения`` = Solutions or Decisions, ``мир`` = Peace or World)."""
     word = word.replace("ё", "е")
     found = _lookup(word)
     if found is None and _EAST_SLAVIC & set(word):
         found = _lookup(word.translate(_TO_RUSSIAN))
-    return found
+    if found is None:
+        return ()
+    return tuple(tuple(alt.split()) for alt in found.split("|"))
 
 
-def _lookup(word: str) -> tuple[str, ...] | None:
+def _lookup(word: str) -> str | None:
     ru = lexicon().ru
     exact = ru.get(word + "$")
     if exact is not None:
-        return tuple(exact.split())
+        return exact
     for cut in range(len(word), max(0, len(word) - MAX_ENDING - 1), -1):
         english = ru.get(word[:cut])
         if english is not None:
-            return tuple(english.split())
+            return english
     return None
 
 
@@ -64,24 +73,27 @@ def toponym(word: str) -> str | None:
 
 def longest_match(
     text: str, table: dict[str, str], fallback: Callable[[str], list[str]]
-) -> tuple[list[str], bool]:
+) -> tuple[list[str], tuple[int, ...]]:
     """Greedy longest-match translation of an unspaced script run (Hanzi, Hangul words).
 
     Characters no entry covers are read by ``fallback`` (pinyin, DPRK romanisation).
-    Returns the tokens and whether any glossary word was used.
+    Returns the tokens and the indexes of those that are glossary words (the rest are
+    syllables); no indexes means no glossary word was used.
     """
     longest = max(map(len, table), default=1)
     tokens: list[str] = []
-    used = False
+    words: list[int] = []
     i = 0
     while i < len(text):
         for size in range(min(longest, len(text) - i), 0, -1):
             english = table.get(text[i : i + size])
             if english is not None:
-                tokens.extend(english.split())
-                used, i = True, i + size
+                for word in english.split():
+                    words.append(len(tokens))
+                    tokens.append(word)
+                i += size
                 break
         else:
             tokens.extend(fallback(text[i]))
             i += 1
-    return tokens, used
+    return tokens, tuple(words)

@@ -7,6 +7,8 @@ company words by their English rendering from ``zh_lexicon.tsv`` (``银星 -> si
 
 from __future__ import annotations
 
+import re
+
 from pypinyin import Style, lazy_pinyin
 
 from nkwatch.sanctions.names.lexicon import lexicon
@@ -52,9 +54,90 @@ def wade_giles(syllable: str) -> str:
     return head + rest
 
 
-def translate(text: str) -> tuple[list[str], bool]:
+# Traditional forms of characters common in company names (國 際 貿 業 運 務 華 ...): a name
+# written with them and not from Hong Kong or Macau is most likely Taiwanese, and Taiwan
+# romanises company names in Wade-Giles (瑞邦海運 = Jui Pang Shipping, not Rui Bang).
+_TRADITIONAL = frozenset(
+    "亞倉備儀億儲務匯區協問國園團實寶屬嶺廣慶時會東業榮樂機歐漁濟灣環產發碼礦紡絡經網線織繡義"
+    "聯膠興華萬葉藥術裝計訊設詢誠諮豐貨貿資車輛輝輸農進運達遠醫銀鋼錦鐵長門開陽際雲電順頭顧飛飾"
+    "騰鳳鴻龍臺灣"
+)
+
+
+def traditional(text: str) -> bool:
+    """Whether a name is written in traditional characters (one common traditional form)."""
+    return not _TRADITIONAL.isdisjoint(text)
+
+
+def translate_wade_giles(text: str) -> tuple[list[str], tuple[int, ...]]:
+    """``translate`` with Wade-Giles instead of pinyin for the characters read by sound."""
+    return glossary.longest_match(
+        text, lexicon().zh, lambda ch: [wade_giles(s) for s in pinyin(ch)]
+    )
+
+
+def translate(text: str) -> tuple[list[str], tuple[int, ...]]:
     """Longest-match glossary translation; characters without an entry become pinyin.
 
-    Returns the tokens and whether any glossary word was used.
+    Returns the tokens and the indexes of the glossary words among them.
     """
     return glossary.longest_match(text, lexicon().zh, pinyin)
+
+
+# Characters Chinese transcription uses for a consonant that ends an English or Russian syllable
+# (Xinhua's transcription tables: 斯 s, 克 k, 特 t, 德 d, 爾 r ...): after another character of a
+# transcribed name they stand for the consonant alone (米達斯 Midas, 托爾幹 Torgan).
+_FINAL_CONSONANT = {
+    "尔": "r", "爾": "r", "斯": "s", "克": "k", "特": "t", "德": "d", "夫": "f", "姆": "m",
+    "普": "p", "布": "b", "格": "g", "兹": "z", "茲": "z", "茨": "ts",
+}  # fmt: skip
+_UO = re.compile(r"^([bpmfdtnlgkhzcsr]|zh|ch|sh)uo$")  # tuo, luo, duo: "to", "lo", "do"
+
+
+def transcription(text: str) -> tuple[list[str], tuple[int, ...]] | None:
+    """A foreign name transcribed in characters, read back as one word, with the company
+    words translated; None when no stretch of the run looks transcribed (two to four
+    characters between company words, a final-consonant character after the first)."""
+    table = lexicon().zh
+    longest = max(map(len, table), default=1)
+    tokens: list[str] = []
+    words: list[int] = []
+    stretch = ""
+    found = False
+    i = 0
+    while i <= len(text):
+        size = next(
+            (n for n in range(min(longest, len(text) - i), 0, -1) if text[i : i + n] in table), 0
+        )
+        if size or i == len(text):
+            if stretch:
+                joined = _transcribed(stretch)
+                found = found or joined is not None
+                if joined is not None:
+                    words.append(len(tokens))
+                    tokens.append(joined)
+                else:
+                    tokens.extend(pinyin(stretch))
+                stretch = ""
+            if i == len(text):
+                break
+            for word in table[text[i : i + size]].split():
+                words.append(len(tokens))
+                tokens.append(word)
+            i += size
+        else:
+            stretch += text[i]
+            i += 1
+    return (tokens, tuple(words)) if found else None
+
+
+def _transcribed(stretch: str) -> str | None:
+    if not 2 <= len(stretch) <= 4 or all(ch not in _FINAL_CONSONANT for ch in stretch[1:]):
+        return None
+    out: list[str] = []
+    for k, (ch, syllable) in enumerate(zip(stretch, pinyin(stretch), strict=False)):
+        if k and ch in _FINAL_CONSONANT:
+            out.append(_FINAL_CONSONANT[ch])
+        else:
+            out.append(_UO.sub(r"\1o", syllable))
+    return "".join(out)
