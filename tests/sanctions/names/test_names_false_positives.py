@@ -166,3 +166,19 @@ def test_patronymics_compared_on_the_fathers_names() -> None:
     """Igorevich and Nikolaevich share an ending, not a father."""
     assert _score("Воробьев Николай Игоревич", "Vorobey Nikolay Nikolaevich") < DEFAULT_THRESHOLD
     assert _score("Aleksandr Grigoryevich Lukashenko", "Alexander Grigorievich Lukashenko") >= 0.85
+    assert _score("Бурико Александра Юрьевна", "Buriko Alexandra Yurevna") >= 0.85
+    assert _score("Максим Алексеевич Гулин", "Maxim Alexeyevich Gulin") >= 0.85
+
+
+def test_two_key_edits_only_on_long_personal_names() -> None:
+    """The phonetic key already folds spellings: Jordan is not Kurian; company words keep the
+    looser rule (a plural, a transliterated brand)."""
+    assert _score("Jacob Jordan", "Kurian Jacob") < DEFAULT_THRESHOLD
+    assert _score("Nicole Dominguez", "Dominguez Miguel") < DEFAULT_THRESHOLD
+    assert _score("Nova Energy LLC", "Nova Energies LLC", Schema.ORGANIZATION) >= DEFAULT_THRESHOLD
+
+
+def test_fuzzy_phonetic_keeps_the_first_sound() -> None:
+    assert _score("Ермакова Дарья Константиновна", "Yermakova Maria") < DEFAULT_THRESHOLD
+    assert _score("Albert Morris", "BORIS Albert Alexandrovich") < DEFAULT_THRESHOLD
+    assert _score("Aleksandr Petrov", "Alexander Petrov") >= DEFAULT_THRESHOLD

@@ -41,7 +41,9 @@ _FIRST_PASS = frozenset({"exact", "phonetic", "article"})
 # Russian/Ukrainian/Belarusian patronymic endings as romanised (-ovich, -yevna, -ichna ...)
 _PATRONYMIC_END = re.compile(r"(?:ov|ev|yev|iev)(?:itch|ich|ych|na)$|ichna$")
 
-SimMemo = dict[tuple[str, str, bool], tuple[float, str]]
+# (query text, candidate text, comparison kind: _LOOSE, _CLOSED or _PERSONAL) -> similarity
+SimMemo = dict[tuple[str, str, int], tuple[float, str]]
+_LOOSE, _CLOSED, _PERSONAL = 0, 1, 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +60,10 @@ def edit_allowance(length: int) -> int:
 
 
 def token_similarity(
-    a_text: str, a_key: str, b_text: str, b_key: str, *, fuzzy: bool = True
+    a_text: str, a_key: str, b_text: str, b_key: str, *, fuzzy: bool = True, person: bool = False
 ) -> tuple[float, str]:
-    """Similarity of two (possibly joined) tokens and how it was established."""
+    """Similarity of two (possibly joined) tokens and how it was established; ``person``:
+    two words of personal names (see ``LONG_KEY_FUZZY``)."""
     if a_text == b_text:
         return 1.0, "exact"
     if a_text.isdigit() or b_text.isdigit():
@@ -73,32 +76,42 @@ def token_similarity(
         if len(a_text) != len(b_text) and (b_text.startswith(a_text) or a_text.startswith(b_text)):
             return INITIAL_SIM, "initial"
         return 0.0, ""
-    a_text, a_key, b_text, b_key = _patronymic_stems(a_text, a_key, b_text, b_key)
+    if _other_fathers(a_text, b_text):
+        return 0.0, ""
     allowed = edit_allowance(min(len(a_text), len(b_text)))
     if allowed == 0:
         return 0.0, ""
     edits = OSA.distance(a_text, b_text, score_cutoff=allowed + 1)
     if edits <= allowed:
         return 1.0 - FUZZY_STEP * edits, "fuzzy"
-    # The key already folds spellings: two more edits on it only for long words
-    # (``Aleksandr`` ~ ``Alexander``, not ``Jordan`` ~ ``Kurian``).
-    allowed = min(allowed, 1 if min(len(a_text), len(b_text)) < LONG_KEY_FUZZY else 2)
+    # The key already folds spellings: in personal names, two more edits on it only for long
+    # words (``Aleksandr`` ~ ``Alexander``, not ``Jordan`` ~ ``Kurian``). Company words keep
+    # them (``energy`` ~ ``energies``, ``lei ming`` ~ ``Rayming``).
+    if person and min(len(a_text), len(b_text)) < LONG_KEY_FUZZY:
+        allowed = min(allowed, 1)
+    if person and a_key[:1] != b_key[:1]:
+        return 0.0, ""  # ... and keep the first sound (as Soundex does): Darya is not Maria
     key_edits = OSA.distance(a_key, b_key, score_cutoff=allowed + 1)
     if key_edits <= allowed:
         return PHONETIC_SIM - FUZZY_STEP * key_edits, "fuzzy phonetic"
     return 0.0, ""
 
 
-def _patronymic_stems(
-    a_text: str, a_key: str, b_text: str, b_key: str
-) -> tuple[str, str, str, str]:
-    """Two patronymics are as alike as the fathers' names they are made of: the shared
-    ending must not carry a fuzzy match (``Igorevich`` is not ``Nikolaevich``)."""
+def _other_fathers(a_text: str, b_text: str) -> bool:
+    """Two patronymics naming different fathers: the shared ending must not carry a fuzzy
+    match (``Igorevich`` is not ``Nikolaevich``; ``Yuryevich`` is ``Yurevich``)."""
     ma, mb = _PATRONYMIC_END.search(a_text), _PATRONYMIC_END.search(b_text)
     if ma is None or mb is None or ma.start() < 3 or mb.start() < 3:
-        return a_text, a_key, b_text, b_key
+        return False
     a_stem, b_stem = a_text[: ma.start()], b_text[: mb.start()]
-    return a_stem, phonetic_key(a_stem), b_stem, phonetic_key(b_stem)
+    a_key, b_key = phonetic_key(a_stem), phonetic_key(b_stem)
+    if a_stem == b_stem or a_key == b_key:
+        return False
+    allowed = edit_allowance(min(len(a_stem), len(b_stem)))
+    return (
+        OSA.distance(a_stem, b_stem, score_cutoff=allowed + 1) > allowed
+        and OSA.distance(a_key, b_key, score_cutoff=allowed + 1) > allowed
+    )
 
 
 def align(
@@ -139,12 +152,13 @@ def _singles(q: Prepared, c: Prepared, memo: SimMemo, *, strict: bool, arabic: b
     if arabic:
         for i, qt in enumerate(q.texts):
             for j, ct in enumerate(c.texts):
-                found = memo.get((qt, ct, False))
+                found = memo.get((qt, ct, _LOOSE))
                 if found is None:
-                    found = memo[(qt, ct, False)] = arabic_similarity(qt, ct)
+                    found = memo[(qt, ct, _LOOSE)] = arabic_similarity(qt, ct)
                 if found[0] > 0:
                     out.append(Pair((i,), (j,), found[0], found[1]))
         return out
+    personal = q.person and c.person
     for i, (qt, qk, q_closed) in enumerate(zip(q.texts, q.keys, q.closed, strict=True)):
         for j, (ct, ck, c_closed) in enumerate(zip(c.texts, c.keys, c.closed, strict=True)):
             closed = q_closed or c_closed
@@ -152,10 +166,13 @@ def _singles(q: Prepared, c: Prepared, memo: SimMemo, *, strict: bool, arabic: b
                 if qt == ct and same_character(q.han, i, c.han, j):
                     out.append(Pair((i,), (j,), 1.0, "exact"))
                 continue
-            mkey = (qt, ct, closed)
+            kind = _CLOSED if closed else _PERSONAL if personal else _LOOSE
+            mkey = (qt, ct, kind)
             found = memo.get(mkey)
             if found is None:
-                found = memo[mkey] = token_similarity(qt, qk, ct, ck, fuzzy=not closed)
+                found = memo[mkey] = token_similarity(
+                    qt, qk, ct, ck, fuzzy=not closed, person=kind == _PERSONAL
+                )
             if found[0] > 0 and (
                 found[1] == "exact"
                 or (
