@@ -39,6 +39,7 @@ LONG_KEY_FUZZY = 8  # letters from which two edits on the phonetic key are toler
 MAX_JOIN = 4
 _FIRST_PASS = frozenset({"exact", "phonetic", "article"})
 # Russian/Ukrainian/Belarusian patronymic endings as romanised (-ovich, -yevna, -ichna ...)
+_VOWELLESS = re.compile(r"^[^aeiouy]+$")
 _PATRONYMIC_END = re.compile(r"(?:ov|ev|yev|iev)(?:itch|ich|ych|na)$|ichna$")
 
 # (query text, candidate text, comparison kind: _LOOSE, _CLOSED or _PERSONAL) -> similarity
@@ -68,7 +69,7 @@ def token_similarity(
         return 1.0, "exact"
     if a_text.isdigit() or b_text.isdigit():
         return 0.0, ""
-    if a_key == b_key:
+    if a_key == b_key and _by_sound(a_text, b_text):
         return PHONETIC_SIM, "phonetic"
     if not fuzzy:
         return 0.0, ""
@@ -89,12 +90,21 @@ def token_similarity(
     # them (``energy`` ~ ``energies``, ``lei ming`` ~ ``Rayming``).
     if person and min(len(a_text), len(b_text)) < LONG_KEY_FUZZY:
         allowed = min(allowed, 1)
-    if person and a_key[:1] != b_key[:1]:
+    if (person and a_key[:1] != b_key[:1]) or not _by_sound(a_text, b_text):
         return 0.0, ""  # ... and keep the first sound (as Soundex does): Darya is not Maria
     key_edits = OSA.distance(a_key, b_key, score_cutoff=allowed + 1)
     if key_edits <= allowed:
         return PHONETIC_SIM - FUZZY_STEP * key_edits, "fuzzy phonetic"
     return 0.0, ""
+
+
+def _by_sound(a_text: str, b_text: str) -> bool:
+    """Whether two words may be compared by their phonetic key. An acronym or a consonant
+    skeleton (``KMT``, Arabic romanised ``ghmd``) has no sound to fold, and two lone letters
+    are two names (Korean ``O`` and ``U`` are two surnames; ``I`` still meets ``Ri``)."""
+    if len(a_text) == 1 and len(b_text) == 1:
+        return False
+    return not (_VOWELLESS.match(a_text) or _VOWELLESS.match(b_text))
 
 
 def _other_fathers(a_text: str, b_text: str) -> bool:
