@@ -3,7 +3,11 @@
 1. Pair tokens one to one, best similarity first: exact text (1.0), same phonetic key
    (0.92, a romanisation variant); then for the leftovers an initial against a word (0.8) or
    an edit distance within the allowance for the length (OSA, -0.1 per edit, on the text or
-   the key). Hangul/Hanzi syllables are a closed set and never match fuzzily.
+   the key). Hangul/Hanzi syllables are a closed set and never match fuzzily. Look-alikes
+   are kept apart: a Chinese given-name syllable meets a word only as spelt, a lone letter
+   ending a vessel's name is no initial, acronyms and lone letters are not folded by sound,
+   two patronymics are compared by the fathers' names, and personal names get a narrower
+   fuzzy rule on the phonetic key (the first sound kept; two key edits from eight letters).
 2. Join adjacent leftovers (up to four) to meet a single token on the other side:
    ``CHON MA SAN`` = ``CHONMASAN``, ``yan bian`` = ``Yanbian``, ``PLA`` = People's Liberation
    Army. In a person's syllable name a surname is never joined to a given-name syllable
@@ -38,8 +42,8 @@ FUZZY_STEP = 0.1  # similarity lost per edit
 LONG_KEY_FUZZY = 8  # letters from which two edits on the phonetic key are tolerated
 MAX_JOIN = 4
 _FIRST_PASS = frozenset({"exact", "phonetic", "article"})
-# Russian/Ukrainian/Belarusian patronymic endings as romanised (-ovich, -yevna, -ichna ...)
 _VOWELLESS = re.compile(r"^[^aeiouy]+$")
+# Russian/Ukrainian/Belarusian patronymic endings as romanised (-ovich, -yevna, -ichna ...)
 _PATRONYMIC_END = re.compile(r"(?:ov|ev|yev|iev)(?:itch|ich|ych|na)$|ichna$")
 
 # (query text, candidate text, comparison kind: _LOOSE, _CLOSED or _PERSONAL) -> similarity
