@@ -130,9 +130,10 @@ def analyze(name: str, *, is_person: bool) -> tuple[NameForm, ...]:
         for reading in readings:
             if reading.label and reading.label not in labels:
                 labels.append(reading.label)
+            shares = reading.shares or (1.0,) * len(reading.tokens)
             tokens.extend(
-                Token(t, "", 1.0, syllabic=reading.syllabic and k not in reading.words)
-                for k, t in enumerate(reading.tokens)
+                Token(t, "", share, syllabic=reading.syllabic and k not in reading.words)
+                for k, (t, share) in enumerate(zip(reading.tokens, shares, strict=True))
             )
         folded = _numbers(
             _fold_legal(tokens[:MAX_TOKENS], legal_forms=not is_person), is_person=is_person
@@ -158,9 +159,7 @@ def _fold_legal(tokens: list[Token], *, legal_forms: bool) -> tuple[Token, ...]:
     i = 0
     while i < len(tokens):
         if tokens[i].syllabic:  # a romanised Han/Hangul syllable (薩 sa, 奧 ao) is no legal form
-            text = tokens[i].text
-            share = 1.0 if text in legal_set else None  # nor weighted as one
-            out.append(_token(text, legal=False, syllabic=True, share=share))
+            out.append(_syllable(tokens[i], legal_set))
             i += 1
             continue
         for size in range(min(lex.max_legal_len, len(tokens) - i), 1, -1):
@@ -179,6 +178,15 @@ def _fold_legal(tokens: list[Token], *, legal_forms: bool) -> tuple[Token, ...]:
             out.append(_token(text, legal=text in legal_set, syllabic=tok.syllabic))
             i += 1
     return tuple(out)
+
+
+def _syllable(tok: Token, legal_set: frozenset[str]) -> Token:
+    """A syllable of an organisation's name: the descriptor share its reading gave it, else
+    the generic share of its text, but never a legal form's (``sa`` is a name syllable)."""
+    if tok.share < 1.0:
+        return _token(tok.text, legal=False, syllabic=True, share=tok.share)
+    share = 1.0 if tok.text in legal_set else None
+    return _token(tok.text, legal=False, syllabic=True, share=share)
 
 
 _UNITS = [

@@ -30,13 +30,16 @@ class Reading:
     """Latin tokens for one script run; ``syllabic`` tokens may be joined by the matcher.
 
     ``words`` marks the tokens of a syllabic reading that are whole words (a glossary's
-    ``trading`` among ``sa li ta``): they are neither syllables nor names.
+    ``trading`` among ``sa li ta``): they are neither syllables nor names. ``shares`` (one
+    per token, organisations only) weights the syllables of descriptor words down
+    (``glossary.descriptor_shares``).
     """
 
     tokens: tuple[str, ...]
     label: str
     syllabic: bool = False
     words: tuple[int, ...] = ()
+    shares: tuple[float, ...] = ()  # per token, when a descriptor's syllables weigh less
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,17 +126,28 @@ def _russian_glossary(run: str, plain: Reading, ukrainian: bool | None) -> list[
     return [Reading(plain.tokens, "Cyrillic -> glossary"), Reading(stem, "Cyrillic -> place")]
 
 
+def _shares(run: str, table: dict[str, str], ctx: Context, n_tokens: int) -> tuple[float, ...]:
+    """Descriptor shares of a run read syllable by syllable (organisations only)."""
+    if ctx.is_person:
+        return ()
+    shares = glossary.descriptor_shares(run, table)
+    return shares if len(shares) == n_tokens else ()
+
+
 @register("Hani")
 def _hanzi(run: str, ctx: Context) -> list[Reading]:
     syllables = hanzi.pinyin(run)
-    readings = [Reading(tuple(syllables), "Hanzi -> pinyin", syllabic=True)]
+    shares = _shares(run, lexicon().zh, ctx, len(syllables))
+    readings = [Reading(tuple(syllables), "Hanzi -> pinyin", syllabic=True, shares=shares)]
     wade = tuple(hanzi.wade_giles(s) for s in syllables)
     if wade != tuple(syllables):
-        readings.append(Reading(wade, "Hanzi -> Wade-Giles", syllabic=True))
+        readings.append(Reading(wade, "Hanzi -> Wade-Giles", syllabic=True, shares=shares))
     if cantonese.plausible(ctx.name, is_person=ctx.is_person):
         jyut = tuple(cantonese.romanize(run))
         if jyut and jyut != tuple(syllables):
-            readings.append(Reading(jyut, "Hanzi -> Cantonese (HK)", syllabic=True))
+            jyut_shares = shares if len(jyut) == len(syllables) else ()
+            label = "Hanzi -> Cantonese (HK)"
+            readings.append(Reading(jyut, label, syllabic=True, shares=jyut_shares))
     if not ctx.is_person:
         glossed = _hanzi_glossary(run, ctx)
         readings += glossed
@@ -165,16 +179,18 @@ def _hanzi_glossary(run: str, ctx: Context) -> list[Reading]:
 def _hangul(run: str, ctx: Context) -> list[Reading]:
     # A 2-4 syllable word in a person's name is surname + given name, romanised per syllable.
     per_syllable = ctx.is_person and 2 <= len(run) <= 4
+    shares = _shares(run, lexicon().ko, ctx, len(run))
     readings = [
         Reading(
             tuple(hangul.romanize_word(run, system, per_syllable=per_syllable)),
             f"Hangul -> {system}",
             True,
+            shares=shares,
         )
         for system in (hangul.System.DPRK, hangul.System.MR, hangul.System.RR)
     ]
     # Hangul against Hangul is compared letter for letter: romanisation would merge 종/정.
-    readings.append(Reading(tuple(run), NATIVE_HANGUL, syllabic=True))
+    readings.append(Reading(tuple(run), NATIVE_HANGUL, syllabic=True, shares=shares))
     if not ctx.is_person:
         glossed = _hangul_glossary(run)
         if glossed is not None:

@@ -97,3 +97,29 @@ def longest_match(
             tokens.extend(fallback(text[i]))
             i += 1
     return tokens, tuple(words)
+
+
+def descriptor_shares(text: str, table: dict[str, str]) -> tuple[float, ...]:
+    """Per character of an unspaced run: the weight share its syllable keeps when the run is
+    read by sound. A character of a glossary word that is a mere descriptor (``科技``
+    technology, ``무역`` trading) carries that word's generic share, as the translated word
+    would; ``()`` when no descriptor is in the run.
+
+    So ``ke ji`` in the pinyin reading of a company weighs what "technology" weighs, and a
+    listed name spelt in pinyin syllables does not win on its descriptors alone.
+    """
+    generic = lexicon().generic
+    longest = max(map(len, table), default=1)
+    shares: list[float] = []
+    i = 0
+    while i < len(text):
+        for size in range(min(longest, len(text) - i), 0, -1):
+            english = table.get(text[i : i + size])
+            if english is not None:
+                shares.extend([min(generic.get(w, 1.0) for w in english.split())] * size)
+                i += size
+                break
+        else:
+            shares.append(1.0)
+            i += 1
+    return tuple(shares) if min(shares, default=1.0) < 1.0 else ()

@@ -8,7 +8,7 @@ renderings of English spelling, rule by rule:
 
 * the silent-e syllables: ``ай``/``эй``/``ей`` + one consonant at the end of a word stand for
   ``i-e``/``a-e`` (``тайм`` time, ``спэйс`` space, ``фрейм`` frame), before ``-инг`` without
-  the e (``майнинг`` mining, ``трейдинг`` trading); a final ``ай`` is ``y`` (``скай`` sky);
+  the e (``майнинг`` mining, ``трейдинг`` trading);
 * ``дж`` inside a word is ``g`` before a front vowel (``диджитал`` digital, ``энерджи``
   energy) and ``j`` elsewhere (``джет`` jet); ``кс`` is ``x`` (``эксперт`` expert); ``тех``
   is ``tech``; ``с`` before the silent e is ``c`` (``спэйс`` space, ``девайс`` device);
@@ -22,7 +22,8 @@ renderings of English spelling, rule by rule:
 
 The rules come from the ordinary correspondences of English-Russian practical transcription
 (the reverse of the Ryazantsev/Gilyarevsky tables), not from any list. Only organisation
-names get this reading, and only words a rule changes; the BGN/PCGN reading stays beside it.
+names get this reading, only words with a spelling Russian keeps for borrowings
+(``_BORROWED``), and only when a rule changes them; the BGN/PCGN reading stays beside it.
 """
 
 from __future__ import annotations
@@ -51,8 +52,6 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"[эе]й([{_CONSONANT}])[сз]$", r"a\1es"),
         (rf"ай([{_CONSONANT}])$", r"i\1e"),
         (rf"[эе]й([{_CONSONANT}])$", r"a\1e"),
-        (r"ай$", "y"),
-        (r"эй$", "ay"),
         (r"(?<=.)дж(?=[иеэ])", "g"),
         (r"дж", "j"),
         (r"кс", "x"),
@@ -83,6 +82,16 @@ _INITIALISM = re.compile(rf"(?:{_LETTER})+")
 _ONE_LETTER = re.compile(_LETTER)
 
 
+# Spellings Russian and Bulgarian use mostly in borrowings: э, дж, ай/эй/ей before a
+# consonant, -инг, the -tion and -ance endings, кс (x), ц before е/и (c), -оун, Bulgarian ъ
+# inside a word, euro-/hyper-/auto-. A word without one gets no loanword reading (Николай,
+# Юрий, Китай).
+_BORROWED = re.compile(
+    rf"э|дж|[аэе]й[{_CONSONANT}]|инг$|[юу]ш[ъеи]?нс?$|кшн|анс$|[вф]ис(?:ис)?$|(?<=[бвтд])ив$"
+    r"|кс|ц[еи]|оун|\wъ\w|^евро|^гипер|^авто"
+)
+
+
 def initialism(word: str) -> str | None:
     """The letters of an initialism spelt by English letter names (``юэсэм`` -> ``usm``):
     three or more names, one of them an ``э``-name (``эс``, ``эм``...), so that ordinary
@@ -98,7 +107,7 @@ def romanize(word: str) -> str | None:
     letters = initialism(word)
     if letters is not None:
         return letters
-    if len(word) <= 3:  # an abbreviation, not a word (ИКС is not "ix", nine)
+    if len(word) <= 3 or not _BORROWED.search(word):  # ИКС is an abbreviation, not "ix"
         return None
     text = word
     for pattern, repl in _RULES:
