@@ -43,6 +43,7 @@ LONG_KEY_FUZZY = 8  # letters from which two edits on the phonetic key are toler
 MAX_JOIN = 4
 _FIRST_PASS = frozenset({"exact", "phonetic", "article"})
 _VOWELLESS = re.compile(r"^[^aeiouy]+$")
+ANYASCII = "anyascii"  # label of the generic romanisation (translit registry)
 # Russian/Ukrainian/Belarusian patronymic endings as romanised (-ovich, -yevna, -ichna ...)
 _PATRONYMIC_END = re.compile(r"(?:ov|ev|yev|iev)(?:itch|ich|ych|na)$|ichna$")
 
@@ -103,12 +104,15 @@ def token_similarity(
 
 
 def _by_sound(a_text: str, b_text: str) -> bool:
-    """Whether two words may be compared by their phonetic key. An acronym or a consonant
-    skeleton (``KMT``, Arabic romanised ``ghmd``) has no sound to fold, and two lone letters
-    are two names (Korean ``O`` and ``U`` are two surnames; ``I`` still meets ``Ri``)."""
-    if len(a_text) == 1 and len(b_text) == 1:
-        return False
-    return not (_VOWELLESS.match(a_text) or _VOWELLESS.match(b_text))
+    """Two lone letters are two names, not spellings of one sound (Korean ``O`` and ``U`` are
+    two surnames; ``I`` still meets ``Ri``)."""
+    return len(a_text) > 1 or len(b_text) > 1
+
+
+def _skeleton(p: Prepared, i: int) -> bool:
+    """A vowelless word of a generic (anyascii) romanisation: the consonant skeleton of an
+    abjad spelling (Arabic ``غامد`` -> ``ghmd``), which matches only as written (not ``KMT``)."""
+    return ANYASCII in p.form.translit and _VOWELLESS.match(p.texts[i]) is not None
 
 
 def _other_fathers(a_text: str, b_text: str) -> bool:
@@ -192,6 +196,8 @@ def _singles(q: Prepared, c: Prepared, memo: SimMemo, *, strict: bool, arabic: b
                 or (
                     not _series_letter(q, i)
                     and not _series_letter(c, j)
+                    and not _skeleton(q, i)
+                    and not _skeleton(c, j)
                     and not _han_bound(q, i, ct)
                     and not _han_bound(c, j, qt)
                 )
@@ -325,7 +331,8 @@ def _meet(
     syllables = any(a.roles[k] != OTHER for k in span)
     if fuzzy and syllables:
         return None
-    spelt_only = any(_han_given(a, k) for k in span)  # Chinese given syllables: as spelt
+    # Chinese given syllables and consonant skeletons: as spelt
+    spelt_only = any(_han_given(a, k) or _skeleton(a, k) for k in span)
     key = "".join(a.keys[k] for k in span) if not fuzzy else phonetic_key(joined)
     for j in free_b:
         bt = b.texts[j]
@@ -333,15 +340,18 @@ def _meet(
             continue
         if strict and b.han and b.han[j] and a.han and any(a.han[k] for k in span):
             continue  # several characters never spell one
+        as_spelt = spelt_only or _skeleton(b, j)
         if not fuzzy:
             if bt == joined:
                 return j, 1.0, "spacing"
             if (
                 not strict
-                and not spelt_only
+                and not as_spelt
                 and (b.keys[j] == key or (not syllables and b.keys[j] == phonetic_key(joined)))
             ):
                 return j, PHONETIC_SIM, "spacing+phonetic"
+            continue
+        if as_spelt:
             continue
         sim, how = token_similarity(joined, key, bt, b.keys[j])
         if sim > 0:
