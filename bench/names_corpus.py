@@ -31,7 +31,7 @@ from typing import Any
 from bench.names_common import FTM_SCHEMA, load_corpus, nomenklatura_scorer, write_result
 
 from nkwatch.sanctions.model import Party
-from nkwatch.sanctions.names import DEFAULT_THRESHOLD, NameIndex, NameQuery
+from nkwatch.sanctions.names import DEFAULT_THRESHOLD, NameIndex, NameQuery, kernel
 
 SCRIPTS = {
     "Hang": "Hangul",
@@ -225,7 +225,8 @@ def main() -> None:
     t0 = time.perf_counter()
     parties = corpus(args.corpus_cache)
     print(f"corpus: {len(parties)} parties parsed/loaded in {time.perf_counter() - t0:.1f} s")
-    out: dict[str, Any] = {"threshold": DEFAULT_THRESHOLD}
+    print(f"name kernel: {kernel.describe()}")
+    out: dict[str, Any] = {"threshold": DEFAULT_THRESHOLD, "kernel": kernel.describe()}
     index = None
     if "speed" in only:
         out["speed"], index = speed(parties, args.nk_sample)

@@ -7,11 +7,23 @@ from pathlib import Path
 
 import pytest
 
+from nkwatch.sanctions.names import kernel
 from nkwatch.settings import Settings
 from nkwatch.store import Store, open_store
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Refuse to test a stale compiled name kernel: it would run the old code, not the source."""
+    stale = [b.name for b in kernel.module_builds() if not b.current]
+    if stale:
+        pytest.exit(
+            f"compiled name-matching modules are older than their source ({', '.join(stale)}.py): "
+            "rebuild with `make install-dev`",
+            returncode=2,
+        )
 
 
 @pytest.fixture()

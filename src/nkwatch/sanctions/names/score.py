@@ -109,10 +109,10 @@ def _patronymic_swapped(q: Prepared, c: Prepared, pairs: tuple[Pair, ...]) -> bo
 
 def _unmatched_share(form: Prepared, pairs: tuple[Pair, ...], *, query_side: bool) -> float:
     used = {i for p in pairs for i in (p.q if query_side else p.c)}
-    miss = sum(s for i, s in enumerate(form.shares) if i not in used)
+    miss = sum((s for i, s in enumerate(form.shares) if i not in used), 0.0)
     for group in form.given:
         if not used.issuperset(group):  # a given name matched in part is another given name
-            miss += sum(form.shares[i] for i in group if i in used)
+            miss += sum((form.shares[i] for i in group if i in used), 0.0)
     return miss / form.share_total
 
 
