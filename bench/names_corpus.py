@@ -12,14 +12,16 @@ Three measurements on the real lists (OFAC SDN advanced 2025-11-19 + UN consolid
   over 2,000 queries (1,000 Faker names + 1,000 perturbed list names); nomenklatura
   logic-v2 pairwise throughput on a sample of the same queries against the exact candidate
   names nkwatch scored for them (nomenklatura has no index: this is its cost per query
-  given a perfect blocking step, a lower bound of its real cost).
+  given a perfect blocking step, a lower bound of its real cost). Both are timed in each of
+  ``--rounds`` rounds (a fresh index each time); medians are reported.
 
-    .venv/bin/python -m bench.names_corpus [--only cross,fp,speed] [--corpus-cache PATH]
+    .venv/bin/python -m bench.names_corpus [--only cross,fp,speed] [--corpus-cache PATH] [--rounds N]
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import pickle
 import random
 import statistics
@@ -32,6 +34,8 @@ from bench.names_common import FTM_SCHEMA, load_corpus, nomenklatura_scorer, wri
 
 from nkwatch.sanctions.model import Party
 from nkwatch.sanctions.names import DEFAULT_THRESHOLD, NameIndex, NameQuery, kernel
+from nkwatch.sanctions.names.normalize import analyze
+from nkwatch.sanctions.names.variants import phonetic_key
 
 SCRIPTS = {
     "Hang": "Hangul",
@@ -147,69 +151,130 @@ def _perturb(name: str, rng: random.Random) -> str:
     return text.lower() if rng.random() < 0.5 else text.upper()
 
 
-def speed(parties: tuple[Party, ...], nk_sample: int) -> tuple[dict[str, Any], NameIndex]:
+def _fresh_index(parties: tuple[Party, ...]) -> tuple[NameIndex, float, float]:
+    """A new index with the per-name caches emptied, as a freshly started process has them."""
+    analyze.cache_clear()
+    phonetic_key.cache_clear()
     t0, c0 = time.perf_counter(), time.process_time()
     index = NameIndex.build(parties)
-    build_s, build_cpu = time.perf_counter() - t0, time.process_time() - c0
+    return index, time.perf_counter() - t0, time.process_time() - c0
+
+
+def _time_nomenklatura(pairs: list[tuple[str, str, str]]) -> float:
+    """CPU seconds logic-v2 spends on (query, candidate schema, candidate name) pairs.
+
+    Runs in a freshly spawned process each round: nomenklatura memoises name analysis, so a
+    second pass over the same names in one process would time its caches, not its matcher.
+    """
+    peer = nomenklatura_scorer()
+    c = time.process_time()
+    for q, schema, name in pairs:
+        peer("LegalEntity", q, schema, name)
+    return time.process_time() - c
+
+
+def _nomenklatura_pairs(index: NameIndex, sample: list[str]) -> list[tuple[str, str, str]]:
+    """For each sampled query, exactly the candidate names nkwatch scored for it."""
+    return [
+        (q, FTM_SCHEMA[party.schema], name.value)
+        for q in sample
+        for party, name in index.candidate_names(NameQuery(q))
+    ]
+
+
+def speed(
+    parties: tuple[Party, ...], nk_sample: int, rounds: int
+) -> tuple[dict[str, Any], NameIndex]:
+    """``rounds`` rounds, each: a fresh index, all queries timed, then nomenklatura on its sample.
+
+    The shared machine's speed drifts by +-20% between runs a minute apart, so both tools are
+    timed in every round and the medians (and the median of the per-round ratios) are reported.
+    """
     rng = random.Random(7)
     listed = [n.value for p in parties for n in p.names if n.script == "Latn"]
     queries = [n for _, n in faker_names(200)] + [
         _perturb(rng.choice(listed), rng) for _ in range(1000)
     ]
-    latencies, cpu_latencies = [], []
-    t0, c0 = time.perf_counter(), time.process_time()
-    for q in queries:
-        t, c = time.perf_counter(), time.process_time()
-        index.search(NameQuery(q), limit=10)
-        latencies.append(time.perf_counter() - t)
-        cpu_latencies.append(time.process_time() - c)
-    batch_s, batch_cpu = time.perf_counter() - t0, time.process_time() - c0
-    lat, cpu_lat = sorted(latencies), sorted(cpu_latencies)
-    ours_qps = len(queries) / batch_cpu
-    peer = nomenklatura_scorer()
     sample = rng.sample(queries, nk_sample)
-    pairs = 0
-    t_nk = 0.0
-    for q in sample:
-        cands = index.candidate_names(NameQuery(q))
-        c = time.process_time()
-        for party, name in cands:
-            peer("LegalEntity", q, FTM_SCHEMA[party.schema], name.value)
-        t_nk += time.process_time() - c
-        pairs += len(cands)
-    nk_qps = nk_sample / t_nk if t_nk else float("inf")
+    spawn = multiprocessing.get_context("spawn")
+    per_round: list[dict[str, float]] = []
+    latencies: list[float] = []
+    cpu_latencies: list[float] = []
+    for _ in range(rounds):
+        index, build_s, build_cpu = _fresh_index(parties)
+        t0, c0 = time.perf_counter(), time.process_time()
+        for q in queries:
+            t, c = time.perf_counter(), time.process_time()
+            index.search(NameQuery(q), limit=10)
+            latencies.append(time.perf_counter() - t)
+            cpu_latencies.append(time.process_time() - c)
+        batch_s, batch_cpu = time.perf_counter() - t0, time.process_time() - c0
+        pairs = _nomenklatura_pairs(index, sample)
+        with spawn.Pool(1) as pool:
+            nk_cpu = pool.apply(_time_nomenklatura, (pairs,))
+        per_round.append(
+            {
+                "build_seconds_cpu": round(build_cpu, 2),
+                "build_seconds_wall": round(build_s, 2),
+                "names_per_cpu_second": round(len(queries) / batch_cpu, 1),
+                "names_per_wall_second": round(len(queries) / batch_s, 1),
+                "nomenklatura_queries_per_cpu_second": round(nk_sample / nk_cpu, 2),
+                "nomenklatura_pairs": len(pairs),
+                "speedup": round(len(queries) / batch_cpu / (nk_sample / nk_cpu), 1),
+            }
+        )
+        print(f"  round {len(per_round)}: {per_round[-1]}", flush=True)
+
+    def med(key: str) -> float:
+        return float(statistics.median(r[key] for r in per_round))
+
+    lat, cpu_lat = sorted(latencies), sorted(cpu_latencies)
     result = {
         "parties": len(parties),
         "names": sum(len(p.names) for p in parties),
-        "build_seconds_wall": round(build_s, 2),
-        "build_seconds_cpu": round(build_cpu, 2),
         "queries": len(queries),
+        "rounds": rounds,
+        "build_seconds_wall": med("build_seconds_wall"),
+        "build_seconds_cpu": med("build_seconds_cpu"),
         "p50_ms_wall": round(1000 * statistics.median(lat), 3),
         "p95_ms_wall": round(1000 * lat[int(0.95 * len(lat))], 3),
         "p50_ms_cpu": round(1000 * statistics.median(cpu_lat), 3),
         "p95_ms_cpu": round(1000 * cpu_lat[int(0.95 * len(cpu_lat))], 3),
-        "batch_names_per_cpu_second": round(ours_qps, 1),
-        "batch_names_per_wall_second": round(len(queries) / batch_s, 1),
+        "batch_names_per_cpu_second": med("names_per_cpu_second"),
+        "batch_names_per_cpu_second_range": [
+            min(r["names_per_cpu_second"] for r in per_round),
+            max(r["names_per_cpu_second"] for r in per_round),
+        ],
+        "batch_names_per_wall_second": med("names_per_wall_second"),
         "nomenklatura": {
             "queries": nk_sample,
-            "pairs": pairs,
-            "queries_per_second": round(nk_qps, 2),
+            "pairs": per_round[-1]["nomenklatura_pairs"],
+            "queries_per_second": med("nomenklatura_queries_per_cpu_second"),
         },
-        "speedup": round(ours_qps / nk_qps, 1),
+        "speedup": med("speedup"),
+        "speedup_range": [
+            min(r["speedup"] for r in per_round),
+            max(r["speedup"] for r in per_round),
+        ],
+        "per_round": per_round,
     }
-    print("\nSPEED (one process, one core; CPU seconds of this process, wall in brackets)")
+    print("\nSPEED (one process, one core; CPU seconds of this process; medians over rounds)")
     print(
-        f"  index build: {build_cpu:.1f} s CPU ({build_s:.1f} s wall), {result['parties']} parties / {result['names']} names"
+        f"  index build: {result['build_seconds_cpu']} s CPU ({result['build_seconds_wall']} s wall), "
+        f"{result['parties']} parties / {result['names']} names"
     )
     print(
         f"  nkwatch:      p50 {result['p50_ms_cpu']} ms (wall {result['p50_ms_wall']}), "
         f"p95 {result['p95_ms_cpu']} ms (wall {result['p95_ms_wall']}), "
-        f"{ours_qps:.0f} names/CPU-s ({result['batch_names_per_wall_second']}/wall-s), {len(queries)} queries"
+        f"{result['batch_names_per_cpu_second']} names/CPU-s "
+        f"(range {result['batch_names_per_cpu_second_range']}; "
+        f"{result['batch_names_per_wall_second']}/wall-s), {len(queries)} queries x {rounds} rounds"
     )
     print(
-        f"  nomenklatura: {nk_qps:.2f} queries/CPU-s ({nk_sample} queries, {pairs} pairs, logic-v2 on nkwatch's candidates)"
+        f"  nomenklatura: {result['nomenklatura']['queries_per_second']} queries/CPU-s "
+        f"({nk_sample} queries, logic-v2 on nkwatch's candidates)"
     )
-    print(f"  speed-up: {result['speedup']}x")
+    print(f"  speed-up: {result['speedup']}x (range {result['speedup_range']})")
     return result, index
 
 
@@ -220,6 +285,7 @@ def main() -> None:
         "--corpus-cache", type=Path, help="pickle of parsed parties (written on first run)"
     )
     ap.add_argument("--nk-sample", type=int, default=60, help="queries timed for nomenklatura")
+    ap.add_argument("--rounds", type=int, default=5, help="speed rounds (medians are reported)")
     args = ap.parse_args()
     only = set(args.only.split(","))
     t0 = time.perf_counter()
@@ -229,7 +295,7 @@ def main() -> None:
     out: dict[str, Any] = {"threshold": DEFAULT_THRESHOLD, "kernel": kernel.describe()}
     index = None
     if "speed" in only:
-        out["speed"], index = speed(parties, args.nk_sample)
+        out["speed"], index = speed(parties, args.nk_sample, args.rounds)
     if "fp" in only:
         out["false_positives"] = false_positives(index or NameIndex.build(parties))
     if "cross" in only:

@@ -20,6 +20,16 @@ IDENTIFIER_MATCH = 0.3
 _NON_ALNUM = re.compile(r"[^0-9A-Z]")
 
 
+def weak_capped(score: float, name: PartyName) -> float:
+    """The score a name may reach: a weak alias is capped (see ``weak_alias`` for the feature)."""
+    return min(score, WEAK_ALIAS_CAP) if name.weak else score
+
+
+def has_facts(query: NameQuery) -> bool:
+    """Whether the query carries anything ``party_facts`` can weigh beyond the name."""
+    return bool(query.schema is not None or query.birth_date or query.country or query.identifiers)
+
+
 def weak_alias(score: float, name: PartyName) -> tuple[float, list[Feature]]:
     if not name.weak or score <= WEAK_ALIAS_CAP:
         return score, [
@@ -82,7 +92,7 @@ def party_facts(query: NameQuery, party: Party) -> list[Feature]:
                 )
             )
     wanted = {_identifier_key(i) for i in query.identifiers} - {""}
-    for ident in party.identifiers:
+    for ident in party.identifiers if wanted else ():
         if _identifier_key(ident) in wanted:
             feats.append(
                 Feature("identifier match", IDENTIFIER_MATCH, f"{ident.kind} {ident.value}")

@@ -22,7 +22,7 @@ from nkwatch.errors import UserError
 from nkwatch.sanctions.model import Party, PartyName, Schema
 from nkwatch.sanctions.names import arabic, han
 from nkwatch.sanctions.names.align import SimMemo
-from nkwatch.sanctions.names.facts import party_facts, weak_alias
+from nkwatch.sanctions.names.facts import has_facts, party_facts, weak_alias, weak_capped
 from nkwatch.sanctions.names.keys import MIN_FUZZY_LEN, form_keys, trigrams
 from nkwatch.sanctions.names.model import Feature, NameMatch, NameQuery
 from nkwatch.sanctions.names.normalize import NameForm, Token, analyze
@@ -181,6 +181,7 @@ class NameIndex:
         # and are applied per entry in ``_finish``).
         memo: dict[tuple[int, bool], Scored | None] = {}
         facts: dict[int, float] = {}  # party -> score adjustment from the query's other facts
+        weigh_facts = has_facts(query)
         for eid in self._candidates(ctx.forms):
             entry = self._entries[eid]
             person = self._parties[entry.party].schema is Schema.PERSON
@@ -190,7 +191,7 @@ class NameIndex:
             found = memo[mkey]
             if found is None:
                 continue
-            adjust = facts.get(entry.party)
+            adjust = facts.get(entry.party) if weigh_facts else 0.0
             if adjust is None:
                 party_feats = party_facts(query, self._parties[entry.party])
                 adjust = facts[entry.party] = sum(f.weight_or_value for f in party_feats)
@@ -348,7 +349,7 @@ class NameIndex:
 
 def _final_score(name: PartyName, score: float, adjust: float) -> float:
     """Name score with the weak-alias cap and the party facts' adjustment, rounded as shown."""
-    capped, _ = weak_alias(score, name)
+    capped = weak_capped(score, name)
     final = min(1.0, max(0.0, capped + adjust))
     return round(min(final, capped) if name.weak else final, 4)
 

@@ -14,6 +14,7 @@ features (``explain``) for the shown candidates only, from the alignment it alre
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from nkwatch.sanctions.names.align import Pair, SimMemo, align
 from nkwatch.sanctions.names.model import Feature
@@ -34,15 +35,22 @@ class Comparison:
     features: tuple[Feature, ...]
 
 
-@dataclass(frozen=True, slots=True)
 class Scored:
-    """A reading pair's score and the alignment behind it (explained later, if shown)."""
+    """A reading pair's score and the alignment behind it (explained later, if shown).
 
-    score: float
-    q: Prepared
-    c: Prepared
-    pairs: tuple[Pair, ...]
-    person: bool
+    Immutable by contract (``Final``); a plain class for the reason given at ``align.Pair``.
+    """
+
+    __slots__ = ("c", "pairs", "person", "q", "score")
+
+    def __init__(
+        self, score: float, q: Prepared, c: Prepared, pairs: tuple[Pair, ...], person: bool
+    ) -> None:
+        self.score: Final = score
+        self.q: Final = q
+        self.c: Final = c
+        self.pairs: Final = pairs
+        self.person: Final = person
 
 
 def score_pair(
@@ -119,6 +127,8 @@ def _unmatched_share(form: Prepared, pairs: tuple[Pair, ...], *, query_side: boo
 def _inverted(pairs: tuple[Pair, ...], syllables_only: Prepared | None = None) -> bool:
     """Matched tokens out of order; with ``syllables_only``, among that query form's syllables
     after the first (a surname may be written first or last; given-name syllables may not move)."""
+    if len(pairs) < 2:
+        return False
     if syllables_only is not None:
         closed = syllables_only.closed
         pairs = tuple(p for p in pairs if p.q[0] > 0 and all(closed[i] for i in p.q))
