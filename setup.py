@@ -35,11 +35,13 @@ setup(
     ext_modules=mypycify(
         [
             *(str(NAMES / f"{m}.py") for m in COMPILED),
-            # the build environment has mypy only: third-party modules are opaque (Any) here;
-            # `make typecheck` checks them strictly with everything installed
+            # the build environment has mypy and the third-party packages the compiled modules
+            # take types from (pyproject build-system); the readings layer's imports are opaque
+            # here, `make typecheck` checks everything strictly with all installed
             "--ignore-missing-imports",
             "--follow-imports=silent",
             "--no-warn-unused-ignores",
+            "--cache-dir=build/mypyc-cache",  # never a developer's .mypy_cache: builds as CI does
         ],
         opt_level="3",
         group_name="nkwatch_names",
