@@ -14,7 +14,7 @@ short words that would prefix unrelated ones are whole-word entries (``газ$``
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from nkwatch.sanctions.names.lexicon import lexicon
 
@@ -71,6 +71,23 @@ def toponym(word: str) -> str | None:
     return word[: m.start()] + ("ц" if m.group().startswith("ц") else "")
 
 
+def _segments(text: str, table: dict[str, str]) -> Iterator[tuple[str, str | None]]:
+    """Greedy longest-match split of an unspaced run into glossary words (with their English)
+    and single characters no entry covers (with ``None``)."""
+    longest = max(map(len, table), default=1)
+    i = 0
+    while i < len(text):
+        for size in range(min(longest, len(text) - i), 0, -1):
+            english = table.get(text[i : i + size])
+            if english is not None:
+                yield text[i : i + size], english
+                i += size
+                break
+        else:
+            yield text[i], None
+            i += 1
+
+
 def longest_match(
     text: str, table: dict[str, str], fallback: Callable[[str], list[str]]
 ) -> tuple[list[str], tuple[int, ...]]:
@@ -80,22 +97,15 @@ def longest_match(
     Returns the tokens and the indexes of those that are glossary words (the rest are
     syllables); no indexes means no glossary word was used.
     """
-    longest = max(map(len, table), default=1)
     tokens: list[str] = []
     words: list[int] = []
-    i = 0
-    while i < len(text):
-        for size in range(min(longest, len(text) - i), 0, -1):
-            english = table.get(text[i : i + size])
-            if english is not None:
-                for word in english.split():
-                    words.append(len(tokens))
-                    tokens.append(word)
-                i += size
-                break
-        else:
-            tokens.extend(fallback(text[i]))
-            i += 1
+    for piece, english in _segments(text, table):
+        if english is None:
+            tokens.extend(fallback(piece))
+            continue
+        for word in english.split():
+            words.append(len(tokens))
+            tokens.append(word)
     return tokens, tuple(words)
 
 
@@ -109,17 +119,8 @@ def descriptor_shares(text: str, table: dict[str, str]) -> tuple[float, ...]:
     listed name spelt in pinyin syllables does not win on its descriptors alone.
     """
     generic = lexicon().generic
-    longest = max(map(len, table), default=1)
     shares: list[float] = []
-    i = 0
-    while i < len(text):
-        for size in range(min(longest, len(text) - i), 0, -1):
-            english = table.get(text[i : i + size])
-            if english is not None:
-                shares.extend([min(generic.get(w, 1.0) for w in english.split())] * size)
-                i += size
-                break
-        else:
-            shares.append(1.0)
-            i += 1
+    for piece, english in _segments(text, table):
+        share = 1.0 if english is None else min(generic.get(w, 1.0) for w in english.split())
+        shares.extend([share] * len(piece))
     return tuple(shares) if min(shares, default=1.0) < 1.0 else ()
