@@ -7,6 +7,12 @@ cd "$(dirname "$0")/.."
 DEV=0
 [[ "${1:-}" == "--dev" ]] && DEV=1
 
+# The package build compiles the name search path with mypyc (setup.py): it needs a C compiler.
+if ! command -v "${CC:-cc}" >/dev/null 2>&1; then
+  echo "install: no C compiler found (\$CC or cc): nkwatch compiles its name matcher with mypyc; install gcc (Debian: apt-get install gcc python3-dev)" >&2
+  exit 2
+fi
+
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null 2>&1 || PY=python3
 if [[ ! -x .venv/bin/python ]]; then
