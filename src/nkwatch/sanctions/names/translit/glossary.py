@@ -71,7 +71,7 @@ def toponym(word: str) -> str | None:
     return word[: m.start()] + ("ц" if m.group().startswith("ц") else "")
 
 
-def _segments(text: str, table: dict[str, str]) -> Iterator[tuple[str, str | None]]:
+def segments(text: str, table: dict[str, str]) -> Iterator[tuple[str, str | None]]:
     """Greedy longest-match split of an unspaced run into glossary words (with their English)
     and single characters no entry covers (with ``None``)."""
     longest = max(map(len, table), default=1)
@@ -99,7 +99,7 @@ def longest_match(
     """
     tokens: list[str] = []
     words: list[int] = []
-    for piece, english in _segments(text, table):
+    for piece, english in segments(text, table):
         if english is None:
             tokens.extend(fallback(piece))
             continue
@@ -120,7 +120,7 @@ def descriptor_shares(text: str, table: dict[str, str]) -> tuple[float, ...]:
     """
     generic = lexicon().generic
     shares: list[float] = []
-    for piece, english in _segments(text, table):
+    for piece, english in segments(text, table):
         share = 1.0 if english is None else min(generic.get(w, 1.0) for w in english.split())
         shares.extend([share] * len(piece))
     return tuple(shares) if min(shares, default=1.0) < 1.0 else ()

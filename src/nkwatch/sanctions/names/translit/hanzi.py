@@ -98,37 +98,35 @@ def transcription(text: str) -> tuple[list[str], tuple[int, ...]] | None:
     """A foreign name transcribed in characters, read back as one word, with the company
     words translated; None when no stretch of the run looks transcribed (two to four
     characters between company words, a final-consonant character after the first)."""
-    table = lexicon().zh
-    longest = max(map(len, table), default=1)
     tokens: list[str] = []
     words: list[int] = []
     stretch = ""
     found = False
-    i = 0
-    while i <= len(text):
-        size = next(
-            (n for n in range(min(longest, len(text) - i), 0, -1) if text[i : i + n] in table), 0
-        )
-        if size or i == len(text):
-            if stretch:
-                joined = _transcribed(stretch)
-                found = found or joined is not None
-                if joined is not None:
-                    words.append(len(tokens))
-                    tokens.append(joined)
-                else:
-                    tokens.extend(pinyin(stretch))
-                stretch = ""
-            if i == len(text):
-                break
-            for word in table[text[i : i + size]].split():
-                words.append(len(tokens))
-                tokens.append(word)
-            i += size
-        else:
-            stretch += text[i]
-            i += 1
+    for piece, english in glossary.segments(text, lexicon().zh):
+        if english is None:  # a character no company word covers
+            stretch += piece
+            continue
+        found = _read_stretch(stretch, tokens, words) or found
+        stretch = ""
+        for word in english.split():
+            words.append(len(tokens))
+            tokens.append(word)
+    found = _read_stretch(stretch, tokens, words) or found
     return (tokens, tuple(words)) if found else None
+
+
+def _read_stretch(stretch: str, tokens: list[str], words: list[int]) -> bool:
+    """Append the characters between company words: one transcribed word if they look
+    transcribed (then True), else their pinyin syllables."""
+    if not stretch:
+        return False
+    joined = _transcribed(stretch)
+    if joined is None:
+        tokens.extend(pinyin(stretch))
+        return False
+    words.append(len(tokens))
+    tokens.append(joined)
+    return True
 
 
 def _transcribed(stretch: str) -> str | None:
