@@ -109,13 +109,6 @@ def reading(name: str) -> NameForm | None:
     return NameForm(tuple(tokens), ARABIC)
 
 
-def signature(name: str) -> str:
-    """The folded Arabic words of a name (``""`` unless all-Arabic): names with one
-    romanisation but other letters (``عصام``, ``سام``) must not share a score."""
-    form = reading(name)
-    return form.text if form is not None else ""
-
-
 def _bare(word: str) -> str:
     return word[2:] if word.startswith(_ARTICLE) and len(word) > 3 else word
 

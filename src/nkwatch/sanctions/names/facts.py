@@ -31,12 +31,14 @@ def has_facts(query: NameQuery) -> bool:
 
 
 def weak_alias(score: float, name: PartyName) -> tuple[float, list[Feature]]:
-    if not name.weak or score <= WEAK_ALIAS_CAP:
-        return score, [
-            Feature("weak alias", 0.0, "matched a weak (low-quality) alias")
-        ] if name.weak else []
+    """The capped score and the feature that says so (none for a name that is not weak)."""
+    if not name.weak:
+        return score, []
+    capped = weak_capped(score, name)
+    if capped == score:
+        return score, [Feature("weak alias", 0.0, "matched a weak (low-quality) alias")]
     detail = f"matched a weak (low-quality) alias: capped at {WEAK_ALIAS_CAP:.2f}"
-    return WEAK_ALIAS_CAP, [Feature("weak alias penalty", round(WEAK_ALIAS_CAP - score, 3), detail)]
+    return capped, [Feature("weak alias penalty", round(capped - score, 3), detail)]
 
 
 def _dob_agrees(query: str, published: str) -> bool:

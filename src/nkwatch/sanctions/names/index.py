@@ -48,6 +48,7 @@ class _Entry:
     forms: tuple[NameForm, ...]
     keys: tuple[frozenset[str], ...]  # index keys of each form
     sig: int  # same number for entries with identical readings (a name on OFAC and UN lists)
+    arabic: NameForm | None  # folded Arabic-letter reading of an all-Arabic-script name
 
 
 class _QueryContext:
@@ -68,6 +69,7 @@ class _QueryContext:
         # a personal-name-shaped query keeps its name roles against any candidate
         self._shaped = query.schema is None and personal_shape(self._name)
         self._prepared: dict[bool, tuple[tuple[Prepared, ...], list[frozenset[str]]]] = {}
+        self._arabic_form = arabic.reading(self._name)
         self._arabic: dict[bool, Prepared | None] = {}
 
     def prepared(self, person: bool) -> tuple[tuple[Prepared, ...], list[frozenset[str]]]:
@@ -86,7 +88,7 @@ class _QueryContext:
     def arabic(self, person: bool) -> Prepared | None:
         """The folded Arabic-letter reading of an all-Arabic-script query (else ``None``)."""
         if person not in self._arabic:
-            form = arabic.reading(self._name)
+            form = self._arabic_form
             self._arabic[person] = (
                 None if form is None else prepare(form, person, self._idf, self._name)
             )
@@ -148,9 +150,10 @@ class NameIndex:
                     continue
                 eid = len(entries)
                 form_key_sets = tuple(frozenset(form_keys(form)) for form in forms)
-                own = (han.signature(name.value), arabic.signature(name.value))
+                letters = arabic.reading(name.value)
+                own = (han.signature(name.value), letters.text if letters is not None else "")
                 sig = sigs.setdefault((forms, *own), len(sigs))
-                entries.append(_Entry(pi, name, forms, form_key_sets, sig))
+                entries.append(_Entry(pi, name, forms, form_key_sets, sig, letters))
                 # sorted: the vocabulary order (and so every tie below) must not follow string hashes
                 for key in sorted(frozenset().union(*form_key_sets)):
                     postings[key].append(eid)
@@ -265,7 +268,7 @@ class NameIndex:
     def _arabic_entry(self, entry: _Entry, person: bool) -> Prepared | None:
         key = (entry.sig, person)
         if key not in self._arabic:
-            form = arabic.reading(entry.name.value)
+            form = entry.arabic
             self._arabic[key] = (
                 None if form is None else prepare(form, person, self.idf, entry.name.value)
             )
