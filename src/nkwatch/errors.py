@@ -33,7 +33,7 @@ class UserError(Exception):
 class StoreBusyError(UserError):
     """Another process holds the store's write lock."""
 
-    http_status = 409
+    http_status = 503
 
 
 class NotFoundError(UserError):

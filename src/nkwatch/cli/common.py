@@ -12,7 +12,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from nkwatch.errors import UserError
+from nkwatch.errors import OperationalError, UserError
 from nkwatch.settings import Settings
 from nkwatch.store import Store, open_store
 
@@ -65,6 +65,10 @@ class NkwatchGroup(click.Group):
             return super().invoke(ctx)
         except UserError as exc:
             fail(exc.message, exc.where)
+        except OperationalError as exc:
+            text = f"{exc.where}: {exc.message}" if exc.where else exc.message
+            click.echo(f"nkwatch: unavailable: {text} (try again later)", err=True)
+            sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("nkwatch: interrupted", err=True)
             sys.exit(130)

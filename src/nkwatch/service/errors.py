@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from nkwatch.errors import NotFoundError, StoreBusyError, UserError
+from nkwatch.errors import OperationalError, UserError
 
 log = logging.getLogger("nkwatch.service")
 
@@ -95,11 +95,7 @@ def error_response(status: int, message: str, where: str | None = None) -> JSONR
 
 
 def user_error_status(exc: UserError) -> int:
-    if isinstance(exc, NotFoundError):
-        return 404
-    if isinstance(exc, StoreBusyError):
-        return 503
-    return 400
+    return exc.http_status
 
 
 def _validation_message(exc: RequestValidationError) -> tuple[str, str | None]:
@@ -122,6 +118,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(UserError)
     async def _user(_: Request, exc: UserError) -> Response:
         return error_response(user_error_status(exc), exc.message, exc.where)
+
+    @app.exception_handler(OperationalError)
+    async def _unavailable(_: Request, exc: OperationalError) -> Response:
+        response = error_response(exc.http_status, exc.message, exc.where)
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> Response:
