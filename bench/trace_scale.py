@@ -53,7 +53,8 @@ def _kernel_rate(syn: Synthetic, policy: int) -> tuple[float, int, int]:
         endpoint[g.address_id(lb.address)] = True
     empty = np.zeros(0, np.int64)
     args = (g.src, g.dst, g.amount, g.fee, g.ts, g.sender_balances(0), g.n_addresses, endpoint,
-            since, empty, empty, empty, empty, policy, 6, 0, 2**62, 10**9)  # fmt: skip
+            since, empty, empty, np.zeros(0, np.int32), empty, empty, empty, policy, 6, 0, 2**62,
+            10**9)  # fmt: skip
     start = time.process_time()
     out = kernel.sweep_window(*args)
     cpu = time.process_time() - start

@@ -123,6 +123,10 @@ class EndpointMap(Mapping[int, Label]):
     def __init__(self, known: dict[int, Label], detected: DepositLabels | None) -> None:
         self._known, self._detected = known, detected
 
+    def with_known(self, extra: Mapping[int, Label]) -> EndpointMap:
+        """The same map with more known services (the graph's detected deposits kept)."""
+        return EndpointMap({**self._known, **extra}, self._detected)
+
     def ids(self) -> I64:
         known = np.fromiter(self._known, np.int64, len(self._known))
         if self._detected is None:

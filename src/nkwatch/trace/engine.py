@@ -119,9 +119,13 @@ def _ts(value: datetime | None) -> int | None:
     return int((value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp())
 
 
-def _seed_edges(graph: TransferGraph, seeds: Sequence[Seed]) -> dict[int, set[int]]:
-    """Edges delivered by seed transactions, per asset id."""
-    found: dict[int, set[int]] = {}
+# A seed edge: graph edge id -> (tainted base units it delivers, -1 for all; receiver's hop)
+SeedEdges = dict[int, tuple[int, int]]
+
+
+def _seed_edges(graph: TransferGraph, seeds: Sequence[Seed]) -> dict[int, SeedEdges]:
+    """Edges delivered by seed transactions (wholly stolen, hop 0), per asset id."""
+    found: dict[int, SeedEdges] = {}
     for seed in seeds:
         if not seed.tx_hash:
             continue
@@ -130,12 +134,12 @@ def _seed_edges(graph: TransferGraph, seeds: Sequence[Seed]) -> dict[int, set[in
         if edges.size == 0:
             raise UserError(f"seed transaction not in the data: {seed.tx_hash}", where="--seed-tx")
         for e in edges:
-            found.setdefault(int(graph.asset[e]), set()).add(int(e))
+            found.setdefault(int(graph.asset[e]), {})[int(e)] = (-1, 0)
     return found
 
 
 def _assets_to_trace(
-    graph: TransferGraph, seeds: Sequence[Seed], seed_edges: dict[int, set[int]]
+    graph: TransferGraph, seeds: Sequence[Seed], seed_edges: Mapping[int, SeedEdges]
 ) -> list[int]:
     explicit = {s.asset for s in seeds if s.asset}
     if explicit:
@@ -178,7 +182,7 @@ def _run_asset(
     graph: TransferGraph,
     asset_id: int,
     seeds: Sequence[Seed],
-    seed_edges: set[int],
+    seed_edges: SeedEdges,
     endpoints: EndpointMap,
     params: TraceParams,
 ) -> AssetRun:
@@ -205,8 +209,14 @@ def _run_asset(
             inj.append((start, aid, graph.scaled(asset_id, base)))
     inj.sort()
     seed_rows = np.zeros(0, np.int64)
+    seed_amt = np.zeros(0, np.int64)
+    seed_hop = np.zeros(0, np.int32)
     if seed_edges:  # rows of this asset's transfers, sorted
-        seed_rows = np.flatnonzero(np.isin(edges, np.fromiter(seed_edges, np.int64)))
+        ordered = sorted(seed_edges)
+        seed_rows = np.searchsorted(edges, np.array(ordered, np.int64)).astype(np.int64)
+        amounts = [seed_edges[e][0] for e in ordered]
+        seed_amt = np.array([a if a < 0 else graph.scaled(asset_id, a) for a in amounts], np.int64)
+        seed_hop = np.array([seed_edges[e][1] for e in ordered], np.int32)
     min_taint = graph.scaled(
         asset_id, int(params.min_amount.scaleb(graph.assets[asset_id].decimals))
     )
@@ -216,7 +226,7 @@ def _run_asset(
     src, dst, amount, fee, ts = cols
     out = kernel.sweep_window(
         src, dst, amount, fee, ts, graph.sender_balances(asset_id),
-        n_addr, endpoint, source_since, seed_rows.astype(np.int64),
+        n_addr, endpoint, source_since, seed_rows, seed_amt, seed_hop,
         np.array([i[1] for i in inj], np.int64), np.array([i[2] for i in inj], np.int64),
         np.array([i[0] for i in inj], np.int64),
         get_policy(params.policy).code, params.max_hops, max(min_taint, 0),
@@ -262,8 +272,14 @@ def trace(
     params: TraceParams,
     *,
     labels: LabelBook | None = None,
+    carried: Mapping[int, SeedEdges] | None = None,
+    extra_endpoints: Mapping[int, Label] | None = None,
 ) -> TraceResult:
-    """Trace ``seeds`` under ``params``; see the module docstring."""
+    """Trace ``seeds`` under ``params``; see the module docstring.
+
+    ``carried`` adds seed edges per asset id (a swap's or bridge's proceeds, see
+    ``trace.crosschain``); ``extra_endpoints`` adds services by address id (swap contracts
+    recognised by shape, bridge contracts recognised by their events)."""
     get_policy(params.policy)
     seed_list = validate_seeds(params.chain, seeds)
     labels = labels or LabelBook()
@@ -273,10 +289,14 @@ def trace(
     else:
         graph = crawl(graph_or_source, seed_list, params, labels)
     endpoints = endpoint_labels(graph, labels, params.detect_deposits)
+    if extra_endpoints:
+        endpoints = endpoints.with_known(extra_endpoints)
     seed_edges = _seed_edges(graph, seed_list)
+    for asset_id, more in (carried or {}).items():
+        seed_edges[asset_id] = {**more, **seed_edges.get(asset_id, {})}
     runs = [
-        _run_asset(graph, a, seed_list, seed_edges.get(a, set()), endpoints, params)
-        for a in _assets_to_trace(graph, seed_list, seed_edges)
+        _run_asset(graph, a, seed_list, seed_edges.get(a, {}), endpoints, params)
+        for a in sorted(set(_assets_to_trace(graph, seed_list, seed_edges)) | set(carried or {}))
     ]
     result = TraceResult(graph, params, seed_list, runs, endpoints, labels)
     result.buckets = {r.asset_id: _buckets(graph, r, endpoints) for r in runs}

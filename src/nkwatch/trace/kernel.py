@@ -129,11 +129,15 @@ def _start(ts, source_since, mark, seed_edges, inj_ts):  # type: ignore[no-untyp
 
 @njit(cache=True)
 def sweep_window(  # type: ignore[no-untyped-def]
-    src, dst, amt, fee, ts, sbal, n_addr, endpoint, source_since, seed_edges,
-    inj_addr, inj_amt, inj_ts, policy, max_hops, min_taint, t_end, max_addresses,
+    src, dst, amt, fee, ts, sbal, n_addr, endpoint, source_since, seed_edges, seed_amt,
+    seed_hop, inj_addr, inj_amt, inj_ts, policy, max_hops, min_taint, t_end, max_addresses,
 ):  # fmt: skip
     """The sweep from the first seed event on; ``seed_edges`` sorted rows, ``sbal`` from
-    :func:`sender_balances`. Returns dense per-address arrays and the marked transfers."""
+    :func:`sender_balances`. Returns dense per-address arrays and the marked transfers.
+
+    A seed edge delivers ``seed_amt`` of its amount as taint (-1: all of it) and its receiver
+    starts at hop ``seed_hop``: a swap's or a bridge's proceeds continue the path that
+    entered it, with the converted amount, as two pure FIFO lots when only partly tainted."""
     fifo = policy == FIFO
     mark = np.zeros(n_addr, np.int8)
     start = _start(ts, source_since, mark, seed_edges, inj_ts)
@@ -235,10 +239,14 @@ def sweep_window(  # type: ignore[no-untyped-def]
             incoming = 0
             if out > 0:
                 flag = FLAG_DUST
+        seed_at = 0
         if seed_here:
-            injected += x - incoming
-            incoming = x
+            want = x if seed_amt[k] < 0 else min(seed_amt[k], x)
+            if want > incoming:
+                injected += want - incoming
+                incoming = want
             follow = True
+            seed_at = seed_hop[k]
             k += 1
         receive = follow and (incoming > 0 or policy == POISON)
         md = mark[d]
@@ -248,7 +256,7 @@ def sweep_window(  # type: ignore[no-untyped-def]
                 active += 1
                 frozen[d] = active > max_addresses
                 first_edge[d] = e
-                hop[d] = 0 if seed_here else hop[s] + 1
+                hop[d] = seed_at if seed_here else hop[s] + 1
                 _watch(mark, d, endpoint, frozen, hop, max_hops, fifo)
                 if fifo:
                     pend[d] = n_lots
@@ -258,7 +266,7 @@ def sweep_window(  # type: ignore[no-untyped-def]
                         d, 0, 0, head, tail, lot_amt, lot_taint, lot_next, n_lots
                     )
             elif follow:
-                hop[d] = min(hop[d], 0 if seed_here else hop[s] + 1)
+                hop[d] = min(hop[d], seed_at if seed_here else hop[s] + 1)
                 _watch(mark, d, endpoint, frozen, hop, max_hops, fifo)
             if md & SOURCE and source_since[d] <= ts[e]:
                 # arriving at a seed address: it is counted again when the seed sends it on
@@ -302,9 +310,11 @@ def sweep(  # type: ignore[no-untyped-def]
     examined); ``seed_edge`` is a boolean mask over the transfers.
     """
     sbal = sender_balances(src, dst, amt, fee, n_addr)
+    seed_rows = np.flatnonzero(seed_edge).astype(np.int64)
     out = sweep_window(
-        src, dst, amt, fee, ts, sbal, n_addr, endpoint, source_since,
-        np.flatnonzero(seed_edge).astype(np.int64), inj_addr, inj_amt, inj_ts,
+        src, dst, amt, fee, ts, sbal, n_addr, endpoint, source_since, seed_rows,
+        np.full(seed_rows.shape[0], -1, np.int64), np.zeros(seed_rows.shape[0], np.int32),
+        inj_addr, inj_amt, inj_ts,
         policy, max_hops, min_taint, t_end, max_addresses,
     )  # fmt: skip
     taint, hop, frozen, first_edge, rec_e, rec_t, rec_f, fees, dust, injected, examined, _ = out
