@@ -40,13 +40,16 @@ class Capability:
     """One capability's contributions. Targets are import paths, resolved lazily.
 
     - ``commands``: top-level CLI commands.
-    - ``routers``: "module:attr" of FastAPI ``APIRouter``s (API and pages alike).
+    - ``routers``: "module:attr" of FastAPI ``APIRouter``s (API and pages alike). A router's
+      module may define ``startup(state)``, which the service runs once the store is open.
     - ``nav``: navigation entries of its pages.
     - ``migrations``: the package holding its numbered ``NNNN_name.sql`` files
       (e.g. "nkwatch.trace.migrations"); versions are global, so each capability keeps
       to its own range.
     - ``bundles``: "module:attr" of functions ``(Store) -> object`` that import the
       capability's bundled data when it is missing (run by ``nkwatch serve`` at start-up).
+    - ``templates``: the package whose ``templates/`` folder holds its page templates
+      (e.g. "nkwatch.trace"); template names are global, so name them after the capability.
     - ``requires``: the pip extra that brings its third-party dependencies ("" = core).
     """
 
@@ -57,6 +60,7 @@ class Capability:
     nav: tuple[NavEntry, ...] = ()
     migrations: str | None = None
     bundles: tuple[str, ...] = ()
+    templates: str | None = None
     requires: str = ""
 
 

@@ -8,7 +8,7 @@ import zipfile
 
 from fastapi.testclient import TestClient
 
-from nkwatch.service.web.trace_pages import flow_graph, sankey
+from nkwatch.trace.pages import flow_graph, sankey
 
 from .conftest import Keys, login
 

@@ -1,46 +1,68 @@
-"""The ``nkwatch`` command: one group per capability, registered here."""
+"""The ``nkwatch`` command: the top of the CLI, its commands taken from the capabilities.
+
+Why lazy: each capability's manifest names its commands by import path with their one-line
+help, so ``nkwatch --help`` lists everything without importing any command's code (and the
+heavy libraries behind it); a command's module is imported only when that command runs or
+shows its own help (click's documented lazy-group pattern).
+"""
 
 from __future__ import annotations
 
-import importlib
+import sys
 
 import click
 
-from nkwatch import __version__
-from nkwatch.cli.common import NkwatchGroup
-
-# (module, attribute) of each capability's click command or group. A capability that is
-# listed here but fails to import is a bug and must fail loudly, never vanish quietly.
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("nkwatch.exposure.cli_watch", "watch_command"),
-    ("nkwatch.cli.store_cmd", "store_group"),
-    ("nkwatch.sanctions.cli_lists", "lists_group"),
-    ("nkwatch.sanctions.cli_screen", "screen_group"),
-    ("nkwatch.trace.cli", "trace_group"),
-    ("nkwatch.intel.cli", "intel_group"),
-    ("nkwatch.exposure.cli", "exposure_group"),
-    ("nkwatch.hiring.cli", "hiring_group"),
-    ("nkwatch.cli.demo", "demo"),
-    ("nkwatch.service.cli", "serve"),
-    ("nkwatch.service.cli", "keys_group"),
-    ("nkwatch.service.cli", "users_group"),
-)
+from nkwatch import __version__, capabilities
+from nkwatch.clitools import NkwatchGroup
 
 
-@click.group(cls=NkwatchGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(NkwatchGroup):
+    """A group whose subcommands come from the capability registry and load on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *capabilities.commands()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        declared = capabilities.commands().get(cmd_name)
+        if found is not None or declared is None:
+            return found
+        command = capabilities.resolve(declared.target)
+        if not isinstance(command, click.Command):
+            raise capabilities.CapabilityLoadError(
+                f"command {cmd_name!r}: {declared.target} is not a click command"
+            )
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the manifests' one-line help: no command module is imported."""
+        declared = capabilities.commands()
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows: list[tuple[str, str]] = []
+        for name in names:
+            if name in declared:  # a stand-in carrying the manifest's help, shortened as click does
+                command: click.Command | None = click.Command(name, help=declared[name].help)
+            else:
+                command = super().get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nkwatch")
 def cli() -> None:
     """nkwatch: sanctions screening, DPRK threat intel, fund tracing, exposure and hiring screening."""
 
 
-def _register() -> None:
-    for module_name, attr in COMMANDS:
-        module = importlib.import_module(module_name)
-        cli.add_command(getattr(module, attr))
-
-
-_register()
-
-
 def main() -> None:
+    try:
+        capabilities.load()
+    except capabilities.CapabilityLoadError as exc:
+        click.echo(f"nkwatch: error: {exc}", err=True)
+        sys.exit(70)
     cli(prog_name="nkwatch")

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from nkwatch.cli.common import EXIT_HIT, emit_json, pass_settings, store_for
+from nkwatch.clitools import EXIT_HIT, emit_json, pass_settings, store_for
 from nkwatch.exposure.batch import screen_deposits
 from nkwatch.exposure.model import Decision, ExposureResult
 from nkwatch.exposure.rules import DEFAULT_RULES, load_rules

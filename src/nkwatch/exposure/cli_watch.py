@@ -9,7 +9,7 @@ from types import FrameType
 
 import click
 
-from nkwatch.cli.common import pass_settings, store_for
+from nkwatch.clitools import pass_settings, store_for
 from nkwatch.exposure.alerts import build_sinks
 from nkwatch.exposure.watch import Watcher
 from nkwatch.exposure.watch_config import load_config, resolve_seeds

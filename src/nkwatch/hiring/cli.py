@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from nkwatch.cli.common import emit_json, pass_settings, store_for
+from nkwatch.clitools import emit_json, pass_settings, store_for
 from nkwatch.errors import UserError
 from nkwatch.hiring import report as render
 from nkwatch.hiring import repository

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from nkwatch.cli.common import emit_json, pass_settings, store_for
+from nkwatch.clitools import emit_json, pass_settings, store_for
 from nkwatch.errors import UserError
 from nkwatch.intel import views
 from nkwatch.intel.links import SanctionsLink, active_parties, link_parties

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from nkwatch.cli.common import emit_json, pass_settings, store_for
+from nkwatch.clitools import emit_json, pass_settings, store_for
 from nkwatch.sanctions.diff import ListDiff, diff_documents
 from nkwatch.sanctions.model import ListDocument
 from nkwatch.sanctions.parsers import parse_list

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from nkwatch.cli.common import EXIT_HIT, EXIT_OK, emit_json, pass_settings, store_for
+from nkwatch.clitools import EXIT_HIT, EXIT_OK, emit_json, pass_settings, store_for
 from nkwatch.sanctions import batch
 from nkwatch.sanctions.model import Identifier, Schema
 from nkwatch.sanctions.names import NameQuery

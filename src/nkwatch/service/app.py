@@ -14,11 +14,12 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from nkwatch import __version__
+from nkwatch import __version__, capabilities
+from nkwatch.capability import split_target
 from nkwatch.service import errors
 from nkwatch.service.access import StoreAccess
 from nkwatch.service.auditlog import AuditWriter
@@ -27,10 +28,8 @@ from nkwatch.service.config import ServiceConfig
 from nkwatch.service.deps import Viewer
 from nkwatch.service.jobs import JobManager
 from nkwatch.service.limits import ASGIApp, LimitsMiddleware, Message, Receive, Scope, Send
-from nkwatch.service.routers import ROUTERS
 from nkwatch.service.state import ServiceState
 from nkwatch.service.web import STATIC_DIR
-from nkwatch.service.web.pages import router as pages_router
 from nkwatch.settings import Settings
 
 if TYPE_CHECKING:
@@ -78,8 +77,15 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def _modules() -> list[ModuleType]:
-    return [importlib.import_module(name) for name in ROUTERS]
+def _routers() -> list[tuple[ModuleType, APIRouter]]:
+    """Every capability's routers (API and pages), with the module each lives in."""
+    found: list[tuple[ModuleType, APIRouter]] = []
+    for cap in capabilities.load():
+        for target in cap.routers:
+            module_name, attr = split_target(target)
+            module = importlib.import_module(module_name)
+            found.append((module, getattr(module, attr)))
+    return found
 
 
 def create_app(
@@ -91,7 +97,7 @@ def create_app(
     the hub starts them once every router is ready and stops them before the store closes.
     """
     config = config or ServiceConfig()
-    modules = _modules()
+    routers = _routers()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -110,7 +116,7 @@ def create_app(
         )
         app.state.nk = state
         try:
-            for module in modules:
+            for module in dict.fromkeys(module for module, _ in routers):
                 startup: Callable[[ServiceState], Any] | None = getattr(module, "startup", None)
                 if startup is not None:
                     startup(state)
@@ -139,9 +145,8 @@ def create_app(
         return JSONResponse(app.openapi())
 
     errors.install(app)
-    for module in modules:
-        app.include_router(module.router)
-    app.include_router(pages_router)
+    for _, router in routers:
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(
         LimitsMiddleware,

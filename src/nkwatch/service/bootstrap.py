@@ -7,22 +7,15 @@ when they are missing, and creates a first admin (key + UI login) when there is 
 
 from __future__ import annotations
 
-import importlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from nkwatch import capabilities
 from nkwatch.service import auth
 from nkwatch.settings import Settings
 from nkwatch.store import Store, open_store
-
-# (module, function) taking a Store; each imports its bundled data only if it is missing.
-BUNDLES: tuple[tuple[str, str], ...] = (
-    ("nkwatch.sanctions.repository", "ensure_bundled"),
-    ("nkwatch.intel.repository", "ensure_bundled"),
-    ("nkwatch.trace.example", "ensure_example_case"),
-)
 
 
 @dataclass(frozen=True)
@@ -39,12 +32,15 @@ class Prepared:
 
 
 def ensure_bundles(store: Store, log: Callable[[str], None]) -> list[str]:
+    """Run every capability's bundle loaders (each imports its data only if it is missing)."""
     done: list[str] = []
-    for module_name, attr in BUNDLES:
-        fn: Callable[[Store], Any] = getattr(importlib.import_module(module_name), attr)
-        log(f"checking bundled data: {module_name}.{attr}")
-        fn(store)
-        done.append(f"{module_name}.{attr}")
+    for cap in capabilities.load():
+        for target in cap.bundles:
+            fn: Callable[[Store], Any] = capabilities.resolve(target)
+            name = target.replace(":", ".")
+            log(f"checking bundled data: {name}")
+            fn(store)
+            done.append(name)
     return done
 
 

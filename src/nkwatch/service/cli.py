@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from nkwatch.cli.common import emit_json, pass_settings, store_for
+from nkwatch.clitools import emit_json, pass_settings, store_for
 from nkwatch.service import auth
 from nkwatch.service.config import ServiceConfig
 from nkwatch.settings import Settings

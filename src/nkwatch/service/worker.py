@@ -35,6 +35,7 @@ from nkwatch import __version__
 from nkwatch.errors import UserError
 from nkwatch.sanctions.names import NameIndex
 from nkwatch.sanctions.repository import LoadedLists
+from nkwatch.sanctions.router_screen import AddressRequest, NameRequest, name_query, result_out
 from nkwatch.sanctions.screening import Screener, ScreeningResult
 from nkwatch.sanctions.service import decision_summary
 from nkwatch.service.app import SecurityHeaders
@@ -45,7 +46,6 @@ from nkwatch.service.ipc import OwnerClient
 from nkwatch.service.limits import LimitsMiddleware, Message, Receive, Scope, Send
 from nkwatch.service.owner import WorkerSpec
 from nkwatch.service.proxy import OwnerProxy
-from nkwatch.service.routers.screening import AddressRequest, NameRequest, name_query, result_out
 from nkwatch.service.segments import SegmentWriter
 
 log = logging.getLogger("nkwatch.service")

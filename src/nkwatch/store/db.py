@@ -1,9 +1,11 @@
 """The embedded DuckDB store.
 
 One file, one writer: DuckDB itself refuses a second read-write process, and we report
-that as a clear :class:`StoreBusyError`. Schema changes are numbered SQL files in
-``store/migrations`` (ranges per capability: 0001-0099 core, 0100 sanctions, 0200 intel,
-0300 trace, 0400 exposure, 0500 hiring, 0600 service), applied in order and recorded.
+that as a clear :class:`StoreBusyError`. Schema changes are numbered SQL files, the core
+ones in ``store/migrations`` and each capability's in its own ``<capability>/migrations``
+(named by its manifest; ranges: 0001-0099 core, 0100 sanctions, 0200 intel, 0300 trace,
+0400 exposure, 0500 hiring, 0600 service), gathered from every capability, applied in global
+version order and recorded.
 Imports run inside :meth:`Store.transaction`, so a failure leaves the store as it was.
 """
 
@@ -19,6 +21,7 @@ from typing import Any
 
 import duckdb
 
+from nkwatch import capabilities
 from nkwatch.errors import StoreBusyError, UserError
 from nkwatch.settings import Settings
 
@@ -33,17 +36,24 @@ class Migration:
 
 
 def load_migrations() -> list[Migration]:
-    """All migrations shipped in the package, in version order."""
+    """The migrations of every capability (built-in and plug-in), in version order."""
     found: list[Migration] = []
-    folder = resources.files("nkwatch.store") / "migrations"
-    for entry in folder.iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append(Migration(int(match.group(1)), match.group(2), entry.read_text("utf-8")))
+    owner: dict[int, str] = {}
+    for cap in capabilities.load():
+        if cap.migrations is None:
+            continue
+        for entry in resources.files(cap.migrations).iterdir():
+            match = _MIGRATION_NAME.match(entry.name)
+            if not match:
+                continue
+            version = int(match.group(1))
+            if version in owner:
+                raise capabilities.CapabilityLoadError(
+                    f"migration {version:04d} is shipped by {owner[version]!r} and {cap.name!r}"
+                )
+            owner[version] = cap.name
+            found.append(Migration(version, match.group(2), entry.read_text("utf-8")))
     found.sort(key=lambda m: m.version)
-    versions = [m.version for m in found]
-    if len(versions) != len(set(versions)):
-        raise RuntimeError(f"duplicate migration versions in {versions}")
     return found
 
 

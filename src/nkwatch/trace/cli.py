@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from nkwatch.cli.common import NkwatchGroup, emit_json, pass_settings, store_for
+from nkwatch.clitools import NkwatchGroup, emit_json, pass_settings, store_for
 from nkwatch.errors import UserError
 from nkwatch.settings import Settings
 from nkwatch.trace.addresses import UTXO_CHAINS

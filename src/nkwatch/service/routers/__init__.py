@@ -1,26 +1,5 @@
-"""One router per capability. Each module exposes ``router`` and is listed in ``ROUTERS``.
+"""The service host's own routers: health, access (keys, users), audit log, jobs.
 
-A capability's router is listed here once its core exists; the app includes them all the
-same way, so a new capability is one line.
+The capabilities' routers live in their own units and are declared by their manifests;
+the app includes the routers of every capability (this host's among them) the same way.
 """
-
-from __future__ import annotations
-
-ROUTERS: tuple[str, ...] = (
-    "nkwatch.service.routers.health",
-    "nkwatch.service.routers.access",
-    "nkwatch.service.routers.audit",
-    "nkwatch.service.routers.jobs",
-    "nkwatch.service.routers.screening",
-    "nkwatch.service.routers.batch",
-    "nkwatch.service.routers.lists",
-    "nkwatch.service.routers.intel",
-    "nkwatch.service.web.screening_pages",
-    "nkwatch.service.routers.hiring",
-    "nkwatch.service.web.hiring_pages",
-    "nkwatch.service.routers.trace",
-    "nkwatch.service.web.trace_pages",
-    "nkwatch.service.routers.exposure",
-    "nkwatch.service.web.exposure_pages",
-    "nkwatch.service.web.intel_pages",
-)

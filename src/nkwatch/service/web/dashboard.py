@@ -8,7 +8,8 @@ from nkwatch.service.state import ServiceState
 
 
 def collect(state: ServiceState) -> dict[str, Any]:
-    from nkwatch.service.routers import intel, lists
+    from nkwatch.intel import router as intel
+    from nkwatch.sanctions import router_lists as lists
 
     store = state.access.view()
     audit_rows = store.query(

@@ -1,9 +1,14 @@
-"""Template rendering shared by every page: the nav, the user and the CSRF token."""
+"""Template rendering shared by every page: the nav, the user and the CSRF token.
+
+Templates are looked up in each capability's ``templates/`` folder (named by its manifest),
+the host's own first; the nav is the capabilities' declared entries the user's role sees.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from fastapi import Request
@@ -11,21 +16,9 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.responses import Response
 
+from nkwatch import capabilities
+from nkwatch.capability import NavEntry
 from nkwatch.service.auth import Principal, Role
-from nkwatch.service.web import TEMPLATES_DIR
-
-
-@dataclass(frozen=True)
-class NavItem:
-    path: str
-    label: str
-    role: Role = Role.viewer
-
-
-# Pages register here as their capability lands; the dashboard is always first.
-NAV: list[NavItem] = [NavItem("/", "Dashboard")]
-
-templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 
 
 def _json_script(value: Any) -> Markup:
@@ -35,7 +28,24 @@ def _json_script(value: Any) -> Markup:
     return Markup(text)  # escaped above; never executed (CSP, JSON type)
 
 
-templates.env.filters["json_script"] = _json_script
+@cache
+def templates() -> Jinja2Templates:
+    """One Jinja environment over every capability's templates folder."""
+    folders = [
+        str(resources.files(cap.templates) / "templates")
+        for cap in capabilities.load()
+        if cap.templates is not None
+    ]
+    found = Jinja2Templates(directory=folders)
+    found.env.filters["json_script"] = _json_script
+    return found
+
+
+def nav_for(who: Principal | None) -> list[NavEntry]:
+    """The nav entries ``who`` may see, in their declared order."""
+    if who is None:
+        return []
+    return [entry for entry in capabilities.nav() if who.role.allows(Role(entry.role))]
 
 
 def render(
@@ -45,10 +55,9 @@ def render(
     status_code: int = 200,
     **context: Any,
 ) -> Response:
-    nav = [item for item in NAV if who is not None and who.role.allows(item.role)]
-    return templates.TemplateResponse(
+    return templates().TemplateResponse(
         request,
         name,
-        {"who": who, "nav": nav, "csrf_token": who.csrf_token if who else None, **context},
+        {"who": who, "nav": nav_for(who), "csrf_token": who.csrf_token if who else None, **context},
         status_code=status_code,
     )

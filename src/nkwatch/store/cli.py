@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from nkwatch.cli.common import pass_settings, store_for
+from nkwatch.clitools import pass_settings, store_for
 from nkwatch.settings import Settings
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from nkwatch.cli.common import pass_settings, store_for
+from nkwatch.clitools import pass_settings, store_for
 from nkwatch.sanctions import batch
 from nkwatch.sanctions.cli_screen import make_console, run_batch
 from nkwatch.sanctions.repository import ensure_bundled

@@ -11,14 +11,12 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from nkwatch.errors import UserError
-from nkwatch.service.auth import Role
+from nkwatch.exposure import router as exposure
 from nkwatch.service.deps import PageAnalyst, State
-from nkwatch.service.routers import exposure
-from nkwatch.service.web.render import NAV, NavItem, render
+from nkwatch.service.web.render import render
 from nkwatch.store import audit
 
 router = APIRouter(include_in_schema=False)
-NAV.append(NavItem("/exposure", "Exposure", Role.analyst))
 
 CHAINS = ("ethereum", "bsc", "polygon", "arbitrum", "optimism", "base", "bitcoin", "litecoin")
 

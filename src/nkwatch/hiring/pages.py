@@ -8,14 +8,12 @@ from fastapi import APIRouter, File, Path, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
-from nkwatch.service.auth import Role
+from nkwatch.hiring import router as hiring
 from nkwatch.service.deps import PageAnalyst, PageViewer, State
 from nkwatch.service.errors import ApiError
-from nkwatch.service.routers import hiring
-from nkwatch.service.web.render import NAV, NavItem, render
+from nkwatch.service.web.render import render
 
 router = APIRouter(include_in_schema=False)
-NAV.append(NavItem("/applicants", "Applicants", Role.viewer))
 
 
 @router.get("/applicants", response_class=HTMLResponse)

@@ -15,13 +15,13 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from nkwatch.sanctions import repository
+from nkwatch.sanctions import router_screen as screening
 from nkwatch.sanctions.diff import diff_documents
 from nkwatch.sanctions.update import update_lists
 from nkwatch.service.auth import Principal
 from nkwatch.service.deps import Admin, State, Viewer
 from nkwatch.service.errors import COMMON_RESPONSES
 from nkwatch.service.jobs import Progress
-from nkwatch.service.routers import screening
 from nkwatch.service.routers.jobs import Job, job_model
 from nkwatch.service.state import ServiceState
 

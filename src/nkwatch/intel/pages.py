@@ -8,13 +8,12 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
+from nkwatch.intel import router as intel
 from nkwatch.intel import stats
 from nkwatch.service.deps import PageViewer, State
-from nkwatch.service.routers import intel
-from nkwatch.service.web.render import NAV, NavItem, render
+from nkwatch.service.web.render import render
 
 router = APIRouter(include_in_schema=False)
-NAV.append(NavItem("/incidents", "Incidents"))
 
 
 @router.get("/incidents", response_class=HTMLResponse)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, File, Form, Path, UploadFile
 from fastapi.responses import Response
 
 from nkwatch.sanctions import batch
+from nkwatch.sanctions.router_screen import screener
 from nkwatch.sanctions.service import ScreeningService
 from nkwatch.service.auth import Principal
 from nkwatch.service.deps import Analyst, State
@@ -22,7 +23,6 @@ from nkwatch.service.errors import COMMON_RESPONSES, ApiError
 from nkwatch.service.jobs import JobState, Progress
 from nkwatch.service.limits import require_multipart
 from nkwatch.service.routers.jobs import Job, job_model
-from nkwatch.service.routers.screening import screener
 from nkwatch.service.state import ServiceState
 from nkwatch.service.uploads import read_text
 

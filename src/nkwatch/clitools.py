@@ -1,4 +1,8 @@
-"""Shared CLI plumbing: the ``--db`` option, settings, error reporting and JSON output."""
+"""Shared CLI plumbing: the ``--db`` option, settings, error reporting and JSON output.
+
+Below every capability's CLI module and above none of them (``nkwatch.cli`` is only the
+top); cheap to import: the store (DuckDB) loads when a command opens it.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,15 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
 
 from nkwatch.errors import OperationalError, UserError
 from nkwatch.settings import Settings
-from nkwatch.store import Store, open_store
+
+if TYPE_CHECKING:
+    from nkwatch.store import Store
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -43,6 +49,8 @@ def pass_settings(func: Callable[..., R]) -> Callable[..., R]:
 
 
 def store_for(settings: Settings, *, read_only: bool = False) -> Store:
+    from nkwatch.store import open_store
+
     return open_store(settings, read_only=read_only)
 
 

@@ -12,12 +12,11 @@ from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
 from nkwatch.service.deps import PageViewer, State
-from nkwatch.service.routers import trace
-from nkwatch.service.web.render import NAV, NavItem, render
+from nkwatch.service.web.render import render
+from nkwatch.trace import router as trace
 from nkwatch.trace.freeze import freeze_requests
 
 router = APIRouter(include_in_schema=False)
-NAV.append(NavItem("/cases", "Trace cases"))
 
 
 def _amount(text: str) -> float:

@@ -13,17 +13,15 @@ from starlette.responses import Response
 
 from nkwatch.errors import UserError
 from nkwatch.sanctions import batch as sbatch
+from nkwatch.sanctions import router_screen as screening
+from nkwatch.sanctions.router_batch import start_batch
 from nkwatch.sanctions.service import decision_summary
-from nkwatch.service.auth import Role
 from nkwatch.service.deps import PageAnalyst, State
 from nkwatch.service.errors import ApiError
-from nkwatch.service.routers import screening
-from nkwatch.service.routers.batch import start_batch
 from nkwatch.service.uploads import read_text
-from nkwatch.service.web.render import NAV, NavItem, render
+from nkwatch.service.web.render import render
 
 router = APIRouter(include_in_schema=False)
-NAV.append(NavItem("/screen", "Screening", Role.analyst))
 
 
 @router.get("/screen", response_class=HTMLResponse)

@@ -1,0 +1,1 @@
+"""Numbered SQL migrations of the exposure capability (gathered by the store)."""

@@ -1,0 +1,1 @@
+"""Numbered SQL migrations of the service capability (gathered by the store)."""

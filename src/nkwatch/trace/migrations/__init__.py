@@ -1,0 +1,1 @@
+"""Numbered SQL migrations of the trace capability (gathered by the store)."""
