@@ -13,7 +13,11 @@ This module must stay stdlib-only: ``import nkwatch.cli.main`` reads every manif
 
 from __future__ import annotations
 
+import importlib
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -70,3 +74,21 @@ def split_target(target: str) -> tuple[str, str]:
     if not sep or not module or not attr:
         raise ValueError(f"capability target {target!r} is not 'module:attr'")
     return module, attr
+
+
+def lazy_exports(package: str, exports: dict[str, str]) -> Callable[[str], Any]:
+    """A module ``__getattr__`` for a capability's public API (``__init__.py``).
+
+    ``exports`` maps each public name to the module defining it; the module is imported the
+    first time the name is used, so ``import nkwatch.<capability>`` stays cheap (PEP 562).
+    """
+
+    def __getattr__(name: str) -> Any:
+        module = exports.get(name)
+        if module is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        setattr(sys.modules[package], name, value)  # later look-ups skip this function
+        return value
+
+    return __getattr__

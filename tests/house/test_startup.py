@@ -1,0 +1,83 @@
+"""The CLI answers at once: reading the command list imports no heavy library (issue #17).
+
+Each check runs in a fresh interpreter, so what it sees in ``sys.modules`` is what a user's
+``nkwatch`` process loads, not what earlier tests imported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+# The libraries that made ``nkwatch --help`` take ~3 s: each must load only inside the
+# function that needs it.
+HEAVY = (
+    "numba",
+    "splink",
+    "pyarrow",
+    "pypinyin",
+    "ToJyutping",
+    "opencc",
+    "lxml",
+    "fastapi",
+    "duckdb",
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "stix2",
+    "pymisp",
+)
+
+
+def _loaded_after(code: str) -> set[str]:
+    probe = (
+        f"{code}\nimport json, sys\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=os.environ
+    ).stdout
+    return set(json.loads(out.splitlines()[-1]))
+
+
+def test_import_cli_main_loads_no_heavy_library() -> None:
+    loaded = _loaded_after("import nkwatch.cli.main")
+    assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_help_loads_no_heavy_library_and_lists_every_command() -> None:
+    code = (
+        "import contextlib, io\n"
+        "from nkwatch.cli.main import cli\n"
+        "buf = io.StringIO()\n"
+        "with contextlib.redirect_stdout(buf), contextlib.suppress(SystemExit):\n"
+        "    cli(['--help'], prog_name='nkwatch')\n"
+        "assert 'Commands:' in buf.getvalue() and 'trace ' in buf.getvalue(), buf.getvalue()"
+    )
+    loaded = _loaded_after(code)
+    assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
+    assert "nkwatch" in loaded
+
+
+def test_console_script_help_matches_manifest_lines() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "nkwatch", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    for name in (
+        "demo",
+        "exposure",
+        "hiring",
+        "intel",
+        "keys",
+        "lists",
+        "screen",
+        "serve",
+        "store",
+        "trace",
+        "users",
+        "watch",
+    ):
+        assert f"\n  {name} " in out, out
+    assert "Follow stolen funds to the exchanges, bridges and mixers..." in out
