@@ -183,7 +183,12 @@ def _run(
 
             return trace_utxo(load_utxo_txs(store, chain), seeds, params, labels)
         if rpc is None:
-            return build_report(trace(load_graph(store, chain), seeds, params, labels=labels))
+            from nkwatch.trace.across.run import has_cross_data, trace_store_across
+
+            graph = load_graph(store, chain)
+            if has_cross_data(store, chain):
+                return trace_store_across(store, graph, seeds, params, labels)
+            return build_report(trace(graph, seeds, params, labels=labels))
         from nkwatch.trace.evm.crawler import rpc_source
 
         crawler = rpc_source(store, rpc, chain)

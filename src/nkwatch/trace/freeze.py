@@ -30,7 +30,7 @@ def freeze_requests(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
         if e["category"] not in FREEZE_CATEGORIES:
             continue
         req = out.setdefault(e["service"], {
-            "service": e["service"], "category": e["category"], "chain": report["parameters"]["chain"],
+            "service": e["service"], "category": e["category"], "chain": e.get("chain", report["parameters"]["chain"]),
             "policy": report["parameters"]["policy"], "data_version": report["parameters"]["data_version"],
             "addresses": [],
         })  # fmt: skip

@@ -61,6 +61,7 @@ class TxOutput:
     index: int
     address: str | None  # None for non-standard / OP_RETURN outputs
     value: int  # satoshi
+    memo: str | None = None  # the text an OP_RETURN output carries (THORChain: OUT:<hash>)
 
 
 @dataclass(frozen=True, slots=True)

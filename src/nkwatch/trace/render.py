@@ -12,6 +12,7 @@ from html import escape
 from typing import Any
 
 from nkwatch.errors import UserError
+from nkwatch.trace.across.report import markdown_links
 from nkwatch.trace.flow import flow_html, flow_svg
 
 Renderer = Callable[[dict[str, Any]], str]
@@ -89,6 +90,7 @@ def markdown(report: dict[str, Any]) -> str:
         )
     for x in noise["lookalike_addresses"][:50]:
         lines.append(f"- look-alike `{x['address']}` imitates `{x['imitates']}`")
+    lines += markdown_links(report)
     return "\n".join(lines) + "\n"
 
 

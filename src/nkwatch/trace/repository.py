@@ -130,7 +130,7 @@ def add_utxo_txs(store: Store, txs: Iterable[UtxoTx], *, source: str = "api") ->
     before = int(store.conn.execute("SELECT count(*) FROM trace_utxo_txs").fetchall()[0][0])
     cols: dict[str, list[list[object]]] = {
         "tx": [[] for _ in range(6)],
-        "out": [[] for _ in range(5)],
+        "out": [[] for _ in range(6)],
         "in": [[] for _ in range(7)],
     }
     for tx in txs:
@@ -142,7 +142,9 @@ def add_utxo_txs(store: Store, txs: Iterable[UtxoTx], *, source: str = "api") ->
             col.append(v)
         for o in tx.outputs:
             for col, v in zip(
-                cols["out"], (tx.chain, tx.tx_hash, o.index, o.address, o.value), strict=True
+                cols["out"],
+                (tx.chain, tx.tx_hash, o.index, o.address, o.value, o.memo),
+                strict=True,
             ):
                 col.append(v)
         for n, i in enumerate(tx.inputs):
@@ -151,7 +153,7 @@ def add_utxo_txs(store: Store, txs: Iterable[UtxoTx], *, source: str = "api") ->
                 col.append(v)
     tables = {
         "trace_utxo_txs": pa.table(cols["tx"], schema=pa.schema([("chain", pa.string()), ("tx_hash", pa.string()), ("block", pa.int64()), ("ts", pa.timestamp("us", tz="UTC")), ("coinbase", pa.bool_()), ("source", pa.string())])),
-        "trace_utxo_outputs": pa.table(cols["out"], schema=pa.schema([("chain", pa.string()), ("tx_hash", pa.string()), ("n", pa.int32()), ("address", pa.string()), ("value", pa.int64())])),
+        "trace_utxo_outputs": pa.table(cols["out"], schema=pa.schema([("chain", pa.string()), ("tx_hash", pa.string()), ("n", pa.int32()), ("address", pa.string()), ("value", pa.int64()), ("memo", pa.string())])),
         "trace_utxo_inputs": pa.table(cols["in"], schema=pa.schema([("chain", pa.string()), ("tx_hash", pa.string()), ("n", pa.int32()), ("prev_tx", pa.string()), ("prev_n", pa.int32()), ("address", pa.string()), ("value", pa.int64())])),
     }  # fmt: skip
     with store.transaction() as conn:

@@ -32,11 +32,12 @@ DECIMALS = 8
 def load_utxo_txs(store: Store, chain: str) -> list[UtxoTx]:
     conn = store.conn
     outs: dict[str, list[TxOutput]] = defaultdict(list)
-    for h, n, a, v in conn.execute(
-        "SELECT tx_hash, n, address, value FROM trace_utxo_outputs WHERE chain = ? ORDER BY tx_hash, n",
+    for h, n, a, v, m in conn.execute(
+        "SELECT tx_hash, n, address, value, memo FROM trace_utxo_outputs WHERE chain = ? "
+        "ORDER BY tx_hash, n",
         [chain],
     ).fetchall():
-        outs[h].append(TxOutput(int(n), a, int(v)))
+        outs[h].append(TxOutput(int(n), a, int(v), m))
     ins: dict[str, list[TxInput]] = defaultdict(list)
     for h, _n, p, pn, a, v in conn.execute(
         "SELECT tx_hash, n, prev_tx, prev_n, address, value FROM trace_utxo_inputs WHERE chain = ? ORDER BY tx_hash, n",
@@ -93,11 +94,13 @@ def _match(h: str, wanted: str) -> bool:
     return h.startswith(wanted) or (len(wanted) >= 60 and wanted.startswith(h))
 
 
-def _taint_all(state: _State, tx: UtxoTx, o: TxOutput) -> None:
-    """A seeded output is stolen in full; only what was not tainted already is new."""
+def _taint_all(state: _State, tx: UtxoTx, o: TxOutput, amount: int | None = None) -> None:
+    """A seeded output is stolen in full (or ``amount`` of it: a bridge's converted share);
+    only what was not tainted already is new."""
     before = state.taint.get((tx.tx_hash, o.index), (0, 0, ""))[0]
-    state.taint[(tx.tx_hash, o.index)] = (o.value, 0, o.address or "?")
-    state.seeded += o.value - before
+    value = o.value if amount is None else min(max(amount, before), o.value)
+    state.taint[(tx.tx_hash, o.index)] = (value, 0, o.address or "?")
+    state.seeded += value - before
 
 
 def _seed(
@@ -110,13 +113,24 @@ def _seed(
         if _match(tx.tx_hash.lower(), wanted):
             for o in tx.outputs:
                 if (not n or o.index == int(n)) and o.value > 0:
-                    _taint_all(state, tx, o)
+                    _taint_all(state, tx, o, seed.amount)
     for o in tx.outputs:
         if o.address is None or o.address not in since or o.value == 0:
             continue
         start = since[o.address]
         if start is None or tx.timestamp >= start:
             _taint_all(state, tx, o)
+
+
+def _seeded_at_services(state: _State, tx: UtxoTx, labels: LabelBook) -> None:
+    """A seed output paying a labelled service (a bridge's outbound straight to an exchange
+    deposit address) is already at that service."""
+    for o in tx.outputs:
+        held = state.taint.get((tx.tx_hash, o.index))
+        label = labels.endpoint(tx.chain, o.address) if held and o.address else None
+        if held and label is not None:
+            del state.taint[(tx.tx_hash, o.index)]
+            _hit(state, o.address or "?", label.service, label.category, label, tx, held[0], 0)
 
 
 def _hit(
@@ -201,6 +215,7 @@ def trace_utxo(
             break
         _spend(state, tx, params, labels, min_taint)
         _seed(state, tx, seeds, since)
+        _seeded_at_services(state, tx, labels)
     if state.seeded == 0:
         raise UserError("the seeds match no transaction output in the store", where="--seed")
     clusters, coinjoins = multi_input_clusters(txs)

@@ -113,3 +113,32 @@ def encode_dynamic(heads: list[int | bytes]) -> bytes:
         else:
             head += encode_words(item)
     return head + tail
+
+
+@dataclass(frozen=True, slots=True)
+class RawLog:
+    """A log as a file or node gave it (hex text), kept so a malformed one can be reported."""
+
+    chain: str
+    tx_hash: str
+    log_index: int
+    block: int
+    address: str
+    topics: tuple[str, ...]
+    data: str
+    tx_index: int = 0
+    block_hash: str = ""
+
+    def parse(self) -> EvmLog:
+        """The decoded log; AbiError when a topic or the data is not hex of the right size."""
+        return EvmLog(self.chain, self.tx_hash.lower(), self.log_index, self.block,
+                      self.address.lower(), tuple(topic_word(t) for t in self.topics),
+                      hex_bytes(self.data or "0x"), self.tx_index, self.block_hash.lower())  # fmt: skip
+
+
+def split_topics(value: object) -> tuple[str, ...]:
+    """ethereum-etl writes topics as a JSON list, a comma-joined string or a Parquet list."""
+    if isinstance(value, list | tuple):
+        return tuple(str(t).strip() for t in value if str(t).strip())
+    text = str(value or "").strip().strip("[]")
+    return tuple(t.strip().strip("'\"") for t in text.split(",") if t.strip().strip("'\""))

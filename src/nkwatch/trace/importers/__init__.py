@@ -14,6 +14,7 @@ from pathlib import Path
 
 from nkwatch.errors import UserError
 from nkwatch.store import Store
+from nkwatch.trace.bridges.abi import RawLog
 from nkwatch.trace.model import Transfer, UtxoTx
 from nkwatch.trace.repository import add_transfers, add_utxo_txs
 
@@ -26,7 +27,7 @@ class ImportOptions:
     assume_decimals: int | None = None  # for unknown tokens (recorded in the source tag)
 
 
-Reader = Callable[[Sequence[Path], ImportOptions], Iterable[Transfer | UtxoTx]]
+Reader = Callable[[Sequence[Path], ImportOptions], Iterable[Transfer | UtxoTx | RawLog]]
 
 
 @dataclass(frozen=True)
@@ -93,4 +94,9 @@ def import_files(
         else:
             transfers = [i for i in items if isinstance(i, Transfer)]
             added = add_transfers(store, transfers, source=source)
+        logs = [i for i in items if isinstance(i, RawLog)]
+        if logs:
+            from nkwatch.trace.logstore import add_logs
+
+            added += add_logs(store, logs, source=source)
     return ImportSummary(fmt, len(items), added)

@@ -2,7 +2,8 @@
 
 One JSON object per line with ``hash``, ``block_number``, ``block_timestamp``,
 ``is_coinbase``, ``inputs`` (``spent_transaction_hash``, ``spent_output_index``,
-``addresses``, ``value``) and ``outputs`` (``index``, ``addresses``, ``value``).
+``addresses``, ``value``) and ``outputs`` (``index``, ``addresses``, ``value``, optional
+``script_hex``/``script_asm``: the text of an OP_RETURN output is kept as its memo).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from nkwatch.errors import UserError
+from nkwatch.trace.bridges.btc_memo import output_memo
 from nkwatch.trace.importers import Importer, ImportOptions, register
 from nkwatch.trace.importers.common import integer, timestamp, where
 from nkwatch.trace.model import TxInput, TxOutput, UtxoTx
@@ -40,9 +42,10 @@ def _tx(chain: str, obj: dict[str, Any], at: str) -> UtxoTx:
         for i in obj["inputs"]
     )  # fmt: skip
     outputs = tuple(
-        TxOutput(integer(str(o.get("index", n)), at, "index"), _address(o), _value(o, at))
+        TxOutput(integer(str(o.get("index", n)), at, "index"), _address(o), _value(o, at),
+                 output_memo(o.get("script_hex"), o.get("script_asm")))
         for n, o in enumerate(obj["outputs"])
-    )
+    )  # fmt: skip
     return UtxoTx(
         chain=chain,
         tx_hash=str(obj["hash"]),

@@ -1,4 +1,5 @@
-"""ethereum-etl exports (CSV or Parquet): ``transactions``, ``token_transfers``, ``traces``.
+"""ethereum-etl exports (CSV, JSON lines or Parquet): ``transactions``, ``token_transfers``,
+``traces`` and ``logs`` (only the bridge and swap events a decoder knows are kept).
 
 Same columns as the BigQuery ``crypto_ethereum`` tables. Each file's kind is recognised by
 its columns; ``blocks`` (number, timestamp) and ``tokens`` (address, symbol, decimals) files
@@ -8,6 +9,7 @@ given alongside supply block times and token decimals. Internal transfers are va
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -15,6 +17,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from nkwatch.errors import UserError
+from nkwatch.trace.bridges.abi import RawLog, split_topics
 from nkwatch.trace.importers import Importer, ImportOptions, register
 from nkwatch.trace.importers.common import address, base_units, integer, read_csv, timestamp, where
 from nkwatch.trace.model import Asset, Transfer, TransferKind
@@ -26,6 +29,7 @@ KINDS = {
     "traces": ("transaction_hash", "from_address", "to_address", "value", "trace_type", "trace_address", "block_number"),
     "tokens": ("address", "symbol", "decimals"),
     "blocks": ("number", "timestamp"),
+    "logs": ("log_index", "transaction_hash", "block_number", "address", "data", "topics"),
 }  # fmt: skip
 
 
@@ -40,6 +44,9 @@ def _rows(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:
             (i + 1, {k: "" if v is None else str(v) for k, v in r.items()})
             for i, r in enumerate(table.to_pylist())
         ]
+    elif path.suffix in (".json", ".jsonl"):
+        rows = _json_rows(path)
+        names = set(rows[0][1]) if rows else set()
     else:
         with path.open(encoding="utf-8") as handle:
             names = set(handle.readline().strip().split(","))
@@ -52,7 +59,41 @@ def _rows(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:
     )
 
 
-def read(paths: Sequence[Path], opts: ImportOptions) -> Iterator[Transfer]:
+def _json_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """JSON lines (ethereum-etl's ``--output x.json``); lists (topics) joined by commas."""
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for n, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise UserError(f"not JSON: {exc.msg}", where=where(path, n)) from None
+            if not isinstance(obj, dict):
+                raise UserError("expected a JSON object", where=where(path, n))
+            rows.append((n, {k: _text(v) for k, v in obj.items()}))
+    return rows
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def _log(chain: str, r: dict[str, str], block: int, at: str) -> RawLog:
+    return RawLog(
+        chain, r["transaction_hash"].strip().lower(), integer(r["log_index"], at, "log_index"),
+        block, r["address"].strip().lower(), split_topics(r["topics"]), r["data"].strip(),
+        integer(r.get("transaction_index") or "0", at, "transaction_index"),
+        r.get("block_hash", "").strip().lower(),
+    )  # fmt: skip
+
+
+def read(paths: Sequence[Path], opts: ImportOptions) -> Iterator[Transfer | RawLog]:
     chain = opts.chain or "ethereum"
     native = Asset(chain, NATIVE_SYMBOLS.get(chain, "ETH"), 18)
     files = [(p, *_rows(p)) for p in paths]
@@ -78,6 +119,9 @@ def read(paths: Sequence[Path], opts: ImportOptions) -> Iterator[Transfer]:
             if kind in ("blocks", "tokens"):
                 continue
             block = integer(r["block_number"], at, "block_number")
+            if kind == "logs":
+                yield _log(chain, r, block, at)
+                continue
             when = r.get("block_timestamp") or times.get(block)
             if not when:
                 raise UserError(f"no time for block {block} (add a blocks file)", where=at)

@@ -1,0 +1,62 @@
+"""The cross-chain trace over the store: the account chain's transfers and logs, and the
+UTXO chains that bridges lead to (their transactions with OP_RETURN memos)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from nkwatch.store import Store
+from nkwatch.trace.across import ChainData, CrossChainResult, trace_across
+from nkwatch.trace.across.model import Anomaly
+from nkwatch.trace.across.report import build_cross_report
+from nkwatch.trace.engine import Seed, TraceParams
+from nkwatch.trace.graph import TransferGraph
+from nkwatch.trace.labels import LabelBook
+
+
+def has_cross_data(store: Store, chain: str) -> bool:
+    """Logs of the chain or OP_RETURN memos anywhere: worth following swaps and bridges."""
+    conn = store.conn
+    logs = conn.execute("SELECT count(*) FROM trace_logs WHERE chain = ?", [chain]).fetchall()
+    memos = conn.execute(
+        "SELECT count(*) FROM trace_utxo_outputs WHERE memo IS NOT NULL"
+    ).fetchall()
+    return bool(logs[0][0]) or bool(memos[0][0])
+
+
+def utxo_chains(store: Store) -> list[str]:
+    rows = store.conn.execute("SELECT DISTINCT chain FROM trace_utxo_txs ORDER BY chain")
+    return [str(r[0]) for r in rows.fetchall()]
+
+
+def finish(
+    result: CrossChainResult, chains: dict[str, ChainData], params: TraceParams,
+    labels: LabelBook,
+) -> dict[str, Any]:  # fmt: skip
+    """Trace each destination chain from its seed outputs and merge the reports."""
+    from nkwatch.trace.utxo import trace_utxo
+
+    reports = {}
+    for name, seeds in result.utxo_seeds.items():
+        data = chains.get(name)
+        if data is not None and seeds:
+            reports[name] = trace_utxo(data.txs, seeds, replace(params, chain=name), labels)
+    return build_cross_report(result, reports)
+
+
+def trace_store_across(
+    store: Store, graph: TransferGraph, seeds: list[Seed], params: TraceParams,
+    labels: LabelBook,
+) -> dict[str, Any]:  # fmt: skip
+    """The whole case from the store: see the package docstring."""
+    from nkwatch.trace.logstore import load_logs
+    from nkwatch.trace.utxo import load_utxo_txs
+
+    logs, bad = load_logs(store, graph.chain)
+    anomalies = [Anomaly(r.chain, r.tx_hash, "malformed-log", f"log {r.log_index}: {why}")
+                 for r, why in bad]  # fmt: skip
+    chains = {c: ChainData(c, load_utxo_txs(store, c)) for c in utxo_chains(store)}
+    result = trace_across(graph, seeds, params, labels=labels, logs=logs, anomalies=anomalies,
+                          chains=list(chains.values()))  # fmt: skip
+    return finish(result, chains, params, labels)

@@ -1,0 +1,160 @@
+"""From an Ethereum seed alone, through a swap and THORChain to a Bitcoin exchange deposit,
+with exact amounts and the evidence of every link; refunds, an absent chain, a forged OUT:
+memo and malformed logs reported, never linked."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.trace import crosschain_case as cc
+
+from nkwatch.cli.main import cli
+from nkwatch.settings import Settings
+from nkwatch.store import open_store
+from nkwatch.trace.across.run import trace_store_across
+from nkwatch.trace.engine import Seed, TraceParams
+from nkwatch.trace.importers import import_files
+from nkwatch.trace.label_sources import load_label_book, save_labels, user_csv
+from nkwatch.trace.repository import load_graph
+
+
+def _store_case(settings: Settings, folder: Path, gas: bool) -> None:
+    case = cc.write_case(folder, gas=gas)
+    labels = folder / "labels.csv"
+    labels.write_text(cc.LABELS_CSV, encoding="utf-8")
+    with open_store(settings) as store:
+        import_files(store, "ethereum-etl", case.eth_files)
+        import_files(store, "bitcoin-etl", case.btc_files)
+        save_labels(store, list(user_csv(labels)))
+
+
+def _run(settings: Settings, policy: str, seed: Seed | None = None) -> dict:
+    with open_store(settings) as store:
+        graph = load_graph(store, "ethereum")
+        seeds = [seed or Seed(address=cc.THIEF)]
+        return trace_store_across(store, graph, seeds, TraceParams("ethereum", policy),
+                                  load_label_book(store))  # fmt: skip
+
+
+def _base(text: str, decimals: int) -> int:
+    return int(Decimal(text).scaleb(decimals))
+
+
+@pytest.mark.parametrize("policy", ["poison", "haircut", "fifo"])
+def test_ethereum_seed_reaches_bitcoin_exchange_exactly(
+    settings: Settings, tmp_path: Path, policy: str
+) -> None:
+    _store_case(settings, tmp_path, gas=False)
+    report = _run(settings, policy)
+    btc = [e for e in report["endpoints"] if e["chain"] == "bitcoin"]
+    assert [(e["address"], e["service"], e["amounts"]) for e in btc] == [
+        (cc.BTC_EXCHANGE, "Example Exchange", {"BTC": "1.2"})
+    ]
+    kinds = sorted(
+        (lk["kind"], lk["source"]["symbol"], lk["target"]["symbol"]) for lk in report["links"]
+    )
+    assert kinds == [("bridge", "ETH", "BTC"), ("refund", "ETH", "ETH"), ("swap", "USDT", "ETH")]
+    swap = next(lk for lk in report["links"] if lk["kind"] == "swap")
+    assert (swap["tainted_in"], swap["converted"]) == ("600000", "300")
+    assert any("uniswap-v2 Swap" in ev for ev in swap["evidence"])
+    bridge = next(lk for lk in report["links"] if lk["kind"] == "bridge")
+    assert bridge["source"]["tx_hash"] == cc.DEP_BTC and bridge["target"]["tx_hash"] == cc.b(2)
+    assert bridge["converted"] == "1.5" and bridge["target"]["address"] == cc.BTC_DEST
+    assert any("OUT:" + cc.DEP_BTC[2:].upper() in ev for ev in bridge["evidence"])
+    refund = next(lk for lk in report["links"] if lk["kind"] == "refund")
+    assert refund["converted"] == "49.9" and refund["target"]["address"] == cc.THIEF
+    (flight,) = report["in_flight"]
+    assert flight["destination_chain"] == "litecoin" and flight["tainted_in"] == "30"
+    assert flight["summary"].startswith(f"left for chain litecoin at address {cc.LTC_DEST}")
+    noise = {(a["kind"], a["tx_hash"]) for a in report["noise"]["crosschain"]}
+    assert ("forged-out", cc.b(4)) in noise
+    assert any(k == "malformed-log" for k, _ in noise)
+    # the router endpoint says where the value went
+    router = next(e for e in report["endpoints"] if e["address"] == cc.ROUTER)
+    assert "bridge to bitcoin" in router["bridge_destination"]
+    # buckets: Bitcoin side seeded exactly what the bridge link converted
+    assert report["buckets"]["BTC"]["seeded"] == "1.5"
+    b = report["buckets"]["BTC"]
+    assert sum(_base(b[k], 8) for k in ("at_services", "at_addresses", "fees", "dust")) == _base(
+        b["seeded"], 8
+    )
+
+
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(policy=st.sampled_from(["poison", "haircut", "fifo"]))
+def test_conservation_across_every_link_with_clean_gas(
+    settings: Settings, tmp_path_factory: pytest.TempPathFactory, policy: str
+) -> None:
+    folder = tmp_path_factory.mktemp("case")
+    settings = Settings.from_env({"HOME": str(folder)}, db_path=folder / "nk.duckdb")
+    _store_case(settings, folder, gas=True)
+    # the theft transaction as seed: the thief's ETH is 300 converted + 1 clean, so the
+    # policies disagree on every amount past the swap
+    report = _run(settings, policy, Seed(tx_hash=cc.THEFT))
+    for lk in report["links"]:
+        base = lk["base_units"]
+        tainted, total, received, converted = (
+            int(base[k]) for k in ("tainted_in", "total_in", "received", "converted")
+        )
+        assert converted * total + int(base["remainder_over_total_in"]) == received * tainted
+        assert 0 < tainted <= total and converted <= received
+    for sym, b in report["buckets"].items():
+        dec = 6 if sym == "USDT" else (8 if sym == "BTC" else 18)
+        parts = sum(_base(b[k], dec) for k in ("at_services", "at_addresses", "fees", "dust"))
+        assert parts == _base(b["seeded"], dec), sym
+    eth = report["buckets"]["ETH"]
+    swap = next(lk for lk in report["links"] if lk["kind"] == "swap")
+    refund = next(lk for lk in report["links"] if lk["kind"] == "refund")
+    # ETH seeded = what the swap converted + what the refund carried back (the thief's only
+    # other ETH is the clean gas)
+    assert _base(eth["seeded"], 18) == int(swap["base_units"]["carried"]) + int(
+        refund["base_units"]["carried"]
+    )
+    # the graph holds ETH to 10^3 wei here: what is carried is the converted amount floored to it
+    for lk in (swap, refund):
+        assert 0 <= int(lk["base_units"]["converted"]) - int(lk["base_units"]["carried"]) < 1000
+    # in (ETH that entered THORChain) = out (bridged) + refunds + in flight
+    into = sum(
+        int(lk["base_units"]["tainted_in"])
+        for lk in report["links"]
+        if lk["source"]["symbol"] == "ETH" and lk["kind"] == "bridge"
+    )
+    into += sum(_base(f["tainted_in"], 18) for f in report["in_flight"])
+    into += int(refund["base_units"]["tainted_in"])
+    assert into == _base(eth["converted_or_bridged"], 18) + _base(eth["in_flight"], 18)
+    btc = report["buckets"]["BTC"]
+    bridge = next(lk for lk in report["links"] if lk["kind"] == "bridge")
+    assert (
+        _base(btc["seeded"], 8)
+        == int(bridge["base_units"]["converted"])
+        == int(bridge["base_units"]["carried"])
+    )
+
+
+def test_cli_run_and_markdown_show_the_links(tmp_path: Path) -> None:
+    case = cc.write_case(tmp_path)
+    labels = tmp_path / "labels.csv"
+    labels.write_text(cc.LABELS_CSV, encoding="utf-8")
+    runner = CliRunner()
+    db = ["--db", str(tmp_path / "c.duckdb")]
+    for args in (["trace", "import", "ethereum-etl", *map(str, case.eth_files)],
+                 ["trace", "import", "bitcoin-etl", *map(str, case.btc_files)],
+                 ["trace", "labels", "csv", str(labels)],
+                 ["trace", "run", "--seed", cc.THIEF, "--chain", "ethereum", "-o", str(tmp_path / "r.json")]):  # fmt: skip
+        result = runner.invoke(cli, [*args, *db], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert any(
+        e["chain"] == "bitcoin" and e["amounts"] == {"BTC": "1.2"} for e in report["endpoints"]
+    )
+    md = runner.invoke(cli, ["trace", "report", str(tmp_path / "r.json"), "--format", "md"])
+    assert "## Across swaps and chains" in md.output
+    assert "left for chain litecoin" in md.output and "forged-out" in md.output
