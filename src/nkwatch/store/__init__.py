@@ -11,4 +11,6 @@ if TYPE_CHECKING:
     from nkwatch.store.db import Store, open_store
 
 __all__ = ["Store", "open_store"]
-__getattr__ = lazy_exports(__name__, {"Store": "nkwatch.store.db", "open_store": "nkwatch.store.db"})
+__getattr__ = lazy_exports(
+    __name__, {"Store": "nkwatch.store.db", "open_store": "nkwatch.store.db"}
+)
