@@ -274,12 +274,15 @@ def trace(
     labels: LabelBook | None = None,
     carried: Mapping[int, SeedEdges] | None = None,
     extra_endpoints: Mapping[int, Label] | None = None,
+    runs_cache: dict[object, AssetRun] | None = None,
 ) -> TraceResult:
     """Trace ``seeds`` under ``params``; see the module docstring.
 
     ``carried`` adds seed edges per asset id (a swap's or bridge's proceeds, see
-    ``trace.crosschain``); ``extra_endpoints`` adds services by address id (swap contracts
-    recognised by shape, bridge contracts recognised by their events)."""
+    ``trace.across``); ``extra_endpoints`` adds services by address id (swap contracts
+    recognised by shape, bridge contracts recognised by their events). ``runs_cache`` keeps
+    each asset's sweep keyed by its inputs, so a repeated trace whose carried edges changed
+    for one asset sweeps only that asset again (same seeds and params per cache)."""
     get_policy(params.policy)
     seed_list = validate_seeds(params.chain, seeds)
     labels = labels or LabelBook()
@@ -294,10 +297,16 @@ def trace(
     seed_edges = _seed_edges(graph, seed_list)
     for asset_id, more in (carried or {}).items():
         seed_edges[asset_id] = {**more, **seed_edges.get(asset_id, {})}
-    runs = [
-        _run_asset(graph, a, seed_list, seed_edges.get(a, {}), endpoints, params)
-        for a in sorted(set(_assets_to_trace(graph, seed_list, seed_edges)) | set(carried or {}))
-    ]
+    extra_key = tuple(sorted((extra_endpoints or {}).keys()))
+    runs = []
+    for a in sorted(set(_assets_to_trace(graph, seed_list, seed_edges)) | set(carried or {})):
+        key = (a, tuple(sorted(seed_edges.get(a, {}).items())), extra_key)
+        run = runs_cache.get(key) if runs_cache is not None else None
+        if run is None:
+            run = _run_asset(graph, a, seed_list, seed_edges.get(a, {}), endpoints, params)
+            if runs_cache is not None:
+                runs_cache[key] = run
+        runs.append(run)
     result = TraceResult(graph, params, seed_list, runs, endpoints, labels)
     result.buckets = {r.asset_id: _buckets(graph, r, endpoints) for r in runs}
     result.examined = sum(r.examined for r in runs)

@@ -40,7 +40,7 @@ from nkwatch.trace.across.model import (
 from nkwatch.trace.across.swap import follow_swap
 from nkwatch.trace.bridges.abi import EvmLog
 from nkwatch.trace.bridges.registry import Departure, decode_logs
-from nkwatch.trace.engine import Seed, SeedEdges, TraceParams, TraceResult, trace
+from nkwatch.trace.engine import AssetRun, Seed, SeedEdges, TraceParams, TraceResult, trace
 from nkwatch.trace.graph import TransferGraph
 from nkwatch.trace.labels import Label, LabelBook
 from nkwatch.trace.swaps import SWAP_TOPICS
@@ -82,12 +82,13 @@ def trace_across(
     base, departures = _state(graph, logs, chains, list(anomalies))
     _bridge_endpoints(base, departures, labels)
     carried: dict[int, SeedEdges] = {}
+    cache: dict[object, AssetRun] = {}  # an asset whose inputs did not change is not swept again
     rounds = 0
     while True:
         rounds += 1
         known = len(base.extra)
         evm = trace(graph, seeds, params, labels=labels, carried=carried,
-                    extra_endpoints=base.extra)  # fmt: skip
+                    extra_endpoints=base.extra, runs_cache=cache)  # fmt: skip
         state = base.next_round(base.anomalies)
         _links(state, evm, labels)
         if state.carried == carried and len(base.extra) == known:

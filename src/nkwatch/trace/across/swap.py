@@ -98,10 +98,11 @@ def follow_swap(
         if p in receivers:
             continue
         known = labels.endpoint(graph.chain, graph.addresses[p])
-        if known is not None:
+        if known is not None:  # a labelled pool or router already stops the traced asset
             via = known.service
-        state.extra.setdefault(p, known or Label(graph.chain, graph.addresses[p], SHAPE, "dex",
-                                                 0.9, "same-transaction swap shape"))  # fmt: skip
+        elif p not in state.extra:
+            state.extra[p] = Label(graph.chain, graph.addresses[p], SHAPE, "dex", 0.9,
+                                   "same-transaction swap shape")  # fmt: skip
     if not evidence:
         evidence = [f"{graph.addresses[sender]} paid {total} base units and received {received} "
                     f"of another asset in {tx_hash}"]  # fmt: skip
