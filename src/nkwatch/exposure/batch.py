@@ -71,12 +71,11 @@ def _record(row: _Row, result: ExposureResult | None, error: str | None) -> dict
     if result is None:
         return {**out, "decision": "error", "error": error}
     top = result.sources[0] if result.sources else None
-    dprk = sum(s.share for s in result.sources if s.dprk_linked)
     return {
         **out,
         "decision": result.decision.value,
         "rules": ";".join(h.rule_id for h in result.fired),
-        "dprk_share": round(dprk, 6),
+        "dprk_share": round(result.dprk_share, 6),
         "top_source": top.label if top else "",
         "direct": str(top.direct) if top else "",
         "indirect": str(top.indirect) if top else "",

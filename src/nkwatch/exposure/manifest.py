@@ -24,6 +24,7 @@ CAPABILITY = Capability(
     routers=("nkwatch.exposure.router:router", "nkwatch.exposure.pages:router"),
     nav=(NavEntry("/exposure", "Exposure", role="analyst", order=40),),
     migrations="nkwatch.exposure.migrations",
+    bundles=("nkwatch.exposure.example:ensure_example_exposure",),
     templates="nkwatch.exposure",
     requires="trace",
 )

@@ -96,6 +96,11 @@ class ExposureResult:
     fired: tuple[RuleHit, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
 
+    @property
+    def dprk_share(self) -> float:
+        """Share of what the subject received that came from DPRK-linked sources."""
+        return sum(s.share for s in self.sources if s.dprk_linked)
+
     def to_json(self) -> dict[str, object]:
         return {
             "chain": self.chain,

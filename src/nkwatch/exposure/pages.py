@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from nkwatch.errors import UserError
+from nkwatch.exposure import repository
 from nkwatch.exposure import router as exposure
 from nkwatch.service.deps import PageAnalyst, State
 from nkwatch.service.web.render import render
@@ -25,9 +26,21 @@ def _alerts(state: State) -> list[audit.AuditEntry]:
     return audit.entries(state.access.view(), limit=20, action="watch.alert")
 
 
+def _runs(state: State) -> list[repository.StoredRun]:
+    return repository.latest_runs(state.access.view(), limit=3)
+
+
 @router.get("/exposure", response_class=HTMLResponse)
 def page(request: Request, state: State, who: PageAnalyst) -> Response:
-    return render(request, "exposure.html", who, form={}, chains=CHAINS, alerts=_alerts(state))
+    return render(
+        request,
+        "exposure.html",
+        who,
+        form={},
+        chains=CHAINS,
+        alerts=_alerts(state),
+        runs=_runs(state),
+    )
 
 
 @router.post("/exposure", response_class=HTMLResponse)
@@ -49,6 +62,6 @@ async def check(
     except (UserError, ValidationError) as exc:
         message = exc.message if isinstance(exc, UserError) else "check the address and chain"
         return render(request, "exposure.html", who, 400, form=form, chains=CHAINS,
-                      alerts=_alerts(state), error=message)  # fmt: skip
+                      alerts=_alerts(state), runs=_runs(state), error=message)  # fmt: skip
     return render(request, "exposure.html", who, form=form, chains=CHAINS,
-                  alerts=_alerts(state), result=result)  # fmt: skip
+                  alerts=_alerts(state), runs=_runs(state), result=result)  # fmt: skip

@@ -16,10 +16,8 @@ from pathlib import Path
 from nkwatch.errors import UserError
 from nkwatch.exposure.model import RiskCategory, RiskSource
 from nkwatch.intel.model import AddressRole, Dataset
+from nkwatch.sanctions import LazyNameIndex, LoadedLists, Screener
 from nkwatch.sanctions.addresses import build_index
-from nkwatch.sanctions.repository import LoadedLists
-from nkwatch.sanctions.screening import Screener
-from nkwatch.sanctions.service import LazyNameIndex
 from nkwatch.trace.labels import Label, canonical_address
 
 # Roles whose address holds or moves the attacker's funds. Victim wallets and exchange

@@ -57,8 +57,7 @@ def _with_events(data: Dataset, logins: Path | None, hosts: Path | None) -> Data
 def _checker(store: Store) -> tuple[SanctionsChecker, tuple[str, ...]]:
     """The sanctions screener over the store's active lists (bundled lists if none yet)."""
     from nkwatch.hiring.sanctions_adapter import ScreenerChecker
-    from nkwatch.sanctions.repository import ensure_bundled, list_versions
-    from nkwatch.sanctions.service import DEFAULT_CACHE
+    from nkwatch.sanctions import DEFAULT_CACHE, ensure_bundled, list_versions
 
     if not any(v.active for v in list_versions(store)):
         ensure_bundled(store)

@@ -18,6 +18,7 @@ CAPABILITY = Capability(
     routers=("nkwatch.hiring.router:router", "nkwatch.hiring.pages:router"),
     nav=(NavEntry("/applicants", "Applicants", order=20),),
     migrations="nkwatch.hiring.migrations",
+    bundles=("nkwatch.hiring.example:ensure_example_book",),
     templates="nkwatch.hiring",
     requires="hiring",
 )

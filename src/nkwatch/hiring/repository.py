@@ -8,15 +8,24 @@ from typing import Any
 import pyarrow as pa
 
 from nkwatch.errors import NotFoundError
-from nkwatch.hiring.report import cluster_json, person_json, summary
+from nkwatch.hiring.report import FAIRNESS, cluster_json, person_json, summary
 from nkwatch.hiring.screening import ScreeningResult
 from nkwatch.store import Store, audit
 
 
 def save(
-    store: Store, result: ScreeningResult, *, source: str, sha256: str, actor: str = "cli"
+    store: Store,
+    result: ScreeningResult,
+    *,
+    source: str,
+    sha256: str,
+    actor: str = "cli",
+    audited: bool = True,
 ) -> int:
-    """Persist one run in a single transaction; returns the screening id."""
+    """Persist one run in a single transaction; returns the screening id.
+
+    ``audited=False`` only for the bundled example book: shipped data, not a user's decision.
+    """
     with store.transaction() as conn:
         row = conn.execute(
             "INSERT INTO hiring_screening (source, source_sha256, summary, sanctions_versions)"
@@ -64,15 +73,55 @@ def save(
             conn.executemany(
                 "INSERT INTO hiring_record_error VALUES (?, ?, ?, ?, ?, ?, ?, ?)", errors
             )
-        audit.record(
-            store,
-            actor=actor,
-            action="hiring.screen",
-            query={"source": source, "sha256": sha256},
-            result={"screening_id": sid, **summary(result)["levels"]},
-            list_versions=result.sanctions_versions,
-        )
+        if audited:
+            audit.record(
+                store,
+                actor=actor,
+                action="hiring.screen",
+                query={"source": source, "sha256": sha256},
+                result={"screening_id": sid, **summary(result)["levels"]},
+                list_versions=result.sanctions_versions,
+            )
     return sid
+
+
+def screening_ids(store: Store, *, source: str | None = None, limit: int = 20) -> list[int]:
+    """Ids of the newest stored runs (of one source when given), newest first."""
+    rows = store.query(
+        "SELECT id FROM hiring_screening WHERE ? IS NULL OR source = ? ORDER BY id DESC LIMIT ?",
+        [source, source, limit],
+    )
+    return [int(r[0]) for r in rows]
+
+
+def load_doc(store: Store, sid: int) -> dict[str, Any]:
+    """A stored run as the review document a fresh run shows (``report.to_json`` shape)."""
+    meta = store.query("SELECT source, summary FROM hiring_screening WHERE id = ?", [sid])
+    if not meta:
+        raise NotFoundError(f"no hiring screening with id {sid}")
+    people = store.query(
+        "SELECT report FROM hiring_person_result WHERE screening_id = ? AND report IS NOT NULL"
+        " ORDER BY score DESC, person_id",
+        [sid],
+    )
+    clusters = store.query(
+        "SELECT report FROM hiring_cluster WHERE screening_id = ? ORDER BY cluster_id", [sid]
+    )
+    errors = store.query(
+        "SELECT source, row_no, record_id, field, message, fatal, raw_preview"
+        " FROM hiring_record_error WHERE screening_id = ? ORDER BY row_no",
+        [sid],
+    )
+    keys = ("source", "row", "record_id", "field", "message", "fatal", "raw_preview")
+    return {
+        "screening_id": sid,
+        "source": meta[0][0],
+        "summary": json.loads(meta[0][1]),
+        "note": FAIRNESS,
+        "people": [json.loads(r[0]) for r in people],
+        "clusters": [json.loads(r[0]) for r in clusters],
+        "errors": [dict(zip(keys, e, strict=True)) for e in errors],
+    }
 
 
 def latest_screening(store: Store) -> int:

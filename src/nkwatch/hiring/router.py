@@ -32,6 +32,16 @@ from nkwatch.service.uploads import checked_name
 router = APIRouter(prefix="/api/v1/hiring", tags=["hiring"], responses=COMMON_RESPONSES)
 
 SUFFIXES = (".csv", ".json", ".jsonl")
+STORED_RUNS = 20  # runs already in the store that the review queue shows at start-up
+
+
+def startup(state: ServiceState) -> None:
+    """The review queue starts with the newest runs in the store (the bundled example book
+    on a fresh start), so it survives a restart and is never empty on first start."""
+    store = state.access.view()
+    docs: dict[int, dict[str, Any]] = state.cache.setdefault("hiring_docs", {})
+    for sid in repository.screening_ids(store, limit=STORED_RUNS):
+        docs.setdefault(sid, repository.load_doc(store, sid))
 
 
 def _run(

@@ -10,9 +10,7 @@ from collections.abc import Sequence
 
 from nkwatch.errors import UserError
 from nkwatch.hiring.indicators.base import SanctionsMatch
-from nkwatch.sanctions.model import Schema
-from nkwatch.sanctions.names import NameQuery
-from nkwatch.sanctions.screening import Screener
+from nkwatch.sanctions import NameQuery, Schema, Screener
 
 EMPLOYER_THRESHOLD = 0.85  # company names: a bit stricter than person names
 

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nkwatch.intel.model import Actor, address_key
-from nkwatch.sanctions.model import Party, Relationship
-from nkwatch.sanctions.repository import load_active
+from nkwatch.sanctions import Party, Relationship, load_active
 from nkwatch.store import Store
 
 

@@ -298,7 +298,7 @@ def dashboard_panels(state: ServiceState) -> dict[str, Any]:
 
 def linked_sanctions(state: ServiceState, incident: IncidentDetail) -> list[dict[str, Any]]:
     """Sanctions designations that share an address with the incident (filled once lists load)."""
-    from nkwatch.sanctions.router_screen import sanctions_by_address
+    from nkwatch.sanctions import sanctions_by_address
 
     links: list[dict[str, Any]] = []
     for a in incident.addresses:

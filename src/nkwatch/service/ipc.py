@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from nkwatch.sanctions.repository import LoadedLists
+from nkwatch.sanctions import LoadedLists
 from nkwatch.service.auth import Principal, Role
 
 log = logging.getLogger("nkwatch.service")

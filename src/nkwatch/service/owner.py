@@ -23,7 +23,7 @@ from typing import Any
 
 import orjson
 
-from nkwatch.sanctions.screening import Screener
+from nkwatch.sanctions import Screener
 from nkwatch.service.config import ServiceConfig
 from nkwatch.service.dispatch import ConnectionDispatcher
 from nkwatch.service.ipc import ListsSnapshot, OwnerServer

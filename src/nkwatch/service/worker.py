@@ -33,11 +33,8 @@ from pydantic import BaseModel, ValidationError
 
 from nkwatch import __version__
 from nkwatch.errors import UserError
-from nkwatch.sanctions.names import NameIndex
-from nkwatch.sanctions.repository import LoadedLists
+from nkwatch.sanctions import LoadedLists, NameIndex, Screener, ScreeningResult, decision_summary
 from nkwatch.sanctions.router_screen import AddressRequest, NameRequest, name_query, result_out
-from nkwatch.sanctions.screening import Screener, ScreeningResult
-from nkwatch.sanctions.service import decision_summary
 from nkwatch.service.app import SecurityHeaders
 from nkwatch.service.auth import Principal, Role
 from nkwatch.service.config import ServiceConfig

@@ -1,0 +1,50 @@
+"""The bundled example applicant book: a small seeded synthetic population, screened once.
+
+Why: on a fresh ``nkwatch serve`` the Applicants page shows a real review queue (flagged
+people with evidence and sources, linked clusters) instead of an empty table, as the Bybit
+case does for tracing. The book is the hiring generator's output (fake people, planted
+operator identities), so nothing about a real person is shipped; its screening uses the
+store's active sanctions lists when there are any, like ``nkwatch hiring screen``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from nkwatch.hiring import repository
+from nkwatch.hiring.refdata import ReferenceData
+from nkwatch.hiring.screening import ScreeningOptions, screen
+from nkwatch.store import Store
+
+EXAMPLE_SOURCE = "bundled example: synthetic applicant book (300 records, seed 7)"
+EXAMPLE_SIZE = 300
+EXAMPLE_SEED = 7
+
+
+def ensure_example_book(store: Store) -> int:
+    """The id of the stored example screening, generating and screening it on first use."""
+    found = repository.screening_ids(store, source=EXAMPLE_SOURCE, limit=1)
+    if found:
+        return found[0]
+    from nkwatch.hiring.sanctions_adapter import ScreenerChecker
+    from nkwatch.hiring.synthetic import SyntheticConfig, generate, to_bundle
+    from nkwatch.sanctions import DEFAULT_CACHE, list_versions
+
+    data = generate(SyntheticConfig(n=EXAMPLE_SIZE, seed=EXAMPLE_SEED)).dataset
+    active = any(v.active for v in list_versions(store))
+    checker = ScreenerChecker(DEFAULT_CACHE.get(store)) if active else None
+    result = screen(
+        data,
+        ScreeningOptions(
+            refdata=ReferenceData.bundled(),
+            sanctions=checker,
+            sanctions_versions=checker.versions if checker else (),
+        ),
+    )
+    digest = hashlib.sha256(
+        json.dumps(to_bundle(data), ensure_ascii=False, sort_keys=True).encode()
+    ).hexdigest()
+    return repository.save(
+        store, result, source=EXAMPLE_SOURCE, sha256=digest, actor="bundle", audited=False
+    )
