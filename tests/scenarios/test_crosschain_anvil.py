@@ -5,10 +5,13 @@ must reach the Bitcoin exchange with the exact BTC amount and the evidence of ev
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from tests.scenarios.crosschain_player import (
     BTC_DEST,
     BTC_EXCHANGE,
@@ -21,6 +24,7 @@ from tests.scenarios.crosschain_player import (
 from tests.scenarios.fixtures import anvil_binary
 from tests.scenarios.player import load_artefacts
 
+from nkwatch.cli.main import cli
 from nkwatch.trace.across import ChainData, trace_across
 from nkwatch.trace.across.run import finish
 from nkwatch.trace.engine import Seed, TraceParams
@@ -55,7 +59,7 @@ def node_data(
             for t in get_importer("bitcoin-etl").read([path], ImportOptions())
             if isinstance(t, UtxoTx)
         ]
-        yield scenario, graph, [r.parse() for r in logs], utxo
+        yield scenario, graph, [r.parse() for r in logs], utxo, node.url, path
     finally:
         node.stop()
 
@@ -67,7 +71,7 @@ LABELS = LabelBook(
 
 @pytest.mark.parametrize("policy", ["poison", "haircut", "fifo"])
 def test_theft_to_bitcoin_exchange_through_swap_and_thorchain(node_data, policy: str) -> None:  # type: ignore[no-untyped-def]
-    scenario, graph, logs, utxo = node_data
+    scenario, graph, logs, utxo, _, _ = node_data
     seeds = [Seed(tx_hash=scenario.theft_txs[0], asset=f"ethereum:{scenario.token}"),
              Seed(tx_hash=scenario.theft_txs[1], asset="ethereum:native")]  # fmt: skip
     params = TraceParams("ethereum", policy)
@@ -101,3 +105,27 @@ def test_theft_to_bitcoin_exchange_through_swap_and_thorchain(node_data, policy:
     for sym, b in report["buckets"].items():  # every unit accounted for, per asset, exactly
         parts = sum(Decimal(b[k]) for k in ("at_services", "at_addresses", "fees", "dust"))
         assert parts == Decimal(b["seeded"]), sym
+
+
+def test_cli_run_with_rpc_fetches_logs_and_reaches_bitcoin(node_data, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    scenario, _, _, _, url, btc_path = node_data
+    labels = tmp_path / "labels.csv"
+    labels.write_text("chain,address,service,category,confidence,source,date\n"
+                      f"bitcoin,{BTC_EXCHANGE},Example Exchange,exchange,0.95,test labels,2026-01-01\n")  # fmt: skip
+    runner = CliRunner()
+    db = ["--db", str(tmp_path / "c.duckdb")]
+    out = tmp_path / "r.json"
+    for args in (["trace", "import", "bitcoin-etl", str(btc_path)], ["trace", "labels", "csv", str(labels)],
+                 ["trace", "run", "--seed", scenario.thief, "--chain", "ethereum", "--rpc", f"ethereum={url}",
+                  "-o", str(out)]):  # fmt: skip
+        result = runner.invoke(cli, [*args, *db], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    bridge = next(lk for lk in report["links"] if lk["kind"] == "bridge")
+    assert bridge["source"]["tx_hash"] == scenario.deposit_tx
+    assert int(bridge["base_units"]["converted"]) == OUT_SATS
+    btc = [(e["address"], e["amounts"]) for e in report["endpoints"] if e["chain"] == "bitcoin"]
+    assert btc == [(BTC_EXCHANGE, {"BTC": "1.2"})]
+    refused = runner.invoke(cli, ["trace", "run", "--seed", scenario.thief, "--chain", "ethereum",
+                                  "--rpc", f"bitcoin={url}", "-o", str(out), *db])  # fmt: skip
+    assert refused.exit_code == 2 and "bitcoin data comes from the store" in refused.output

@@ -143,14 +143,17 @@ def _seeds(seed: tuple[str, ...], seed_tx: tuple[str, ...], since: datetime | No
 @click.option("--since", default=None, help="ISO time the theft started (seed addresses).")
 @click.option("--until", default=None, help="ISO time after which transfers are ignored.")
 @click.option(
-    "--rpc", default=None, help="EVM JSON-RPC URL: crawl a live node instead of the store."
+    "--rpc",
+    multiple=True,
+    help="EVM JSON-RPC URL (or CHAIN=URL): crawl a live node instead of the store; its swap "
+    "and bridge logs are fetched too.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @pass_settings
 def run_cmd(
     settings: Settings, seed: tuple[str, ...], seed_tx: tuple[str, ...], chain: str, policy: str,
     max_hops: int, min_amount: str, max_addresses: int, since: str | None, until: str | None,
-    rpc: str | None, output: Path,
+    rpc: tuple[str, ...], output: Path,
 ) -> None:  # fmt: skip
     """Trace from the seeds and write the JSON report."""
     try:
@@ -161,11 +164,29 @@ def run_cmd(
         raise UserError("must be a non-negative number", where="--min-amount")
     params = TraceParams(chain, policy, max_hops, dust, max_addresses, _when(until, "--until"))
     seeds = _seeds(seed, seed_tx, _when(since, "--since"))
-    report = _run(settings, chain, seeds, params, rpc)
+    report = _run(settings, chain, seeds, params, _node_for(chain, rpc))
     output.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     emit_json(
         {"report": str(output), "endpoints": len(report["endpoints"]), "buckets": report["buckets"]}
     )
+
+
+def _node_for(chain: str, values: tuple[str, ...]) -> str | None:
+    """The node URL for ``chain`` from ``--rpc URL`` / ``--rpc CHAIN=URL`` values."""
+    nodes: dict[str, str] = {}
+    for value in values:
+        name, sep, url = value.partition("=")
+        if not sep or name.startswith(("http://", "https://")):
+            name, url = chain, value
+        nodes[name.strip().lower()] = url.strip()
+    for name in nodes:
+        if name != chain:
+            raise UserError(
+                f"only the traced chain's node is crawled; {name} data comes from the store "
+                f"(import it, e.g. `nkwatch trace import bitcoin-etl`)",
+                where="--rpc",
+            )
+    return nodes.get(chain)
 
 
 def _run(
@@ -193,7 +214,9 @@ def _run(
 
         crawler = rpc_source(store, rpc, chain)
         try:
-            return build_report(trace(crawler, seeds, params, labels=labels))
+            from nkwatch.trace.across.run import crawl_across
+
+            return crawl_across(store, crawler, seeds, params, labels)
         finally:
             crawler.fetcher.rpc.close()
 

@@ -4,7 +4,7 @@ UTXO chains that bridges lead to (their transactions with OP_RETURN memos)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nkwatch.store import Store
 from nkwatch.trace.across import ChainData, CrossChainResult, trace_across
@@ -13,6 +13,9 @@ from nkwatch.trace.across.report import build_cross_report
 from nkwatch.trace.engine import Seed, TraceParams
 from nkwatch.trace.graph import TransferGraph
 from nkwatch.trace.labels import LabelBook
+
+if TYPE_CHECKING:
+    from nkwatch.trace.evm.crawler import EvmCrawler
 
 
 def has_cross_data(store: Store, chain: str) -> bool:
@@ -60,3 +63,21 @@ def trace_store_across(
     result = trace_across(graph, seeds, params, labels=labels, logs=logs, anomalies=anomalies,
                           chains=list(chains.values()))  # fmt: skip
     return finish(result, chains, params, labels)
+
+
+def crawl_across(
+    store: Store, crawler: EvmCrawler, seeds: list[Seed], params: TraceParams, labels: LabelBook
+) -> dict[str, Any]:
+    """``--rpc``: crawl the node outward from the seeds, fetch the bridge and swap logs of
+    the crawled block span (kept in the store), and trace across like the store path."""
+    from nkwatch.trace.crawl import crawl
+    from nkwatch.trace.evm.logs import fetch_logs
+    from nkwatch.trace.logstore import WANTED_TOPICS, add_logs
+
+    graph = crawl(crawler, seeds, params, labels)
+    blocks = [info.block for info in graph.resolve(graph.ref.tolist()).values()]
+    if blocks:
+        rpc = crawler.fetcher.rpc
+        add_logs(store, fetch_logs(rpc, graph.chain, min(blocks), max(blocks), WANTED_TOPICS),
+                 source=f"rpc:{rpc.config.url}")  # fmt: skip
+    return trace_store_across(store, graph, seeds, params, labels)
