@@ -1,0 +1,227 @@
+"""The JavaScript rules, judged over :mod:`jsfacts` facts and :mod:`jsflow` flows."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import re
+from typing import Any
+
+from nkwatch.lure import textscan
+from nkwatch.lure.indicators import Indicators
+from nkwatch.lure.jsfacts import (
+    NET,
+    Facts,
+    collect,
+    hidden_code,
+    hit,
+    needs_tree,
+    obfuscation,
+    spawn_commands,
+)
+from nkwatch.lure.jsflow import Flow
+from nkwatch.lure.model import Hit
+
+_STR = re.compile(rb"^(['\"`])(.*)\1$", re.S)
+_CONSTS = """
+((string) @s (#match? @s "[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+:[0-9]+"))
+((binary_expression left: (_) right: (string)) @cat (#match? @cat "^[('\\"`]"))
+"""
+_ENV_WHOLE = re.compile(rb"process\.env(?![\w$.\[])")
+
+
+@functools.cache
+def _consts_query(kind: str) -> Any:
+    import tree_sitter as ts
+
+    from nkwatch.lure.jsfacts import _language
+
+    return ts.Query(_language(kind)[0], _CONSTS)
+
+
+def const(node: Any) -> str | None:
+    """Fold a constant string expression: literals, '+' concatenation, atob/Buffer.from
+    (base64, hex) of a constant, ``.toString()`` and ``.slice(n)`` on a constant."""
+    if node is None:
+        return None
+    t = node.type
+    if t in ("string", "template_string"):
+        if t == "template_string" and b"${" in node.text:
+            return None
+        m = _STR.match(node.text)
+        return m.group(2).decode("utf-8", "replace") if m else None
+    if t == "parenthesized_expression" and node.named_children:
+        return const(node.named_children[0])
+    if t == "binary_expression" and node.child_by_field_name("operator").type == "+":
+        left = const(node.child_by_field_name("left"))
+        right = const(node.child_by_field_name("right"))
+        return left + right if left is not None and right is not None else None
+    if t == "call_expression":
+        return _const_call(node)
+    return None
+
+
+def _const_call(node: Any) -> str | None:
+    fn, args = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+    if fn is None or args is None:
+        return None
+    name = fn.text.replace(b" ", b"")
+    values = args.named_children
+    first = const(values[0]) if values else None
+    if name == b"atob" and first is not None:
+        return _decode(first, "base64")
+    if name == b"Buffer.from" and first is not None and len(values) > 1:
+        return _decode(first, const(values[1]) or "")
+    if fn.type == "member_expression":
+        base = const(fn.child_by_field_name("object"))
+        prop = fn.child_by_field_name("property")
+        if base is not None and prop is not None:
+            if prop.text == b"toString":
+                return base
+            if prop.text == b"slice" and values and values[0].text.isdigit():
+                return base[int(values[0].text) :]
+    return None
+
+
+def _decode(text: str, encoding: str) -> str | None:
+    try:
+        if encoding in ("base64", "base64url"):
+            raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_" if "url" in encoding else None)
+        elif encoding == "hex":
+            raw = bytes.fromhex(text)
+        else:
+            return None
+    except (binascii.Error, ValueError):
+        return None
+    return raw.decode("utf-8", "replace")
+
+
+def _raw_ip(facts: Facts, kind: str, ind: Indicators) -> tuple[list[Hit], set[str]]:
+    import tree_sitter as ts
+
+    hits: list[Hit] = []
+    folded: list[tuple[Any, str, bool]] = []
+    for _, caps in ts.QueryCursor(_consts_query(kind)).matches(facts.tree.root_node):
+        node = (caps.get("s") or caps["cat"])[0]
+        if node.type == "binary_expression" and node.parent is not None and node.parent.type == "binary_expression":
+            continue
+        text = const(node)
+        if text is not None:
+            folded.append((node, text, node.type != "string"))
+    for _callee, node, _args in facts.of("decode"):
+        text = const(node)
+        if text is not None:
+            folded.append((node, text, True))
+    drops: set[str] = set()
+    for node, text, hidden in folded:
+        if hidden:
+            drops.update(textscan.dead_drop_hosts(text, ind))
+        for host, port in textscan.ip_urls(text):
+            if hidden or port in ind.c2_ports:
+                how = "decoded/assembled" if hidden else "literal"
+                hits.append(hit("raw-ip-c2", facts, node, f"{how} URL to raw IP {host}:{port}",
+                                extra_citations=ind.c2_cite))
+                break
+    return hits[:3], drops
+
+
+def _b64_ips(data: bytes, ind: Indicators) -> tuple[list[Hit], set[str]]:
+    hits: list[Hit] = []
+    drops: set[str] = set(textscan.dead_drop_hosts(data.decode("utf-8", "replace"), ind))
+    for offset, text in textscan.decoded_literals(data)[:2000]:
+        drops.update(textscan.dead_drop_hosts(text, ind))
+        for host, port in textscan.ip_urls(text):
+            line, col = textscan.position(data, offset)
+            hits.append(Hit("raw-ip-c2", line, col, textscan.line_at(data, offset),
+                            f"base64 literal decodes to a URL to raw IP {host}:{port}",
+                            extra_citations=ind.c2_cite))
+            break
+    return hits[:3], drops
+
+
+def _flows(facts: Facts, drops: set[str]) -> list[Hit]:
+    sinks = facts.of("exec", "spawn")
+    if not sinks:
+        return []
+    callee_of = {(n.start_byte, n.end_byte): c for c, n, _ in sinks}
+    hits: list[Hit] = []
+    nets = [n for _, n, _ in facts.of("net")]
+    found = Flow([n for _, n, _ in sinks]).run(nets) if nets else []
+    for node in found:
+        callee = callee_of[(node.start_byte, node.end_byte)]
+        rule = "dead-drop-exec" if drops else "network-to-exec"
+        where = f" (dead drop {sorted(drops)[0]})" if drops else ""
+        hits.append(hit(rule, facts, node, f"network response reaches {callee}(){where}"))
+    decs = [n for _, n, _ in facts.of("decode")]
+    done = {(n.start_byte, n.end_byte) for n in found}
+    for node in Flow([n for _, n, _ in sinks]).run(decs) if decs else []:
+        if (node.start_byte, node.end_byte) not in done:
+            callee = callee_of[(node.start_byte, node.end_byte)]
+            hits.append(hit("decoded-to-exec", facts, node, f"decoded text reaches {callee}()"))
+    return hits[:5]
+
+
+def _env(facts: Facts) -> list[Hit]:
+    nets = facts.of("net")
+    if not nets:
+        return []
+    seeds = []
+    for m in _ENV_WHOLE.finditer(facts.data):
+        node = facts.tree.root_node.descendant_for_byte_range(m.start(), m.end())
+        while node is not None and node.type != "member_expression":
+            node = node.parent
+        if node is not None:
+            seeds.append(node)
+    if not seeds:
+        return []
+    callee_of = {(n.start_byte, n.end_byte): c for c, n, _ in nets}
+    for node in Flow([n for _, n, _ in nets]).run(seeds)[:1]:
+        callee = callee_of[(node.start_byte, node.end_byte)]
+        return [hit("env-exfiltration", facts, node, f"process.env is sent with {callee}()")]
+    return []
+
+
+def _wallets(data: bytes, ind: Indicators) -> list[Hit]:
+    found = textscan.wallet_mentions(data, ind)
+    if not found:
+        return []
+    offset, what = found[0]
+    line, col = textscan.position(data, offset)
+    rule = "wallet-theft" if NET.search(data) and len(found) >= 2 else "wallet-paths"
+    msg = f"{len(found)} wallet/credential locations ({what} first)"
+    if rule == "wallet-theft":
+        msg += " and the file sends data over the network"
+    return [Hit(rule, line, col, textscan.line_at(data, offset), msg,
+                extra_citations=ind.wallet_cite)]
+
+
+def _config(facts: Facts, obf: str) -> list[Hit]:
+    for callee, node, _args in facts.of("exec", "spawn", "net"):
+        return [hit("config-file-code", facts, node, f"config file calls {callee}()")]
+    if obf:
+        return [Hit("config-file-code", 1, 1, facts.data[:120].decode("utf-8", "replace"),
+                    f"config file carries obfuscated code: {obf}")]
+    return []
+
+
+def analyse(data: bytes, kind: str, ind: Indicators, *, config: bool, autorun: bool) -> list[Hit]:
+    """All JS/TS hits of one file (``autorun``: the file runs by itself somewhere)."""
+    hits, drops = _b64_ips(data, ind)
+    hits += _wallets(data, ind)
+    obf = obfuscation(data)
+    if needs_tree(data, config):
+        facts = collect(data, kind)
+        hits += hidden_code(data, facts.tree)
+        ip_hits, more = _raw_ip(facts, kind, ind)
+        hits += ip_hits + _flows(facts, drops | more) + _env(facts)
+        for node, cmd in spawn_commands(facts):
+            hits.append(hit("shell-download-pipe", facts, node, f"spawns: {cmd[:100]}"))
+        if config:
+            hits += _config(facts, obf)
+    if obf:
+        rule = "obfuscated-autorun" if autorun or config else "obfuscated-code"
+        at = max(data.find(b"_0x"), 0)
+        line, col = textscan.position(data, at)
+        hits.append(Hit(rule, line, col, textscan.line_at(data, at), obf))
+    return hits

@@ -1,0 +1,111 @@
+"""Checks shared by the JavaScript and Python analysers: positions, snippets, hidden code
+after blanks, decoded raw-IP URLs, dead-drop hosts and wallet paths.
+
+The analysers call these on text their syntax trees located (string constants they folded,
+call arguments); the few whole-text scans here are anchored by decoding or by a syntax check
+in the caller, never a verdict on a pattern alone.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import re
+from collections.abc import Iterable
+
+from nkwatch.lure.indicators import Indicators
+
+BLANK_RUN = re.compile(rb"[ \t]{120,}(?=[^\s])")
+_IP_URL = re.compile(r"(?:(?:https?|wss?)://)?(\d{1,3}(?:\.\d{1,3}){3}):(\d{2,5})")
+_B64_LITERAL = re.compile(rb"""['"`]([A-Za-z0-9+/]{16,400}={0,2})['"`]""")
+
+
+def position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a byte offset."""
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    return line, offset - start + 1
+
+
+def line_at(data: bytes, offset: int, before: int = 40) -> str:
+    start = data.rfind(b"\n", 0, offset) + 1
+    end = data.find(b"\n", offset)
+    end = len(data) if end < 0 else end
+    start = max(start, offset - before)
+    return data[start : min(end, offset + 400)].decode("utf-8", "replace")
+
+
+def routable(host: str) -> bool:
+    """An address a loader would call home to: not loopback, private, link-local or 0/8.
+    (Documentation ranges count as routable: the test lures use them.)"""
+    try:
+        ip = ipaddress.IPv4Address(host)
+    except ValueError:
+        return False
+    private = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+    if ip.is_loopback or ip.is_link_local or ip.is_unspecified or ip.is_multicast:
+        return False
+    return not any(ip in ipaddress.IPv4Network(net) for net in private) and str(ip) != "0.0.0.0"
+
+
+def ip_urls(text: str) -> list[tuple[str, int]]:
+    """(host, port) of raw-IP URLs in ``text`` that point somewhere routable."""
+    out: list[tuple[str, int]] = []
+    for m in _IP_URL.finditer(text):
+        host, port = m.group(1), int(m.group(2))
+        if all(int(p) < 256 for p in host.split(".")) and routable(host) and port < 65536:
+            out.append((host, port))
+    return out
+
+
+def decode_candidates(token: bytes) -> Iterable[str]:
+    """What a short base64 literal may decode to, also with the first character dropped
+    (BeaverTail's loaders strip a leading junk character before decoding)."""
+    for variant in (token, token[1:]):
+        padded = variant + b"=" * (-len(variant) % 4)
+        try:
+            raw = base64.b64decode(padded, validate=True)
+        except (binascii.Error, ValueError):
+            continue
+        if raw and all(32 <= b < 127 for b in raw):
+            yield raw.decode("ascii")
+
+
+def decoded_literals(data: bytes) -> list[tuple[int, str]]:
+    """(offset, decoded text) of quoted base64 literals that decode to printable text."""
+    out: list[tuple[int, str]] = []
+    for m in _B64_LITERAL.finditer(data):
+        token = m.group(1)
+        if token.isalpha() or token.isdigit():
+            continue
+        for text in decode_candidates(token):
+            out.append((m.start(1), text))
+    return out
+
+
+def dead_drop_hosts(text: str, ind: Indicators) -> list[str]:
+    low = text.lower()
+    found = []
+    for host in ind.dead_drops:
+        at = low.find(host)
+        while at >= 0:
+            before = low[at - 1] if at else " "
+            if not (before.isalnum() or before == "-"):
+                found.append(host)
+                break
+            at = low.find(host, at + 1)
+    return found
+
+
+def wallet_mentions(data: bytes, ind: Indicators) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    for ext_id, name in ind.wallet_ids.items():
+        at = data.find(ext_id.encode())
+        if at >= 0:
+            out.append((at, f"{name} extension id"))
+    for path in ind.wallet_paths:
+        at = data.find(path.encode())
+        if at >= 0:
+            out.append((at, f"'{path}'"))
+    return sorted(out)
