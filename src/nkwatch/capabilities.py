@@ -35,6 +35,7 @@ BUILTIN: tuple[str, ...] = (
     "nkwatch.hiring.manifest",
     "nkwatch.trace.manifest",
     "nkwatch.exposure.manifest",
+    "nkwatch.lure.manifest",
 )
 
 

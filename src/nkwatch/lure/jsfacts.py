@@ -198,6 +198,8 @@ def needs_tree(data: bytes, config: bool) -> bool:
     net = NET.search(data) is not None
     if net and ENV.search(data):
         return True
+    if SINK.search(data) and textscan.DOWNLOADER.search(data):
+        return True
     return bool(SINK.search(data)) and (net or DEC.search(data) is not None)
 
 

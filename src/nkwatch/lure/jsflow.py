@@ -28,6 +28,17 @@ def _scope(node: Any) -> Any:
     return node
 
 
+def _function_name(fn: Any) -> bytes | None:
+    name = fn.child_by_field_name("name")
+    if name is not None:
+        return bytes(name.text)
+    parent = fn.parent
+    if parent is not None and parent.type == "variable_declarator":
+        left = parent.child_by_field_name("name")
+        return bytes(left.text) if left is not None and left.type == "identifier" else None
+    return None
+
+
 def _declaring_scope(target: Any) -> Any:
     """The function that declares an assigned name (``let d`` above ``d += c``), else the
     outermost scope: an assignment writes to the variable where it was declared."""
@@ -82,6 +93,8 @@ class Flow:
                 call = parent.parent
                 if call is not None and (call.start_byte, call.end_byte) in self.sinks:
                     self.hits[(call.start_byte, call.end_byte)] = call
+                if call is not None:
+                    self._into_callback(call)
                 cur = call
                 continue
             if t in ("call_expression", "new_expression"):
@@ -111,6 +124,34 @@ class Flow:
                 cur = parent
                 continue
             return
+
+    def _into_callback(self, call: Any) -> None:
+        """``cb(value)`` where ``cb`` is a parameter of the enclosing function ``stage``:
+        the value reaches the parameters of the functions passed to ``stage(...)``."""
+        fn = call.child_by_field_name("function")
+        if fn is None or fn.type != "identifier":
+            return
+        outer = _scope(call)
+        while True:
+            params = outer.child_by_field_name("parameters")
+            if params is not None and fn.text in _IDENT.findall(params.text):
+                break
+            if outer.parent is None:
+                return
+            outer = _scope(outer.parent)
+        name = _function_name(outer)
+        if name is None:
+            return
+        scope = _scope(outer.parent) if outer.parent is not None else outer
+        pattern = re.compile(rb"(?<![\w$.])" + re.escape(name) + rb"\s*\(")
+        root = scope
+        while root.parent is not None:
+            root = root.parent
+        for m in pattern.finditer(scope.text):
+            start = scope.start_byte + m.start()
+            node = root.descendant_for_byte_range(start, start + len(name))
+            if node is not None and node.parent is not None and node.parent.type == "call_expression":
+                self._callbacks(node.parent)
 
     def _callbacks(self, call: Any) -> None:
         args = call.child_by_field_name("arguments")

@@ -16,5 +16,6 @@ CAPABILITY = Capability(
     ),
     routers=("nkwatch.lure.api:router", "nkwatch.lure.pages:router"),
     nav=(NavEntry("/lure", "Lure check", role="analyst", order=70),),
+    templates="nkwatch.lure",
     requires="lure",
 )

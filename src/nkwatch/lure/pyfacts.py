@@ -183,6 +183,8 @@ def _needs_tree(data: bytes) -> bool:
     net = NET_TEXT.search(data) is not None
     if net and b"environ" in data:
         return True
+    if SINK.search(data) and textscan.DOWNLOADER.search(data):
+        return True
     return SINK.search(data) is not None and (net or DEC.search(data) is not None)
 
 

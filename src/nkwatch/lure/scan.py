@@ -153,6 +153,11 @@ def _finding(rel: str, hit: Hit, moment: Moment | None) -> Finding:
 
 
 _TEXT_EXT = set(JS_EXT) | {".py", ".json"}
+_NAMES = deps.LOCKFILES | deps.PY_FILES | {"package.json", "tasks.json", "METADATA", "PKG-INFO"}
+
+
+def _wanted(name: str, ext: str) -> bool:
+    return ext in JS_EXT or ext == ".py" or ext in binaries.MAGIC or name in _NAMES or deps.is_requirements(name)
 
 
 def scan(root: Path, label: str) -> Report:
@@ -167,13 +172,15 @@ def scan(root: Path, label: str) -> Report:
     for f in files:
         total += f.size
         moment = _moment_of(f, runs)
+        ext = f.path.suffix.lower()
+        if not _wanted(f.path.name, ext):
+            continue  # no checker reads this kind of file: its bytes are never loaded
         try:
             with f.path.open("rb") as fh:
-                data = fh.read()
+                data = fh.read(4096) if ext in binaries.MAGIC and moment is None else fh.read()
         except OSError as exc:
             notes.append(Note(f.rel, f"unreadable: {exc.strerror}"))
             continue
-        ext = f.path.suffix.lower()
         if ext in _TEXT_EXT and b"\x00" in data[:8192]:
             notes.append(Note(f.rel, "binary data where text is expected: not parsed"))
             continue

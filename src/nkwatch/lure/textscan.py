@@ -12,11 +12,29 @@ import base64
 import binascii
 import ipaddress
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from nkwatch.lure.indicators import Indicators
 
-BLANK_RUN = re.compile(rb"[ \t]{120,}(?=[^\s])")
+_BLANKS = re.compile(rb"[ \t]{30,}(?=[^\s])")
+DOWNLOADER = re.compile(rb"curl|wget|\biwr\b|Invoke-WebRequest|Invoke-RestMethod|certutil|bitsadmin")
+MIN_BLANK_WIDTH = 120  # columns (a tab counts 4): far enough to push code off-screen
+
+
+class _BlankRun:
+    """Runs of blanks at least :data:`MIN_BLANK_WIDTH` columns wide, followed by code."""
+
+    def finditer(self, data: bytes) -> Iterator[re.Match[bytes]]:
+        for m in _BLANKS.finditer(data):
+            run = m.group(0)
+            if run.count(b" ") + 4 * run.count(b"\t") >= MIN_BLANK_WIDTH:
+                yield m
+
+    def search(self, data: bytes) -> re.Match[bytes] | None:
+        return next(self.finditer(data), None)
+
+
+BLANK_RUN = _BlankRun()
 _IP_URL = re.compile(r"(?:(?:https?|wss?)://)?(\d{1,3}(?:\.\d{1,3}){3}):(\d{2,5})")
 _B64_LITERAL = re.compile(rb"""['"`]([A-Za-z0-9+/]{16,400}={0,2})['"`]""")
 

@@ -1,0 +1,3 @@
+const app = require('express')();
+app.use('/auth', require('./routes/auth'));
+app.listen(4000);

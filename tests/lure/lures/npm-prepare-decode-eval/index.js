@@ -1,0 +1,1 @@
+module.exports = { version: '3.0.1' };
