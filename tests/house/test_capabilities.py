@@ -28,6 +28,7 @@ def test_every_builtin_target_resolves_to_what_it_declares() -> None:
         "hiring",
         "trace",
         "exposure",
+        "lure",
     ][: len(capabilities.BUILTIN)]
     for cap in caps:
         assert isinstance(cap, Capability)

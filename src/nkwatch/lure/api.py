@@ -29,7 +29,9 @@ SUFFIXES = (".zip", ".whl", ".tar.gz", ".tgz", ".tar")
 def upload_name(file: UploadFile) -> str:
     name = checked_name(file, "")
     if not name.lower().endswith(SUFFIXES):
-        raise ApiError(415, f"expected a .zip, .whl, .tar.gz, .tgz or .tar archive, got {name!r}", where="file")
+        raise ApiError(
+            415, f"expected a .zip, .whl, .tar.gz, .tgz or .tar archive, got {name!r}", where="file"
+        )
     return name
 
 
@@ -58,7 +60,9 @@ def run_check(state: ServiceState, who: Principal, name: str, data: bytes) -> di
 
 @router.post("/checks", dependencies=[Depends(require_multipart)])
 async def check(
-    file: Annotated[UploadFile, File(description="Repository or package archive (zip, wheel, tar.gz/tgz)")],
+    file: Annotated[
+        UploadFile, File(description="Repository or package archive (zip, wheel, tar.gz/tgz)")
+    ],
     who: Analyst,
     state: State,
 ) -> dict[str, Any]:

@@ -24,8 +24,15 @@ MAGIC: dict[str, tuple[bytes, ...]] = {
     ".gz": (b"\x1f\x8b",),
     ".zip": (b"PK",),
 }
-_PROGRAM = (b"MZ", b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xcf\xfa\xed\xfe",
-            b"\xce\xfa\xed\xfe", b"\xca\xfe\xba\xbe")
+_PROGRAM = (
+    b"MZ",
+    b"\x7fELF",
+    b"\xfe\xed\xfa\xce",
+    b"\xfe\xed\xfa\xcf",
+    b"\xcf\xfa\xed\xfe",
+    b"\xce\xfa\xed\xfe",
+    b"\xca\xfe\xba\xbe",
+)
 _SCRIPT = re.compile(
     rb"require\(|\bfunction\b|=>|\beval\(|\bimport\s|child_process|^#!|\bexec\(|\bconst\s|\bvar\s",
     re.M,
@@ -40,12 +47,34 @@ def check(ext: str, data: bytes) -> list[Hit]:
     if head.startswith(b"version https://git-lfs"):
         return []
     if head.startswith(_PROGRAM):
-        return [Hit("disguised-binary", 1, 1, repr(head[:16])[2:-1],
-                    f"a {ext} file that is an executable program")]
+        return [
+            Hit(
+                "disguised-binary",
+                1,
+                1,
+                repr(head[:16])[2:-1],
+                f"a {ext} file that is an executable program",
+            )
+        ]
     if b"\x00" not in head and _SCRIPT.search(head):
-        return [Hit("disguised-binary", 1, 1, head[:120].decode("utf-8", "replace"),
-                    f"a {ext} file that is script text")]
+        return [
+            Hit(
+                "disguised-binary",
+                1,
+                1,
+                head[:120].decode("utf-8", "replace"),
+                f"a {ext} file that is script text",
+            )
+        ]
     if ext in (".png", ".jpg", ".jpeg", ".gif", ".woff", ".woff2", ".ttf", ".otf", ".wasm"):
-        return [Hit("disguised-binary", 1, 1, repr(head[:16])[2:-1],
-                    f"bytes are not a {ext} file", severity=Severity.warning)]
+        return [
+            Hit(
+                "disguised-binary",
+                1,
+                1,
+                repr(head[:16])[2:-1],
+                f"bytes are not a {ext} file",
+                severity=Severity.warning,
+            )
+        ]
     return []

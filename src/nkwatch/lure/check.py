@@ -14,7 +14,8 @@ from nkwatch.lure.model import Report
 from nkwatch.lure.scan import scan
 
 
-def check_path(path: Path, *, limits: Limits = Limits()) -> Report:
+def check_path(path: Path, *, limits: Limits | None = None) -> Report:
+    limits = limits or Limits()
     if not path.exists():
         raise UserError("no such file or folder", where=str(path))
     if path.is_dir():
@@ -32,9 +33,12 @@ def check_path(path: Path, *, limits: Limits = Limits()) -> Report:
         return scan(root / "x", path.name)
 
 
-def check_bytes(name: str, data: bytes, *, limits: Limits = Limits()) -> Report:
+def check_bytes(name: str, data: bytes, *, limits: Limits | None = None) -> Report:
     """An uploaded archive (the API): written under a fixed name in a temporary directory."""
-    suffix = next((s for s in (".tar.gz", ".tgz", ".zip", ".whl", ".tar") if name.lower().endswith(s)), None)
+    limits = limits or Limits()
+    suffix = next(
+        (s for s in (".tar.gz", ".tgz", ".zip", ".whl", ".tar") if name.lower().endswith(s)), None
+    )
     if suffix is None:
         raise UserError("expected a .zip, .whl, .tar.gz, .tgz or .tar archive", where=name)
     with tempfile.TemporaryDirectory(prefix="nkwatch-lure-up-") as tmp:

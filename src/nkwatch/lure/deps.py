@@ -54,9 +54,9 @@ def _py_names(fname: str, text: str) -> Iterable[str]:
                             yield m.group(1)
         return
     if fname == "Pipfile.lock":
-        doc = json.loads(text)
+        lock = json.loads(text)
         for section in ("default", "develop"):
-            yield from (doc.get(section) or {}).keys()
+            yield from (lock.get(section) or {}).keys()
         return
     if fname == "setup.cfg":
         yield from (m.group(1) for line in text.splitlines() if (m := _REQ.match(line)))
@@ -111,6 +111,14 @@ def check(fname: str, data: bytes, ind: Indicators) -> list[Hit]:
             seen.add(key)
             at = max(data.find(name.encode()), 0)
             line, col = textscan.position(data, at)
-            hits.append(Hit("known-malicious-package", line, col, textscan.line_at(data, at),
-                            f"{fname} declares {name}", extra_citations=cites))
+            hits.append(
+                Hit(
+                    "known-malicious-package",
+                    line,
+                    col,
+                    textscan.line_at(data, at),
+                    f"{fname} declares {name}",
+                    extra_citations=cites,
+                )
+            )
     return hits

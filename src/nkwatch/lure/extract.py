@@ -53,7 +53,10 @@ def _safe_name(name: str, where: str, limits: Limits) -> PurePosixPath:
     if ".." in path.parts:
         raise UserError(f"archive member {name!r} escapes the folder (..): refused", where=where)
     if len(path.parts) > limits.max_depth:
-        raise UserError(f"archive member {name!r} is nested deeper than {limits.max_depth} folders: refused", where=where)
+        raise UserError(
+            f"archive member {name!r} is nested deeper than {limits.max_depth} folders: refused",
+            where=where,
+        )
     return path
 
 
@@ -90,13 +93,16 @@ def _copy(src: IO[bytes], dest: Path, budget: int, name: str, where: str, limit_
         while chunk := src.read(1 << 20):
             written += len(chunk)
             if written > budget:
-                raise UserError(f"archive expands past the {limit_name} limit at {name!r}: refused", where=where)
+                raise UserError(
+                    f"archive expands past the {limit_name} limit at {name!r}: refused", where=where
+                )
             out.write(chunk)
     return written
 
 
-def extract(archive: Path, into: Path, limits: Limits = Limits()) -> list[Note]:
+def extract(archive: Path, into: Path, limits: Limits | None = None) -> list[Note]:
     """Extract ``archive`` under ``into`` (an empty temporary directory) or raise UserError."""
+    limits = limits or Limits()
     where = archive.name
     compressed = max(archive.stat().st_size, 1)
     notes: list[Note] = []
@@ -117,7 +123,12 @@ def extract(archive: Path, into: Path, limits: Limits = Limits()) -> list[Note]:
 
 
 def _write_all(
-    members: Iterator[_Member], into: Path, limits: Limits, compressed: int, where: str, notes: list[Note]
+    members: Iterator[_Member],
+    into: Path,
+    limits: Limits,
+    compressed: int,
+    where: str,
+    notes: list[Note],
 ) -> None:
     total = 0
     count = 0
@@ -125,7 +136,10 @@ def _write_all(
     for m in members:
         count += 1
         if count > limits.max_files:
-            raise UserError(f"archive has more than {limits.max_files:,} members (file-count limit): refused", where=where)
+            raise UserError(
+                f"archive has more than {limits.max_files:,} members (file-count limit): refused",
+                where=where,
+            )
         rel = _safe_name(m.name, where, limits)
         if m.kind in ("link", "special"):
             notes.append(Note(str(rel), f"{m.kind} in archive: not extracted"))
@@ -137,9 +151,18 @@ def _write_all(
             dest.mkdir(parents=True, exist_ok=True)
             continue
         if m.size > limits.max_member:
-            raise UserError(f"member {m.name!r} is larger than the {limits.max_member >> 20} MiB member limit: refused", where=where)
-        budget = min(limits.max_total - total, limits.max_ratio * compressed - total, limits.max_member)
-        name = "total-size" if limits.max_total - total <= limits.max_ratio * compressed - total else "compression-ratio"
+            raise UserError(
+                f"member {m.name!r} is larger than the {limits.max_member >> 20} MiB member limit: refused",
+                where=where,
+            )
+        budget = min(
+            limits.max_total - total, limits.max_ratio * compressed - total, limits.max_member
+        )
+        name = (
+            "total-size"
+            if limits.max_total - total <= limits.max_ratio * compressed - total
+            else "compression-ratio"
+        )
         dest.parent.mkdir(parents=True, exist_ok=True)
         if dest.exists():
             notes.append(Note(str(rel), "duplicate member: first copy kept"))

@@ -33,9 +33,7 @@ def _cites(keys: list[str]) -> tuple[Citation, ...]:
 
 
 def _build(raw: dict[str, Any]) -> Indicators:
-    packages = {
-        (p["ecosystem"], p["name"].lower()): _cites(p["cite"]) for p in raw["packages"]
-    }
+    packages = {(p["ecosystem"], p["name"].lower()): _cites(p["cite"]) for p in raw["packages"]}
     wallets = raw["wallet_extensions"]
     return Indicators(
         packages=packages,

@@ -29,13 +29,23 @@ _CANDIDATE = re.compile(
     rb"put|request)\s*\("
 )
 SINK = re.compile(rb"eval|Function|\bvm\b|child_process|exec|spawn|fork|constructor")
-NET = re.compile(rb"fetch|axios|request|\bgot\b|needle|superagent|https?\.(?:get|request)|XMLHttpRequest")
+NET = re.compile(
+    rb"fetch|axios|request|\bgot\b|needle|superagent|https?\.(?:get|request)|XMLHttpRequest|"
+    rb"""['"`](?:node:)?https?['"`]"""
+)
 DEC = re.compile(rb"atob|Buffer\.from|fromCharCode|unescape|decodeURIComponent")
 ENV = re.compile(rb"process\.env(?![\w$.\[])")
 IP_HINT = re.compile(rb"\d{1,3}\.\d{1,3}\.\d{1,3}\.(?:\d{1,3}:\d|['\"`])")
 _CALLISH = {"call_expression", "new_expression"}
-_CHAIN = {"member_expression", "subscript_expression", "identifier", "property_identifier",
-          "parenthesized_expression", "sequence_expression", "number"}
+_CHAIN = {
+    "member_expression",
+    "subscript_expression",
+    "identifier",
+    "property_identifier",
+    "parenthesized_expression",
+    "sequence_expression",
+    "number",
+}
 
 _REQUIRE = re.compile(r"""require\(\s*['"`](?:node:)?([\w@./-]+)['"`]\s*\)""")
 _OX = re.compile(rb"\b_0x[0-9a-f]{4,6}\b")
@@ -45,11 +55,23 @@ _LONG_ENCODED = re.compile(
 )
 _STRINGS = {"string", "template_string", "comment", "regex", "string_fragment"}
 
-EXEC = {"eval", "Function", "vm.runInNewContext", "vm.runInThisContext", "vm.runInContext",
-        "vm.Script", "vm.compileFunction", "window.eval", "global.eval", "globalThis.eval",
-        "Function.constructor"}
-SPAWN = {"child_process." + f for f in
-         ("exec", "execSync", "spawn", "spawnSync", "execFile", "execFileSync", "fork")}
+EXEC = {
+    "eval",
+    "Function",
+    "vm.runInNewContext",
+    "vm.runInThisContext",
+    "vm.runInContext",
+    "vm.Script",
+    "vm.compileFunction",
+    "window.eval",
+    "global.eval",
+    "globalThis.eval",
+    "Function.constructor",
+}
+SPAWN = {
+    "child_process." + f
+    for f in ("exec", "execSync", "spawn", "spawnSync", "execFile", "execFileSync", "fork")
+}
 NET_MODULES = {"axios", "request", "node-fetch", "got", "needle", "superagent", "cross-fetch"}
 NET_EXACT = {"fetch", "http.get", "https.get", "http.request", "https.request", "XMLHttpRequest"}
 DECODE = {"atob", "Buffer.from", "String.fromCharCode", "decodeURIComponent", "unescape"}
@@ -121,7 +143,11 @@ def _climb_to_call(node: Any) -> tuple[Any, Any] | None:
         if parent.type in _CALLISH:
             field = "function" if parent.type == "call_expression" else "constructor"
             callee = parent.child_by_field_name(field)
-            if callee is not None and callee.start_byte == cur.start_byte and callee.end_byte == cur.end_byte:
+            if (
+                callee is not None
+                and callee.start_byte == cur.start_byte
+                and callee.end_byte == cur.end_byte
+            ):
                 return parent, callee
             return None
         if parent.type not in _CHAIN:
@@ -219,8 +245,15 @@ def hidden_code(data: bytes, tree: Any) -> list[Hit]:
         if data[m.end() : m.end() + 2] in (b"//", b"/*", b"*/"):
             continue
         line, col = textscan.position(data, m.start())
-        return [Hit("hidden-after-whitespace", line, col, textscan.line_at(data, m.start()),
-                    f"code starts after {m.end() - m.start()} blanks on one line")]
+        return [
+            Hit(
+                "hidden-after-whitespace",
+                line,
+                col,
+                textscan.line_at(data, m.start()),
+                f"code starts after {m.end() - m.start()} blanks on one line",
+            )
+        ]
     return []
 
 

@@ -9,14 +9,33 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_SCOPES = {"arrow_function", "function_expression", "function", "function_declaration",
-           "method_definition", "generator_function", "generator_function_declaration",
-           "program"}
+_SCOPES = {
+    "arrow_function",
+    "function_expression",
+    "function",
+    "function_declaration",
+    "method_definition",
+    "generator_function",
+    "generator_function_declaration",
+    "program",
+}
 _FUNCS = _SCOPES - {"program", "method_definition"}
-_CARRY = {"await_expression", "parenthesized_expression", "binary_expression",
-          "template_string", "template_substitution", "ternary_expression", "spread_element",
-          "object", "pair", "array", "as_expression", "non_null_expression",
-          "sequence_expression", "shorthand_property_identifier"}
+_CARRY = {
+    "await_expression",
+    "parenthesized_expression",
+    "binary_expression",
+    "template_string",
+    "template_substitution",
+    "ternary_expression",
+    "spread_element",
+    "object",
+    "pair",
+    "array",
+    "as_expression",
+    "non_null_expression",
+    "sequence_expression",
+    "shorthand_property_identifier",
+}
 _IDENT = re.compile(rb"[A-Za-z_$][\w$]*")
 MAX_VARS = 64
 MAX_USES = 300
@@ -55,7 +74,13 @@ def _declaring_scope(target: Any) -> Any:
 
 
 def _is(a: Any, b: Any) -> bool:
-    return a is not None and b is not None and a.start_byte == b.start_byte and a.end_byte == b.end_byte and a.type == b.type
+    return (
+        a is not None
+        and b is not None
+        and a.start_byte == b.start_byte
+        and a.end_byte == b.end_byte
+        and a.type == b.type
+    )
 
 
 class Flow:
@@ -150,14 +175,20 @@ class Flow:
         for m in pattern.finditer(scope.text):
             start = scope.start_byte + m.start()
             node = root.descendant_for_byte_range(start, start + len(name))
-            if node is not None and node.parent is not None and node.parent.type == "call_expression":
+            if (
+                node is not None
+                and node.parent is not None
+                and node.parent.type == "call_expression"
+            ):
                 self._callbacks(node.parent)
 
     def _callbacks(self, call: Any) -> None:
         args = call.child_by_field_name("arguments")
         for arg in args.named_children if args is not None else ():
             if arg.type in _FUNCS:
-                params = arg.child_by_field_name("parameters") or arg.child_by_field_name("parameter")
+                params = arg.child_by_field_name("parameters") or arg.child_by_field_name(
+                    "parameter"
+                )
                 if params is not None:
                     self._taint(params, scope=arg)
 

@@ -87,7 +87,9 @@ def _const_call(node: Any) -> str | None:
 def _decode(text: str, encoding: str) -> str | None:
     try:
         if encoding in ("base64", "base64url"):
-            raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_" if "url" in encoding else None)
+            raw = base64.b64decode(
+                text + "=" * (-len(text) % 4), altchars=b"-_" if "url" in encoding else None
+            )
         elif encoding == "hex":
             raw = bytes.fromhex(text)
         else:
@@ -104,7 +106,11 @@ def _raw_ip(facts: Facts, kind: str, ind: Indicators) -> tuple[list[Hit], set[st
     folded: list[tuple[Any, str, bool]] = []
     for _, caps in ts.QueryCursor(_consts_query(kind)).matches(facts.tree.root_node):
         node = (caps.get("s") or caps["cat"])[0]
-        if node.type == "binary_expression" and node.parent is not None and node.parent.type == "binary_expression":
+        if (
+            node.type == "binary_expression"
+            and node.parent is not None
+            and node.parent.type == "binary_expression"
+        ):
             continue
         text = const(node)
         if text is not None:
@@ -120,8 +126,15 @@ def _raw_ip(facts: Facts, kind: str, ind: Indicators) -> tuple[list[Hit], set[st
         for host, port in textscan.ip_urls(text):
             if hidden or port in ind.c2_ports:
                 how = "decoded/assembled" if hidden else "literal"
-                hits.append(hit("raw-ip-c2", facts, node, f"{how} URL to raw IP {host}:{port}",
-                                extra_citations=ind.c2_cite))
+                hits.append(
+                    hit(
+                        "raw-ip-c2",
+                        facts,
+                        node,
+                        f"{how} URL to raw IP {host}:{port}",
+                        extra_citations=ind.c2_cite,
+                    )
+                )
                 break
     return hits[:3], drops
 
@@ -133,9 +146,16 @@ def _b64_ips(data: bytes, ind: Indicators) -> tuple[list[Hit], set[str]]:
         drops.update(textscan.dead_drop_hosts(text, ind))
         for host, port in textscan.ip_urls(text):
             line, col = textscan.position(data, offset)
-            hits.append(Hit("raw-ip-c2", line, col, textscan.line_at(data, offset),
-                            f"base64 literal decodes to a URL to raw IP {host}:{port}",
-                            extra_citations=ind.c2_cite))
+            hits.append(
+                Hit(
+                    "raw-ip-c2",
+                    line,
+                    col,
+                    textscan.line_at(data, offset),
+                    f"base64 literal decodes to a URL to raw IP {host}:{port}",
+                    extra_citations=ind.c2_cite,
+                )
+            )
             break
     return hits[:3], drops
 
@@ -192,16 +212,24 @@ def _wallets(data: bytes, ind: Indicators) -> list[Hit]:
     msg = f"{len(found)} wallet/credential locations ({what} first)"
     if rule == "wallet-theft":
         msg += " and the file sends data over the network"
-    return [Hit(rule, line, col, textscan.line_at(data, offset), msg,
-                extra_citations=ind.wallet_cite)]
+    return [
+        Hit(rule, line, col, textscan.line_at(data, offset), msg, extra_citations=ind.wallet_cite)
+    ]
 
 
 def _config(facts: Facts, obf: str) -> list[Hit]:
     for callee, node, _args in facts.of("exec", "spawn", "net"):
         return [hit("config-file-code", facts, node, f"config file calls {callee}()")]
     if obf:
-        return [Hit("config-file-code", 1, 1, facts.data[:120].decode("utf-8", "replace"),
-                    f"config file carries obfuscated code: {obf}")]
+        return [
+            Hit(
+                "config-file-code",
+                1,
+                1,
+                facts.data[:120].decode("utf-8", "replace"),
+                f"config file carries obfuscated code: {obf}",
+            )
+        ]
     return []
 
 

@@ -7,10 +7,10 @@ so a finding means the same thing wherever it is shown.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """``high`` makes ``nkwatch lure check`` exit 3; a ``warning`` is listed, exit stays 0."""
 
     high = "high"
@@ -21,7 +21,7 @@ class Severity(str, Enum):
         return 2 if self is Severity.high else 1
 
 
-class Moment(str, Enum):
+class Moment(StrEnum):
     """When the code would run on the developer's machine, without them reading it."""
 
     folder_open = "on folder open"

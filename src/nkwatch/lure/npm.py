@@ -37,7 +37,8 @@ def check(data: bytes, ind: Indicators) -> PackageFacts:
         return facts  # npm would refuse it too
     if not isinstance(doc, dict):
         return facts
-    scripts = doc.get("scripts") if isinstance(doc.get("scripts"), dict) else {}
+    raw = doc.get("scripts")
+    scripts: dict[str, Any] = raw if isinstance(raw, dict) else {}
     for key in LIFECYCLE:
         cmd = scripts.get(key)
         if not isinstance(cmd, str):
@@ -47,8 +48,15 @@ def check(data: bytes, ind: Indicators) -> PackageFacts:
         reasons = commands.risks(cmd)
         if reasons:
             line, col, _ = _at(data, f'"{key}"')
-            facts.hits.append(Hit("npm-lifecycle-fetch", line, col, f'"{key}": "{cmd}"',
-                                  f"{key} script " + ", ".join(reasons)))
+            facts.hits.append(
+                Hit(
+                    "npm-lifecycle-fetch",
+                    line,
+                    col,
+                    f'"{key}": "{cmd}"',
+                    f"{key} script " + ", ".join(reasons),
+                )
+            )
     for key in START:
         cmd = scripts.get(key)
         if isinstance(cmd, str):
@@ -66,9 +74,16 @@ def _names(doc: dict[str, Any], data: bytes, ind: Indicators) -> list[Hit]:
     own = doc.get("name")
     if isinstance(own, str) and ("npm", own.lower()) in ind.packages:
         line, col, text = _at(data, f'"{own}"')
-        hits.append(Hit("known-malicious-package", line, col, text,
-                        f"this package is {own}, named in a DPRK report",
-                        extra_citations=ind.packages[("npm", own.lower())]))
+        hits.append(
+            Hit(
+                "known-malicious-package",
+                line,
+                col,
+                text,
+                f"this package is {own}, named in a DPRK report",
+                extra_citations=ind.packages[("npm", own.lower())],
+            )
+        )
     for key in DEP_KEYS:
         deps = doc.get(key)
         if not isinstance(deps, dict):
@@ -77,6 +92,14 @@ def _names(doc: dict[str, Any], data: bytes, ind: Indicators) -> list[Hit]:
             cites = ind.packages.get(("npm", str(name).lower()))
             if cites:
                 line, col, text = _at(data, f'"{name}"')
-                hits.append(Hit("known-malicious-package", line, col, text,
-                                f"{key} names {name}", extra_citations=cites))
+                hits.append(
+                    Hit(
+                        "known-malicious-package",
+                        line,
+                        col,
+                        text,
+                        f"{key} names {name}",
+                        extra_citations=cites,
+                    )
+                )
     return hits

@@ -18,16 +18,44 @@ from nkwatch.lure.model import Hit
 
 SINK = re.compile(rb"exec|eval|system|popen|subprocess|Popen")
 NET_TEXT = re.compile(rb"urlopen|requests|httpx|urllib3|http\.client|urlretrieve|Request")
-DEC = re.compile(rb"b64decode|b32decode|b85decode|decompress|fromhex|unhexlify|marshal|decodebytes|a2b_")
+DEC = re.compile(
+    rb"b64decode|b32decode|b85decode|decompress|fromhex|unhexlify|marshal|decodebytes|a2b_"
+)
 IP_HINT = re.compile(rb"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}:\d")
 EXEC = {"exec", "eval", "builtins.exec", "builtins.eval"}
-SPAWN = {"os.system", "os.popen", "subprocess.run", "subprocess.call", "subprocess.Popen",
-         "subprocess.check_call", "subprocess.check_output", "subprocess.getoutput"}
-NET = {"urllib.request.urlopen", "urllib.urlopen", "urllib2.urlopen", "urllib.request.Request",
-       "urllib.request.urlretrieve", "http.client.HTTPConnection", "http.client.HTTPSConnection"}
+SPAWN = {
+    "os.system",
+    "os.popen",
+    "subprocess.run",
+    "subprocess.call",
+    "subprocess.Popen",
+    "subprocess.check_call",
+    "subprocess.check_output",
+    "subprocess.getoutput",
+}
+NET = {
+    "urllib.request.urlopen",
+    "urllib.urlopen",
+    "urllib2.urlopen",
+    "urllib.request.Request",
+    "urllib.request.urlretrieve",
+    "http.client.HTTPConnection",
+    "http.client.HTTPSConnection",
+}
 NET_MODULES = {"requests", "httpx", "urllib3"}
-DECODE_TAILS = {"b64decode", "b32decode", "b85decode", "a85decode", "decodebytes",
-                "urlsafe_b64decode", "decompress", "fromhex", "unhexlify", "a2b_base64", "loads"}
+DECODE_TAILS = {
+    "b64decode",
+    "b32decode",
+    "b85decode",
+    "a85decode",
+    "decodebytes",
+    "urlsafe_b64decode",
+    "decompress",
+    "fromhex",
+    "unhexlify",
+    "a2b_base64",
+    "loads",
+}
 DECODE_MODULES = {"base64", "zlib", "lzma", "bz2", "gzip", "binascii", "marshal", "codecs", "bytes"}
 
 
@@ -104,9 +132,25 @@ class _Facts:
 
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)
-_CARRY = (ast.Attribute, ast.BinOp, ast.JoinedStr, ast.FormattedValue, ast.Subscript, ast.Tuple,
-          ast.List, ast.Dict, ast.Starred, ast.Await, ast.IfExp, ast.keyword, ast.Lambda,
-          ast.BoolOp, ast.comprehension, ast.ListComp, ast.GeneratorExp)
+_CARRY = (
+    ast.Attribute,
+    ast.BinOp,
+    ast.JoinedStr,
+    ast.FormattedValue,
+    ast.Subscript,
+    ast.Tuple,
+    ast.List,
+    ast.Dict,
+    ast.Starred,
+    ast.Await,
+    ast.IfExp,
+    ast.keyword,
+    ast.Lambda,
+    ast.BoolOp,
+    ast.comprehension,
+    ast.ListComp,
+    ast.GeneratorExp,
+)
 
 
 def _flow(facts: _Facts, seeds: list[ast.AST], sinks: dict[int, ast.Call]) -> list[ast.Call]:
@@ -150,14 +194,19 @@ def _flow(facts: _Facts, seeds: list[ast.AST], sinks: dict[int, ast.Call]) -> li
     return list(hits.values())
 
 
-def _taint(facts: _Facts, names: set[str], scope: ast.AST, tainted: set[tuple[int, str]]) -> list[ast.AST]:
+def _taint(
+    facts: _Facts, names: set[str], scope: ast.AST, tainted: set[tuple[int, str]]
+) -> list[ast.AST]:
     out: list[ast.AST] = []
     for name in names:
         if (id(scope), name) in tainted or len(tainted) >= 64:
             continue
         tainted.add((id(scope), name))
-        out += [u for u in facts.uses.get(name, [])[:300]
-                if isinstance(u.ctx, ast.Load) and facts.within(u, scope)]
+        out += [
+            u
+            for u in facts.uses.get(name, [])[:300]
+            if isinstance(u.ctx, ast.Load) and facts.within(u, scope)
+        ]
     return out
 
 
@@ -194,9 +243,16 @@ def analyse(data: bytes, ind: Indicators) -> list[Hit]:
     if found:
         line, col = textscan.position(data, found[0][0])
         rule = "wallet-theft" if NET_TEXT.search(data) and len(found) >= 2 else "wallet-paths"
-        hits.append(Hit(rule, line, col, textscan.line_at(data, found[0][0]),
-                        f"{len(found)} wallet/credential locations ({found[0][1]} first)",
-                        extra_citations=ind.wallet_cite))
+        hits.append(
+            Hit(
+                rule,
+                line,
+                col,
+                textscan.line_at(data, found[0][0]),
+                f"{len(found)} wallet/credential locations ({found[0][1]} first)",
+                extra_citations=ind.wallet_cite,
+            )
+        )
     if not _needs_tree(data):
         return hits + _b64_ips(data, ind)
     try:
@@ -220,8 +276,15 @@ def _hidden(data: bytes, tree: ast.Module) -> list[Hit]:
         line, col = textscan.position(data, m.end())
         if data[m.end() : m.end() + 1] == b"#" or any(a <= line <= b for a, b in spans):
             continue
-        return [Hit("hidden-after-whitespace", line, col, textscan.line_at(data, m.start()),
-                    f"code starts after {m.end() - m.start()} blanks on one line")]
+        return [
+            Hit(
+                "hidden-after-whitespace",
+                line,
+                col,
+                textscan.line_at(data, m.start()),
+                f"code starts after {m.end() - m.start()} blanks on one line",
+            )
+        ]
     return []
 
 
@@ -237,20 +300,32 @@ def _flows(facts: _Facts, lines: list[str]) -> list[Hit]:
     if sinks and by_kind.get("net"):
         for call in _flow(facts, list(by_kind["net"]), sinks):
             done.add(id(call))
-            hits.append(_hit("network-to-exec", lines, call, f"downloaded text reaches {names[id(call)]}()"))
+            hits.append(
+                _hit("network-to-exec", lines, call, f"downloaded text reaches {names[id(call)]}()")
+            )
     if sinks and by_kind.get("decode"):
         for call in _flow(facts, list(by_kind["decode"]), sinks):
             if id(call) not in done and names[id(call)] in EXEC:
-                hits.append(_hit("decoded-to-exec", lines, call, f"decoded text reaches {names[id(call)]}()"))
+                hits.append(
+                    _hit(
+                        "decoded-to-exec", lines, call, f"decoded text reaches {names[id(call)]}()"
+                    )
+                )
     for call in by_kind.get("spawn", []):
-        cmd = " ".join(s for a in [*call.args, *(k.value for k in call.keywords)] for s in _strings(a))
+        cmd = " ".join(
+            s for a in [*call.args, *(k.value for k in call.keywords)] for s in _strings(a)
+        )
         if "downloads" in commands.risks(cmd):
             hits.append(_hit("shell-download-pipe", lines, call, f"spawns: {cmd[:100]}"))
     nets = {id(c): c for c in by_kind.get("net", [])}
     seeds = _environs(facts)
     if nets and seeds:
         for call in _flow(facts, seeds, nets)[:1]:
-            hits.append(_hit("env-exfiltration", lines, call, f"os.environ is sent with {names[id(call)]}()"))
+            hits.append(
+                _hit(
+                    "env-exfiltration", lines, call, f"os.environ is sent with {names[id(call)]}()"
+                )
+            )
     return hits[:6]
 
 
@@ -266,7 +341,9 @@ def _environs(facts: _Facts) -> list[ast.AST]:
             elif name != "environ" or facts.aliases.get("environ") != "os.environ":
                 continue
             outer = facts.parent.get(id(node))
-            if isinstance(outer, ast.Subscript) or (isinstance(outer, ast.Attribute) and outer.attr != "copy"):
+            if isinstance(outer, ast.Subscript) or (
+                isinstance(outer, ast.Attribute) and outer.attr != "copy"
+            ):
                 continue
             out.append(node)
     return out
@@ -277,8 +354,15 @@ def _ips(tree: ast.Module, data: bytes, lines: list[str], ind: Indicators) -> li
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             for host, port in textscan.ip_urls(node.value):
                 if port in ind.c2_ports:
-                    return [_hit("raw-ip-c2", lines, node, f"URL to raw IP {host}:{port}",
-                                 extra_citations=ind.c2_cite)]
+                    return [
+                        _hit(
+                            "raw-ip-c2",
+                            lines,
+                            node,
+                            f"URL to raw IP {host}:{port}",
+                            extra_citations=ind.c2_cite,
+                        )
+                    ]
     return _b64_ips(data, ind)
 
 
@@ -286,7 +370,14 @@ def _b64_ips(data: bytes, ind: Indicators) -> list[Hit]:
     for offset, text in textscan.decoded_literals(data)[:2000]:
         for host, port in textscan.ip_urls(text):
             line, col = textscan.position(data, offset)
-            return [Hit("raw-ip-c2", line, col, textscan.line_at(data, offset),
-                        f"base64 literal decodes to a URL to raw IP {host}:{port}",
-                        extra_citations=ind.c2_cite)]
+            return [
+                Hit(
+                    "raw-ip-c2",
+                    line,
+                    col,
+                    textscan.line_at(data, offset),
+                    f"base64 literal decodes to a URL to raw IP {host}:{port}",
+                    extra_citations=ind.c2_cite,
+                )
+            ]
     return []

@@ -50,7 +50,9 @@ def to_text(report: Report) -> str:
         f"{report.high} high, {report.warnings} warning"
     ]
     for f in report.findings:
-        lines.append(f"{f.severity.value.upper():7} {f.path}:{f.line}:{f.column} [{f.rule_id}] {f.message} ({f.moment.value})")
+        lines.append(
+            f"{f.severity.value.upper():7} {f.path}:{f.line}:{f.column} [{f.rule_id}] {f.message} ({f.moment.value})"
+        )
         lines.append(f"        {f.snippet}")
         lines.append(f"        what to do: {f.advice}")
         for c in f.citations:
@@ -87,36 +89,53 @@ def to_sarif(report: Report) -> dict[str, Any]:
     index = {rid: i for i, rid in enumerate(ids)}
     results = []
     for f in report.findings:
-        results.append({
-            "ruleId": f.rule_id,
-            "ruleIndex": index[f.rule_id],
-            "level": _level(f.severity),
-            "message": {"text": f"{f.message} ({f.moment.value}). {f.advice}"},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": f.path, "uriBaseId": "SRCROOT"},
-                    "region": {"startLine": f.line, "startColumn": f.column,
-                               "snippet": {"text": f.snippet}},
-                }
-            }],
-            "properties": {"runs": f.moment.value, "citations": [_cite(c) for c in f.citations]},
-        })
+        results.append(
+            {
+                "ruleId": f.rule_id,
+                "ruleIndex": index[f.rule_id],
+                "level": _level(f.severity),
+                "message": {"text": f"{f.message} ({f.moment.value}). {f.advice}"},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": f.path, "uriBaseId": "SRCROOT"},
+                            "region": {
+                                "startLine": f.line,
+                                "startColumn": f.column,
+                                "snippet": {"text": f.snippet},
+                            },
+                        }
+                    }
+                ],
+                "properties": {
+                    "runs": f.moment.value,
+                    "citations": [_cite(c) for c in f.citations],
+                },
+            }
+        )
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "nkwatch lure check",
-                "version": __version__,
-                "informationUri": "https://github.com/nkwatch/nkwatch/blob/main/docs/lure.md",
-                "rules": [_sarif_rule(RULES[r]) for r in ids],
-            }},
-            "results": results,
-            "invocations": [{
-                "executionSuccessful": True,
-                "toolExecutionNotifications": [
-                    {"level": "note", "message": {"text": f"{n.path}: {n.message}"}} for n in report.notes
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "nkwatch lure check",
+                        "version": __version__,
+                        "informationUri": "https://github.com/nkwatch/nkwatch/blob/main/docs/lure.md",
+                        "rules": [_sarif_rule(RULES[r]) for r in ids],
+                    }
+                },
+                "results": results,
+                "invocations": [
+                    {
+                        "executionSuccessful": True,
+                        "toolExecutionNotifications": [
+                            {"level": "note", "message": {"text": f"{n.path}: {n.message}"}}
+                            for n in report.notes
+                        ],
+                    }
                 ],
-            }],
-        }],
+            }
+        ],
     }

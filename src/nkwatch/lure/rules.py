@@ -135,8 +135,7 @@ _rule(
     H,
     Moment.run,
     (c.MICROSOFT_2026, c.UNIT42_2024),
-    "Secrets in the environment would leave the machine; rotate them if it ran. "
-    + _DONT_OPEN,
+    "Secrets in the environment would leave the machine; rotate them if it ran. " + _DONT_OPEN,
 )
 _rule(
     "wallet-theft",

@@ -18,8 +18,16 @@ from nkwatch.lure.indicators import Indicators, load
 from nkwatch.lure.model import Finding, Hit, Moment, Note, Report
 from nkwatch.lure.rules import RULES
 
-JS_EXT = {".js": "js", ".cjs": "js", ".mjs": "js", ".jsx": "js",
-          ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx"}
+JS_EXT = {
+    ".js": "js",
+    ".cjs": "js",
+    ".mjs": "js",
+    ".jsx": "js",
+    ".ts": "ts",
+    ".mts": "ts",
+    ".cts": "ts",
+    ".tsx": "tsx",
+}
 CONFIG = re.compile(
     r"^(next|tailwind|postcss|vite|vitest|webpack|babel|eslint|nuxt|svelte|astro|rollup|"
     r"jest|hardhat|truffle|remix|metro|craco|gatsby-config|gatsby-node)"
@@ -61,7 +69,9 @@ def _walk(root: Path, notes: list[Note]) -> Iterator[_File]:
             yield _File(rel, path, st.st_size)
 
 
-def _moments(files: list[_File], ind: Indicators) -> tuple[dict[str, Moment], list[tuple[str, Hit]]]:
+def _moments(
+    files: list[_File], ind: Indicators
+) -> tuple[dict[str, Moment], list[tuple[str, Hit]]]:
     """When files run (from package.json scripts and VS Code tasks), plus those files' hits."""
     runs: dict[str, Moment] = {}
     hits: list[tuple[str, Hit]] = []
@@ -77,7 +87,9 @@ def _moments(files: list[_File], ind: Indicators) -> tuple[dict[str, Moment], li
             task_hits, targets = vscode.check(f.path.read_bytes())
             hits += [(f.rel, h) for h in task_hits]
             for target in targets:
-                clean = target.replace("${workspaceFolder}/", "").replace("${workspaceFolder}\\", "")
+                clean = target.replace("${workspaceFolder}/", "").replace(
+                    "${workspaceFolder}\\", ""
+                )
                 runs[_join(parent.parent, clean)] = Moment.folder_open
     return runs, hits
 
@@ -135,7 +147,11 @@ def _moment_of(f: _File, runs: dict[str, Moment]) -> Moment | None:
 
 def _finding(rel: str, hit: Hit, moment: Moment | None) -> Finding:
     rule = RULES[hit.rule_id]
-    when = hit.moment or (moment if moment is not None and rule.moment in (Moment.run, Moment.app_start) else rule.moment)
+    when = hit.moment or (
+        moment
+        if moment is not None and rule.moment in (Moment.run, Moment.app_start)
+        else rule.moment
+    )
     cites = tuple(dict.fromkeys(rule.citations + hit.extra_citations))
     return Finding(
         rule_id=rule.id,
@@ -157,7 +173,13 @@ _NAMES = deps.LOCKFILES | deps.PY_FILES | {"package.json", "tasks.json", "METADA
 
 
 def _wanted(name: str, ext: str) -> bool:
-    return ext in JS_EXT or ext == ".py" or ext in binaries.MAGIC or name in _NAMES or deps.is_requirements(name)
+    return (
+        ext in JS_EXT
+        or ext == ".py"
+        or ext in binaries.MAGIC
+        or name in _NAMES
+        or deps.is_requirements(name)
+    )
 
 
 def scan(root: Path, label: str) -> Report:
@@ -185,11 +207,17 @@ def scan(root: Path, label: str) -> Report:
             notes.append(Note(f.rel, "binary data where text is expected: not parsed"))
             continue
         if len(data) > MAX_PARSE and ext in _TEXT_EXT:
-            notes.append(Note(f.rel, f"{len(data) / 2**20:.0f} MiB: checked for hidden code only, not parsed"))
+            notes.append(
+                Note(
+                    f.rel, f"{len(data) / 2**20:.0f} MiB: checked for hidden code only, not parsed"
+                )
+            )
             hits = jsfacts.hidden_code(data, None) if ext in JS_EXT else []
         else:
             hits = _file_hits(f, data, moment, ind)
         findings += [_finding(f.rel, h, moment) for h in hits]
     unique = {(x.rule_id, x.path, x.line): x for x in findings}
     ordered = sorted(unique.values(), key=lambda x: (-x.severity.rank, x.path, x.line))
-    return Report(label, len(files), total, time.perf_counter() - started, tuple(ordered), tuple(notes))
+    return Report(
+        label, len(files), total, time.perf_counter() - started, tuple(ordered), tuple(notes)
+    )

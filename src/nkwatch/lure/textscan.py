@@ -17,7 +17,9 @@ from collections.abc import Iterable, Iterator
 from nkwatch.lure.indicators import Indicators
 
 _BLANKS = re.compile(rb"[ \t]{30,}(?=[^\s])")
-DOWNLOADER = re.compile(rb"curl|wget|\biwr\b|Invoke-WebRequest|Invoke-RestMethod|certutil|bitsadmin")
+DOWNLOADER = re.compile(
+    rb"curl|wget|\biwr\b|Invoke-WebRequest|Invoke-RestMethod|certutil|bitsadmin"
+)
 MIN_BLANK_WIDTH = 120  # columns (a tab counts 4): far enough to push code off-screen
 
 

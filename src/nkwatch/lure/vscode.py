@@ -61,7 +61,11 @@ def _command_lines(task: dict[str, Any]) -> list[str]:
         args = scope.get("args") or []
         if isinstance(cmd, str | list):
             text = cmd if isinstance(cmd, str) else " ".join(str(c) for c in cmd)
-            extra = " ".join(str(a if not isinstance(a, dict) else a.get("value", "")) for a in args) if isinstance(args, list) else ""
+            extra = (
+                " ".join(str(a if not isinstance(a, dict) else a.get("value", "")) for a in args)
+                if isinstance(args, list)
+                else ""
+            )
             found.append(f"{text} {extra}".strip())
     return found
 
@@ -72,7 +76,11 @@ def auto_tasks(doc: Any) -> list[AutoTask]:
     for task in tasks if isinstance(tasks, list) else []:
         if not isinstance(task, dict):
             continue
-        run_on = (task.get("runOptions") or {}).get("runOn") if isinstance(task.get("runOptions"), dict) else None
+        run_on = (
+            (task.get("runOptions") or {}).get("runOn")
+            if isinstance(task.get("runOptions"), dict)
+            else None
+        )
         if run_on == "folderOpen":
             out.append(AutoTask(str(task.get("label", "?")), tuple(_command_lines(task))))
     return out
@@ -88,8 +96,15 @@ def check(data: bytes) -> tuple[list[Hit], list[str]]:
             return [], []
         at = data.find(b"folderOpen")
         line, col = textscan.position(data, at)
-        return [Hit("vscode-folder-open", line, col, textscan.line_at(data, at),
-                    "unparsable tasks.json mentions runOn folderOpen")], []
+        return [
+            Hit(
+                "vscode-folder-open",
+                line,
+                col,
+                textscan.line_at(data, at),
+                "unparsable tasks.json mentions runOn folderOpen",
+            )
+        ], []
     hits: list[Hit] = []
     targets: list[str] = []
     for task in auto_tasks(doc):
@@ -102,9 +117,23 @@ def check(data: bytes) -> tuple[list[Hit], list[str]]:
         targets += [t for cmd in task.commands for t in commands.script_targets(cmd)]
         shown = " ; ".join(task.commands)[:200]
         if reasons:
-            hits.append(Hit("vscode-folder-open-fetch", line, col, shown,
-                            f"task '{task.label}' runs on folder open and " + ", ".join(reasons)))
+            hits.append(
+                Hit(
+                    "vscode-folder-open-fetch",
+                    line,
+                    col,
+                    shown,
+                    f"task '{task.label}' runs on folder open and " + ", ".join(reasons),
+                )
+            )
         else:
-            hits.append(Hit("vscode-folder-open", line, col, shown,
-                            f"task '{task.label}' runs on folder open"))
+            hits.append(
+                Hit(
+                    "vscode-folder-open",
+                    line,
+                    col,
+                    shown,
+                    f"task '{task.label}' runs on folder open",
+                )
+            )
     return hits, targets

