@@ -9,7 +9,8 @@ so a plug-in is a first-class capability and the built-ins prove the plug-in pat
 A plug-in that cannot be loaded is never skipped quietly: :func:`load` raises
 :class:`CapabilityLoadError` with one line naming the entry point and what went wrong.
 
-Stdlib-only (plus :mod:`nkwatch.capability`): ``nkwatch --help`` reads every manifest.
+Stdlib-only (plus :mod:`nkwatch.capability` and :mod:`nkwatch.extras`): ``nkwatch --help``
+reads every manifest.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from functools import cache
 from typing import Any
 
 from nkwatch.capability import Capability, Command, NavEntry, split_target
+from nkwatch.extras import missing_modules, require_extra
 
 ENTRY_POINT_GROUP = "nkwatch.capabilities"
 
@@ -120,8 +122,8 @@ def commands() -> dict[str, Command]:
 
 
 def nav() -> tuple[NavEntry, ...]:
-    """Navigation entries of every capability's pages, by ``order`` then declaration."""
-    entries = [entry for cap in load() for entry in cap.nav]
+    """Navigation entries of every installed capability's pages, by ``order``."""
+    entries = [entry for cap in load() if installed(cap) for entry in cap.nav]
     return tuple(sorted(entries, key=lambda entry: entry.order))
 
 
@@ -129,3 +131,21 @@ def resolve(target: str) -> Any:
     """Import the object a "module:attr" target names."""
     module_name, attr = split_target(target)
     return getattr(importlib.import_module(module_name), attr)
+
+
+def owner(target: str) -> Capability:
+    """The capability declaring ``target`` (a command, router or bundle target)."""
+    for cap in load():
+        if target in (*(c.target for c in cap.commands), *cap.routers, *cap.bundles):
+            return cap
+    raise LookupError(f"no capability declares {target!r}")
+
+
+def installed(cap: Capability) -> bool:
+    """Whether the pip extra the capability needs is installed (the core always is)."""
+    return not cap.requires or not missing_modules(cap.requires)
+
+
+def require(cap: Capability, what: str) -> None:
+    """Raise :class:`~nkwatch.extras.MissingExtra` (one line) if ``cap``'s extra is missing."""
+    require_extra(cap.requires, what)

@@ -27,6 +27,7 @@ class LazyGroup(NkwatchGroup):
         declared = capabilities.commands().get(cmd_name)
         if found is not None or declared is None:
             return found
+        capabilities.require(capabilities.owner(declared.target), f"`nkwatch {cmd_name}`")
         command = capabilities.resolve(declared.target)
         if not isinstance(command, click.Command):
             raise capabilities.CapabilityLoadError(

@@ -78,9 +78,13 @@ class SecurityHeaders:
 
 
 def _routers() -> list[tuple[ModuleType, APIRouter]]:
-    """Every capability's routers (API and pages), with the module each lives in."""
+    """Every installed capability's routers (API and pages), with the module each lives in;
+    a capability whose pip extra is missing is left out with one log line."""
     found: list[tuple[ModuleType, APIRouter]] = []
     for cap in capabilities.load():
+        if not capabilities.installed(cap):
+            log.warning("%s: not served, needs pip install 'nkwatch[%s]'", cap.name, cap.requires)
+            continue
         for target in cap.routers:
             module_name, attr = split_target(target)
             module = importlib.import_module(module_name)

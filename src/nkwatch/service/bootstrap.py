@@ -35,6 +35,9 @@ def ensure_bundles(store: Store, log: Callable[[str], None]) -> list[str]:
     """Run every capability's bundle loaders (each imports its data only if it is missing)."""
     done: list[str] = []
     for cap in capabilities.load():
+        if cap.bundles and not capabilities.installed(cap):
+            log(f"skipping bundled data of {cap.name}: needs pip install 'nkwatch[{cap.requires}]'")
+            continue
         for target in cap.bundles:
             fn: Callable[[Store], Any] = capabilities.resolve(target)
             name = target.replace(":", ".")
