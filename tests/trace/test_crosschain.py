@@ -158,3 +158,12 @@ def test_cli_run_and_markdown_show_the_links(tmp_path: Path) -> None:
     md = runner.invoke(cli, ["trace", "report", str(tmp_path / "r.json"), "--format", "md"])
     assert "## Across swaps and chains" in md.output
     assert "left for chain litecoin" in md.output and "forged-out" in md.output
+    svg = runner.invoke(cli, ["trace", "report", str(tmp_path / "r.json"), "--format", "svg"])
+    assert "bridge → bitcoin" in svg.output and "chains: bitcoin, ethereum" in svg.output
+    freeze = runner.invoke(
+        cli, ["trace", "freeze-requests", str(tmp_path / "r.json"), "-o", str(tmp_path / "fr")]
+    )
+    assert freeze.exit_code == 0, freeze.output
+    letter = next((tmp_path / "fr").glob("freeze-example-exchange*.json"))
+    doc = json.loads(letter.read_text())
+    assert doc["chain"] == "bitcoin" and doc["addresses"][0]["amounts"] == {"BTC": "1.2"}

@@ -1,7 +1,9 @@
 """The flow picture: a layered graph (seeds -> hops -> services) as self-contained SVG.
 
 Columns are hop counts; a node's height and an edge's width grow with the log of the
-tainted amount; services are coloured by category. Built from a saved report's ``flows``
+tainted amount; services are coloured by category. In a cross-chain report each node is
+ringed in its chain's colour and swap/bridge links are dashed and named ("bridge →
+bitcoin"), so the chain boundaries show. Built from a saved report's ``flows``
 and ``endpoints`` only, so the web UI embeds exactly the same picture.
 """
 
@@ -22,6 +24,8 @@ COLORS = {
 SEED_COLOR = "#ff7f0e"
 PLAIN = "#7f7f7f"
 MAX_PER_COLUMN = 25
+LINK_COLOR = "#9467bd"
+CHAIN_RINGS = {"bitcoin": "#f7931a", "ethereum": "#627eea", "litecoin": "#345d9d"}
 
 
 def _short(address: str) -> str:
@@ -64,18 +68,30 @@ def flow_svg(report: dict[str, Any], *, width: int = 1100) -> str:
     ]
     for c in range(n_cols):
         parts.append(f'<text x="{40 + c * step:.0f}" y="24" fill="#333">hop {c}</text>')
+    chains = sorted({str(f["chain"]) for f in flows if f.get("chain")})
+    if len(chains) > 1:
+        parts.append(f'<text x="{width - 20}" y="24" fill="#333" text-anchor="end">chains: '
+                     f"{escape(', '.join(chains))} — dashed: swap/bridge links</text>")  # fmt: skip
     for f in flows:
-        if f["from"] not in pos or f["to"] not in pos:
+        if f["from"] not in pos or f["to"] not in pos or f["from"] == f["to"]:
             continue
         (x1, y1), (x2, y2) = pos[f["from"]], pos[f["to"]]
         w = max(0.8, min(14.0, 1.5 * _weight(f["amount"])))
         mid = (x1 + x2) / 2
+        link = f.get("link")
+        style = (f'stroke="{LINK_COLOR}" stroke-opacity="0.8" stroke-dasharray="6 4"' if link
+                 else 'stroke="#4a7ab5" stroke-opacity="0.35"')  # fmt: skip
+        what = f"{link} to {f.get('chain')}: " if link else ""
         parts.append(
             f'<path d="M{x1 + 8:.1f},{y1:.1f} C{mid:.1f},{y1:.1f} {mid:.1f},{y2:.1f} {x2 - 8:.1f},{y2:.1f}" '
-            f'stroke="#4a7ab5" stroke-opacity="0.35" stroke-width="{w:.1f}" fill="none">'
-            f"<title>{escape(f['amount'])} {escape(f['symbol'])} {escape(f['from'])} → {escape(f['to'])} "
-            f"({escape(f['time'])})</title></path>"
+            f'{style} stroke-width="{w:.1f}" fill="none">'
+            f"<title>{escape(what)}{escape(f['amount'])} {escape(f['symbol'])} {escape(f['from'])} → "
+            f"{escape(f['to'])} ({escape(f['time'])})</title></path>"
         )
+        if link and f.get("chain"):
+            parts.append(f'<text x="{mid:.1f}" y="{(y1 + y2) / 2 - 6:.1f}" fill="{LINK_COLOR}" '
+                         f'text-anchor="middle">{escape(link)} → {escape(str(f["chain"]))}</text>')  # fmt: skip
+    chain_of = {f["to"]: str(f["chain"]) for f in flows if f.get("chain")}
     for address, (x, y) in pos.items():
         svc = services.get(address)
         color = (
@@ -85,8 +101,9 @@ def flow_svg(report: dict[str, Any], *, width: int = 1100) -> str:
         )
         label = f"{svc['service']} ({svc['category']})" if svc else _short(address)
         amounts = ", ".join(f"{v} {k}" for k, v in (svc or {}).get("amounts", {}).items())
+        ring = CHAIN_RINGS.get(chain_of.get(address, ""), "none") if len(chains) > 1 else "none"
         parts.append(
-            f'<g><circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{color}"/>'
+            f'<g><circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{color}" stroke="{ring}" stroke-width="3"/>'
             f'<text x="{x + 11:.1f}" y="{y + 4:.1f}" fill="#222">{escape(label)}</text>'
             f"<title>{escape(address)}{(' — ' + escape(amounts)) if amounts else ''}</title></g>"
         )

@@ -85,9 +85,10 @@ def build_cross_report(
     chains = [chain]
     for other, sub in utxo_reports.items():
         chains.append(other)
-        report["endpoints"] += _tag(sub["endpoints"], other)
-        report["addresses"] += _tag(sub["addresses"], other)
-        report["flows"] += _tag(sub["flows"], other)
+        offset = min((lk.hop for lk in result.links if lk.target.chain == other), default=0)
+        report["endpoints"] += _tag(_shift(sub["endpoints"], offset), other)
+        report["addresses"] += _tag(_shift(sub["addresses"], offset), other)
+        report["flows"] += _tag(_shift(sub["flows"], offset, "hop"), other)
         for sym, b in sub["buckets"].items():
             name = sym if sym not in report["buckets"] else f"{sym}@{other}"
             report["buckets"][name] = {**b, "chain": other}
@@ -96,6 +97,12 @@ def build_cross_report(
     report["parameters"]["chains"] = chains
     report["parameters"]["rounds"] = result.rounds
     report["links"] = [link_doc(link) for link in result.links]
+    report["flows"] += [
+        {"from": lk.source.address, "to": lk.target.address, "symbol": lk.target.symbol,
+         "amount": whole(lk.converted, lk.target.decimals), "hop": lk.hop,
+         "time": "", "tx_hash": lk.target.tx_hash, "chain": lk.target.chain, "link": lk.kind}
+        for lk in result.links
+    ]  # fmt: skip
     report["in_flight"] = [flight_doc(f) for f in result.in_flight]
     report["noise"]["crosschain"] = [asdict(a) for a in result.anomalies]
     for e in report["endpoints"]:
@@ -110,6 +117,11 @@ def build_cross_report(
             elif left:
                 e["bridge_destination"] = "; ".join(f["summary"] for f in left)
     return report
+
+
+def _shift(rows: list[dict[str, Any]], offset: int, key: str = "hops") -> list[dict[str, Any]]:
+    """Hops on a destination chain count on from the bridge link that reached it."""
+    return [{**r, key: r[key] + offset} if key in r else r for r in rows]
 
 
 def _senders(endpoint: dict[str, Any]) -> set[str]:
