@@ -38,12 +38,12 @@ from nkwatch.trace.across.model import (
     State,
 )  # fmt: skip
 from nkwatch.trace.across.swap import follow_swap
-from nkwatch.trace.bridges.abi import EvmLog
+from nkwatch.trace.bridges.abi import AbiError, EvmLog
 from nkwatch.trace.bridges.registry import Departure, decode_logs
 from nkwatch.trace.engine import AssetRun, Seed, SeedEdges, TraceParams, TraceResult, trace
 from nkwatch.trace.graph import TransferGraph
 from nkwatch.trace.labels import Label, LabelBook
-from nkwatch.trace.swaps import SWAP_TOPICS
+from nkwatch.trace.swaps import SWAP_TOPICS, decode_swap
 from nkwatch.trace.txgroups import tx_groups
 
 __all__ = ["Anomaly", "ChainData", "CrossChainResult", "InFlight", "Link", "Side", "trace_across"]
@@ -63,7 +63,13 @@ def _state(graph: TransferGraph, logs: Sequence[EvmLog], chains: Sequence[ChainD
         state.arrivals.setdefault(a.key, []).append(a)
     for log in logs:
         if log.topic0 in SWAP_TOPICS:
-            state.swap_events.setdefault(log.tx_hash, []).append(log)
+            try:
+                event = decode_swap(log)
+            except AbiError as exc:
+                anomalies.append(Anomaly(log.chain, log.tx_hash, "malformed-log",
+                                         f"log {log.log_index} at {log.address}: {exc}"))  # fmt: skip
+                continue
+            state.swap_events.setdefault(log.tx_hash, []).append(event)
     return state, departures
 
 

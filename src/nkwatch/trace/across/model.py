@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from nkwatch.trace.bridges.abi import EvmLog
 from nkwatch.trace.bridges.registry import Arrival, Departure
 from nkwatch.trace.engine import Seed, SeedEdges, TraceResult
 from nkwatch.trace.graph import TransferGraph
 from nkwatch.trace.labels import Label
 from nkwatch.trace.model import UtxoTx
+from nkwatch.trace.swaps import SwapEvent
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ class State:
     graph: TransferGraph
     departures: dict[str, list[Departure]]  # tx hash -> departures of that tx
     arrivals: dict[str, list[Arrival]]  # departure key -> EVM arrivals
-    swap_events: dict[str, list[EvmLog]]  # tx hash -> swap event logs
+    swap_events: dict[str, list[SwapEvent]]  # tx hash -> decoded DEX swap events
     utxo_out: dict[str, dict[str, list[tuple[UtxoTx, bool]]]]  # chain -> key -> (tx, refund)
     extra: dict[int, Label] = field(default_factory=dict)  # address id -> endpoint label
     carried: dict[int, SeedEdges] = field(default_factory=dict)  # asset id -> seed edges

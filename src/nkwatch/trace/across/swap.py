@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from nkwatch.trace.across.model import Anomaly, Link, State, side
-from nkwatch.trace.bridges.abi import AbiError
 from nkwatch.trace.labels import Label, LabelBook
-from nkwatch.trace.swaps import convert, decode_swap, describe
+from nkwatch.trace.swaps import convert, describe
 
 SHAPE = "swap (by shape)"
 
@@ -54,12 +53,7 @@ def _receivers(state: State, tx_hash: str, sender: int) -> tuple[set[int], list[
     graph = state.graph
     receivers = {sender}
     evidence = []
-    for log in state.swap_events.get(tx_hash, ()):
-        try:
-            event = decode_swap(log)
-        except AbiError as exc:
-            state.anomalies.append(Anomaly(graph.chain, tx_hash, "malformed-log", str(exc)))
-            continue
+    for event in state.swap_events.get(tx_hash, ()):
         evidence.append(describe(event))
         rid = graph.address_id(event.recipient) if event.recipient else None
         if rid is not None:
@@ -93,7 +87,8 @@ def follow_swap(
     received = sum(graph.base_units(out_id, int(graph.amount[m])) for m in back)
     conv = convert(received, tainted, total)
     carried = carry(state, out_id, back, conv.converted, hop)
-    via = SHAPE
+    events = state.swap_events.get(tx_hash, ())
+    via = f"{events[0].dex} pool (its Swap event)" if events else SHAPE
     for p in payees:
         if p in receivers:
             continue
@@ -101,7 +96,7 @@ def follow_swap(
         if known is not None:  # a labelled pool or router already stops the traced asset
             via = known.service
         elif p not in state.extra:
-            state.extra[p] = Label(graph.chain, graph.addresses[p], SHAPE, "dex", 0.9,
+            state.extra[p] = Label(graph.chain, graph.addresses[p], via, "dex", 0.9,
                                    "same-transaction swap shape")  # fmt: skip
     if not evidence:
         evidence = [f"{graph.addresses[sender]} paid {total} base units and received {received} "
