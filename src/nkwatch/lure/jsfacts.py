@@ -28,14 +28,29 @@ _CANDIDATE = re.compile(
     rb"\.\s*(exec|execSync|spawn|spawnSync|execFile|execFileSync|fork|constructor|get|post|"
     rb"put|request)\s*\("
 )
-SINK = re.compile(rb"eval|Function|\bvm\b|child_process|exec|spawn|fork|constructor")
-NET = re.compile(
-    rb"fetch|axios|request|\bgot\b|needle|superagent|https?\.(?:get|request)|XMLHttpRequest|"
-    rb"""['"`](?:node:)?https?['"`]"""
+SINK = textscan.Words(
+    b"eval", b"Function", b"vm.", b"child_process", b"exec", b"spawn", b"fork", b"constructor"
 )
-DEC = re.compile(rb"atob|Buffer\.from|fromCharCode|unescape|decodeURIComponent")
+NET = textscan.Words(
+    b"fetch",
+    b"axios",
+    b"request",
+    b"got(",
+    b"needle",
+    b"superagent",
+    b"http.get",
+    b"https.get",
+    b"XMLHttpRequest",
+    b"'https'",
+    b'"https"',
+    b"'http'",
+    b'"http"',
+    b"node:http",
+    b"`https`",
+)
+DEC = textscan.Words(b"atob", b"Buffer.from", b"fromCharCode", b"unescape", b"decodeURIComponent")
 ENV = re.compile(rb"process\.env(?![\w$.\[])")
-IP_HINT = re.compile(rb"\d{1,3}\.\d{1,3}\.\d{1,3}\.(?:\d{1,3}:\d|['\"`])")
+IP_HINT = re.compile(rb"\.\d{1,3}:\d|\d\.['\"`]")
 _CALLISH = {"call_expression", "new_expression"}
 _CHAIN = {
     "member_expression",
@@ -221,12 +236,12 @@ def needs_tree(data: bytes, config: bool) -> bool:
     """Whether any tree-based rule can fire: the byte-level preconditions of each rule."""
     if config or textscan.BLANK_RUN.search(data) or IP_HINT.search(data):
         return True
-    net = NET.search(data) is not None
+    net = NET.search(data)
     if net and ENV.search(data):
         return True
     if SINK.search(data) and textscan.DOWNLOADER.search(data):
         return True
-    return bool(SINK.search(data)) and (net or DEC.search(data) is not None)
+    return bool(SINK.search(data) and (net or DEC.search(data)))
 
 
 def _inside_text(tree: Any, offset: int) -> bool:

@@ -16,12 +16,32 @@ from nkwatch.lure import commands, textscan
 from nkwatch.lure.indicators import Indicators
 from nkwatch.lure.model import Hit
 
-SINK = re.compile(rb"exec|eval|system|popen|subprocess|Popen")
-NET_TEXT = re.compile(rb"urlopen|requests|httpx|urllib3|http\.client|urlretrieve|Request")
-DEC = re.compile(
-    rb"b64decode|b32decode|b85decode|decompress|fromhex|unhexlify|marshal|decodebytes|a2b_"
+SINK = textscan.Words(
+    b"exec(", b"eval(", b"system(", b"popen(", b"subprocess", b"Popen(", b"__import__"
 )
-IP_HINT = re.compile(rb"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}:\d")
+NET_TEXT = textscan.Words(
+    b"urlopen(",
+    b"requests.",
+    b"import requests",
+    b"from requests",
+    b"httpx.",
+    b"urllib3.",
+    b"http.client",
+    b"urlretrieve(",
+)
+DEC = textscan.Words(
+    b"b64decode",
+    b"b32decode",
+    b"b85decode",
+    b"decompress",
+    b"fromhex",
+    b"unhexlify",
+    b"marshal",
+    b"decodebytes",
+    b"a2b_",
+)
+ENV_WHOLE = re.compile(rb"environ(?!\s*\[|\.get\b|\.setdefault|\.pop\b|\.items|\.keys|\.update)")
+IP_HINT = re.compile(rb"\.\d{1,3}:\d")
 EXEC = {"exec", "eval", "builtins.exec", "builtins.eval"}
 SPAWN = {
     "os.system",
@@ -87,21 +107,25 @@ class _Facts:
         self.calls: list[tuple[str, ast.Call]] = []
         self.parent: dict[int, ast.AST] = {}
         self.uses: dict[str, list[ast.Name]] = {}
-        for node in ast.walk(tree):
+        raw: list[ast.Call] = []
+        stack: list[ast.AST] = [tree]
+        while stack:  # one pass: parents, imports, names, calls
+            node = stack.pop()
             for child in ast.iter_child_nodes(node):
                 self.parent[id(child)] = node
-            if isinstance(node, ast.Import):
+                stack.append(child)
+            if isinstance(node, ast.Name):
+                self.uses.setdefault(node.id, []).append(node)
+            elif isinstance(node, ast.Call):
+                raw.append(node)
+            elif isinstance(node, ast.Import):
                 for a in node.names:
                     key = (a.asname or a.name).split(".")[0]
                     self.aliases[key] = a.name if a.asname else a.name.split(".")[0]
             elif isinstance(node, ast.ImportFrom):
                 for a in node.names:
                     self.aliases[a.asname or a.name] = f"{node.module or ''}.{a.name}"
-            elif isinstance(node, ast.Name):
-                self.uses.setdefault(node.id, []).append(node)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                self.calls.append((_dotted(node.func, self.aliases), node))
+        self.calls = [(_dotted(c.func, self.aliases), c) for c in raw]
 
     def kind(self, name: str) -> str:
         tail = name.rsplit(".", 1)[-1]
@@ -229,12 +253,12 @@ def _strings(node: ast.AST) -> Iterable[str]:
 def _needs_tree(data: bytes) -> bool:
     if textscan.BLANK_RUN.search(data) or IP_HINT.search(data):
         return True
-    net = NET_TEXT.search(data) is not None
-    if net and b"environ" in data:
+    net = NET_TEXT.search(data)
+    if net and ENV_WHOLE.search(data):
         return True
     if SINK.search(data) and textscan.DOWNLOADER.search(data):
         return True
-    return SINK.search(data) is not None and (net or DEC.search(data) is not None)
+    return bool(SINK.search(data) and (net or DEC.search(data)))
 
 
 def analyse(data: bytes, ind: Indicators) -> list[Hit]:
@@ -267,6 +291,8 @@ def analyse(data: bytes, ind: Indicators) -> list[Hit]:
 
 
 def _hidden(data: bytes, tree: ast.Module) -> list[Hit]:
+    if not textscan.BLANK_RUN.search(data):
+        return []
     spans = [
         (n.lineno, n.end_lineno or n.lineno)
         for n in ast.walk(tree)
@@ -350,19 +376,14 @@ def _environs(facts: _Facts) -> list[ast.AST]:
 
 
 def _ips(tree: ast.Module, data: bytes, lines: list[str], ind: Indicators) -> list[Hit]:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            for host, port in textscan.ip_urls(node.value):
-                if port in ind.c2_ports:
-                    return [
-                        _hit(
-                            "raw-ip-c2",
-                            lines,
-                            node,
-                            f"URL to raw IP {host}:{port}",
-                            extra_citations=ind.c2_cite,
-                        )
-                    ]
+    """A literal URL to a raw IP on a documented C2 port (only when the text has one)."""
+    if IP_HINT.search(data):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                for host, port in textscan.ip_urls(node.value):
+                    if port in ind.c2_ports:
+                        msg = f"URL to raw IP {host}:{port}"
+                        return [_hit("raw-ip-c2", lines, node, msg, extra_citations=ind.c2_cite)]
     return _b64_ips(data, ind)
 
 

@@ -17,8 +17,21 @@ from collections.abc import Iterable, Iterator
 from nkwatch.lure.indicators import Indicators
 
 _BLANKS = re.compile(rb"[ \t]{30,}(?=[^\s])")
-DOWNLOADER = re.compile(
-    rb"curl|wget|\biwr\b|Invoke-WebRequest|Invoke-RestMethod|certutil|bitsadmin"
+
+
+class Words:
+    """Is any of these byte strings in the data? (``in`` is far cheaper than a regex
+    alternation; these only decide whether a file needs its syntax tree.)"""
+
+    def __init__(self, *words: bytes) -> None:
+        self.words = words
+
+    def search(self, data: bytes) -> bool:
+        return any(w in data for w in self.words)
+
+
+DOWNLOADER = Words(
+    b"curl", b"wget", b"iwr", b"Invoke-WebRequest", b"Invoke-RestMethod", b"certutil", b"bitsadmin"
 )
 MIN_BLANK_WIDTH = 120  # columns (a tab counts 4): far enough to push code off-screen
 
@@ -27,6 +40,8 @@ class _BlankRun:
     """Runs of blanks at least :data:`MIN_BLANK_WIDTH` columns wide, followed by code."""
 
     def finditer(self, data: bytes) -> Iterator[re.Match[bytes]]:
+        if not any(k in data for k in (b" " * 30, b"\t" * 8, b" \t", b"\t ")):
+            return  # no run of blanks 120 columns wide can exist: skip the regex
         for m in _BLANKS.finditer(data):
             run = m.group(0)
             if run.count(b" ") + 4 * run.count(b"\t") >= MIN_BLANK_WIDTH:

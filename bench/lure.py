@@ -1,0 +1,414 @@
+"""Lure check benchmark (issue #15), side by side with DataDog's guarddog on the same inputs.
+
+    flock /tmp/bench.lock python bench/lure.py [--rounds 3] [--guarddog /work/venvs/guarddog/bin/guarddog]
+
+Inputs: the rebuilt lures (tests/lure/lures), their generated mutations, and clean inputs:
+every distribution in this virtualenv's site-packages, the npm packages under node_modules,
+starter projects made by the real generators (create-next-app, Vite, express-generator,
+Hardhat, Django startproject, Flask's sdist) and a few dozen popular npm packages and PyPI
+sdists fetched once by name (``npm pack`` / ``pip download``) into the git-ignored cache
+``bench/cache/lure``. guarddog runs in its own venv on the lures, the mutations, the starters,
+the fetched packages and a fixed sample of installed packages. Prints a table, writes JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests.lure.mutate
+CACHE = ROOT / "bench" / "cache" / "lure"
+LURES = ROOT / "tests" / "lure" / "lures"
+NPM_POPULAR = [
+    "express",
+    "react",
+    "react-dom",
+    "lodash",
+    "axios",
+    "chalk",
+    "commander",
+    "debug",
+    "moment",
+    "dayjs",
+    "uuid",
+    "dotenv",
+    "yargs",
+    "ws",
+    "socket.io",
+    "jsonwebtoken",
+    "bcryptjs",
+    "mongoose",
+    "pg",
+    "redis",
+    "next",
+    "vue",
+    "typescript",
+    "eslint",
+    "prettier",
+    "webpack",
+    "vite",
+    "esbuild",
+    "ethers",
+    "web3",
+    "body-parser",
+    "cors",
+    "nodemon",
+    "jest",
+    "mocha",
+    "rxjs",
+    "tailwindcss",
+    "postcss",
+    "sharp",
+    "puppeteer",
+]
+PYPI_POPULAR = [
+    "requests",
+    "flask",
+    "django",
+    "click",
+    "jinja2",
+    "pyyaml",
+    "urllib3",
+    "idna",
+    "certifi",
+    "six",
+    "attrs",
+    "packaging",
+    "setuptools",
+    "boto3",
+    "python-dateutil",
+    "sqlalchemy",
+    "pytest",
+    "web3",
+    "eth-account",
+    "paramiko",
+]
+STARTERS = {
+    "next-app": [
+        "npx",
+        "-y",
+        "create-next-app@latest",
+        "next-app",
+        "--ts",
+        "--eslint",
+        "--tailwind",
+        "--app",
+        "--src-dir",
+        "--import-alias",
+        "@/*",
+        "--use-npm",
+        "--skip-install",
+        "--no-git",
+        "--yes",
+    ],
+    "vite-app": ["npm", "create", "-y", "vite@latest", "vite-app", "--", "--template", "react-ts"],
+    "express-app": ["npx", "-y", "express-generator@4", "express-app", "--view=pug"],
+}
+
+
+@dataclass
+class Outcome:
+    name: str
+    group: str
+    files: int = 0
+    high: int = 0
+    warning: int = 0
+    rules: list[str] = field(default_factory=list)
+    gd_flag: bool | None = None  # guarddog: threat rule or risk label above low
+    gd_rules: list[str] = field(default_factory=list)
+
+
+def _run(cmd: list[str], cwd: Path, timeout: int = 600) -> bool:
+    try:
+        return (
+            subprocess.run(
+                cmd, cwd=cwd, capture_output=True, timeout=timeout, check=False
+            ).returncode
+            == 0
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def fetch_cache() -> None:
+    """Fetch once by name (skipped when present): starters, npm tarballs, PyPI sdists."""
+    starters = CACHE / "starters"
+    starters.mkdir(parents=True, exist_ok=True)
+    for name, cmd in STARTERS.items():
+        if not (starters / name).exists():
+            _run(cmd, starters)
+    hh = starters / "hardhat-app"
+    if not (hh / "hardhat.config.js").exists():
+        hh.mkdir(exist_ok=True)
+        _run(["npm", "init", "-y"], hh)
+        _run(["npm", "i", "-D", "--no-audit", "--no-fund", "hardhat@2"], hh)
+        env = {**os.environ, "HARDHAT_CREATE_JAVASCRIPT_PROJECT_WITH_DEFAULTS": "true"}
+        subprocess.run(
+            ["npx", "hardhat", "init"],
+            cwd=hh,
+            env=env,
+            capture_output=True,
+            timeout=900,
+            check=False,
+        )
+    npm = CACHE / "npm"
+    npm.mkdir(exist_ok=True)
+    for name in NPM_POPULAR:
+        if not list(npm.glob(f"{name.replace('/', '-')}-[0-9]*.tgz")):
+            _run(["npm", "pack", name, "--pack-destination", str(npm)], npm)
+    pypi = CACHE / "pypi"
+    pypi.mkdir(exist_ok=True)
+    for name in PYPI_POPULAR:
+        stem = name.replace("-", "_").lower()
+        if not [
+            p
+            for p in pypi.iterdir()
+            if p.name.lower().replace("-", "_").startswith(stem + "_")
+            or p.name.lower().replace("-", "_").startswith(stem + "-")
+        ]:
+            _run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "-q",
+                    "--no-deps",
+                    "--no-binary",
+                    ":all:",
+                    name,
+                    "-d",
+                    str(pypi),
+                ],
+                pypi,
+            )
+
+
+def clean_inputs() -> list[tuple[str, str, Path]]:
+    site = Path(sysconfig.get_paths()["purelib"])
+    out: list[tuple[str, str, Path]] = []
+    for p in sorted(site.iterdir()):
+        if (
+            p.is_dir()
+            and not p.name.endswith((".dist-info", ".egg-info"))
+            and p.name != "__pycache__"
+        ):
+            out.append(("site-packages", p.name, p))
+    for nm in (ROOT / "node_modules", CACHE / "starters" / "hardhat-app" / "node_modules"):
+        if nm.is_dir():
+            for p in sorted(nm.iterdir()):
+                if p.name.startswith("@") and p.is_dir():
+                    out += [
+                        ("node_modules", f"{p.name}/{q.name}", q)
+                        for q in sorted(p.iterdir())
+                        if q.is_dir()
+                    ]
+                elif p.is_dir() and not p.name.startswith("."):
+                    out.append(("node_modules", p.name, p))
+    for p in sorted((CACHE / "starters").iterdir()) if (CACHE / "starters").is_dir() else []:
+        if p.is_dir():
+            out.append(("starters", p.name, p))
+    for group in ("npm", "pypi"):
+        for p in sorted((CACHE / group).glob("*")) if (CACHE / group).is_dir() else []:
+            out.append((f"fetched-{group}", p.name, p))
+    return out
+
+
+def run_nkwatch(group: str, name: str, path: Path) -> Outcome:
+    from nkwatch.errors import UserError
+    from nkwatch.lure import check_path
+
+    try:
+        report = check_path(path)
+    except UserError as exc:
+        return Outcome(name, group, rules=[f"refused: {exc}"])
+    return Outcome(
+        name,
+        group,
+        report.files,
+        report.high,
+        report.warnings,
+        sorted({f.rule_id for f in report.findings}),
+    )
+
+
+def run_guarddog(exe: str, path: Path) -> tuple[bool | None, list[str]]:
+    eco = (
+        "npm"
+        if (path / "package.json").exists()
+        or path.name.endswith(".tgz")
+        or list(path.glob("*/package.json"))
+        else "pypi"
+    )
+    try:
+        proc = subprocess.run(
+            [exe, eco, "scan", str(path), "--output-format", "json"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        doc = json.loads(proc.stdout)
+    except (OSError, subprocess.TimeoutExpired, json.JSONDecodeError):
+        return None, []
+    found = sorted(k for k, v in (doc.get("results") or {}).items() if v)
+    label = (doc.get("risk_score") or {}).get("label", "")
+    flagged = any(k.startswith("threat-") for k in found) or label not in (
+        "",
+        "no_risks_detected",
+        "low",
+    )
+    return flagged, found
+
+
+def speed(rounds: int) -> dict[str, float]:
+    """files/s over the whole clean site-packages walk, and a 2,000-file real repository."""
+    from nkwatch.lure import check_path
+
+    site = Path(sysconfig.get_paths()["purelib"])
+    rates = []
+    for _ in range(rounds):
+        t = time.perf_counter()
+        r = check_path(site)
+        rates.append(r.files / (time.perf_counter() - t))
+    source = CACHE / "starters" / "hardhat-app"
+    files = sorted(p for p in source.rglob("*") if p.is_file())[:2000] if source.is_dir() else []
+    repo_times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for p in files:
+            dest = Path(tmp) / p.relative_to(source)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(p, dest)
+        for _ in range(rounds):
+            t = time.perf_counter()
+            r2 = check_path(Path(tmp))
+            repo_times.append(time.perf_counter() - t)
+    return {
+        "site_packages_files": r.files,
+        "files_per_s": statistics.median(rates),
+        "files_per_s_range": [min(rates), max(rates)],
+        "repo_files": r2.files if files else 0,
+        "repo_2000_s": statistics.median(repo_times) if repo_times else -1.0,
+        "repo_2000_s_range": [min(repo_times), max(repo_times)] if repo_times else [],
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--guarddog", default="/work/venvs/guarddog/bin/guarddog")
+    ap.add_argument("--no-guarddog", action="store_true")
+    ap.add_argument(
+        "--gd-sample", type=int, default=60, help="installed packages guarddog scans per group"
+    )
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "lure.json")
+    args = ap.parse_args()
+    from tests.lure.mutate import mutants
+
+    fetch_cache()
+    load0 = os.getloadavg()
+    outcomes: list[Outcome] = []
+    gd = None if args.no_guarddog or not Path(args.guarddog).exists() else args.guarddog
+    with tempfile.TemporaryDirectory() as tmp:
+        inputs = [("lures", p.name, p) for p in sorted(LURES.iterdir()) if p.is_dir()]
+        for _, name, lure in list(inputs):
+            inputs += [
+                ("mutations", f"{name}/{m}", folder) for m, folder in mutants(lure, Path(tmp))
+            ]
+        inputs += clean_inputs()
+        sampled: dict[str, int] = {}
+        for group, name, path in inputs:
+            o = run_nkwatch(group, name, path)
+            take = (
+                group not in ("site-packages", "node_modules")
+                or sampled.get(group, 0) < args.gd_sample
+            )
+            if gd and take:
+                sampled[group] = sampled.get(group, 0) + 1
+                o.gd_flag, o.gd_rules = run_guarddog(gd, path)
+            outcomes.append(o)
+    result = {
+        "load_before": load0,
+        "speed": speed(args.rounds),
+        "load_after": os.getloadavg(),
+        "groups": summarise(outcomes),
+        "outcomes": [asdict(o) for o in outcomes],
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1))
+    table(result)
+
+
+def summarise(outcomes: list[Outcome]) -> dict[str, dict[str, object]]:
+    groups: dict[str, dict[str, object]] = {}
+    for g in dict.fromkeys(o.group for o in outcomes):
+        rows = [o for o in outcomes if o.group == g]
+        gd_rows = [o for o in rows if o.gd_flag is not None]
+        groups[g] = {
+            "inputs": len(rows),
+            "files": sum(o.files for o in rows),
+            "nk_high": sum(1 for o in rows if o.high),
+            "nk_any": sum(1 for o in rows if o.high or o.warning),
+            "nk_high_files": sum(o.high for o in rows),
+            "nk_warning_findings": sum(o.warning for o in rows),
+            "gd_scanned": len(gd_rows),
+            "gd_flagged": sum(1 for o in gd_rows if o.gd_flag),
+            "gd_flagged_not_nk": [
+                o.name for o in gd_rows if o.gd_flag and not (o.high or o.warning)
+            ],
+            "nk_missed": [o.name for o in rows if g in ("lures", "mutations") and not o.high],
+            "gd_missed": [o.name for o in gd_rows if g in ("lures", "mutations") and not o.gd_flag],
+            "nk_high_inputs": [o.name for o in rows if g not in ("lures", "mutations") and o.high],
+            "nk_warned_inputs": [
+                f"{o.name}: {','.join(o.rules)}"
+                for o in rows
+                if g not in ("lures", "mutations") and o.warning and not o.high
+            ],
+        }
+    return groups
+
+
+def table(result: dict[str, object]) -> None:
+    groups = result["groups"]
+    assert isinstance(groups, dict)
+    print(
+        f"{'group':16}{'inputs':>8}{'files':>9}{'nk high':>9}{'nk any':>8}{'gd scanned':>12}{'gd flagged':>12}"
+    )
+    for g, s in groups.items():
+        print(
+            f"{g:16}{s['inputs']:>8}{s['files']:>9}{s['nk_high']:>9}{s['nk_any']:>8}{s['gd_scanned']:>12}{s['gd_flagged']:>12}"
+        )
+    for g, s in groups.items():
+        for key in (
+            "nk_missed",
+            "gd_missed",
+            "gd_flagged_not_nk",
+            "nk_high_inputs",
+            "nk_warned_inputs",
+        ):
+            if s[key]:
+                print(f"{g} {key}: {s[key]}")
+    print(
+        json.dumps(
+            {
+                "speed": result["speed"],
+                "load_before": result["load_before"],
+                "load_after": result["load_after"],
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
