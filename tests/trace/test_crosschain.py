@@ -167,3 +167,47 @@ def test_cli_run_and_markdown_show_the_links(tmp_path: Path) -> None:
     letter = next((tmp_path / "fr").glob("freeze-example-exchange*.json"))
     doc = json.loads(letter.read_text())
     assert doc["chain"] == "bitcoin" and doc["addresses"][0]["amounts"] == {"BTC": "1.2"}
+
+
+def test_midgard_actions_link_without_logs(tmp_path: Path) -> None:
+    """An explorer-style import without logs: the Midgard export's records link the
+    inbounds to their outbounds (and the refund), exactly; the pending one is in flight."""
+    case = cc.write_case(tmp_path)
+    labels = tmp_path / "labels.csv"
+    labels.write_text(cc.LABELS_CSV, encoding="utf-8")
+
+    def tx(h: str, address: str, asset: str, amount: int) -> dict[str, object]:
+        return {"txID": h[2:].upper() if h.startswith("0x") else h.upper(), "address": address,
+                "coins": [{"asset": asset, "amount": str(amount)}]}  # fmt: skip
+
+    actions = {"actions": [
+        {"type": "swap", "status": "success", "date": "0", "metadata": {"swap": {"memo": f"=:b:{cc.BTC_DEST}"}},
+         "in": [tx(cc.DEP_BTC, cc.THIEF, "ETH.ETH", 200 * 10**8)], "out": [tx(cc.b(2), cc.BTC_DEST, "BTC.BTC", 150_000_000)]},
+        {"type": "refund", "status": "success", "date": "0",
+         "in": [tx(cc.DEP_REFUND, cc.THIEF, "ETH.ETH", 50 * 10**8)], "out": [tx(cc.REFUND, cc.THIEF, "ETH.ETH", 4_990_000_000)]},
+        {"type": "swap", "status": "pending", "date": "0", "metadata": {"swap": {"memo": f"=:l:{cc.LTC_DEST}"}},
+         "in": [tx(cc.DEP_LTC, cc.THIEF, "ETH.ETH", 30 * 10**8)], "out": [{"txID": "", "address": cc.LTC_DEST, "coins": [{"asset": "LTC.LTC", "amount": "1"}]}]},
+    ]}  # fmt: skip
+    midgard = tmp_path / "actions.json"
+    midgard.write_text(json.dumps(actions), encoding="utf-8")
+    runner = CliRunner()
+    db = ["--db", str(tmp_path / "c.duckdb")]
+    no_logs = [str(p) for p in case.eth_files if p.suffix != ".json"]
+    for args in (["trace", "import", "ethereum-etl", *no_logs],
+                 ["trace", "import", "bitcoin-etl", *map(str, case.btc_files)],
+                 ["trace", "labels", "csv", str(labels)],
+                 ["trace", "run", "--seed", cc.THIEF, "--chain", "ethereum", "--midgard", str(midgard),
+                  "-o", str(tmp_path / "r.json")]):  # fmt: skip
+        result = runner.invoke(cli, [*args, *db], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "r.json").read_text())
+    links = {lk["kind"]: lk for lk in report["links"]}
+    assert (
+        links["bridge"]["converted"] == "1.5" and "Midgard action" in links["bridge"]["evidence"][0]
+    )
+    assert links["refund"]["converted"] == "49.9"
+    assert [f["destination_chain"] for f in report["in_flight"]] == ["litecoin"]
+    assert [
+        (e["address"], e["amounts"]) for e in report["endpoints"] if e["chain"] == "bitcoin"
+    ] == [(cc.BTC_EXCHANGE, {"BTC": "1.2"})]
+    assert [a["kind"] for a in report["noise"]["crosschain"]] == ["forged-out"]

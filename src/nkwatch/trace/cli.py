@@ -148,12 +148,18 @@ def _seeds(seed: tuple[str, ...], seed_tx: tuple[str, ...], since: datetime | No
     help="EVM JSON-RPC URL (or CHAIN=URL): crawl a live node instead of the store; its swap "
     "and bridge logs are fetched too.",
 )
+@click.option(
+    "--midgard",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="THORChain Midgard actions JSON: inbound -> outbound links the indexer recorded.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @pass_settings
 def run_cmd(
     settings: Settings, seed: tuple[str, ...], seed_tx: tuple[str, ...], chain: str, policy: str,
     max_hops: int, min_amount: str, max_addresses: int, since: str | None, until: str | None,
-    rpc: tuple[str, ...], output: Path,
+    rpc: tuple[str, ...], midgard: tuple[Path, ...], output: Path,
 ) -> None:  # fmt: skip
     """Trace from the seeds and write the JSON report."""
     try:
@@ -164,7 +170,7 @@ def run_cmd(
         raise UserError("must be a non-negative number", where="--min-amount")
     params = TraceParams(chain, policy, max_hops, dust, max_addresses, _when(until, "--until"))
     seeds = _seeds(seed, seed_tx, _when(since, "--since"))
-    report = _run(settings, chain, seeds, params, _node_for(chain, rpc))
+    report = _run(settings, chain, seeds, params, _node_for(chain, rpc), midgard)
     output.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     emit_json(
         {"report": str(output), "endpoints": len(report["endpoints"]), "buckets": report["buckets"]}
@@ -190,8 +196,10 @@ def _node_for(chain: str, values: tuple[str, ...]) -> str | None:
 
 
 def _run(
-    settings: Settings, chain: str, seeds: list[Seed], params: TraceParams, rpc: str | None
-) -> dict[str, Any]:
+    settings: Settings, chain: str, seeds: list[Seed], params: TraceParams, rpc: str | None,
+    midgard: tuple[Path, ...] = (),
+) -> dict[str, Any]:  # fmt: skip
+    from nkwatch.trace.bridges.midgard import read_actions
     from nkwatch.trace.label_sources import load_label_book
     from nkwatch.trace.report import build_report
     from nkwatch.trace.repository import load_graph
@@ -207,8 +215,9 @@ def _run(
             from nkwatch.trace.across.run import has_cross_data, trace_store_across
 
             graph = load_graph(store, chain)
-            if has_cross_data(store, chain):
-                return trace_store_across(store, graph, seeds, params, labels)
+            actions = [a for path in midgard for a in read_actions(path)]
+            if actions or has_cross_data(store, chain):
+                return trace_store_across(store, graph, seeds, params, labels, actions)
             return build_report(trace(graph, seeds, params, labels=labels))
         from nkwatch.trace.evm.crawler import rpc_source
 
@@ -216,7 +225,8 @@ def _run(
         try:
             from nkwatch.trace.across.run import crawl_across
 
-            return crawl_across(store, crawler, seeds, params, labels)
+            actions = [a for path in midgard for a in read_actions(path)]
+            return crawl_across(store, crawler, seeds, params, labels, actions)
         finally:
             crawler.fetcher.rpc.close()
 

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nkwatch.trace.across.bridge import follow_bridge, utxo_outbounds
+from nkwatch.trace.across.midgard_links import add_midgard
 from nkwatch.trace.across.model import (
     Anomaly,
     ChainData,
@@ -39,6 +40,7 @@ from nkwatch.trace.across.model import (
 )  # fmt: skip
 from nkwatch.trace.across.swap import follow_swap
 from nkwatch.trace.bridges.abi import AbiError, EvmLog
+from nkwatch.trace.bridges.midgard import MidgardAction
 from nkwatch.trace.bridges.registry import Departure, decode_logs
 from nkwatch.trace.engine import AssetRun, Seed, SeedEdges, TraceParams, TraceResult, trace
 from nkwatch.trace.graph import TransferGraph
@@ -51,16 +53,22 @@ MAX_ROUNDS = 8
 
 
 def _state(graph: TransferGraph, logs: Sequence[EvmLog], chains: Sequence[ChainData],
-           anomalies: list[Anomaly]) -> tuple[State, list[Departure]]:  # fmt: skip
+           anomalies: list[Anomaly], actions: Sequence[MidgardAction],
+           labels: LabelBook) -> tuple[State, list[Departure]]:  # fmt: skip
     departures, arrivals, bad = decode_logs(logs)
     anomalies += [Anomaly(b.log.chain, b.log.tx_hash, "malformed-log",
                           f"log {b.log.log_index} at {b.log.address}: {b.reason}") for b in bad]  # fmt: skip
-    state = State(graph, {}, {}, {}, utxo_outbounds(chains, {d.key for d in departures}, anomalies))
+    state = State(graph, {}, {}, {}, {})
     state.anomalies = anomalies
     for d in departures:
         state.departures.setdefault(d.log.tx_hash, []).append(d)
     for a in arrivals:
         state.arrivals.setdefault(a.key, []).append(a)
+    departures += add_midgard(state, actions, labels, chains)
+    for chain, book in utxo_outbounds(chains, {d.key for d in departures}, anomalies).items():
+        for key, txs in book.items():
+            known = state.utxo_out.setdefault(chain, {}).setdefault(key, [])
+            known += [t for t in txs if all(t[0].tx_hash != k[0].tx_hash for k in known)]
     for log in logs:
         if log.topic0 in SWAP_TOPICS:
             try:
@@ -82,10 +90,11 @@ def trace_across(
     logs: Sequence[EvmLog] = (),
     anomalies: Sequence[Anomaly] = (),
     chains: Sequence[ChainData] = (),
+    actions: Sequence[MidgardAction] = (),
 ) -> CrossChainResult:
     """Trace ``seeds`` on ``graph`` and across the swaps and bridges the data shows."""
     labels = labels or LabelBook()
-    base, departures = _state(graph, logs, chains, list(anomalies))
+    base, departures = _state(graph, logs, chains, list(anomalies), actions, labels)
     _bridge_endpoints(base, departures, labels)
     carried: dict[int, SeedEdges] = {}
     cache: dict[object, AssetRun] = {}  # an asset whose inputs did not change is not swept again

@@ -70,7 +70,8 @@ def follow_bridge(
     state.done.add(key)
     source = side(graph, asset_id, tx_hash, graph.addresses[sender])
     moved = graph.scaled(asset_id, total)
-    if dep.bridge == "THORChain" and moved != graph.scaled(asset_id, dep.amount):
+    off = abs(total - dep.amount) >= dep.precision
+    if dep.bridge == "THORChain" and moved != graph.scaled(asset_id, dep.amount) and off:
         state.anomalies.append(Anomaly(graph.chain, tx_hash, "unreconciled",
             f"Deposit event says {dep.amount} but {total} base units moved: not linked"))  # fmt: skip
         return False
@@ -93,9 +94,10 @@ def _flight(dep: Departure, source: Side, tainted: int, total: int, reason: str)
 
 
 def _evidence(dep: Departure, arrival: str) -> tuple[str, ...]:
+    where = dep.record or f"log {dep.log.log_index} at {dep.log.address}"
     return (
-        f"{dep.bridge} departure {dep.log.tx_hash} (log {dep.log.log_index} at "
-        f"{dep.log.address}): {dep.amount} base units, memo {dep.memo!r}",
+        f"{dep.bridge} departure {dep.log.tx_hash} ({where}): {dep.amount} base units, "
+        f"memo {dep.memo!r}",
         arrival,
     )
 

@@ -3,6 +3,7 @@ UTXO chains that bridges lead to (their transactions with OP_RETURN memos)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,7 @@ from nkwatch.store import Store
 from nkwatch.trace.across import ChainData, CrossChainResult, trace_across
 from nkwatch.trace.across.model import Anomaly
 from nkwatch.trace.across.report import build_cross_report
+from nkwatch.trace.bridges.midgard import MidgardAction
 from nkwatch.trace.engine import Seed, TraceParams
 from nkwatch.trace.graph import TransferGraph
 from nkwatch.trace.labels import LabelBook
@@ -50,7 +52,7 @@ def finish(
 
 def trace_store_across(
     store: Store, graph: TransferGraph, seeds: list[Seed], params: TraceParams,
-    labels: LabelBook,
+    labels: LabelBook, actions: Sequence[MidgardAction] = (),
 ) -> dict[str, Any]:  # fmt: skip
     """The whole case from the store: see the package docstring."""
     from nkwatch.trace.logstore import load_logs
@@ -61,13 +63,14 @@ def trace_store_across(
                  for r, why in bad]  # fmt: skip
     chains = {c: ChainData(c, load_utxo_txs(store, c)) for c in utxo_chains(store)}
     result = trace_across(graph, seeds, params, labels=labels, logs=logs, anomalies=anomalies,
-                          chains=list(chains.values()))  # fmt: skip
+                          chains=list(chains.values()), actions=actions)  # fmt: skip
     return finish(result, chains, params, labels)
 
 
 def crawl_across(
-    store: Store, crawler: EvmCrawler, seeds: list[Seed], params: TraceParams, labels: LabelBook
-) -> dict[str, Any]:
+    store: Store, crawler: EvmCrawler, seeds: list[Seed], params: TraceParams, labels: LabelBook,
+    actions: Sequence[MidgardAction] = (),
+) -> dict[str, Any]:  # fmt: skip
     """``--rpc``: crawl the node outward from the seeds, fetch the bridge and swap logs of
     the crawled block span (kept in the store), and trace across like the store path."""
     from nkwatch.trace.crawl import crawl
@@ -80,4 +83,4 @@ def crawl_across(
         rpc = crawler.fetcher.rpc
         add_logs(store, fetch_logs(rpc, graph.chain, min(blocks), max(blocks), WANTED_TOPICS),
                  source=f"rpc:{rpc.config.url}")  # fmt: skip
-    return trace_store_across(store, graph, seeds, params, labels)
+    return trace_store_across(store, graph, seeds, params, labels, actions)

@@ -29,6 +29,8 @@ class Departure:
     memo: str | None
     key: str  # what an arrival names to settle it (THORChain: the inbound tx hash)
     memo_error: str | None = None
+    precision: int = 1  # base units the amount is exact to (Midgard records 1e8 units)
+    record: str | None = None  # where the departure is known from when not an event
 
 
 @dataclass(frozen=True, slots=True)
