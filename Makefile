@@ -17,6 +17,7 @@ run: install
 lint:
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports  # layer contracts in pyproject.toml [tool.importlinter]
 
 typecheck:
 	$(BIN)/mypy

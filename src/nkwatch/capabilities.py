@@ -94,7 +94,8 @@ def _check(caps: tuple[Capability, ...]) -> None:
                     f"and {cap.name!r}"
                 )
             commands[command.name] = cap.name
-        for target in (*(c.target for c in cap.commands), *cap.routers, *cap.bundles):
+        for target in (*(c.target for c in cap.commands), *cap.routers, *cap.bundles,
+                       *cap.dashboard):  # fmt: skip
             try:
                 split_target(target)
             except ValueError as exc:

@@ -52,6 +52,8 @@ class Capability:
       to its own range.
     - ``bundles``: "module:attr" of functions ``(Store) -> object`` that import the
       capability's bundled data when it is missing (run by ``nkwatch serve`` at start-up).
+    - ``dashboard``: "module:attr" of functions ``(ServiceState) -> dict`` whose keys are
+      the dashboard's panels (merged in capability order).
     - ``templates``: the package whose ``templates/`` folder holds its page templates
       (e.g. "nkwatch.trace"); template names are global, so name them after the capability.
     - ``requires``: the pip extra that brings its third-party dependencies ("" = core).
@@ -64,6 +66,7 @@ class Capability:
     nav: tuple[NavEntry, ...] = ()
     migrations: str | None = None
     bundles: tuple[str, ...] = ()
+    dashboard: tuple[str, ...] = ()
     templates: str | None = None
     requires: str = ""
 

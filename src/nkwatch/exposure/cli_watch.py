@@ -13,7 +13,7 @@ from nkwatch.clitools import pass_settings, store_for
 from nkwatch.exposure.alerts import build_sinks
 from nkwatch.exposure.watch import Watcher
 from nkwatch.exposure.watch_config import load_config, resolve_seeds
-from nkwatch.intel.repository import ensure_bundled, load_dataset
+from nkwatch.intel import ensure_bundled, load_dataset
 from nkwatch.settings import Settings
 from nkwatch.trace.evm.rpc import RpcClient, RpcConfig
 

@@ -13,8 +13,8 @@ from nkwatch.exposure.engine import ExposureIndex, ExposureParams
 from nkwatch.exposure.model import ExposureResult, RiskSource
 from nkwatch.exposure.rules import DEFAULT_RULES, Rule
 from nkwatch.exposure.sources import RiskBook, book
-from nkwatch.intel import repository as intel_repo
-from nkwatch.sanctions import repository as sanctions_repo
+from nkwatch.intel import load_dataset
+from nkwatch.sanctions import load_active
 from nkwatch.store import Store, audit
 from nkwatch.trace import repository as trace_repo
 from nkwatch.trace.addresses import EVM_CHAINS, UTXO_CHAINS, check_address
@@ -35,8 +35,8 @@ class ExposureConfig:
 
 
 def load_book(store: Store, config: ExposureConfig) -> RiskBook:
-    lists = sanctions_repo.load_active(store)
-    dataset = intel_repo.load_dataset(store)
+    lists = load_active(store)
+    dataset = load_dataset(store)
     labels = config.labels or tuple(load_label_book(store).all())
     return book(
         lists if lists.versions else None,

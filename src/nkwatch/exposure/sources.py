@@ -15,7 +15,7 @@ from pathlib import Path
 
 from nkwatch.errors import UserError
 from nkwatch.exposure.model import RiskCategory, RiskSource
-from nkwatch.intel.model import AddressRole, Dataset
+from nkwatch.intel import AddressRole, Dataset
 from nkwatch.sanctions import LazyNameIndex, LoadedLists, Screener
 from nkwatch.sanctions.addresses import build_index
 from nkwatch.trace.labels import Label, canonical_address

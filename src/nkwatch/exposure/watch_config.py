@@ -35,7 +35,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from nkwatch.errors import UserError
-from nkwatch.intel.model import Dataset
+from nkwatch.intel import Dataset
 
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 

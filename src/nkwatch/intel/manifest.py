@@ -19,5 +19,6 @@ CAPABILITY = Capability(
     nav=(NavEntry("/incidents", "Incidents", order=50),),
     migrations="nkwatch.intel.migrations",
     bundles=("nkwatch.intel.repository:ensure_bundled",),
+    dashboard=("nkwatch.intel.router:dashboard_panels",),
     templates="nkwatch.intel",
 )

@@ -18,7 +18,13 @@ if TYPE_CHECKING:
         list_versions,
         load_active,
     )
-    from nkwatch.sanctions.router_screen import sanctions_by_address
+    from nkwatch.sanctions.router_screen import (
+        AddressRequest,
+        NameRequest,
+        name_query,
+        result_out,
+        sanctions_by_address,
+    )
     from nkwatch.sanctions.screening import Screener, ScreeningResult
     from nkwatch.sanctions.service import (
         DEFAULT_CACHE,
@@ -40,6 +46,10 @@ _EXPORTS = {
     "list_versions": "nkwatch.sanctions.repository",
     "load_active": "nkwatch.sanctions.repository",
     "sanctions_by_address": "nkwatch.sanctions.router_screen",
+    "AddressRequest": "nkwatch.sanctions.router_screen",
+    "NameRequest": "nkwatch.sanctions.router_screen",
+    "name_query": "nkwatch.sanctions.router_screen",
+    "result_out": "nkwatch.sanctions.router_screen",
     "Screener": "nkwatch.sanctions.screening",
     "ScreeningResult": "nkwatch.sanctions.screening",
     "DEFAULT_CACHE": "nkwatch.sanctions.service",
@@ -48,6 +58,7 @@ _EXPORTS = {
     "decision_summary": "nkwatch.sanctions.service",
 }
 __all__ = [
+    "AddressRequest",
     "DEFAULT_CACHE",
     "Identifier",
     "LazyNameIndex",
@@ -55,6 +66,7 @@ __all__ = [
     "LoadedLists",
     "NameIndex",
     "NameQuery",
+    "NameRequest",
     "Party",
     "Relationship",
     "Schema",
@@ -65,6 +77,8 @@ __all__ = [
     "ensure_bundled",
     "list_versions",
     "load_active",
+    "name_query",
+    "result_out",
     "sanctions_by_address",
 ]
 __getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -34,5 +34,6 @@ CAPABILITY = Capability(
     nav=(NavEntry("/screen", "Screening", role="analyst", order=10),),
     migrations="nkwatch.sanctions.migrations",
     bundles=("nkwatch.sanctions.repository:ensure_bundled",),
+    dashboard=("nkwatch.sanctions.router_lists:dashboard_panels",),
     templates="nkwatch.sanctions",
 )

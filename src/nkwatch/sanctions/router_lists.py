@@ -44,6 +44,23 @@ class VersionOut(BaseModel):
     source_name: str
 
 
+def dashboard_panels(state: ServiceState) -> dict[str, Any]:
+    """The dashboard's list panel: every stored version with its publisher and issue date."""
+    return {
+        "lists": [
+            {
+                "source": f"{v.publisher} ({v.list_id})",
+                "version": v.version_id,
+                "issued": v.published,
+                "entries": v.party_count,
+                "addresses": v.address_count,
+                "active": v.active,
+            }
+            for v in versions(state)
+        ]
+    }
+
+
 def versions(state: ServiceState) -> list[VersionOut]:
     return [VersionOut(**vars(v)) for v in repository.list_versions(state.access.view())]
 

@@ -33,8 +33,17 @@ from pydantic import BaseModel, ValidationError
 
 from nkwatch import __version__
 from nkwatch.errors import UserError
-from nkwatch.sanctions import LoadedLists, NameIndex, Screener, ScreeningResult, decision_summary
-from nkwatch.sanctions.router_screen import AddressRequest, NameRequest, name_query, result_out
+from nkwatch.sanctions import (
+    AddressRequest,
+    LoadedLists,
+    NameIndex,
+    NameRequest,
+    Screener,
+    ScreeningResult,
+    decision_summary,
+    name_query,
+    result_out,
+)
 from nkwatch.service.app import SecurityHeaders
 from nkwatch.service.auth import Principal, Role
 from nkwatch.service.config import ServiceConfig

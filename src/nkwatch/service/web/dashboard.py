@@ -4,28 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from nkwatch import capabilities
 from nkwatch.service.state import ServiceState
 
 
 def collect(state: ServiceState) -> dict[str, Any]:
-    from nkwatch.intel import router as intel
-    from nkwatch.sanctions import router_lists as lists
-
+    """The host's audit panel, then each installed capability's declared panels."""
     store = state.access.view()
     audit_rows = store.query(
         "SELECT action, count(*) FROM audit_log GROUP BY action ORDER BY 2 DESC"
     )
     data: dict[str, Any] = {"audit": [{"action": a, "count": int(n)} for a, n in audit_rows]}
-    data["lists"] = [
-        {
-            "source": f"{v.publisher} ({v.list_id})",
-            "version": v.version_id,
-            "issued": v.published,
-            "entries": v.party_count,
-            "addresses": v.address_count,
-            "active": v.active,
-        }
-        for v in lists.versions(state)
-    ]
-    data.update(intel.dashboard_panels(state))
+    for cap in capabilities.load():
+        if capabilities.installed(cap):
+            for target in cap.dashboard:
+                data.update(capabilities.resolve(target)(state))
     return data
