@@ -211,3 +211,42 @@ def test_midgard_actions_link_without_logs(tmp_path: Path) -> None:
         (e["address"], e["amounts"]) for e in report["endpoints"] if e["chain"] == "bitcoin"
     ] == [(cc.BTC_EXCHANGE, {"BTC": "1.2"})]
     assert [a["kind"] for a in report["noise"]["crosschain"]] == ["forged-out"]
+
+
+def test_wormhole_departure_is_left_for_its_destination() -> None:
+    """A lock-and-mint bridge whose event names the destination: the tainted USDT locked in
+    the Wormhole token bridge is "left for chain avalanche at address …", not dropped."""
+    from datetime import UTC, datetime
+
+    from nkwatch.trace.across import trace_across
+    from nkwatch.trace.bridges import wormhole
+    from nkwatch.trace.bridges.abi import EvmLog, encode_dynamic
+    from nkwatch.trace.graph import graph_from_transfers
+    from nkwatch.trace.model import Asset, Transfer, TransferKind
+
+    usdt = Asset("ethereum", "USDT", 6, cc.USDT)
+    bridge, core = (
+        "0x3ee18b2214aff97000d974cf647e7c347e8fa585",
+        "0x98f3c9e6e3face36baad05fe09d375ef1464288b",
+    )
+    when = datetime(2025, 2, 21, tzinfo=UTC)
+    tx = "0x" + "42" * 32
+    graph = graph_from_transfers("ethereum", [
+        Transfer("ethereum", "0x" + "41" * 32, 0, TransferKind.TOKEN, cc.VICTIM, cc.THIEF, usdt, 5_000_000, 1, when),
+        Transfer("ethereum", tx, 1, TransferKind.TOKEN, cc.THIEF, bridge, usdt, 5_000_000, 2, when),
+    ])  # fmt: skip
+    payload = wormhole.encode_transfer(
+        500, bytes.fromhex(cc.USDT[2:]), 2, bytes.fromhex("ab" * 20), 6
+    )
+    log = EvmLog("ethereum", tx, 2, 2, core, (wormhole.MESSAGE_TOPIC, "0x" + "0" * 24 + bridge[2:]),
+                 encode_dynamic([7, 0, payload, 1]))  # fmt: skip
+    result = trace_across(graph, [Seed(tx_hash="0x" + "41" * 32, asset=f"ethereum:{cc.USDT}")],
+                          TraceParams("ethereum", "haircut"), logs=[log])  # fmt: skip
+    (flight,) = result.in_flight
+    assert (flight.bridge, flight.dest_chain, flight.dest_address) == (
+        "Wormhole",
+        "avalanche",
+        "0x" + "ab" * 20,
+    )
+    assert flight.tainted_in == 5_000_000 and flight.reason == "no avalanche data"
+    assert result.evm.endpoint_labels[graph.address_id(bridge)].service == "Wormhole"

@@ -70,8 +70,11 @@ def _thor_deposit(log: EvmLog) -> Departure:
 
 
 def _wormhole(log: EvmLog) -> Departure:
+    """A token locked in the token bridge (its home chain is this one) or a wrapped token
+    burnt; the amount is normalised to 8 decimals, so it is not reconciled to the unit."""
     t = wormhole.decode_message(log)
-    return Departure("Wormhole", log, (wormhole_sender(log),), None, t.amount, t.to_chain, t.to,
+    asset = t.token if t.token_chain == log.chain else None
+    return Departure("Wormhole", log, (wormhole_sender(log),), asset, t.amount, t.to_chain, t.to,
                      f"{t.token_chain}:{t.token}", None, f"wormhole:{t.sequence}")  # fmt: skip
 
 
