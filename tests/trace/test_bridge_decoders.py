@@ -4,6 +4,7 @@ DEX swap events, Bitcoin OP_RETURN memos and Midgard actions."""
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 
 import pytest
 from Crypto.Hash import keccak
@@ -244,3 +245,32 @@ def test_midgard_actions() -> None:
     assert action.memo == f"=:b:{BTC_DEST}"
     with pytest.raises(UserError):
         midgard.parse_actions({"actions": [{"type": "swap", "in": [{"coins": [{"asset": "??"}]}]}]})
+
+
+def test_ethereum_etl_logs_csv_keeps_known_events_and_reports_malformed(tmp_path: Path) -> None:
+    from nkwatch.settings import Settings
+    from nkwatch.store import open_store
+    from nkwatch.trace.importers import import_files
+    from nkwatch.trace.logstore import load_logs
+
+    good = deposit_log(10**18, f"=:b:{BTC_DEST}")
+    topics = ",".join(good.topics)
+    rows = [
+        "log_index,transaction_hash,transaction_index,block_hash,block_number,address,data,topics",
+        f'3,{INBOUND},0,0x{"00" * 32},100,{ROUTER},0x{good.data.hex()},"{topics}"',
+        f'4,{INBOUND},0,0x{"00" * 32},100,{ROUTER},0xzz,"{topics}"',  # malformed data
+        f'5,{INBOUND},0,0x{"00" * 32},100,{ROUTER},0x,"0x{"11" * 32}"',  # unknown event: not kept
+    ]
+    path = tmp_path / "logs.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    settings = Settings.from_env({"HOME": str(tmp_path)}, db_path=tmp_path / "nk.duckdb")
+    with open_store(settings) as store:
+        summary = import_files(store, "ethereum-etl", [path])
+        logs, bad = load_logs(store, "ethereum")
+    assert (summary.read, summary.added) == (3, 2)
+    assert [lg.log_index for lg in logs] == [3] and logs[0].topics == good.topics
+    assert [(raw.log_index, "not hex" in why) for raw, why in bad] == [(4, True)]
+    bad_json = tmp_path / "logs.json"
+    bad_json.write_text('{"log_index": 1}\nnot json\n', encoding="utf-8")
+    with open_store(settings) as store, pytest.raises(UserError, match="logs.json:2"):
+        import_files(store, "ethereum-etl", [bad_json])

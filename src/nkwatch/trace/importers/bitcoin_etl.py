@@ -8,7 +8,6 @@ One JSON object per line with ``hash``, ``block_number``, ``block_timestamp``,
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 from nkwatch.errors import UserError
 from nkwatch.trace.bridges.btc_memo import output_memo
 from nkwatch.trace.importers import Importer, ImportOptions, register
-from nkwatch.trace.importers.common import integer, timestamp, where
+from nkwatch.trace.importers.common import integer, json_lines, timestamp, where
 from nkwatch.trace.model import TxInput, TxOutput, UtxoTx
 
 
@@ -60,17 +59,8 @@ def _tx(chain: str, obj: dict[str, Any], at: str) -> UtxoTx:
 def read(paths: Sequence[Path], opts: ImportOptions) -> Iterator[UtxoTx]:
     chain = opts.chain or "bitcoin"
     for path in paths:
-        with path.open(encoding="utf-8") as handle:
-            for n, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise UserError(f"not JSON: {exc.msg}", where=where(path, n)) from None
-                if not isinstance(obj, dict):
-                    raise UserError("expected a JSON object", where=where(path, n))
-                yield _tx(chain, obj, where(path, n))
+        for n, obj in json_lines(path):
+            yield _tx(chain, obj, where(path, n))
 
 
 register(

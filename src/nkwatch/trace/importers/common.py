@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from nkwatch.errors import UserError
 from nkwatch.trace.addresses import is_valid_address
@@ -73,3 +75,18 @@ def address(chain: str, text: str, at: str, what: str = "address") -> str:
     if not is_valid_address(chain, raw):
         raise UserError(f"{what} is not a valid {chain} address: {text!r}", where=at)
     return canonical_address(chain, raw)
+
+
+def json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """JSON objects one per line with their line numbers; bad JSON is a UserError."""
+    with path.open(encoding="utf-8") as handle:
+        for n, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise UserError(f"not JSON: {exc.msg}", where=where(path, n)) from None
+            if not isinstance(obj, dict):
+                raise UserError("expected a JSON object", where=where(path, n))
+            yield n, obj

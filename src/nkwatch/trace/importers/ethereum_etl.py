@@ -9,7 +9,6 @@ given alongside supply block times and token decimals. Internal transfers are va
 
 from __future__ import annotations
 
-import json
 import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -19,7 +18,15 @@ import pyarrow.parquet as pq
 from nkwatch.errors import UserError
 from nkwatch.trace.bridges.abi import RawLog, split_topics
 from nkwatch.trace.importers import Importer, ImportOptions, register
-from nkwatch.trace.importers.common import address, base_units, integer, read_csv, timestamp, where
+from nkwatch.trace.importers.common import (
+    address,
+    base_units,
+    integer,
+    json_lines,
+    read_csv,
+    timestamp,
+    where,
+)  # fmt: skip
 from nkwatch.trace.model import Asset, Transfer, TransferKind
 from nkwatch.trace.noise import NATIVE_SYMBOLS, canonical_tokens
 
@@ -61,19 +68,7 @@ def _rows(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:
 
 def _json_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     """JSON lines (ethereum-etl's ``--output x.json``); lists (topics) joined by commas."""
-    rows = []
-    with path.open(encoding="utf-8") as handle:
-        for n, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise UserError(f"not JSON: {exc.msg}", where=where(path, n)) from None
-            if not isinstance(obj, dict):
-                raise UserError("expected a JSON object", where=where(path, n))
-            rows.append((n, {k: _text(v) for k, v in obj.items()}))
-    return rows
+    return [(n, {k: _text(v) for k, v in obj.items()}) for n, obj in json_lines(path)]
 
 
 def _text(value: object) -> str:
