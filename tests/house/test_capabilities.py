@@ -131,3 +131,26 @@ def test_a_plugin_reusing_a_command_name_is_refused(tmp_path: Path) -> None:
     run = _nkwatch(tmp_path, "--help")
     assert run.returncode == 70
     assert "command 'trace' is declared by 'trace' and 'clash'" in run.stderr
+
+
+PUBLIC = ("store", "sanctions", "intel", "exposure", "hiring", "lure")
+
+
+def test_public_apis_are_lazy_and_every_export_resolves() -> None:
+    """``import nkwatch.<capability>`` loads none of its modules; each exported name loads."""
+    code = (
+        "import importlib, json, sys\n"
+        f"caps = {PUBLIC!r}\n"
+        "for cap in caps:\n"
+        "    importlib.import_module(f'nkwatch.{cap}')\n"
+        "loaded = sorted(m for m in sys.modules if m.count('.') >= 2)\n"
+        "for cap in caps:\n"
+        "    package = sys.modules[f'nkwatch.{cap}']\n"
+        "    for name in package.__all__:\n"
+        "        getattr(package, name)\n"
+        "print(json.dumps(loaded))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
