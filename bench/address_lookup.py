@@ -16,7 +16,8 @@ import random
 import time
 from pathlib import Path
 
-from nkwatch.sanctions.addresses import base58, bech32, build_index
+from nkwatch.chains.codecs import base58, bech32
+from nkwatch.sanctions.addresses import build_index
 from nkwatch.sanctions.model import CryptoAddress, Party, PartyName, Schema
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "sanctions"

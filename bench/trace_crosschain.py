@@ -32,12 +32,13 @@ from nkwatch.trace.across import ChainData, trace_across
 from nkwatch.trace.across.run import finish
 from nkwatch.trace.engine import Seed, TraceParams, trace
 from nkwatch.trace.report import build_report, whole
+from nkwatch.trace.report_model import TraceReport
 from nkwatch.trace.synthetic_cross import CrossSynthetic, generate_cross
 
 RESULTS = Path(__file__).parent / "results" / "trace_crosschain.json"
 
 
-def _peer(syn: CrossSynthetic, policy: str) -> dict[str, Any]:
+def _peer(syn: CrossSynthetic, policy: str) -> TraceReport:
     native = f"{syn.graph.chain}:native"
     seeds = [Seed(address=t, asset=a) for t in syn.thieves for a in (syn.token_key, native)]
     return build_report(
@@ -45,7 +46,7 @@ def _peer(syn: CrossSynthetic, policy: str) -> dict[str, Any]:
     )
 
 
-def _cross(syn: CrossSynthetic, policy: str) -> dict[str, Any]:
+def _cross(syn: CrossSynthetic, policy: str) -> TraceReport:
     seeds = [Seed(address=t, asset=syn.token_key) for t in syn.thieves]
     params = TraceParams(syn.graph.chain, policy)
     chains = {"bitcoin": ChainData("bitcoin", syn.btc)}
@@ -73,18 +74,14 @@ def bench_size(n: int, n_cross: int, rounds: int) -> dict[str, Any]:
     for policy in ("haircut", "fifo", "poison"):
         p_med, p_lo, p_hi, _ = _timed(lambda: _peer(syn, policy), rounds)  # noqa: B023
         c_med, c_lo, c_hi, report = _timed(lambda: _cross(syn, policy), rounds)  # noqa: B023
-        found = {
-            e["address"]: e["amounts"].get("BTC")
-            for e in report["endpoints"]
-            if e["chain"] == "bitcoin"
-        }
+        found = {e.address: e.amounts.get("BTC") for e in report.endpoints if e.chain == "bitcoin"}
         exact = sum(found.get(a) == whole(v, 8) for a, v in syn.truth.items())
         row[policy] = {
             "single_chain_cpu_s": [round(p_med, 4), round(p_lo, 4), round(p_hi, 4)],
             "cross_chain_cpu_s": [round(c_med, 4), round(c_lo, 4), round(c_hi, 4)],
             "ratio": round(c_med / p_med, 2),
             "exact_cash_outs": f"{exact}/{len(syn.truth)}",
-            "links": len(report["links"]), "rounds": report["parameters"]["rounds"],
+            "links": len(report.links), "rounds": report.parameters.rounds,
         }  # fmt: skip
     return row
 

@@ -79,7 +79,7 @@ def test_theft_to_bitcoin_exchange_through_swap_and_thorchain(node_data, policy:
     result = trace_across(
         graph, seeds, params, labels=LABELS, logs=logs, chains=list(chains.values())
     )
-    report = finish(result, chains, params, LABELS)
+    report = finish(result, chains, params, LABELS).to_data()
     by_kind = {lk["kind"]: lk for lk in report["links"]}
     assert set(by_kind) == {"swap", "bridge", "refund"}
     swap = by_kind["swap"]

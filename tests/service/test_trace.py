@@ -9,6 +9,7 @@ import zipfile
 from fastapi.testclient import TestClient
 
 from nkwatch.trace.pages import flow_graph, sankey
+from nkwatch.trace.report_model import TraceReport
 
 from .conftest import Keys, login
 
@@ -36,12 +37,12 @@ def test_graph_shapes_follow_the_report(client: TestClient, keys: Keys) -> None:
     report = client.get(
         "/api/v1/trace/reports/bybit-example", headers=keys.headers("viewer")
     ).json()
-    graph = flow_graph(report)
+    graph = flow_graph(TraceReport.from_data(report))
     ids = {e["data"]["id"] for e in graph["elements"] if "source" not in e["data"]}
     assert ANCHOR in ids and len([e for e in graph["elements"] if "source" in e["data"]]) == len(
         report["flows"]
     )
-    sk = sankey(report)
+    sk = sankey(TraceReport.from_data(report))
     assert sk["links"] and all(link["value"] > 0 for link in sk["links"])
     # a Sankey must be acyclic: no link's target reaches back to its source
     edges = {(link["source"], link["target"]) for link in sk["links"]}

@@ -22,13 +22,15 @@ from nkwatch.trace.importers import import_files
 from nkwatch.trace.labels import LabelBook
 from nkwatch.trace.model import TxInput, TxOutput, UtxoTx
 from nkwatch.trace.render import render
+from nkwatch.trace.report import build_report
 from nkwatch.trace.utxo import load_utxo_txs, trace_utxo
 
 THOR = {"0x54acab846901bdbdc553a675d97240511e4bfba2", "0x8b62111bd342c352daf453ccd0676833c0a31ca1"}
 
 
 def test_bybit_example_reaches_thorchain_and_flags_noise(store: Store) -> None:
-    report = ensure_example_case(store)
+    model = ensure_example_case(store)
+    report = model.to_data()
     reached = {e["address"]: e for e in report["endpoints"]}
     assert set(reached) >= THOR
     for address in THOR:
@@ -60,13 +62,13 @@ def test_bybit_example_reaches_thorchain_and_flags_noise(store: Store) -> None:
     # fake tokens are never traced: only genuine assets have buckets
     assert set(report["buckets"]) == {"ETH", "stETH", "mETH", "cmETH"}
     # a second call returns the stored case without re-importing
-    assert ensure_example_case(store)["generated_at"] == report["generated_at"]
-    requests = freeze_requests(report)
+    assert ensure_example_case(store).generated_at == report["generated_at"]
+    requests = freeze_requests(model)
     assert set(requests) == {"THORChain"}
     assert {a["address"] for a in requests["THORChain"]["addresses"]} == THOR
-    md = render(report, "md")
+    md = render(model, "md")
     assert "THORChain" in md and "look-alike" in md
-    svg = render(report, "svg")
+    svg = render(model, "svg")
     assert svg.startswith("<svg") and "THORChain (bridge)" in svg
 
 
@@ -77,9 +79,9 @@ def test_btc_2009_fifo_from_block_9_coinbase_reaches_hal_finney(
     txs = load_utxo_txs(store, "bitcoin")
     seed = Seed(tx_hash="0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9:0")
     for policy in ("poison", "haircut", "fifo"):
-        report = trace_utxo(
-            txs, [seed], TraceParams("bitcoin", policy=policy, max_hops=3), LabelBook()
-        )
+        report = build_report(
+            trace_utxo(txs, [seed], TraceParams("bitcoin", policy=policy, max_hops=3), LabelBook())
+        ).to_data()
         held = {a["address"]: a["amount"] for a in report["addresses"]}
         assert held["1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3"] == "10", policy  # Hal Finney, block 170
         b = {k: Decimal(v) for k, v in report["buckets"]["BTC"].items()}

@@ -39,7 +39,7 @@ def _run(settings: Settings, policy: str, seed: Seed | None = None) -> dict:
         graph = load_graph(store, "ethereum")
         seeds = [seed or Seed(address=cc.THIEF)]
         return trace_store_across(store, graph, seeds, TraceParams("ethereum", policy),
-                                  load_label_book(store))  # fmt: skip
+                                  load_label_book(store)).to_data()  # fmt: skip
 
 
 def _base(text: str, decimals: int) -> int:

@@ -20,7 +20,7 @@ def test_every_planted_cross_chain_cash_out_found_exactly(policy: str) -> None:
     chains = {"bitcoin": ChainData("bitcoin", syn.btc)}
     result = trace_across(syn.graph, seeds, params, labels=syn.labels, logs=syn.logs,
                           chains=list(chains.values()))  # fmt: skip
-    report = finish(result, chains, params, syn.labels)
+    report = finish(result, chains, params, syn.labels).to_data()
     found = {
         e["address"]: e["amounts"]["BTC"] for e in report["endpoints"] if e["chain"] == "bitcoin"
     }

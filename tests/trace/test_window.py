@@ -100,7 +100,7 @@ def test_sender_balances_are_the_clamped_running_balance() -> None:
 def _report(syn, seeds: list[Seed], policy: str) -> tuple[dict, int]:  # type: ignore[no-untyped-def]
     result = trace(syn.graph, seeds, TraceParams("synthetic", policy=policy, max_hops=6),
                    labels=syn.labels)  # fmt: skip
-    report = build_report(result)
+    report = build_report(result).to_data()
     for key in ("generated_at",):
         report.pop(key)
     params = report.pop("parameters")

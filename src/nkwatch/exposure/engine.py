@@ -22,12 +22,12 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 
+from nkwatch.chains import canonical_address
 from nkwatch.errors import UserError
 from nkwatch.exposure import readoff, sweep
 from nkwatch.exposure.model import ExposureResult, PathStep, RiskSource, SourceExposure
 from nkwatch.exposure.rules import DEFAULT_RULES, Rule, evaluate
 from nkwatch.trace.graph import EdgeInfo, TransferGraph
-from nkwatch.trace.labels import canonical_address
 from nkwatch.trace.noise import classify_assets
 from nkwatch.trace.policies import get_policy
 

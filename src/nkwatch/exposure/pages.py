@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 from starlette.responses import Response
 
+from nkwatch.chains import all_chains
 from nkwatch.errors import UserError
 from nkwatch.exposure import repository
 from nkwatch.exposure import router as exposure
@@ -19,7 +20,9 @@ from nkwatch.store import audit
 
 router = APIRouter(include_in_schema=False)
 
-CHAINS = ("ethereum", "bsc", "polygon", "arbitrum", "optimism", "base", "bitcoin", "litecoin")
+CHAINS = tuple(  # the chains exposure scores (account-model EVM and UTXO ledgers)
+    c.id for c in all_chains() if c.family in ("evm", "utxo") and c.id not in ("anvil", "synthetic")
+)
 
 
 def _alerts(state: State) -> list[audit.AuditEntry]:

@@ -15,6 +15,7 @@ import anyio.to_thread
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
+from nkwatch.chains import get_chain
 from nkwatch.errors import UserError
 from nkwatch.exposure.service import ExposureConfig, ExposureService
 from nkwatch.service.auth import Principal
@@ -30,7 +31,7 @@ _LOCK = "exposure_lock"
 
 
 class ExposureRequest(BaseModel):
-    chain: str = Field("ethereum", pattern="^[a-z][a-z-]{1,20}$")
+    chain: str = Field("ethereum", pattern="^[A-Za-z0-9][A-Za-z0-9-]{0,30}$")
     address: str | None = Field(default=None, min_length=3, max_length=100)
     tx_hash: str | None = Field(default=None, min_length=3, max_length=100)
 
@@ -44,10 +45,11 @@ def screen(state: ServiceState, who: Principal, body: ExposureRequest) -> dict[s
     """Blocking: build (once per chain) and query the exposure index."""
     with state.cache[_LOCK]:
         services: dict[str, ExposureService] = state.cache["exposure"]
-        service = services.get(body.chain)
+        chain = get_chain(body.chain).id  # one service per chain, whatever the spelling
+        service = services.get(chain)
         if service is None:
-            service = ExposureService(state.access.view(), body.chain, ExposureConfig())
-            services[body.chain] = service
+            service = ExposureService(state.access.view(), chain, ExposureConfig())
+            services[chain] = service
         service.config = replace(service.config, actor=who.name)
         if body.tx_hash:
             result = service.tx(body.tx_hash, where="tx_hash")

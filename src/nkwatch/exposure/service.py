@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from nkwatch.chains import all_chains, check_address, get_chain
 from nkwatch.errors import UserError
 from nkwatch.exposure.engine import ExposureIndex, ExposureParams
 from nkwatch.exposure.model import ExposureResult, RiskSource
@@ -17,7 +18,6 @@ from nkwatch.intel import load_dataset
 from nkwatch.sanctions import load_active
 from nkwatch.store import Store, audit
 from nkwatch.trace import repository as trace_repo
-from nkwatch.trace.addresses import EVM_CHAINS, UTXO_CHAINS, check_address
 from nkwatch.trace.label_sources import load_label_book
 from nkwatch.trace.labels import Label
 
@@ -50,9 +50,13 @@ class ExposureService:
     """One chain's graph + the risk book, ready for many queries."""
 
     def __init__(self, store: Store, chain: str, config: ExposureConfig) -> None:
-        if chain not in EVM_CHAINS and chain not in UTXO_CHAINS:
-            known = ", ".join(sorted(EVM_CHAINS | UTXO_CHAINS))
-            raise UserError(f"unknown chain {chain!r} (known: {known})", where="--chain")
+        info = get_chain(chain)
+        if info.family not in ("evm", "utxo"):
+            scored = ", ".join(c.id for c in all_chains() if c.family in ("evm", "utxo"))
+            raise UserError(
+                f"unknown chain {chain!r} for exposure (scored: {scored})", where="--chain"
+            )
+        chain = info.id
         self.store = store
         self.chain = chain
         self.config = config

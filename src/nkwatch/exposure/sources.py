@@ -13,12 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from nkwatch.chains import canonical_address
 from nkwatch.errors import UserError
 from nkwatch.exposure.model import RiskCategory, RiskSource
 from nkwatch.intel import AddressRole, Dataset
-from nkwatch.sanctions import LazyNameIndex, LoadedLists, Screener
-from nkwatch.sanctions.addresses import build_index
-from nkwatch.trace.labels import Label, canonical_address
+from nkwatch.sanctions import LazyNameIndex, LoadedLists, Screener, build_index
+from nkwatch.trace.labels import Label
 
 # Roles whose address holds or moves the attacker's funds. Victim wallets and exchange
 # deposit addresses that received loot are not sources of dirty value themselves.

@@ -34,6 +34,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from nkwatch.chains import chain_id, find_chain
 from nkwatch.errors import UserError
 from nkwatch.intel import Dataset
 
@@ -65,14 +66,13 @@ class Incident(_Model):
         return tuple(_address(x) for x in (v or []))
 
 
-# intel chain codes per watch chain, and the roles whose addresses hold an incident's loot
-INTEL_CHAINS = {"ethereum": {"ETH"}, "bsc": {"BSC", "BNB"}, "polygon": {"MATIC", "POL"}}
+# the roles whose addresses hold an incident's loot
 SEED_ROLES = {"exploiter", "theft_receiver", "laundering_hop"}
 
 
 def resolve_seeds(config: WatchConfig, dataset: Dataset, where: str) -> WatchConfig:
     """Fill the seeds of incidents that give none from the intel dataset."""
-    codes = INTEL_CHAINS.get(config.chain, set())
+    watched = find_chain(config.chain)
     incidents: list[Incident] = []
     for inc in config.incidents:
         if inc.seeds:
@@ -84,7 +84,8 @@ def resolve_seeds(config: WatchConfig, dataset: Dataset, where: str) -> WatchCon
             a.address.lower(): a.source
             for a in dataset.addresses
             if a.incident_id == inc.id
-            and a.chain in codes
+            and watched is not None
+            and find_chain(a.chain) == watched
             and a.role.value in SEED_ROLES
             and _ADDRESS.match(a.address)
         }
@@ -159,6 +160,14 @@ class WatchConfig(_Model):
     deposits: tuple[Deposit, ...] = ()
     services: tuple[Service, ...] = ()
     sinks: SinksConfig = SinksConfig()
+
+    @field_validator("chain")
+    @classmethod
+    def _chain(cls, v: str) -> str:
+        try:
+            return chain_id(v, where=None)
+        except UserError as exc:
+            raise ValueError(exc.message) from None
 
     @field_validator("min_amount", mode="before")
     @classmethod

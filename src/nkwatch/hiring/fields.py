@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 
+from nkwatch.chains import address_key
+
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _MONTHS = {
     m: i + 1
@@ -138,9 +140,9 @@ def _combining_marks() -> dict[int, None]:
 def norm_account(value: str) -> str:
     """IBANs upper-cased, hex/bech32 wallets lower-cased, base58 kept (it is case-sensitive)."""
     compact = re.sub(r"[\s-]+", "", value)
-    lower = compact.lower()
-    if lower.startswith(("0x", "bc1", "tb1", "ltc1")):
-        return lower
+    key = address_key(compact)  # a wallet: its key on its chain (hex, Bech32 lower-cased)
+    if key != compact:
+        return key
     if re.fullmatch(r"[A-Za-z]{2}\d{2}[A-Za-z0-9]{8,30}|\d+", compact):
         return compact.upper()
     return compact

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from nkwatch.capability import lazy_exports
 
 if TYPE_CHECKING:
+    from nkwatch.sanctions.addresses import AddressIndex, build_index
     from nkwatch.sanctions.model import Identifier, Party, Relationship, Schema
     from nkwatch.sanctions.names import NameIndex, NameQuery
     from nkwatch.sanctions.repository import (
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS = {
+    "AddressIndex": "nkwatch.sanctions.addresses",
+    "build_index": "nkwatch.sanctions.addresses",
     "Identifier": "nkwatch.sanctions.model",
     "Party": "nkwatch.sanctions.model",
     "Relationship": "nkwatch.sanctions.model",
@@ -58,6 +61,8 @@ _EXPORTS = {
     "decision_summary": "nkwatch.sanctions.service",
 }
 __all__ = [
+    "AddressIndex",
+    "build_index",
     "AddressRequest",
     "DEFAULT_CACHE",
     "Identifier",

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
 import click
 
+from nkwatch.chains import get_chain
 from nkwatch.clitools import NkwatchGroup, emit_json, pass_settings, store_for
 from nkwatch.errors import UserError
 from nkwatch.settings import Settings
-from nkwatch.trace.addresses import UTXO_CHAINS
 from nkwatch.trace.engine import Seed, TraceParams, trace, validate_seeds
 from nkwatch.trace.importers import ImportOptions, import_files, importer_names
 from nkwatch.trace.policies import policy_names
+from nkwatch.trace.report_model import TraceReport
 
 
 @click.group("trace", cls=NkwatchGroup)
@@ -168,12 +167,14 @@ def run_cmd(
         raise UserError(f"not a number: {min_amount!r}", where="--min-amount") from None
     if not dust.is_finite() or dust < 0:
         raise UserError("must be a non-negative number", where="--min-amount")
+    chain = get_chain(chain).id  # any spelling: eth, ETH, 1, ethereum
     params = TraceParams(chain, policy, max_hops, dust, max_addresses, _when(until, "--until"))
     seeds = _seeds(seed, seed_tx, _when(since, "--since"))
     report = _run(settings, chain, seeds, params, _node_for(chain, rpc), midgard)
-    output.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    output.write_text(report.to_json_text(), encoding="utf-8")
+    data = report.to_data()
     emit_json(
-        {"report": str(output), "endpoints": len(report["endpoints"]), "buckets": report["buckets"]}
+        {"report": str(output), "endpoints": len(report.endpoints), "buckets": data["buckets"]}
     )
 
 
@@ -184,7 +185,7 @@ def _node_for(chain: str, values: tuple[str, ...]) -> str | None:
         name, sep, url = value.partition("=")
         if not sep or name.startswith(("http://", "https://")):
             name, url = chain, value
-        nodes[name.strip().lower()] = url.strip()
+        nodes[get_chain(name, where="--rpc").id] = url.strip()
     for name in nodes:
         if name != chain:
             raise UserError(
@@ -198,7 +199,7 @@ def _node_for(chain: str, values: tuple[str, ...]) -> str | None:
 def _run(
     settings: Settings, chain: str, seeds: list[Seed], params: TraceParams, rpc: str | None,
     midgard: tuple[Path, ...] = (),
-) -> dict[str, Any]:  # fmt: skip
+) -> TraceReport:  # fmt: skip
     from nkwatch.trace.bridges.midgard import read_actions
     from nkwatch.trace.label_sources import load_label_book
     from nkwatch.trace.report import build_report
@@ -207,10 +208,10 @@ def _run(
     validate_seeds(chain, seeds)
     with store_for(settings) as store:
         labels = load_label_book(store)
-        if chain in UTXO_CHAINS:
+        if get_chain(chain).family == "utxo":
             from nkwatch.trace.utxo import load_utxo_txs, trace_utxo
 
-            return trace_utxo(load_utxo_txs(store, chain), seeds, params, labels)
+            return build_report(trace_utxo(load_utxo_txs(store, chain), seeds, params, labels))
         if rpc is None:
             from nkwatch.trace.across.run import has_cross_data, trace_store_across
 
@@ -231,14 +232,12 @@ def _run(
             crawler.fetcher.rpc.close()
 
 
-def _load_report(path: Path) -> dict[str, Any]:
+def _load_report(path: Path) -> TraceReport:
     try:
-        report = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"not a readable JSON report: {exc}", where=str(path)) from exc
-    if not isinstance(report, dict) or "endpoints" not in report or "buckets" not in report:
-        raise UserError("not an nkwatch trace report", where=str(path))
-    return report
+    return TraceReport.from_json_text(text, where=str(path))
 
 
 @trace_group.command("report")
@@ -285,6 +284,7 @@ def example_cmd(settings: Settings, output: Path | None) -> None:
     with store_for(settings) as store:
         report = ensure_example_case(store)
     if output is not None:
-        output.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
-    emit_json({"endpoints": [(e["service"], e["address"], e["amounts"]) for e in report["endpoints"]],
-               "buckets": report["buckets"]})  # fmt: skip
+        output.write_text(report.to_json_text(), encoding="utf-8")
+    data = report.to_data()
+    emit_json({"endpoints": [(e.service, e.address, e.amounts) for e in report.endpoints],
+               "buckets": data["buckets"]})  # fmt: skip

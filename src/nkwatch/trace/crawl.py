@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from nkwatch.chains import canonical_address
 from nkwatch.trace.graph import TransferGraph, graph_from_transfers
-from nkwatch.trace.labels import LabelBook, canonical_address
+from nkwatch.trace.labels import LabelBook
 from nkwatch.trace.model import Transfer
 from nkwatch.trace.source import IncomingSource, TransferSource
 

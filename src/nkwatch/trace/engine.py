@@ -22,12 +22,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from nkwatch.chains import canonical_address, check_address
 from nkwatch.errors import UserError
 from nkwatch.trace import kernel
 from nkwatch.trace.crawl import crawl
 from nkwatch.trace.deposits import EndpointMap, detect_deposits
 from nkwatch.trace.graph import I32, I64, BoolArr, TransferGraph
-from nkwatch.trace.labels import Label, LabelBook, canonical_address
+from nkwatch.trace.labels import Label, LabelBook
 from nkwatch.trace.noise import real_assets
 from nkwatch.trace.policies import get_policy
 from nkwatch.trace.source import TransferSource
@@ -252,8 +253,6 @@ def _buckets(graph: TransferGraph, run: AssetRun, endpoints: EndpointMap) -> Buc
 
 
 def validate_seeds(chain: str, seeds: Iterable[Seed]) -> tuple[Seed, ...]:
-    from nkwatch.trace.addresses import check_address
-
     out = tuple(seeds)
     if not out:
         raise UserError("no seed given: pass --seed ADDRESS and/or --seed-tx HASH", where="--seed")

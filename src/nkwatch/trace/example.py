@@ -9,21 +9,21 @@ swapping address (the usual practice after a swap; the report records both seeds
 from __future__ import annotations
 
 import csv
-import json
 from datetime import UTC, datetime
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from nkwatch.store import Store
 from nkwatch.trace.engine import Seed, TraceParams, trace
 from nkwatch.trace.importers import ImportOptions, import_files
 from nkwatch.trace.label_sources import load_label_book
 from nkwatch.trace.report import build_report
-from nkwatch.trace.repository import load_graph
+from nkwatch.trace.report_model import TraceReport
+from nkwatch.trace.repository import find_report, load_graph, save_report
 
 EXAMPLE_NAME = "bybit-example"
+EXAMPLE_CASE = "Bybit exploit, 21 Feb 2025: bundled five-hop Etherscan export"
 ANCHOR = "0x47666fab8bd0ac7003bce3f5c3585383f09486e2"
 HOP2 = "0xa4b2fd68593b6f34e51cb9edb66e71c1b4ab449e"
 THEFT_TIME = datetime(2025, 2, 21, 14, 0, tzinfo=UTC)
@@ -48,23 +48,15 @@ def import_bybit_hops(store: Store) -> int:
     return added
 
 
-def ensure_example_case(store: Store) -> dict[str, Any]:
+def ensure_example_case(store: Store) -> TraceReport:
     """The stored example report, creating it (import + trace) on first use."""
-    found = store.conn.execute(
-        "SELECT report FROM trace_reports WHERE name = ?", [EXAMPLE_NAME]
-    ).fetchall()
-    if found:
-        report: dict[str, Any] = json.loads(found[0][0])
-        return report
+    found = find_report(store, EXAMPLE_NAME)
+    if found is not None:
+        return found
     import_bybit_hops(store)
     result = trace(
         load_graph(store, "ethereum"), EXAMPLE_SEEDS, EXAMPLE_PARAMS, labels=load_label_book(store)
     )
-    report = build_report(result)
-    report["parameters"]["case"] = "Bybit exploit, 21 Feb 2025: bundled five-hop Etherscan export"
-    with store.transaction() as conn:
-        conn.execute(
-            "INSERT OR REPLACE INTO trace_reports (name, report) VALUES (?, ?)",
-            [EXAMPLE_NAME, json.dumps(report)],
-        )
+    report = build_report(result).with_case(EXAMPLE_CASE)
+    save_report(store, EXAMPLE_NAME, report)
     return report

@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 from html import escape
-from typing import Any
+
+from nkwatch.trace.report_model import Endpoint, Flow, TraceReport
 
 COLORS = {
     "exchange": "#1f77b4",
@@ -36,17 +37,17 @@ def _weight(amount: str) -> float:
     return math.log10(1 + float(Decimal(amount)))
 
 
-def flow_svg(report: dict[str, Any], *, width: int = 1100) -> str:
-    flows: list[dict[str, Any]] = report.get("flows", [])
-    services = {e["address"]: e for e in report.get("endpoints", [])}
-    seeds = {s.get("address") for s in report.get("parameters", {}).get("seeds", [])}
+def flow_svg(report: TraceReport, *, width: int = 1100) -> str:
+    flows: tuple[Flow, ...] = report.flows
+    services: dict[str, Endpoint] = {e.address: e for e in report.endpoints}
+    seeds = {s.address for s in report.parameters.seeds}
     column: dict[str, int] = {a: 0 for a in seeds if a}
-    for f in sorted(flows, key=lambda f: f["hop"]):
-        column.setdefault(f["from"], max(f["hop"] - 1, 0))
-        column.setdefault(f["to"], f["hop"])
+    for f in sorted(flows, key=lambda f: f.hop):
+        column.setdefault(f.from_address, max(f.hop - 1, 0))
+        column.setdefault(f.to, f.hop)
     inflow: dict[str, float] = {}
     for f in flows:
-        inflow[f["to"]] = inflow.get(f["to"], 0.0) + _weight(f["amount"])
+        inflow[f.to] = inflow.get(f.to, 0.0) + _weight(f.amount)
     cols: dict[int, list[str]] = {}
     for address, c in column.items():
         cols.setdefault(c, []).append(address)
@@ -68,39 +69,37 @@ def flow_svg(report: dict[str, Any], *, width: int = 1100) -> str:
     ]
     for c in range(n_cols):
         parts.append(f'<text x="{40 + c * step:.0f}" y="24" fill="#333">hop {c}</text>')
-    chains = sorted({str(f["chain"]) for f in flows if f.get("chain")})
+    chains = sorted({f.chain for f in flows if f.chain})
     if len(chains) > 1:
         parts.append(f'<text x="{width - 20}" y="24" fill="#333" text-anchor="end">chains: '
                      f"{escape(', '.join(chains))} — dashed: swap/bridge links</text>")  # fmt: skip
     for f in flows:
-        if f["from"] not in pos or f["to"] not in pos or f["from"] == f["to"]:
+        if f.from_address not in pos or f.to not in pos or f.from_address == f.to:
             continue
-        (x1, y1), (x2, y2) = pos[f["from"]], pos[f["to"]]
-        w = max(0.8, min(14.0, 1.5 * _weight(f["amount"])))
+        (x1, y1), (x2, y2) = pos[f.from_address], pos[f.to]
+        w = max(0.8, min(14.0, 1.5 * _weight(f.amount)))
         mid = (x1 + x2) / 2
-        link = f.get("link")
+        link = f.link
         style = (f'stroke="{LINK_COLOR}" stroke-opacity="0.8" stroke-dasharray="6 4"' if link
                  else 'stroke="#4a7ab5" stroke-opacity="0.35"')  # fmt: skip
-        what = f"{link} to {f.get('chain')}: " if link else ""
+        what = f"{link} to {f.chain}: " if link else ""
         parts.append(
             f'<path d="M{x1 + 8:.1f},{y1:.1f} C{mid:.1f},{y1:.1f} {mid:.1f},{y2:.1f} {x2 - 8:.1f},{y2:.1f}" '
             f'{style} stroke-width="{w:.1f}" fill="none">'
-            f"<title>{escape(what)}{escape(f['amount'])} {escape(f['symbol'])} {escape(f['from'])} → "
-            f"{escape(f['to'])} ({escape(f['time'])})</title></path>"
+            f"<title>{escape(what)}{escape(f.amount)} {escape(f.symbol)} {escape(f.from_address)} → "
+            f"{escape(f.to)} ({escape(f.time)})</title></path>"
         )
-        if link and f.get("chain"):
+        if link and f.chain:
             parts.append(f'<text x="{mid:.1f}" y="{(y1 + y2) / 2 - 6:.1f}" fill="{LINK_COLOR}" '
-                         f'text-anchor="middle">{escape(link)} → {escape(str(f["chain"]))}</text>')  # fmt: skip
-    chain_of = {f["to"]: str(f["chain"]) for f in flows if f.get("chain")}
+                         f'text-anchor="middle">{escape(link)} → {escape(f.chain)}</text>')  # fmt: skip
+    chain_of = {f.to: f.chain for f in flows if f.chain}
     for address, (x, y) in pos.items():
         svc = services.get(address)
         color = (
-            COLORS.get(svc["category"], PLAIN)
-            if svc
-            else (SEED_COLOR if address in seeds else PLAIN)
+            COLORS.get(svc.category, PLAIN) if svc else (SEED_COLOR if address in seeds else PLAIN)
         )
-        label = f"{svc['service']} ({svc['category']})" if svc else _short(address)
-        amounts = ", ".join(f"{v} {k}" for k, v in (svc or {}).get("amounts", {}).items())
+        label = f"{svc.service} ({svc.category})" if svc else _short(address)
+        amounts = ", ".join(f"{v} {k}" for k, v in (svc.amounts if svc else {}).items())
         ring = CHAIN_RINGS.get(chain_of.get(address, ""), "none") if len(chains) > 1 else "none"
         parts.append(
             f'<g><circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{color}" stroke="{ring}" stroke-width="3"/>'
@@ -111,7 +110,7 @@ def flow_svg(report: dict[str, Any], *, width: int = 1100) -> str:
     return "\n".join(parts)
 
 
-def flow_html(report: dict[str, Any]) -> str:
+def flow_html(report: TraceReport) -> str:
     legend = " ".join(
         f'<span style="color:{c}">&#9679;</span> {escape(k)}'
         for k, c in {**COLORS, "seed": SEED_COLOR}.items()

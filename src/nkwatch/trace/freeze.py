@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from nkwatch.errors import UserError
+from nkwatch.trace.report_model import TraceReport
 
 FREEZE_CATEGORIES = ("exchange", "bridge", "service", "dex", "mixer")
 
@@ -21,22 +21,21 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "service"
 
 
-def freeze_requests(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Service name -> its request (addresses, txs, totals)."""
-    if "endpoints" not in report or "parameters" not in report:
-        raise UserError("not an nkwatch trace report (no endpoints/parameters)")
+def freeze_requests(report: TraceReport) -> dict[str, dict[str, Any]]:
+    """Service name -> its request (addresses, txs, totals), as the JSON document written."""
+    p = report.parameters
     out: dict[str, dict[str, Any]] = {}
-    for e in report["endpoints"]:
-        if e["category"] not in FREEZE_CATEGORIES:
+    for e in report.endpoints:
+        if e.category not in FREEZE_CATEGORIES:
             continue
-        req = out.setdefault(e["service"], {
-            "service": e["service"], "category": e["category"], "chain": e.get("chain", report["parameters"]["chain"]),
-            "policy": report["parameters"]["policy"], "data_version": report["parameters"]["data_version"],
-            "addresses": [],
+        req = out.setdefault(e.service, {
+            "service": e.service, "category": e.category, "chain": report.chain_of(e),
+            "policy": p.policy, "data_version": p.data_version, "addresses": [],
         })  # fmt: skip
         req["addresses"].append({
-            "address": e["address"], "amounts": e["amounts"], "first_seen": e["first_seen"], "hops": e["hops"],
-            "label_source": e["label_source"], "confidence": e["confidence"], "detail": e.get("detail"), "txs": e["txs"],
+            "address": e.address, "amounts": dict(e.amounts), "first_seen": e.first_seen, "hops": e.hops,
+            "label_source": e.label_source, "confidence": e.confidence, "detail": e.detail,
+            "txs": [t.model_dump(mode="json", by_alias=True) for t in e.txs],
         })  # fmt: skip
     return out
 
@@ -66,7 +65,7 @@ def _markdown(req: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_freeze_requests(report: dict[str, Any], folder: Path) -> list[Path]:
+def write_freeze_requests(report: TraceReport, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for service, req in sorted(freeze_requests(report).items()):

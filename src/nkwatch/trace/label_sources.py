@@ -17,10 +17,16 @@ from typing import Any
 
 import yaml
 
+from nkwatch.chains import (
+    canonical_address,
+    chain_id,
+    detect_chains,
+    find_chain,
+    is_valid_address,
+)
 from nkwatch.errors import UserError
 from nkwatch.store import Store
-from nkwatch.trace.addresses import is_valid_address
-from nkwatch.trace.labels import CATEGORIES, Label, LabelBook, canonical_address
+from nkwatch.trace.labels import CATEGORIES, Label, LabelBook
 
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
 
@@ -35,13 +41,6 @@ GS_CONFIDENCE = {
     "service_data": 0.9,
     "forensic": 0.8,
     "web_crawl": 0.6,
-}
-GS_CURRENCY = {
-    "BTC": "bitcoin",
-    "ETH": "ethereum",
-    "LTC": "litecoin",
-    "BCH": "bitcoin-cash",
-    "ZEC": "zcash",
 }
 ES_EXCHANGES = {
     "exchange", "hot-wallet", "binance", "huobi", "coinbase", "kraken", "kucoin", "okx", "okex", "bitfinex",
@@ -61,7 +60,16 @@ ES_DEX = {
 }
 ES_OTHER = {"bridge": "bridge", "tornado-cash": "mixer", "mixer": "mixer", "ofac-sanctions-lists": "sanctioned",
             "blocked": "incident", "exploit": "incident", "heist": "incident", "phish-hack": "incident"}  # fmt: skip
-OFAC_CURRENCY = {"XBT": "bitcoin", "ETH": "ethereum", "USDT": "ethereum", "USDC": "ethereum", "TRX": "tron", "BSC": "bsc", "LTC": "litecoin"}  # fmt: skip
+
+
+def chain_of(code: str, address: str) -> str | None:
+    """The chain a source's currency code names; a token code (USDT, USDC: not a chain) is
+    read as the chain whose address shape the address has. None: neither is known."""
+    chain = find_chain(code)
+    if chain is not None:
+        return chain.id
+    found = detect_chains(address.strip()) if code.strip() else []
+    return found[0][0].id if found else None
 
 
 def graphsense_tagpack(path: Path) -> Iterator[Label]:
@@ -73,8 +81,8 @@ def graphsense_tagpack(path: Path) -> Iterator[Label]:
         raise UserError("not a TagPack (no tags list)", where=str(path))
     for tag in pack["tags"]:
         merged: dict[str, Any] = {**pack, **tag}
-        chain = GS_CURRENCY.get(str(merged.get("currency", "")).upper())
         address = str(merged.get("address", "")).strip()
+        chain = _known(str(merged.get("currency", "")))
         if chain is None or not is_valid_address(chain, address):
             continue
         category = GS_CATEGORY.get(str(merged.get("category", "")), "other")
@@ -122,11 +130,10 @@ def etherscan_labels(path: Path, date: str = "2023-06-18") -> Iterator[Label]:
 def ofac_address_lists(folder: Path, date: str) -> Iterator[Label]:
     """``sanctioned_addresses_<CCY>.txt`` files: one address per line."""
     for path in sorted(folder.glob("sanctioned_addresses_*.txt")):
-        chain = OFAC_CURRENCY.get(path.stem.rsplit("_", 1)[-1])
-        if chain is None:
-            continue
+        code = path.stem.rsplit("_", 1)[-1]
         for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip() and is_valid_address(chain, line.strip()):
+            chain = chain_of(code, line) if line.strip() else None
+            if chain is not None and is_valid_address(chain, line.strip()):
                 yield Label(chain, canonical_address(chain, line), "OFAC SDN", "sanctioned", 1.0,
                             f"ofac-sdn:{path.name}", date)  # fmt: skip
 
@@ -140,11 +147,8 @@ def user_csv(path: Path) -> Iterator[Label]:
             raise UserError(f"missing column(s) {', '.join(sorted(missing))}", where=str(path))
         for n, row in enumerate(reader, start=2):
             at = f"{path}:{n}"
-            chain, address, category = (
-                row["chain"].strip(),
-                row["address"].strip(),
-                row["category"].strip(),
-            )
+            chain = chain_id(row["chain"], where=at)
+            address, category = row["address"].strip(), row["category"].strip()
             if category not in CATEGORIES:
                 raise UserError(
                     f"unknown category {category!r} (known: {', '.join(CATEGORIES)})", where=at
@@ -178,14 +182,9 @@ def bundled_labels() -> tuple[Label, ...]:
     return tuple(found)
 
 
-INTEL_CHAINS = {
-    "ETH": "ethereum",
-    "BTC": "bitcoin",
-    "XBT": "bitcoin",
-    "BSC": "bsc",
-    "TRX": "tron",
-    "ARB": "arbitrum",
-}
+def _known(code: str) -> str | None:
+    found = find_chain(code)
+    return found.id if found is not None else None
 
 
 def intel_incident_addresses() -> Iterator[Label]:
@@ -194,7 +193,7 @@ def intel_incident_addresses() -> Iterator[Label]:
     if not path.is_file():
         return
     for row in csv.DictReader(path.read_text("utf-8").splitlines()):
-        chain = INTEL_CHAINS.get(row.get("chain", "").upper())
+        chain = _known(row.get("chain", ""))
         address = row.get("address", "").strip()
         if chain is None or not is_valid_address(chain, address):
             continue

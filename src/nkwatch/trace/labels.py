@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from nkwatch.chains import canonical_address
+
 CATEGORIES = ("exchange", "bridge", "mixer", "dex", "sanctioned", "incident", "service", "other")
 ENDPOINT_CATEGORIES = frozenset({"exchange", "bridge", "mixer", "dex", "service"})
 # When one address carries several labels, the strongest category decides what it is.
@@ -32,14 +34,6 @@ class Label:
     @property
     def is_endpoint(self) -> bool:
         return self.category in ENDPOINT_CATEGORIES
-
-
-def canonical_address(chain: str, address: str) -> str:
-    """EVM addresses compare case-insensitively; Bitcoin-style addresses are case-sensitive."""
-    text = address.strip()
-    if text.lower().startswith("0x"):
-        return text.lower()
-    return text
 
 
 class LabelBook:

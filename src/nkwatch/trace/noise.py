@@ -21,15 +21,8 @@ from importlib import resources
 
 import numpy as np
 
+from nkwatch.chains import find_chain
 from nkwatch.trace.graph import TransferGraph
-
-NATIVE_SYMBOLS = {
-    "ethereum": "ETH",
-    "bsc": "BNB",
-    "polygon": "POL",
-    "tron": "TRX",
-    "bitcoin": "BTC",
-}
 
 # Letters of other scripts that render like Latin ones (a focused subset of Unicode
 # confusables: the ones seen in token-impersonation campaigns).
@@ -80,7 +73,8 @@ def classify_asset(chain: str, symbol: str, contract: str | None) -> tuple[str, 
         return "genuine", f"canonical {known[contract.lower()].name} contract"
     folded = fold_symbol(symbol)
     imitated = {fold_symbol(t.symbol): t.symbol for t in known.values()}
-    native = NATIVE_SYMBOLS.get(chain)
+    known_chain = find_chain(chain)
+    native = known_chain.symbol if known_chain is not None else None
     if native:
         imitated.setdefault(fold_symbol(native), native)
     non_ascii = not symbol.isascii()

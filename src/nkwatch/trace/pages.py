@@ -13,8 +13,9 @@ from starlette.responses import Response
 
 from nkwatch.service.deps import PageViewer, State
 from nkwatch.service.web.render import render
-from nkwatch.trace import router as trace
 from nkwatch.trace.freeze import freeze_requests
+from nkwatch.trace.report_model import TraceReport
+from nkwatch.trace.repository import REPORT_NAME, load_report, report_summaries
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,38 +31,38 @@ def _short(address: str) -> str:
     return f"{address[:6]}…{address[-4:]}" if len(address) > 14 else address
 
 
-def flow_graph(report: dict[str, Any]) -> dict[str, Any]:
+def flow_graph(report: TraceReport) -> dict[str, Any]:
     """Cytoscape elements: addresses as nodes (seeds, services marked), flows as edges."""
-    seeds = {s.get("address") for s in report["parameters"].get("seeds", [])}
-    services = {e["address"]: e for e in report["endpoints"]}
+    seeds = {s.address for s in report.parameters.seeds}
+    services = {e.address: e for e in report.endpoints}
     nodes: dict[str, dict[str, Any]] = {}
     edges = []
-    for i, f in enumerate(report["flows"]):
-        for addr in (f["from"], f["to"]):
+    for i, f in enumerate(report.flows):
+        for addr in (f.from_address, f.to):
             if addr not in nodes:
                 svc = services.get(addr)
-                kind = "seed" if addr in seeds else (svc["category"] if svc else "address")
-                label = f"{svc['service']}\n{_short(addr)}" if svc else _short(addr)
+                kind = "seed" if addr in seeds else (svc.category if svc else "address")
+                label = f"{svc.service}\n{_short(addr)}" if svc else _short(addr)
                 nodes[addr] = {"data": {"id": addr, "label": label, "kind": kind}}
         edges.append({"data": {
-            "id": f"f{i}", "source": f["from"], "target": f["to"],
-            "label": f"{f['amount']} {f['symbol']}", "hop": f["hop"], "time": f["time"],
+            "id": f"f{i}", "source": f.from_address, "target": f.to,
+            "label": f"{f.amount} {f.symbol}", "hop": f.hop, "time": f.time,
         }})  # fmt: skip
     return {"elements": [*nodes.values(), *edges], "seeds": sorted(seeds - {None})}
 
 
-def sankey(report: dict[str, Any]) -> dict[str, Any]:
+def sankey(report: TraceReport) -> dict[str, Any]:
     """Sankey of the largest asset's flows; edges closing a cycle are dropped (Sankey is a DAG)."""
     per_symbol: dict[str, float] = defaultdict(float)
-    for f in report["flows"]:
-        per_symbol[f["symbol"]] += _amount(f["amount"])
+    for f in report.flows:
+        per_symbol[f.symbol] += _amount(f.amount)
     if not per_symbol:
         return {"symbol": None, "nodes": [], "links": []}
     symbol = max(per_symbol, key=lambda s: per_symbol[s])
     totals: dict[tuple[str, str], float] = defaultdict(float)
-    for f in report["flows"]:
-        if f["symbol"] == symbol and f["from"] != f["to"]:
-            totals[(f["from"], f["to"])] += _amount(f["amount"])
+    for f in report.flows:
+        if f.symbol == symbol and f.from_address != f.to:
+            totals[(f.from_address, f.to)] += _amount(f.amount)
     children: dict[str, set[str]] = defaultdict(set)
     links: list[dict[str, Any]] = []
     for (src, dst), value in sorted(totals.items(), key=lambda kv: -kv[1]):
@@ -70,7 +71,7 @@ def sankey(report: dict[str, Any]) -> dict[str, Any]:
         children[src].add(dst)
         links.append({"source": src, "target": dst, "value": round(value, 6)})
     names = sorted({str(x) for link in links for x in (link["source"], link["target"])})
-    services = {e["address"]: e["service"] for e in report["endpoints"]}
+    services = {e.address: e.service for e in report.endpoints}
     nodes = [{"name": n, "label": services.get(n, _short(n))} for n in names]
     return {"symbol": symbol, "nodes": nodes, "links": links}
 
@@ -89,7 +90,7 @@ def _reaches(children: dict[str, set[str]], start: str, goal: str) -> bool:
 
 @router.get("/cases", response_class=HTMLResponse)
 def cases(request: Request, state: State, who: PageViewer) -> Response:
-    return render(request, "cases.html", who, reports=trace.report_infos(state.access.view()))
+    return render(request, "cases.html", who, reports=report_summaries(state.access.view()))
 
 
 @router.get("/cases/{name}", response_class=HTMLResponse)
@@ -97,9 +98,9 @@ def case(
     request: Request,
     state: State,
     who: PageViewer,
-    name: Annotated[str, Path(pattern=trace.NAME)],
+    name: Annotated[str, Path(pattern=REPORT_NAME)],
 ) -> Response:
-    report = trace.load_report(state.access.view(), name)
+    report = load_report(state.access.view(), name)
     return render(
         request,
         "case.html",

@@ -10,6 +10,7 @@ HUGEINT inside DuckDB, which keeps wei amounts exact. Every write joins the call
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 
@@ -17,10 +18,11 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from nkwatch.errors import UserError
+from nkwatch.errors import NotFoundError, UserError
 from nkwatch.store import Store
 from nkwatch.trace.graph import EdgeInfo, TransferGraph, unit_exponent
 from nkwatch.trace.model import Asset, Transfer, TransferKind, UtxoTx
+from nkwatch.trace.report_model import TraceReport
 
 BATCH = 200_000
 
@@ -317,3 +319,50 @@ def load_graph(store: Store, chain: str) -> TransferGraph:
         data_version=data_version(store, chain),
         find_tx=find_tx,
     )
+
+
+# -- saved reports --------------------------------------------------------------------------
+REPORT_NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"  # a saved report's name (URL-safe)
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """A saved report's headline, for listings."""
+
+    name: str
+    case: str | None
+    chain: str
+    policy: str
+    endpoints: int
+    generated_at: str
+
+
+def save_report(store: Store, name: str, report: TraceReport) -> None:
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO trace_reports (name, report) VALUES (?, ?)",
+            [name, report.to_json_text(indent=None, ensure_ascii=True)],
+        )
+
+
+def find_report(store: Store, name: str) -> TraceReport | None:
+    rows = store.query("SELECT report FROM trace_reports WHERE name = ?", [name])
+    return TraceReport.from_json_text(str(rows[0][0]), where=name) if rows else None
+
+
+def load_report(store: Store, name: str) -> TraceReport:
+    found = find_report(store, name)
+    if found is None:
+        raise NotFoundError(f"no trace report {name!r}", where="report")
+    return found
+
+
+def report_summaries(store: Store) -> list[ReportSummary]:
+    out = []
+    for name, raw in store.query("SELECT name, report FROM trace_reports ORDER BY name"):
+        r = TraceReport.from_json_text(str(raw), where=str(name))
+        p = r.parameters
+        out.append(
+            ReportSummary(str(name), p.case, p.chain, p.policy, len(r.endpoints), r.generated_at)
+        )
+    return out

@@ -8,7 +8,6 @@ case page, the freeze-request download and the API serve.
 from __future__ import annotations
 
 import io
-import json
 import tempfile
 import zipfile
 from datetime import datetime
@@ -20,7 +19,7 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from nkwatch.errors import NotFoundError, UserError
+from nkwatch.errors import UserError
 from nkwatch.service.auth import Principal
 from nkwatch.service.deps import Analyst, State, Viewer
 from nkwatch.service.errors import COMMON_RESPONSES, ApiError
@@ -33,11 +32,17 @@ from nkwatch.trace.engine import Seed, TraceParams, trace
 from nkwatch.trace.freeze import freeze_requests, write_freeze_requests
 from nkwatch.trace.label_sources import load_label_book
 from nkwatch.trace.report import build_report
-from nkwatch.trace.repository import load_graph
+from nkwatch.trace.repository import (
+    REPORT_NAME,
+    load_graph,
+    load_report,
+    report_summaries,
+    save_report,
+)
 
 router = APIRouter(prefix="/api/v1/trace", tags=["trace"], responses=COMMON_RESPONSES)
 
-NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+NAME = REPORT_NAME
 _NAME_PATH = Path(pattern=NAME)
 
 
@@ -48,7 +53,7 @@ class SeedIn(BaseModel):
 
 class TraceRequest(BaseModel):
     name: str = Field(pattern=NAME, description="Store the report under this name")
-    chain: str = Field("ethereum", pattern="^[a-z]{2,20}$")
+    chain: str = Field("ethereum", pattern="^[A-Za-z0-9][A-Za-z0-9-]{0,30}$")
     seeds: list[SeedIn] = Field(min_length=1, max_length=50)
     policy: str = Field("haircut", pattern="^[a-z_]{2,20}$")
     max_hops: int = Field(6, ge=1, le=50)
@@ -64,30 +69,12 @@ class ReportInfo(BaseModel):
     generated_at: str
 
 
-def load_report(store: Store, name: str) -> dict[str, Any]:
-    rows = store.query("SELECT report FROM trace_reports WHERE name = ?", [name])
-    if not rows:
-        raise NotFoundError(f"no trace report {name!r}", where="report")
-    report: dict[str, Any] = json.loads(rows[0][0])
-    return report
-
-
 def report_infos(store: Store) -> list[ReportInfo]:
-    out = []
-    for name, raw in store.query("SELECT name, report FROM trace_reports ORDER BY name"):
-        r = json.loads(raw)
-        p = r.get("parameters", {})
-        out.append(
-            ReportInfo(
-                name=name,
-                case=p.get("case"),
-                chain=p.get("chain", "?"),
-                policy=p.get("policy", "?"),
-                endpoints=len(r.get("endpoints", [])),
-                generated_at=r.get("generated_at", ""),
-            )
-        )
-    return out
+    return [
+        ReportInfo(name=r.name, case=r.case, chain=r.chain, policy=r.policy,
+                   endpoints=r.endpoints, generated_at=r.generated_at)
+        for r in report_summaries(store)
+    ]  # fmt: skip
 
 
 @router.get("/reports", response_model=list[ReportInfo])
@@ -98,7 +85,7 @@ def reports(_: Viewer, state: State) -> list[ReportInfo]:
 @router.get("/reports/{name}")
 def report(name: Annotated[str, _NAME_PATH], _: Viewer, state: State) -> dict[str, Any]:
     """The full report: parameters (seeds, policy, data version), endpoints, flows, noise."""
-    return load_report(state.access.view(), name)
+    return load_report(state.access.view(), name).to_data()
 
 
 @router.get("/reports/{name}/freeze")
@@ -138,23 +125,24 @@ def _run(state: ServiceState, body: TraceRequest, progress: Progress) -> dict[st
     result = trace(graph, seeds, params, labels=load_label_book(store))
     progress(0.85, "building the report")
     doc = build_report(result)
-    with store.transaction() as conn:
-        conn.execute(
-            "INSERT OR REPLACE INTO trace_reports (name, report) VALUES (?, ?)",
-            [body.name, json.dumps(doc)],
-        )
-    return {"report": body.name, "endpoints": len(doc["endpoints"])}
+    save_report(store, body.name, doc)
+    return {"report": body.name, "endpoints": len(doc.endpoints)}
 
 
 @router.post("/jobs", response_model=Job, status_code=202, dependencies=[Depends(require_json)])
 def start_trace(body: TraceRequest, who: Analyst, state: State) -> Job:
     """Trace seeds over the stored transfers as a background job; poll the job for progress."""
+    from nkwatch.chains import get_chain
     from nkwatch.trace.policies import get_policy
 
     try:
         get_policy(body.policy)
     except UserError as exc:  # its message names the known policies
         raise ApiError(422, exc.message, where="policy") from None
+    try:  # any spelling (eth, ETH, 1) traces the chain's stored transfers
+        body = body.model_copy(update={"chain": get_chain(body.chain).id})
+    except UserError as exc:  # its message names the known chains
+        raise ApiError(422, exc.message, where="chain") from None
     principal: Principal = who
     job = state.jobs.submit("trace", principal.name, lambda p: _run(state, body, p))
     return job_model(job)

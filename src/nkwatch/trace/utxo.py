@@ -6,27 +6,29 @@ children). For a transaction spending tainted outputs, the policy's split functi
 FIFO is Clayton's case by input order. Outputs paying a labelled service are endpoints;
 a CoinJoin-shaped transaction is a mixer endpoint ("entered CoinJoin"); outputs beyond the
 hop limit keep their taint (still at addresses); tainted outputs below the dust threshold
-are booked as dust. The result is the same report document as the account model's.
+are booked as dust. ``report.build_report`` makes the same report as for the account model.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
 
+from nkwatch.chains import find_chain
 from nkwatch.errors import UserError
 from nkwatch.store import Store
 from nkwatch.trace.cluster import coinjoin_kind, multi_input_clusters
 from nkwatch.trace.engine import Seed, TraceParams
-from nkwatch.trace.labels import LabelBook
+from nkwatch.trace.labels import Label, LabelBook
 from nkwatch.trace.model import TxInput, TxOutput, UtxoTx
 from nkwatch.trace.policies import get_policy
-from nkwatch.trace.report import REPORT_FORMAT, whole
+from nkwatch.trace.report_model import DeliveryTx, Flow
+from nkwatch.trace.tally import EndpointLabel, EndpointTally, whole
 
-DECIMALS = 8
+UTXO_DECIMALS = 8
+MAX_FLOWS = 400
 
 
 def load_utxo_txs(store: Store, chain: str) -> list[UtxoTx]:
@@ -78,15 +80,22 @@ def _parents_first(txs: list[UtxoTx]) -> list[UtxoTx]:
 
 
 @dataclass
-class _State:
-    taint: dict[tuple[str, int], tuple[int, int, str]] = field(
-        default_factory=dict
-    )  # value taint, hop, address
+class UtxoTrace:
+    """Where the traced value went, per output: the UTXO tracer's result."""
+
+    params: TraceParams
+    seeds: tuple[Seed, ...]
+    symbol: str  # the chain's native asset
+    n_txs: int = 0
+    # (tx, output) -> (value tainted, hop, address)
+    taint: dict[tuple[str, int], tuple[int, int, str]] = field(default_factory=dict)
     seeded: int = 0
     fees: int = 0
     dust: int = 0
-    endpoints: dict[str, dict[str, Any]] = field(default_factory=dict)
-    flows: list[dict[str, Any]] = field(default_factory=list)
+    endpoints: dict[str, EndpointTally] = field(default_factory=dict)
+    flows: list[Flow] = field(default_factory=list)
+    clusters: dict[str, str] = field(default_factory=dict)
+    coinjoins: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _match(h: str, wanted: str) -> bool:
@@ -94,7 +103,7 @@ def _match(h: str, wanted: str) -> bool:
     return h.startswith(wanted) or (len(wanted) >= 60 and wanted.startswith(h))
 
 
-def _taint_all(state: _State, tx: UtxoTx, o: TxOutput, amount: int | None = None) -> None:
+def _taint_all(state: UtxoTrace, tx: UtxoTx, o: TxOutput, amount: int | None = None) -> None:
     """A seeded output is stolen in full (or ``amount`` of it: a bridge's converted share);
     only what was not tainted already is new."""
     before = state.taint.get((tx.tx_hash, o.index), (0, 0, ""))[0]
@@ -104,7 +113,7 @@ def _taint_all(state: _State, tx: UtxoTx, o: TxOutput, amount: int | None = None
 
 
 def _seed(
-    state: _State, tx: UtxoTx, seeds: Sequence[Seed], since: dict[str, datetime | None]
+    state: UtxoTrace, tx: UtxoTx, seeds: Sequence[Seed], since: dict[str, datetime | None]
 ) -> None:
     for seed in seeds:
         if seed.tx_hash is None:
@@ -122,7 +131,7 @@ def _seed(
             _taint_all(state, tx, o)
 
 
-def _seeded_at_services(state: _State, tx: UtxoTx, labels: LabelBook) -> None:
+def _seeded_at_services(state: UtxoTrace, tx: UtxoTx, labels: LabelBook) -> None:
     """A seed output paying a labelled service (a bridge's outbound straight to an exchange
     deposit address) is already at that service."""
     for o in tx.outputs:
@@ -130,35 +139,31 @@ def _seeded_at_services(state: _State, tx: UtxoTx, labels: LabelBook) -> None:
         label = labels.endpoint(tx.chain, o.address) if held and o.address else None
         if held and label is not None:
             del state.taint[(tx.tx_hash, o.index)]
-            _hit(state, o.address or "?", label.service, label.category, label, tx, held[0], 0)
+            _hit(state, o.address or "?", _label(label), tx, held[0], 0)
+
+
+_COINJOIN = EndpointLabel("", "mixer", 0.9, "coinjoin shape", None, None)
 
 
 def _hit(
-    state: _State,
-    key: str,
-    service: str,
-    category: str,
-    label: Any,
-    tx: UtxoTx,
-    amount: int,
-    hop: int,
+    state: UtxoTrace, key: str, label: EndpointLabel, tx: UtxoTx, amount: int, hop: int
 ) -> None:
-    hit = state.endpoints.setdefault(key, {
-        "address": key, "service": service, "category": category, "confidence": getattr(label, "confidence", 0.9),
-        "label_source": getattr(label, "source", "coinjoin shape"), "label_date": getattr(label, "source_date", None),
-        "detail": getattr(label, "detail", None), "entered_mixer": category == "mixer", "bridge_destination": None,
-        "amounts": {}, "_base": 0, "hops": hop, "first_seen": tx.timestamp.isoformat(), "txs": [], "example_path": [key],
-    })  # fmt: skip
-    hit["_base"] += amount
-    hit["amounts"] = {"BTC": whole(hit["_base"], DECIMALS)}
-    hit["hops"] = min(hit["hops"], hop)
-    hit["txs"].append({"tx_hash": tx.tx_hash, "block": tx.block, "time": tx.timestamp.isoformat(), "from": None,
-                       "symbol": "BTC", "amount": whole(amount, DECIMALS)})  # fmt: skip
-    hit["tx_count"] = len(hit["txs"])
+    time = tx.timestamp.isoformat()
+    hit = state.endpoints.get(key)
+    if hit is None:
+        hit = state.endpoints[key] = EndpointTally(key, label, hop, time, (key,))
+    delivery = DeliveryTx(tx_hash=tx.tx_hash, block=tx.block, time=time, from_address=None,
+                          symbol=state.symbol, amount=whole(amount, UTXO_DECIMALS))  # fmt: skip
+    hit.add(delivery, amount, UTXO_DECIMALS, hop, max_txs=None)
+
+
+def _label(label: Label) -> EndpointLabel:
+    return EndpointLabel(label.service, label.category, label.confidence, label.source,
+                         label.source_date, label.detail)  # fmt: skip
 
 
 def _spend(
-    state: _State, tx: UtxoTx, params: TraceParams, labels: LabelBook, min_taint: int
+    state: UtxoTrace, tx: UtxoTx, params: TraceParams, labels: LabelBook, min_taint: int
 ) -> None:
     spent = [state.taint.pop((i.prev_tx, i.prev_index), None) for i in tx.inputs]
     if not any(spent):
@@ -175,7 +180,8 @@ def _spend(
     tainted = sum(t for _, t in pairs)
     kind = coinjoin_kind(tx)
     if kind is not None:
-        _hit(state, f"coinjoin:{tx.tx_hash}", f"CoinJoin ({kind})", "mixer", None, tx, tainted, hop)
+        mixer = replace(_COINJOIN, service=f"CoinJoin ({kind})")
+        _hit(state, f"coinjoin:{tx.tx_hash}", mixer, tx, tainted, hop)
         return
     fee = max(sum(values) - sum(o.value for o in tx.outputs), 0)
     split = get_policy(params.policy).split(pairs, [o.value for o in tx.outputs] + [fee])
@@ -188,27 +194,28 @@ def _spend(
             continue
         label = labels.endpoint(tx.chain, o.address) if o.address else None
         if label is not None:
-            _hit(state, o.address or "?", label.service, label.category, label, tx, t, hop)
+            _hit(state, o.address or "?", _label(label), tx, t, hop)
         else:
             state.taint[(tx.tx_hash, o.index)] = (t, hop, o.address or "?")
-        if len(state.flows) < 400:
+        if len(state.flows) < MAX_FLOWS:
             sources = [s[2] for s in live if s]
-            state.flows.append({"from": sources[0], "to": o.address or "?", "symbol": "BTC",
-                                "amount": whole(t, DECIMALS), "hop": hop, "time": tx.timestamp.isoformat()})  # fmt: skip
+            state.flows.append(Flow(from_address=sources[0], to=o.address or "?", symbol=state.symbol,
+                                    amount=whole(t, UTXO_DECIMALS), hop=hop, time=tx.timestamp.isoformat()))  # fmt: skip
 
 
 def trace_utxo(
     txs: Sequence[UtxoTx], seeds: Sequence[Seed], params: TraceParams, labels: LabelBook
-) -> dict[str, Any]:
-    """Trace UTXO seeds; returns the report document (see ``report``)."""
+) -> UtxoTrace:
+    """Trace UTXO seeds (``report.build_report`` turns the result into the report)."""
     get_policy(params.policy)
     if not seeds:
         raise UserError(
             "no seed given: pass --seed ADDRESS and/or --seed-tx HASH[:N]", where="--seed"
         )
     since = {s.address: s.since for s in seeds if s.address}
-    min_taint = int(params.min_amount.scaleb(DECIMALS))
-    state = _State()
+    min_taint = int(params.min_amount.scaleb(UTXO_DECIMALS))
+    chain = find_chain(params.chain)
+    state = UtxoTrace(params, tuple(seeds), chain.symbol if chain else "BTC", n_txs=len(txs))
     until = params.until
     for tx in txs:
         if until is not None and tx.timestamp > until:
@@ -218,52 +225,5 @@ def trace_utxo(
         _seeded_at_services(state, tx, labels)
     if state.seeded == 0:
         raise UserError("the seeds match no transaction output in the store", where="--seed")
-    clusters, coinjoins = multi_input_clusters(txs)
-    at_services = sum(e["_base"] for e in state.endpoints.values())
-    at_addresses = sum(v[0] for v in state.taint.values())
-    holders: dict[str, list[int]] = {}
-    for value, hop, address in state.taint.values():
-        holders.setdefault(address, [0, hop])[0] += value
-    endpoints = [{k: v for k, v in e.items() if k != "_base"} for e in state.endpoints.values()]
-    seed_cluster = {s.address: clusters.get(s.address) for s in seeds if s.address}
-    return {
-        "format": REPORT_FORMAT,
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "parameters": {
-            **params.as_dict(),
-            "seeds": [{"address": s.address, "tx_hash": s.tx_hash} for s in seeds],
-            "data_version": f"{params.chain}: {len(txs)} transactions",
-            "nkwatch_version": "0.1.0",
-            "model": "utxo",
-        },  # fmt: skip
-        "assets": [
-            {"symbol": "BTC", "contract": None, "decimals": DECIMALS, "exact_to_base_units": 1}
-        ],
-        "endpoints": sorted(endpoints, key=lambda e: (e["hops"], e["first_seen"])),
-        "buckets": {
-            "BTC": {
-                "seeded": whole(state.seeded, DECIMALS),
-                "at_services": whole(at_services, DECIMALS),
-                "at_addresses": whole(at_addresses, DECIMALS),
-                "fees": whole(state.fees, DECIMALS),
-                "dust": whole(state.dust, DECIMALS),
-            }
-        },  # fmt: skip
-        "addresses": [
-            {
-                "address": a,
-                "symbol": "BTC",
-                "amount": whole(v, DECIMALS),
-                "hops": h,
-                "frontier": h >= params.max_hops,
-                "cluster": clusters.get(a),
-            }
-            for a, (v, h) in sorted(holders.items(), key=lambda x: -x[1][0])[:100]
-        ],  # fmt: skip
-        "flows": state.flows,
-        "noise": {"fake_tokens": [], "lookalike_addresses": []},
-        "clusters": {
-            "seed_clusters": seed_cluster,
-            "coinjoins": [{"tx_hash": h, "kind": k} for h, k in coinjoins],
-        },
-    }
+    state.clusters, state.coinjoins = multi_input_clusters(txs)
+    return state

@@ -6,9 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nkwatch.chains.codecs import base58, bech32, monero
+from nkwatch.chains.codecs.evm import to_checksum
 from nkwatch.errors import UserError
-from nkwatch.sanctions.addresses import base58, bech32, detect_chains, monero, parse_address
-from nkwatch.sanctions.addresses.evm import to_checksum
+from nkwatch.sanctions.addresses import detect_chains, parse_address
 
 # BIP-350 valid addresses (including the corrected BIP-173 ones) -> scriptPubKey hex.
 BIP350_VALID = {
@@ -244,8 +245,8 @@ def test_unknown_chain_is_user_error() -> None:
 
 
 def test_registry_is_pluggable() -> None:
+    from nkwatch.chains import formats as f
     from nkwatch.sanctions.addresses import ChainRegistry, ChainValidator
-    from nkwatch.sanctions.addresses import formats as f
     from nkwatch.sanctions.addresses.validate import parse_address as parse_with
 
     registry = ChainRegistry()

@@ -11,15 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from nkwatch.chains import AddressFormat, FormatMatch, InvalidAddress
 from nkwatch.sanctions.addresses import validate as _validate
 from nkwatch.sanctions.addresses.chains import register_builtin_chains
 from nkwatch.sanctions.addresses.index import AddressIndex, AddressListing, AddressLookup
-from nkwatch.sanctions.addresses.model import (
-    AddressFormat,
-    FormatMatch,
-    InvalidAddress,
-    ParsedAddress,
-)
+from nkwatch.sanctions.addresses.model import ParsedAddress
 from nkwatch.sanctions.addresses.registry import ChainRegistry, ChainValidator
 from nkwatch.sanctions.addresses.validate import ListedCheck
 from nkwatch.sanctions.model import Party

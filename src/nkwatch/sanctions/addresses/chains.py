@@ -1,29 +1,15 @@
-"""The built-in chains: every currency code the OFAC list uses, plus common EVM siblings.
+"""The list currency codes: every code the OFAC list uses, plus common EVM siblings.
 
-Version bytes and human-readable parts are each chain's published mainnet/testnet
-parameters (Bitcoin ``chainparams.cpp`` and its forks, Tron, XRP, Zcash protocol spec).
+A sanctions list names a *currency* (XBT, ETH, USDT...), not always a chain: a stablecoin
+lives on several chains. Each code here is a :class:`ChainValidator` whose formats come from
+the chain table (``nkwatch.chains``), the product's one set of address rules.
 """
 
 from __future__ import annotations
 
-from nkwatch.sanctions.addresses import formats as f
-from nkwatch.sanctions.addresses.base58 import RIPPLE_ALPHABET
+from nkwatch.chains import get_chain
+from nkwatch.chains.model import AddressFormat
 from nkwatch.sanctions.addresses.registry import ChainRegistry, ChainValidator
-
-MAIN, TEST = "mainnet", "testnet"
-
-BTC_LEGACY = f.base58check(
-    {
-        b"\x00": ("p2pkh", MAIN),
-        b"\x05": ("p2sh", MAIN),
-        b"\x6f": ("p2pkh", TEST),
-        b"\xc4": ("p2sh", TEST),
-    }
-)
-BITCOIN = (BTC_LEGACY, f.segwit("bc"), f.segwit("tb", TEST))
-EVM = (f.evm_account(),)
-TRON = (f.base58check({b"\x41": ("tron", MAIN)}, label="tron"),)
-SOLANA = (f.solana(),)
 
 # Chains that share one EVM address space; ETH is the one detection reports.
 EVM_CHAINS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -38,104 +24,53 @@ EVM_CHAINS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
+def _formats(chain: str) -> tuple[AddressFormat, ...]:
+    return get_chain(chain, where=None).formats
+
+
 def _utxo_chains() -> list[ChainValidator]:
     return [
-        ChainValidator("XBT", "Bitcoin", BITCOIN, aliases=("BTC", "BITCOIN")),
-        ChainValidator(
-            "LTC",
-            "Litecoin",
-            (
-                f.base58check(
-                    {b"\x30": ("p2pkh", MAIN), b"\x32": ("p2sh", MAIN), b"\x05": ("p2sh", MAIN)}
-                ),
-                f.segwit("ltc"),
-            ),
-            aliases=("LITECOIN",),
-        ),
-        ChainValidator(
-            "BCH",
-            "Bitcoin Cash",
-            (
-                f.cashaddr(),
-                f.base58check(
-                    {b"\x00": ("p2pkh", MAIN), b"\x05": ("p2sh", MAIN)},
-                    alias=f.legacy_to_cashaddr,
-                ),
-            ),
-            aliases=("BITCOINCASH",),
-        ),
-        ChainValidator(
-            "BSV",
-            "Bitcoin SV",
-            (f.base58check({b"\x00": ("p2pkh", MAIN), b"\x05": ("p2sh", MAIN)}),),
-        ),
-        ChainValidator(
-            "BTG",
-            "Bitcoin Gold",
-            (
-                f.base58check({b"\x26": ("p2pkh", MAIN), b"\x17": ("p2sh", MAIN)}),
-                f.segwit("btg"),
-            ),
-        ),
-        ChainValidator(
-            "DASH",
-            "Dash",
-            (f.base58check({b"\x4c": ("p2pkh", MAIN), b"\x10": ("p2sh", MAIN)}),),
-        ),
-        ChainValidator(
-            "XVG",
-            "Verge",
-            (f.base58check({b"\x1e": ("p2pkh", MAIN), b"\x21": ("p2sh", MAIN)}),),
-        ),
-        ChainValidator(
-            "ZEC",
-            "Zcash",
-            (
-                f.base58check(
-                    {b"\x1c\xb8": ("t-p2pkh", MAIN), b"\x1c\xbd": ("t-p2sh", MAIN)},
-                    payload_len=22,
-                ),
-                f.bech32_plain("zs", 43, "sapling"),
-            ),
-            aliases=("ZCASH",),
-        ),
+        ChainValidator("XBT", "Bitcoin", _formats("bitcoin"), aliases=("BTC", "BITCOIN")),
+        ChainValidator("LTC", "Litecoin", _formats("litecoin"), aliases=("LITECOIN",)),
+        ChainValidator("BCH", "Bitcoin Cash", _formats("bitcoin-cash"), aliases=("BITCOINCASH",)),
+        ChainValidator("BSV", "Bitcoin SV", _formats("bitcoin-sv")),
+        ChainValidator("BTG", "Bitcoin Gold", _formats("bitcoin-gold")),
+        ChainValidator("DASH", "Dash", _formats("dash")),
+        ChainValidator("XVG", "Verge", _formats("verge")),
+        ChainValidator("ZEC", "Zcash", _formats("zcash"), aliases=("ZCASH",)),
     ]
 
 
 def _account_chains() -> list[ChainValidator]:
+    evm = _formats("ethereum")
     chains = [
-        ChainValidator(code, name, EVM, aliases=aliases, evm=True, detect=code == "ETH")
+        ChainValidator(code, name, evm, aliases=aliases, evm=True, detect=code == "ETH")
         for code, name, aliases in EVM_CHAINS
     ]
     chains += [
-        ChainValidator("TRX", "Tron", TRON, aliases=("TRON", "TRC20")),
-        ChainValidator(
-            "XRP",
-            "XRP Ledger",
-            (f.base58check({b"\x00": ("classic", MAIN)}, alphabet=RIPPLE_ALPHABET, label="xrp"),),
-            aliases=("RIPPLE",),
-        ),
-        ChainValidator("SOL", "Solana", SOLANA, aliases=("SOLANA",)),
-        ChainValidator("XMR", "Monero", (f.monero_address(),), aliases=("MONERO",)),
+        ChainValidator("TRX", "Tron", _formats("tron"), aliases=("TRON", "TRC20")),
+        ChainValidator("XRP", "XRP Ledger", _formats("xrp"), aliases=("RIPPLE",)),
+        ChainValidator("SOL", "Solana", _formats("solana"), aliases=("SOLANA",)),
+        ChainValidator("XMR", "Monero", _formats("monero"), aliases=("MONERO",)),
         # OFAC's BNB entries are BNB Beacon Chain (bnb1...) accounts; BNB also trades on BSC.
-        ChainValidator(
-            "BNB", "BNB (Beacon Chain or BSC)", (f.bech32_plain("bnb", 20, "bnb-beacon"), *EVM)
-        ),
+        ChainValidator("BNB", "BNB (Beacon Chain or BSC)", (*_formats("bnb-beacon"), *evm)),
     ]
     return chains
 
 
 def _tokens() -> list[ChainValidator]:
     """Stablecoins are listed by token, not chain: accept the shape of each chain they live on."""
+    evm, tron, solana = _formats("ethereum"), _formats("tron"), _formats("solana")
+    btc_legacy = _formats("bitcoin")[:1]  # Omni lives on Bitcoin's base58 addresses
     return [
         ChainValidator(
             "USDT",
             "Tether (ERC-20, TRC-20, Omni, SPL)",
-            (*EVM, *TRON, BTC_LEGACY, *SOLANA),
+            (*evm, *tron, *btc_legacy, *solana),
             detect=False,
-        ),
+        ),  # fmt: skip
         ChainValidator(
-            "USDC", "USD Coin (ERC-20, SPL, TRC-20)", (*EVM, *SOLANA, *TRON), detect=False
+            "USDC", "USD Coin (ERC-20, SPL, TRC-20)", (*evm, *solana, *tron), detect=False
         ),
     ]
 

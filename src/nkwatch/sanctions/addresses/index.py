@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from nkwatch.sanctions.addresses import evm
-from nkwatch.sanctions.addresses.model import InvalidAddress, ParsedAddress
+from nkwatch.chains import InvalidAddress
+from nkwatch.chains.codecs import evm
+from nkwatch.sanctions.addresses.model import ParsedAddress
 from nkwatch.sanctions.addresses.registry import ChainRegistry, ChainValidator
 from nkwatch.sanctions.addresses.validate import check_listed, detect, parse_address
 from nkwatch.sanctions.model import Party

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from nkwatch.chains import AddressFormat, find_chain, first_match
 from nkwatch.errors import UserError
-from nkwatch.sanctions.addresses.model import AddressFormat, InvalidAddress, ParsedAddress
+from nkwatch.sanctions.addresses.model import ParsedAddress
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,28 +25,17 @@ class ChainValidator:
 
     def parse(self, text: str) -> ParsedAddress | None:
         """The parsed address, None when no format has this shape; raises InvalidAddress."""
-        error: InvalidAddress | None = None
-        lead = text[:1]
-        for fmt in self.formats:
-            if fmt.leads is not None and lead not in fmt.leads:
-                continue
-            try:
-                match = fmt.parse(text)
-            except InvalidAddress as exc:
-                error = error or exc
-                continue
-            if match is not None:
-                return ParsedAddress(
-                    chain=self.code,
-                    format=match.format,
-                    canonical=match.canonical,
-                    network=match.network,
-                    aliases=match.aliases,
-                    evm=match.format == "evm",
-                )
-        if error is not None:
-            raise error
-        return None
+        match = first_match(self.formats, text)
+        if match is None:
+            return None
+        return ParsedAddress(
+            chain=self.code,
+            format=match.format,
+            canonical=match.canonical,
+            network=match.network,
+            aliases=match.aliases,
+            evm=match.format == "evm",
+        )
 
 
 class ChainRegistry:
@@ -64,7 +54,14 @@ class ChainRegistry:
         return validator
 
     def find(self, code: str) -> ChainValidator | None:
-        return self._by_code.get(code.strip().upper())
+        """The validator of a currency code; a chain's other spellings (``nkwatch.chains``:
+        "bitcoin", "1", "binance-smart-chain") find the validator of that chain's code."""
+        found = self._by_code.get(code.strip().upper())
+        if found is None and (chain := find_chain(code)) is not None:
+            for name in (chain.id, *chain.codes):
+                if (found := self._by_code.get(name.upper())) is not None:
+                    break
+        return found
 
     def get(self, code: str) -> ChainValidator:
         found = self.find(code)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nkwatch.chains import InvalidAddress
+from nkwatch.chains.codecs import evm
+from nkwatch.chains.formats import show
 from nkwatch.errors import UserError
-from nkwatch.sanctions.addresses import evm
-from nkwatch.sanctions.addresses.formats import show
-from nkwatch.sanctions.addresses.model import InvalidAddress, ParsedAddress
+from nkwatch.sanctions.addresses.model import ParsedAddress
 from nkwatch.sanctions.addresses.registry import ChainRegistry
 
 MAX_ADDRESS_CHARS = 128  # the longest real format (Monero integrated) has 106

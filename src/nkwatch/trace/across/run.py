@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from nkwatch.store import Store
 from nkwatch.trace.across import ChainData, CrossChainResult, trace_across
@@ -15,6 +15,7 @@ from nkwatch.trace.bridges.midgard import MidgardAction
 from nkwatch.trace.engine import Seed, TraceParams
 from nkwatch.trace.graph import TransferGraph
 from nkwatch.trace.labels import LabelBook
+from nkwatch.trace.report_model import TraceReport
 
 if TYPE_CHECKING:
     from nkwatch.trace.evm.crawler import EvmCrawler
@@ -38,22 +39,24 @@ def utxo_chains(store: Store) -> list[str]:
 def finish(
     result: CrossChainResult, chains: dict[str, ChainData], params: TraceParams,
     labels: LabelBook,
-) -> dict[str, Any]:  # fmt: skip
+) -> TraceReport:  # fmt: skip
     """Trace each destination chain from its seed outputs and merge the reports."""
+    from nkwatch.trace.report import build_report
     from nkwatch.trace.utxo import trace_utxo
 
     reports = {}
     for name, seeds in result.utxo_seeds.items():
         data = chains.get(name)
         if data is not None and seeds:
-            reports[name] = trace_utxo(data.txs, seeds, replace(params, chain=name), labels)
+            utxo = trace_utxo(data.txs, seeds, replace(params, chain=name), labels)
+            reports[name] = build_report(utxo)
     return build_cross_report(result, reports)
 
 
 def trace_store_across(
     store: Store, graph: TransferGraph, seeds: list[Seed], params: TraceParams,
     labels: LabelBook, actions: Sequence[MidgardAction] = (),
-) -> dict[str, Any]:  # fmt: skip
+) -> TraceReport:  # fmt: skip
     """The whole case from the store: see the package docstring."""
     from nkwatch.trace.logstore import load_logs
     from nkwatch.trace.utxo import load_utxo_txs
@@ -70,7 +73,7 @@ def trace_store_across(
 def crawl_across(
     store: Store, crawler: EvmCrawler, seeds: list[Seed], params: TraceParams, labels: LabelBook,
     actions: Sequence[MidgardAction] = (),
-) -> dict[str, Any]:  # fmt: skip
+) -> TraceReport:  # fmt: skip
     """``--rpc``: crawl the node outward from the seeds, fetch the bridge and swap logs of
     the crawled block span (kept in the store), and trace across like the store path."""
     from nkwatch.trace.crawl import crawl

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from nkwatch.chains import chain_by_evm_id, get_chain
 from nkwatch.errors import UserError
 from nkwatch.store import Store
 from nkwatch.trace.evm.addrscan import IN, OUT, candidate_blocks, gaps, supports_trace_filter
@@ -237,11 +238,6 @@ def _runs(numbers: Sequence[int]) -> list[tuple[int, int]]:
     return runs
 
 
-# chain ids of the public networks nkwatch names; any other id (dev nodes: anvil 31337,
-# private testnets) is accepted under whatever chain name the user gives
-KNOWN_CHAIN_IDS = {1: "ethereum", 56: "bsc", 137: "polygon", 42161: "arbitrum", 10: "optimism"}
-
-
 def rpc_source(
     store: Store,
     url: str,
@@ -254,6 +250,10 @@ def rpc_source(
     serves ``chain``. The caller closes ``crawler.fetcher.rpc`` when done."""
     if not url.startswith(("http://", "https://")):
         raise UserError("RPC URL must start with http:// or https://", where="--rpc")
+    info = get_chain(chain)
+    if info.family != "evm":
+        raise UserError(f"{info.id} is not an EVM chain: --rpc crawls EVM nodes", where="--rpc")
+    chain = info.id
     rpc = RpcClient(rpc_config or RpcConfig(url, max_retries=3))
     try:
         chain_id = to_int(rpc.call("eth_chainId"))
@@ -263,8 +263,10 @@ def rpc_source(
     except UserError:
         rpc.close()
         raise
-    served = KNOWN_CHAIN_IDS.get(chain_id)
-    if served is not None and served != chain:
+    # a public network's id must match the chain asked for; any other id (dev nodes, private
+    # testnets) is accepted under whatever known chain the user names
+    served = chain_by_evm_id(chain_id)
+    if served is not None and served.id != chain:
         rpc.close()
-        raise UserError(f"node serves {served} (chain id {chain_id}), not {chain}", where=url)
+        raise UserError(f"node serves {served.id} (chain id {chain_id}), not {chain}", where=url)
     return EvmCrawler(store, rpc, replace(crawl or CrawlConfig(mode="auto"), chain=chain))

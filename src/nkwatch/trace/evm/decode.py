@@ -15,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
+from nkwatch.chains import get_chain
 from nkwatch.trace.evm.rpc import to_int
 from nkwatch.trace.model import Asset, Transfer, TransferKind
 
@@ -36,8 +38,10 @@ class BlockHeader:
     timestamp: datetime
 
 
+@cache
 def native_asset(chain: str) -> Asset:
-    return Asset(chain=chain, symbol="ETH" if chain == "ethereum" else chain.upper(), decimals=18)
+    info = get_chain(chain)
+    return Asset(chain=info.id, symbol=info.symbol, decimals=info.decimals)
 
 
 def address(value: str | None) -> str:

@@ -9,9 +9,10 @@ so a bad row anywhere leaves the store exactly as it was.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from nkwatch.chains import chain_id
 from nkwatch.errors import UserError
 from nkwatch.store import Store
 from nkwatch.trace.bridges.abi import RawLog
@@ -80,6 +81,8 @@ def import_files(
 ) -> ImportSummary:
     importer = get_importer(fmt)
     options = options or ImportOptions()
+    if options.chain is not None:  # any spelling ("eth", "1") is stored under the chain's id
+        options = replace(options, chain=chain_id(options.chain))
     for path in paths:
         if not path.exists():
             raise UserError("no such file or directory", where=str(path))

@@ -10,9 +10,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from nkwatch.chains import canonical_address, is_valid_address
 from nkwatch.errors import UserError
-from nkwatch.trace.addresses import is_valid_address
-from nkwatch.trace.labels import canonical_address
 
 
 def where(path: Path, line: int) -> str:

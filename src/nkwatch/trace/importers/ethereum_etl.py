@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from nkwatch.chains import get_chain
 from nkwatch.errors import UserError
 from nkwatch.trace.bridges.abi import RawLog, split_topics
 from nkwatch.trace.importers import Importer, ImportOptions, register
@@ -28,7 +29,7 @@ from nkwatch.trace.importers.common import (
     where,
 )  # fmt: skip
 from nkwatch.trace.model import Asset, Transfer, TransferKind
-from nkwatch.trace.noise import NATIVE_SYMBOLS, canonical_tokens
+from nkwatch.trace.noise import canonical_tokens
 
 KINDS = {
     "transactions": ("hash", "block_number", "from_address", "to_address", "value"),
@@ -90,7 +91,8 @@ def _log(chain: str, r: dict[str, str], block: int, at: str) -> RawLog:
 
 def read(paths: Sequence[Path], opts: ImportOptions) -> Iterator[Transfer | RawLog]:
     chain = opts.chain or "ethereum"
-    native = Asset(chain, NATIVE_SYMBOLS.get(chain, "ETH"), 18)
+    info = get_chain(chain)
+    native = Asset(chain, info.symbol, info.decimals)
     files = [(p, *_rows(p)) for p in paths]
     times: dict[int, str] = {}
     decimals = {t.contract: (t.symbol, t.decimals) for t in canonical_tokens() if t.chain == chain}

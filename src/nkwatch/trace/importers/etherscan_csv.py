@@ -14,11 +14,12 @@ import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from nkwatch.chains import chain_id, get_chain
 from nkwatch.errors import UserError
 from nkwatch.trace.importers import Importer, ImportOptions, register
 from nkwatch.trace.importers.common import address, base_units, integer, read_csv, timestamp, where
 from nkwatch.trace.model import Asset, Transfer, TransferKind
-from nkwatch.trace.noise import NATIVE_SYMBOLS, canonical_tokens
+from nkwatch.trace.noise import canonical_tokens
 
 REQUIRED = (
     "hash",
@@ -68,7 +69,7 @@ def _read_file(path: Path, opts: ImportOptions) -> Iterator[Transfer]:
     token_pos: dict[tuple[str, int], int] = {}
     for n, row in read_csv(path, REQUIRED):
         at = where(path, n)
-        chain = opts.chain or (row.get("chain_name") or "ethereum").strip().lower()
+        chain = opts.chain or chain_id(row.get("chain_name") or "ethereum", where=at)
         sender = row.get("from") or opts.from_address
         if not sender:
             raise UserError("no 'from' column: pass --from-address", where=str(path))
@@ -82,7 +83,8 @@ def _read_file(path: Path, opts: ImportOptions) -> Iterator[Transfer]:
             asset = Asset(chain, row["asset"], _decimals(chain, contract, row, opts, at), contract)
             index = _token_index(token_pos, tx_hash, sender, row, contract)
         else:
-            asset = Asset(chain, NATIVE_SYMBOLS.get(chain, row["asset"]), 18)
+            native = get_chain(chain)
+            asset = Asset(chain, native.symbol, native.decimals)
             index = 0
         yield Transfer(
             chain=chain,

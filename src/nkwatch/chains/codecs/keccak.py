@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from Crypto.Hash import keccak
-
 
 def keccak256(data: bytes) -> bytes:
+    from Crypto.Hash import keccak  # loaded on the first checksum, not at import
+
     return keccak.new(data=data, digest_bits=256).digest()

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nkwatch.sanctions.addresses.base58 import BITCOIN_ALPHABET, Base58Error
-from nkwatch.sanctions.addresses.keccak import keccak256
+from nkwatch.chains.codecs.base58 import BITCOIN_ALPHABET, Base58Error
+from nkwatch.chains.codecs.keccak import keccak256
 
 _MAP = {ch: i for i, ch in enumerate(BITCOIN_ALPHABET)}
 _FULL_BLOCK = 8

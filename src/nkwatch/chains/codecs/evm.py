@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from nkwatch.sanctions.addresses.keccak import keccak256
+from nkwatch.chains.codecs.keccak import keccak256
 
 _SHAPE = re.compile(r"0x[0-9a-fA-F]{40}\Z")
 

@@ -1,4 +1,4 @@
-"""Address formats: small parsers built from the codecs, combined per chain in ``chains``.
+"""Address formats: small parsers built from the codecs, combined per chain in ``nkwatch.chains.table``.
 
 Each factory returns an :class:`AddressFormat` whose parser answers "not mine" (None),
 "mine, here is the canonical form" (:class:`FormatMatch`) or "mine but broken"
@@ -7,10 +7,11 @@ Each factory returns an :class:`AddressFormat` whose parser answers "not mine" (
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
-from nkwatch.sanctions.addresses import base58, bech32, evm, monero
-from nkwatch.sanctions.addresses.model import AddressFormat, FormatMatch, InvalidAddress
+from nkwatch.chains.codecs import base58, bech32, evm, monero
+from nkwatch.chains.model import AddressFormat, FormatMatch, InvalidAddress
 
 # version prefix -> (format name, network)
 VersionMap = Mapping[bytes, tuple[str, str]]
@@ -172,6 +173,17 @@ def monero_address() -> AddressFormat:
         return FormatMatch(f"monero-{parsed.kind}", text, parsed.network)
 
     return AddressFormat("monero", parse)
+
+
+def pattern(name: str, regex: str) -> AddressFormat:
+    """A shape check only (no checksum we verify): chains whose codecs nkwatch does not carry
+    (Cardano, Polkadot, Stellar, TON...). The text is its own canonical form."""
+    compiled = re.compile(regex)
+
+    def parse(text: str) -> FormatMatch | None:
+        return FormatMatch(name, text) if compiled.fullmatch(text) else None
+
+    return AddressFormat(name, parse)
 
 
 def _case_leads(chars: str) -> frozenset[str]:
