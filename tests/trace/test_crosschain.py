@@ -250,3 +250,28 @@ def test_wormhole_departure_is_left_for_its_destination() -> None:
     )
     assert flight.tainted_in == 5_000_000 and flight.reason == "no avalanche data"
     assert result.evm.endpoint_labels[graph.address_id(bridge)].service == "Wormhole"
+
+
+def test_swap_into_an_unverified_token_is_not_followed() -> None:
+    """Value sent out while a look-alike token comes back in the same transaction (a scam
+    contract's shape) is not converted into that token: an anomaly, and no link."""
+    from datetime import UTC, datetime
+
+    from nkwatch.trace.across import trace_across
+    from nkwatch.trace.graph import graph_from_transfers
+    from nkwatch.trace.model import Asset, Transfer, TransferKind
+
+    eth = Asset("ethereum", "ETH", 18)
+    fake = Asset("ethereum", "USDT", 6, "0x" + "fa" * 20)
+    when = datetime(2025, 2, 21, tzinfo=UTC)
+    scam, tx = "0x" + "5c" * 20, "0x" + "51" * 32
+    graph = graph_from_transfers("ethereum", [
+        Transfer("ethereum", "0x" + "50" * 32, 0, TransferKind.NATIVE, cc.VICTIM, cc.THIEF, eth, 10**18, 1, when),
+        Transfer("ethereum", tx, 0, TransferKind.NATIVE, cc.THIEF, scam, eth, 10**18, 2, when),
+        Transfer("ethereum", tx, 1, TransferKind.TOKEN, scam, cc.THIEF, fake, 10**9, 2, when),
+    ])  # fmt: skip
+    result = trace_across(
+        graph, [Seed(tx_hash="0x" + "50" * 32)], TraceParams("ethereum", "haircut")
+    )
+    assert result.links == []
+    assert [a.kind for a in result.anomalies] == ["unverified-swap"]

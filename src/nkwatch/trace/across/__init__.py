@@ -45,6 +45,7 @@ from nkwatch.trace.bridges.registry import Departure, decode_logs
 from nkwatch.trace.engine import AssetRun, Seed, SeedEdges, TraceParams, TraceResult, trace
 from nkwatch.trace.graph import TransferGraph
 from nkwatch.trace.labels import Label, LabelBook
+from nkwatch.trace.noise import real_assets
 from nkwatch.trace.swaps import SWAP_TOPICS, decode_swap
 from nkwatch.trace.txgroups import tx_groups
 
@@ -58,7 +59,7 @@ def _state(graph: TransferGraph, logs: Sequence[EvmLog], chains: Sequence[ChainD
     departures, arrivals, bad = decode_logs(logs)
     anomalies += [Anomaly(b.log.chain, b.log.tx_hash, "malformed-log",
                           f"log {b.log.log_index} at {b.log.address}: {b.reason}") for b in bad]  # fmt: skip
-    state = State(graph, {}, {}, {}, {})
+    state = State(graph, {}, {}, {}, {}, genuine=frozenset(real_assets(graph)))
     state.anomalies = anomalies
     for d in departures:
         state.departures.setdefault(d.log.tx_hash, []).append(d)

@@ -104,12 +104,14 @@ class State:
     anomalies: list[Anomaly] = field(default_factory=list)
     utxo_seeds: dict[str, list[Seed]] = field(default_factory=dict)
     done: set[tuple[str, int, int]] = field(default_factory=set)  # (tx, sender, asset id)
+    genuine: frozenset[int] = frozenset()  # assets a swap may convert into (native, canonical)
 
     def next_round(self, anomalies: list[Anomaly]) -> State:
         """The decoded events and the swap endpoints found so far, links recomputed afresh:
         a round's links follow from that round's sweep alone."""
         return State(self.graph, self.departures, self.arrivals, self.swap_events,
-                     self.utxo_out, self.extra, anomalies=list(anomalies))  # fmt: skip
+                     self.utxo_out, self.extra, anomalies=list(anomalies),
+                     genuine=self.genuine)  # fmt: skip
 
 
 def side(graph: TransferGraph, asset_id: int, tx_hash: str, address: str) -> Side:

@@ -83,6 +83,11 @@ def follow_swap(
             f"{graph.addresses[sender]} received {len(outs)} assets back: not converted"))  # fmt: skip
         return False
     (out_id,) = outs
+    if out_id not in state.genuine:
+        state.anomalies.append(Anomaly(graph.chain, tx_hash, "unverified-swap",
+            f"{graph.addresses[sender]} received {graph.assets[out_id].symbol} at "
+            f"{graph.assets[out_id].contract} (not a canonical token): not followed"))  # fmt: skip
+        return False
     tainted, total, payees = sent(state, members, sender, asset_id, taint_of)
     received = sum(graph.base_units(out_id, int(graph.amount[m])) for m in back)
     conv = convert(received, tainted, total)
