@@ -13,8 +13,7 @@ import hashlib
 import json
 
 from nkwatch.hiring import repository
-from nkwatch.hiring.refdata import ReferenceData
-from nkwatch.hiring.screening import ScreeningOptions, screen
+from nkwatch.hiring.screening import screen
 from nkwatch.store import Store
 
 EXAMPLE_SOURCE = "bundled example: synthetic applicant book (300 records, seed 7)"
@@ -27,21 +26,13 @@ def ensure_example_book(store: Store) -> int:
     found = repository.screening_ids(store, source=EXAMPLE_SOURCE, limit=1)
     if found:
         return found[0]
-    from nkwatch.hiring.sanctions_adapter import ScreenerChecker
+    from nkwatch.hiring.sanctions_adapter import screening_options
     from nkwatch.hiring.synthetic import SyntheticConfig, generate, to_bundle
     from nkwatch.sanctions import DEFAULT_CACHE, list_versions
 
     data = generate(SyntheticConfig(n=EXAMPLE_SIZE, seed=EXAMPLE_SEED)).dataset
     active = any(v.active for v in list_versions(store))
-    checker = ScreenerChecker(DEFAULT_CACHE.get(store)) if active else None
-    result = screen(
-        data,
-        ScreeningOptions(
-            refdata=ReferenceData.bundled(),
-            sanctions=checker,
-            sanctions_versions=checker.versions if checker else (),
-        ),
-    )
+    result = screen(data, screening_options(DEFAULT_CACHE.get(store) if active else None))
     digest = hashlib.sha256(
         json.dumps(to_bundle(data), ensure_ascii=False, sort_keys=True).encode()
     ).hexdigest()

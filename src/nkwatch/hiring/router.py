@@ -17,9 +17,8 @@ from fastapi import APIRouter, Depends, File, Path, Query, UploadFile
 
 from nkwatch.hiring import report, repository
 from nkwatch.hiring.importers import read_applicants
-from nkwatch.hiring.refdata import ReferenceData
-from nkwatch.hiring.sanctions_adapter import ScreenerChecker
-from nkwatch.hiring.screening import ScreeningOptions, screen
+from nkwatch.hiring.sanctions_adapter import screening_options
+from nkwatch.hiring.screening import screen
 from nkwatch.service.auth import Principal
 from nkwatch.service.deps import Analyst, State, Viewer
 from nkwatch.service.errors import COMMON_RESPONSES, ApiError
@@ -53,17 +52,8 @@ def _run(
         path = FilePath(tmp) / f"upload{suffix}"
         path.write_bytes(data)
         dataset = read_applicants(path)
-    found = state.cache.get("screener")
-    checker = ScreenerChecker(found) if found is not None else None
     progress(0.2, f"screening {len(dataset.applicants):,} applicants")
-    result = screen(
-        dataset,
-        ScreeningOptions(
-            refdata=ReferenceData.bundled(),
-            sanctions=checker,
-            sanctions_versions=checker.versions if checker else (),
-        ),
-    )
+    result = screen(dataset, screening_options(state.cache.get("screener")))
     progress(0.9, "saving the review queue")
     store = state.access.view()
     sid = repository.save(

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 from nkwatch.errors import UserError
 from nkwatch.hiring.indicators.base import SanctionsMatch
+from nkwatch.hiring.refdata import ReferenceData
+from nkwatch.hiring.screening import ScreeningOptions
 from nkwatch.sanctions import NameQuery, Schema, Screener
 
 EMPLOYER_THRESHOLD = 0.85  # company names: a bit stricter than person names
@@ -55,3 +57,14 @@ class ScreenerChecker:
             )
             for m in result.matches
         )
+
+
+def screening_options(screener: Screener | None) -> ScreeningOptions:
+    """Screening with the bundled reference data, against ``screener``'s active lists
+    (``None``: no sanctions checks); the report names the list versions it used."""
+    checker = ScreenerChecker(screener) if screener is not None else None
+    return ScreeningOptions(
+        refdata=ReferenceData.bundled(),
+        sanctions=checker,
+        sanctions_versions=checker.versions if checker else (),
+    )
