@@ -7,8 +7,7 @@ the chain table (``nkwatch.chains``), the product's one set of address rules.
 
 from __future__ import annotations
 
-from nkwatch.chains import get_chain
-from nkwatch.chains.model import AddressFormat
+from nkwatch.chains import AddressFormat, get_chain
 from nkwatch.sanctions.addresses.registry import ChainRegistry, ChainValidator
 
 # Chains that share one EVM address space; ETH is the one detection reports.
