@@ -170,29 +170,23 @@ def fetch_cache() -> None:
     pypi = CACHE / "pypi"
     pypi.mkdir(exist_ok=True)
     for name in PYPI_POPULAR:
-        stem = name.replace("-", "_").lower()
-        if not [
-            p
-            for p in pypi.iterdir()
-            if p.name.lower().replace("-", "_").startswith(stem + "_")
-            or p.name.lower().replace("-", "_").startswith(stem + "-")
-        ]:
-            _run(
-                [
-                    sys.executable,
-                    "-m",
-                    "pip",
-                    "download",
-                    "-q",
-                    "--no-deps",
-                    "--no-binary",
-                    ":all:",
-                    name,
-                    "-d",
-                    str(pypi),
-                ],
-                pypi,
-            )
+        if not any(p.name.lower().startswith(name.replace("-", "_") + "-") for p in pypi.iterdir()):
+            fetch_sdist(name, pypi)
+
+
+def fetch_sdist(name: str, into: Path) -> None:
+    """The latest sdist of ``name`` from PyPI's JSON API: a plain download, so nothing in it
+    runs (``pip download`` of an sdist would build its metadata, i.e. run its setup code)."""
+    import httpx
+
+    try:
+        meta = httpx.get(f"https://pypi.org/pypi/{name}/json", timeout=30).json()
+        url = next(u["url"] for u in meta["urls"] if u["packagetype"] == "sdist")
+        url = str(httpx.URL(f"https://pypi.org/pypi/{name}/json").join(url))  # mirrors answer relative
+        dest = into / url.rsplit("/", 1)[1]
+        dest.write_bytes(httpx.get(url, timeout=120, follow_redirects=True).content)
+    except (httpx.HTTPError, StopIteration, KeyError, ValueError):
+        print(f"could not fetch the sdist of {name}", file=sys.stderr)
 
 
 def clean_inputs() -> list[tuple[str, str, Path]]:

@@ -39,7 +39,8 @@ _SCRIPT = re.compile(
 )
 
 
-def check(ext: str, data: bytes) -> list[Hit]:
+def check(ext: str, data: bytes, *, referenced: bool = False) -> list[Hit]:
+    """``referenced``: a task or script runs this file (a plain mismatch then warns)."""
     expected = MAGIC.get(ext)
     if expected is None or not data or data.startswith(expected):
         return []
@@ -66,7 +67,7 @@ def check(ext: str, data: bytes) -> list[Hit]:
                 f"a {ext} file that is script text",
             )
         ]
-    if ext in (".png", ".jpg", ".jpeg", ".gif", ".woff", ".woff2", ".ttf", ".otf", ".wasm"):
+    if referenced:
         return [
             Hit(
                 "disguised-binary",

@@ -65,8 +65,9 @@ _CHAIN = {
 _REQUIRE = re.compile(r"""require\(\s*['"`](?:node:)?([\w@./-]+)['"`]\s*\)""")
 _OX = re.compile(rb"\b_0x[0-9a-f]{4,6}\b")
 _ROTATE = re.compile(rb"""\[?['"]?push['"]?\]?\(\s*[\w$]+\[?['"]?\.?shift['"]?\]?\(\)\s*\)""")
-_LONG_ENCODED = re.compile(
-    rb"""(?<!base64,)(['"`])(?!AGFzbQ)([A-Za-z0-9+/=]{800,}|(?:\\x[0-9a-fA-F]{2}){120,}|(?:\\u[0-9a-fA-F]{4}){80,})\1"""
+_LONG_ENCODED = re.compile(  # a long encoded literal handed straight to a decoder or eval
+    rb"(?:atob|Buffer\.from|eval|unescape|decodeURIComponent|fromCharCode)\(\s*(['\"`])"
+    rb"(?!AGFzbQ)(?:[A-Za-z0-9+/=]{800,}|(?:\\x[0-9a-fA-F]{2}){120,}|(?:%[0-9a-fA-F]{2}){120,})\1"
 )
 _STRINGS = {"string", "template_string", "comment", "regex", "string_fragment"}
 
@@ -278,8 +279,8 @@ def obfuscation(data: bytes) -> str:
         return f"{len(names)} distinct _0x identifiers"
     if _ROTATE.search(data) and names:
         return "rotated string array (push/shift)"
-    if (SINK.search(data) or DEC.search(data)) and _LONG_ENCODED.search(data):
-        return "long encoded string beside a decoder or eval"
+    if _LONG_ENCODED.search(data):
+        return "long encoded string handed to a decoder or eval"
     return ""
 
 

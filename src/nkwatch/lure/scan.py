@@ -29,9 +29,10 @@ JS_EXT = {
     ".tsx": "tsx",
 }
 CONFIG = re.compile(
-    r"^(next|tailwind|postcss|vite|vitest|webpack|babel|eslint|nuxt|svelte|astro|rollup|"
-    r"jest|hardhat|truffle|remix|metro|craco|gatsby-config|gatsby-node)"
-    r"(\.config)?\.(c|m)?(j|t)s$|^\.(eslintrc|babelrc|prettierrc)\.(c|m)?js$"
+    r"^(next|tailwind|postcss|vite|vitest|webpack|babel|eslint|nuxt|svelte|astro|rollup|jest|"
+    r"hardhat|truffle|remix|metro|craco)\.config\.(c|m)?(j|t)s$|"
+    r"^(gatsby-config|gatsby-node|truffle-config)\.(c|m)?(j|t)s$|"
+    r"^\.(eslintrc|babelrc|prettierrc)\.(c|m)?js$"
 )
 AUTORUN = {Moment.folder_open, Moment.install, Moment.app_start}
 MAX_PARSE = 8 * 1024 * 1024  # larger files: checked for hidden code, not parsed
@@ -111,7 +112,7 @@ def _file_hits(f: _File, data: bytes, moment: Moment | None, ind: Indicators) ->
     hits: list[Hit] = []
     autorun = moment in AUTORUN
     if ext in binaries.MAGIC:
-        hits += binaries.check(ext, data)
+        hits += binaries.check(ext, data, referenced=moment is not None)
         if moment is not None and hits:  # a disguised script something runs: read it as JS
             hits += jsrules.analyse(data, "js", ind, config=False, autorun=True)
     elif ext in JS_EXT:

@@ -134,6 +134,8 @@ def dead_drop_hosts(text: str, ind: Indicators) -> list[str]:
 
 
 def wallet_mentions(data: bytes, ind: Indicators) -> list[tuple[int, str]]:
+    """Wallet extension ids and credential-store paths; one lone path (a browser launcher
+    knows where Brave lives) is not counted."""
     out: list[tuple[int, str]] = []
     for ext_id, name in ind.wallet_ids.items():
         at = data.find(ext_id.encode())
@@ -143,4 +145,5 @@ def wallet_mentions(data: bytes, ind: Indicators) -> list[tuple[int, str]]:
         at = data.find(path.encode())
         if at >= 0:
             out.append((at, f"'{path}'"))
-    return sorted(out)
+    ids = sum(1 for _, what in out if what.endswith("extension id"))
+    return sorted(out) if ids or len(out) >= 2 else []
