@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from nkwatch.clitools import emit_json, pass_settings, store_for
+from nkwatch.sanctions import indexfiles
 from nkwatch.sanctions.diff import ListDiff, diff_documents
 from nkwatch.sanctions.model import ListDocument
 from nkwatch.sanctions.parsers import parse_list
@@ -51,8 +52,11 @@ def import_cmd(settings: Settings, paths: tuple[Path, ...]) -> None:
     transaction, so one bad file leaves the store unchanged.
     """
     docs = [parse_list(path) for path in paths]
-    with store_for(settings) as store, store.transaction():
-        results = [import_document(store, doc) for doc in docs]
+    with store_for(settings) as store:
+        with store.transaction():
+            results = [import_document(store, doc) for doc in docs]
+        if any(r.created for r in results):
+            indexfiles.refresh(store)  # the next lookup reads the name index, not rebuilds it
     for path, result in zip(paths, results, strict=True):
         _echo_result(result, path.name)
 
@@ -147,5 +151,7 @@ def update_cmd(settings: Settings, base_url: str | None, un_url: str | None) -> 
         settings = dataclasses.replace(settings, un_list_url=un_url)
     with store_for(settings) as store:
         results = update_lists(store, settings)
+        if any(r.created for r in results):
+            indexfiles.refresh(store)
     for result in results:
         _echo_result(result, "downloaded")

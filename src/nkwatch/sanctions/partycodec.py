@@ -8,7 +8,8 @@ out, and decoding builds the frozen values directly.
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, overload
 
 from nkwatch.sanctions.model import (
     CryptoAddress,
@@ -52,7 +53,7 @@ def encode(party: Party) -> str:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
-def decode(raw: str) -> Party:
+def decode(raw: str | bytes) -> Party:
     return from_dict(json.loads(raw))
 
 
@@ -82,3 +83,58 @@ def from_dict(doc: dict[str, Any]) -> Party:
         remarks=doc.get("remarks"),
         properties=tuple((k, v) for k, v in doc.get("properties", ())),
     )
+
+
+class PartyRows(Sequence[Party]):
+    """Encoded parties decoded one by one on first access (a cold lookup touches a few dozen
+    of twenty thousand). Iterating decodes them all, in order."""
+
+    def __init__(self, entity_ids: Sequence[str], raws: Sequence[str] | Sequence[bytes]) -> None:
+        if len(entity_ids) != len(raws):
+            raise ValueError("one entity id per encoded party")
+        self.entity_ids = tuple(entity_ids)
+        self._raws = raws
+        self._decoded: list[Party | None] = [None] * len(raws)
+        self._position = {e: i for i, e in enumerate(self.entity_ids)}
+
+    def __len__(self) -> int:
+        return len(self._raws)
+
+    @overload
+    def __getitem__(self, i: int) -> Party: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[Party, ...]: ...
+    def __getitem__(self, i: int | slice) -> Party | tuple[Party, ...]:
+        if isinstance(i, slice):
+            return tuple(self[j] for j in range(*i.indices(len(self))))
+        found = self._decoded[i]
+        if found is None:
+            found = self._decoded[i] = decode(self._raws[i])
+        return found
+
+    def __iter__(self) -> Iterator[Party]:
+        return (self[i] for i in range(len(self)))
+
+    def by_id(self) -> Mapping[str, Party]:
+        """entity id -> party, decoding only the parties looked up."""
+        return _ById(self)
+
+    def position(self, entity_id: str) -> int | None:
+        return self._position.get(entity_id)
+
+
+class _ById(Mapping[str, Party]):
+    def __init__(self, rows: PartyRows) -> None:
+        self._rows = rows
+
+    def __getitem__(self, entity_id: str) -> Party:
+        i = self._rows.position(entity_id)
+        if i is None:
+            raise KeyError(entity_id)
+        return self._rows[i]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows.entity_ids)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from nkwatch.errors import UserError
-from nkwatch.sanctions.addresses import AddressIndex, AddressListing, build_index
+from nkwatch.sanctions.addresses import AddressListing, AddressLookup, build_index
 from nkwatch.sanctions.model import DPRK_PROGRAMS, Party, Relationship
 from nkwatch.sanctions.names import DEFAULT_THRESHOLD, Feature, NameMatch, NameQuery
 from nkwatch.sanctions.repository import LoadedLists
@@ -36,6 +36,12 @@ class NameSearcher(Protocol):
     """What the screener needs from the name index (``nkwatch.sanctions.names.NameIndex``)."""
 
     def search(self, query: NameQuery, limit: int = 10) -> Sequence[NameMatch]: ...
+
+
+class AddressSearcher(Protocol):
+    """What the screener needs from the address index (``addresses.AddressIndex``)."""
+
+    def lookup(self, text: str, chain: str | None = None) -> AddressLookup: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,11 +138,12 @@ class ScreeningResult:
 class Screener:
     """Screens against one set of active list versions; build once, query many times."""
 
-    def __init__(self, lists: LoadedLists, names: NameSearcher, addresses: AddressIndex) -> None:
+    def __init__(self, lists: LoadedLists, names: NameSearcher, addresses: AddressSearcher) -> None:
         self.lists = lists
         self.names = names
         self.addresses = addresses
-        self._by_id = {p.entity_id: p for p in lists.parties}
+        # lists loaded lazily bring their own id map: a lookup decodes only the parties it shows
+        self._by_id = lists.by_id or {p.entity_id: p for p in lists.parties}
         self._versions = {v.list_id: v.version_id for v in lists.versions}
         self._edges = _adjacency(lists.relationships)
         self._dprk: dict[str, DprkLink] = {}

@@ -3,25 +3,35 @@ writes every decision to the append-only audit log with the list versions it use
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from nkwatch.errors import UserError
+from nkwatch.sanctions.addresses import AddressIndex, AddressLookup, build_index
+from nkwatch.sanctions.indexfiles import load_index, open_index, with_index
 from nkwatch.sanctions.model import Party
 from nkwatch.sanctions.names import NameIndex, NameMatch, NameQuery
-from nkwatch.sanctions.repository import list_versions, load_active
-from nkwatch.sanctions.screening import Screener, ScreeningResult
+from nkwatch.sanctions.repository import ListVersion, list_versions, load_active
+from nkwatch.sanctions.screening import NameSearcher, Screener, ScreeningResult
 from nkwatch.store import Store, audit
 
 NO_LISTS = "no lists imported; run `nkwatch lists import` or `nkwatch demo`"
 
 
 class LazyNameIndex:
-    """Builds the name index on the first name query: address-only runs never pay for it."""
+    """Makes the name index on the first name query: address-only runs never pay for it.
 
-    def __init__(self, parties: Sequence[Party]) -> None:
+    ``load`` (default: build from ``parties``) is how: the CLI and the service read the
+    persisted index file (``indexfiles.open_index``), building it only when it is missing.
+    """
+
+    def __init__(
+        self, parties: Sequence[Party], load: Callable[[], NameIndex] | None = None
+    ) -> None:
         self._parties = parties
+        self._load = load
         self._index: NameIndex | None = None
         self._lock = threading.Lock()
 
@@ -32,8 +42,25 @@ class LazyNameIndex:
     def index(self) -> NameIndex:
         with self._lock:
             if self._index is None:
-                self._index = NameIndex.build(self._parties)
+                load = self._load
+                self._index = load() if load is not None else NameIndex.build(self._parties)
             return self._index
+
+
+class LazyAddressIndex:
+    """Builds the address index on the first address query: name lookups never decode the
+    twenty thousand parties it is built from."""
+
+    def __init__(self, parties: Sequence[Party]) -> None:
+        self._parties = parties
+        self._index: AddressIndex | None = None
+        self._lock = threading.Lock()
+
+    def lookup(self, text: str, chain: str | None = None) -> AddressLookup:
+        with self._lock:
+            if self._index is None:
+                self._index = build_index(self._parties)
+        return self._index.lookup(text, chain)
 
 
 class ScreenerCache:
@@ -45,15 +72,28 @@ class ScreenerCache:
         self._lock = threading.Lock()
 
     def get(self, store: Store) -> Screener:
-        key = tuple(sorted(v.version_id for v in list_versions(store) if v.active))
+        active = [v for v in list_versions(store) if v.active]
+        key = tuple(sorted(v.version_id for v in active))
         if not key:
             raise UserError(NO_LISTS)
         with self._lock:
             if self._screener is None or key != self._key:
-                lists = load_active(store)
-                self._screener = Screener.build(lists, LazyNameIndex(lists.parties))
+                self._screener = _screener(store, active)
                 self._key = key
             return self._screener
+
+
+def _screener(store: Store, active: Sequence[ListVersion]) -> Screener:
+    """Read the persisted name index (and its parties) when there is one; otherwise load the
+    lists and build the index on the first name query, writing it for the next process."""
+    names: NameSearcher
+    index = load_index(store.path, [v.version_id for v in active])
+    if index is not None:
+        lists, names = with_index(index, active, store), index
+    else:
+        lists = load_active(store, lazy=True)
+        names = LazyNameIndex(lists.parties, functools.partial(open_index, store.path, lists))
+    return Screener(lists, names, LazyAddressIndex(lists.parties))
 
 
 # Process-wide cache for the CLI: keyed by immutable version ids (list + date + sha256), so

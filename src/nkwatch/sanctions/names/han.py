@@ -11,9 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
-
-from opencc import OpenCC
-from pypinyin.pinyin_dict import pinyin_dict
+from typing import Protocol
 
 from nkwatch.sanctions.names.lexicon import lexicon
 from nkwatch.sanctions.names.normalize import Token, script_of
@@ -21,9 +19,16 @@ from nkwatch.sanctions.names.normalize import Token, script_of
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
+class _Converter(Protocol):
+    def convert(self, text: str) -> str: ...
+
+
 @cache
-def _to_simplified() -> OpenCC:
-    return OpenCC("t2s")
+def _to_simplified() -> _Converter:
+    from opencc import OpenCC  # loaded by the first Han name: Latin queries never need it
+
+    converter: _Converter = OpenCC("t2s")
+    return converter
 
 
 def _han_chars(name: str) -> str:
@@ -69,6 +74,8 @@ def same_character(a: tuple[str, ...], i: int, b: tuple[str, ...], j: int) -> bo
 def pinyin_syllables() -> frozenset[str]:
     """Every toneless pinyin syllable (pypinyin's character table, ``ü`` as ``u``): a Latin
     word that is one of them is written in pinyin and names its own characters."""
+    from pypinyin.pinyin_dict import pinyin_dict  # imports pypinyin: only when needed
+
     found: set[str] = set()
     for readings in pinyin_dict.values():
         for reading in readings.split(","):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,7 @@ from nkwatch.sanctions.names.facts import has_facts, party_facts, weak_alias, we
 from nkwatch.sanctions.names.keys import MIN_FUZZY_LEN, form_keys, trigrams
 from nkwatch.sanctions.names.model import Feature, NameMatch, NameQuery
 from nkwatch.sanctions.names.normalize import NameForm, Token, analyze
+from nkwatch.sanctions.names.postings import Postings
 from nkwatch.sanctions.names.prepared import Idf, Prepared, personal_shape, prepare
 from nkwatch.sanctions.names.score import Scored, best_pair, explain
 
@@ -42,7 +43,9 @@ IntArray = npt.NDArray[np.int32]
 
 
 @dataclass(frozen=True, slots=True)
-class _Entry:
+class IndexEntry:
+    """One indexed name: its party (position), the name, its readings and their index keys."""
+
     party: int
     name: PartyName
     forms: tuple[NameForm, ...]
@@ -106,10 +109,18 @@ def analyze_for(name: str, schema: Schema | None) -> tuple[NameForm, ...]:
 
 
 class NameIndex:
-    """In-memory name index over parties; build once per set of active list versions."""
+    """Name index over parties; build once per set of active list versions.
+
+    ``parties`` and ``entries`` may be sequences that decode on access (a persisted index,
+    ``persist.load``): a search touches only its candidates.
+    """
 
     def __init__(
-        self, parties: list[Party], entries: list[_Entry], postings: dict[str, IntArray]
+        self,
+        parties: Sequence[Party],
+        entries: Sequence[IndexEntry],
+        postings: Postings,
+        grams: Postings | None = None,
     ) -> None:
         self._parties = parties
         self._entries = entries
@@ -117,30 +128,26 @@ class NameIndex:
         self._arabic: dict[tuple[int, bool], Prepared | None] = {}
         self._fuzzy_cache: dict[str, IntArray | None] = {}
         self._postings = postings
-        self._vocab = list(postings)
-        self._vocab_id = {k: i for i, k in enumerate(self._vocab)}
-        self._vocab_len = np.array([len(k) + 2 - 2 for k in self._vocab], dtype=np.int32)
-        grams: dict[str, list[int]] = defaultdict(list)
-        for vid, key in enumerate(self._vocab):
-            if len(key) >= MIN_FUZZY_LEN and key.isalpha():
-                for g in trigrams(key):
-                    grams[g].append(vid)
-        self._grams = {g: np.array(v, dtype=np.int32) for g, v in grams.items()}
+        self._vocab = postings.keys
+        self._vocab_len = np.fromiter(map(len, self._vocab), dtype=np.int32, count=len(postings))
+        self._grams = grams if grams is not None else key_trigrams(self._vocab)
         n = max(1, len(entries))
         self._idf_full = math.log((n + 1) / (max(3.0, n * 0.0005) + 1))
         # IDF factor per key, 1.0 for keys in <= 0.05% of names, floored for very common ones
         # (Kim, Ri, Mohammed). Flat below 1,000 names, where frequencies mean nothing.
         self._idf: dict[str, float] = {}
         if n >= 1000:
-            for key, posting in postings.items():
-                idf = math.log((n + 1) / (len(posting) + 1)) / self._idf_full
+            sizes = postings.sizes()
+            # only keys filed more often than the full-weight count can weigh less than 1.0
+            for vid in np.flatnonzero(sizes > max(3.0, n * 0.0005) - 1).tolist():
+                idf = math.log((n + 1) / (int(sizes[vid]) + 1)) / self._idf_full
                 if idf < 1.0:
-                    self._idf[key] = max(IDF_FLOOR, idf)
+                    self._idf[self._vocab[vid]] = max(IDF_FLOOR, idf)
 
     @classmethod
     def build(cls, parties: Iterable[Party]) -> NameIndex:
         plist = list(parties)
-        entries: list[_Entry] = []
+        entries: list[IndexEntry] = []
         postings: dict[str, list[int]] = defaultdict(list)
         sigs: dict[tuple[tuple[NameForm, ...], str, str], int] = {}
         for pi, party in enumerate(plist):
@@ -153,19 +160,32 @@ class NameIndex:
                 letters = arabic.reading(name.value)
                 own = (han.signature(name.value), letters.text if letters is not None else "")
                 sig = sigs.setdefault((forms, *own), len(sigs))
-                entries.append(_Entry(pi, name, forms, form_key_sets, sig, letters))
+                entries.append(IndexEntry(pi, name, forms, form_key_sets, sig, letters))
                 # sorted: the vocabulary order (and so every tie below) must not follow string hashes
                 for key in sorted(frozenset().union(*form_key_sets)):
                     postings[key].append(eid)
-        arrays = {k: np.array(v, dtype=np.int32) for k, v in postings.items()}
-        return cls(plist, entries, arrays)
+        return cls(plist, entries, Postings.from_lists(postings))
 
     def __len__(self) -> int:
         return len(self._parties)
 
     @property
-    def parties(self) -> list[Party]:
+    def parties(self) -> Sequence[Party]:
         return self._parties
+
+    @property
+    def entries(self) -> Sequence[IndexEntry]:
+        """Every indexed name, in filing order (what ``persist`` writes)."""
+        return self._entries
+
+    @property
+    def postings(self) -> Postings:
+        return self._postings
+
+    @property
+    def grams(self) -> Postings:
+        """Trigram -> vocabulary ids of the fuzzy-searchable keys."""
+        return self._grams
 
     def weight(self, token: Token) -> float:
         """Token weight: lexicon share x IDF of its phonetic key over the indexed names."""
@@ -240,7 +260,7 @@ class NameIndex:
             return None
         return self._finish(query, entry, found.score, explain(found).features)
 
-    def _compare(self, ctx: _QueryContext, entry: _Entry, person: bool) -> Scored | None:
+    def _compare(self, ctx: _QueryContext, entry: IndexEntry, person: bool) -> Scored | None:
         q_arabic = ctx.arabic(person)
         if q_arabic is not None:  # two Arabic-script names: compared on their letters only
             c_arabic = self._arabic_entry(entry, person)
@@ -256,7 +276,7 @@ class NameIndex:
         ]
         return best_pair(q_forms, c_forms, pairs or None, person=person, memo=ctx.memo)
 
-    def _prepared_entry(self, entry: _Entry, person: bool) -> tuple[Prepared, ...]:
+    def _prepared_entry(self, entry: IndexEntry, person: bool) -> tuple[Prepared, ...]:
         key = (entry.sig, person)
         found = self._prepared.get(key)
         if found is None:
@@ -265,7 +285,7 @@ class NameIndex:
             )
         return found
 
-    def _arabic_entry(self, entry: _Entry, person: bool) -> Prepared | None:
+    def _arabic_entry(self, entry: IndexEntry, person: bool) -> Prepared | None:
         key = (entry.sig, person)
         if key not in self._arabic:
             form = entry.arabic
@@ -275,7 +295,7 @@ class NameIndex:
         return self._arabic[key]
 
     def _finish(
-        self, query: NameQuery, entry: _Entry, score: float, feats: tuple[Feature, ...]
+        self, query: NameQuery, entry: IndexEntry, score: float, feats: tuple[Feature, ...]
     ) -> NameMatch:
         party = self._parties[entry.party]
         _, weak_feats = weak_alias(score, entry.name)
@@ -326,7 +346,7 @@ class NameIndex:
         if key in self._fuzzy_cache:
             return self._fuzzy_cache[key]
         vids = self._fuzzy(key)
-        found = np.concatenate([self._postings[self._vocab[v]] for v in vids]) if vids else None
+        found = np.concatenate([self._postings.at(v) for v in vids]) if vids else None
         if len(self._fuzzy_cache) >= FUZZY_CACHE:
             self._fuzzy_cache.clear()
         self._fuzzy_cache[key] = found
@@ -335,7 +355,7 @@ class NameIndex:
     def _fuzzy(self, key: str) -> list[int]:
         if len(key) < MIN_FUZZY_LEN or not key.isalpha():
             return []
-        grams = [self._grams[g] for g in trigrams(key) if g in self._grams]
+        grams = [p for g in trigrams(key) if (p := self._grams.get(g)) is not None]
         if not grams:
             return []
         counts = np.bincount(np.concatenate(grams))
@@ -345,9 +365,19 @@ class NameIndex:
         q_n = len(key)
         dice = 2 * counts[cand] / (q_n + self._vocab_len[cand])
         keep = cand[dice >= FUZZY_DICE]
-        exact = self._vocab_id.get(key)
+        exact = self._postings.key_id(key)
         order = keep[np.argsort(-dice[dice >= FUZZY_DICE], kind="stable")][:FUZZY_PER_TOKEN]
         return [int(v) for v in order if v != exact]
+
+
+def key_trigrams(vocab: Sequence[str]) -> Postings:
+    """Trigram -> ids of the vocabulary keys long and alphabetic enough for fuzzy hits."""
+    grams: dict[str, list[int]] = defaultdict(list)
+    for vid, key in enumerate(vocab):
+        if len(key) >= MIN_FUZZY_LEN and key.isalpha():
+            for g in trigrams(key):
+                grams[g].append(vid)
+    return Postings.from_lists(grams)
 
 
 def _final_score(name: PartyName, score: float, adjust: float) -> float:

@@ -37,7 +37,8 @@ class ModuleBuild:
     current: bool  # interpreted, or compiled from the source file as it is now
 
 
-def _recorded() -> dict[str, str]:
+def recorded_sources() -> dict[str, str]:
+    """Module -> sha256 of the source each compiled module was built from (``{}``: none)."""
     try:
         build = importlib.import_module(f"{__package__}._build")
     except ModuleNotFoundError:  # a source tree that was never built: nothing is compiled
@@ -47,7 +48,7 @@ def _recorded() -> dict[str, str]:
 
 
 def module_builds() -> tuple[ModuleBuild, ...]:
-    recorded = _recorded()
+    recorded = recorded_sources()
     builds = []
     for name in COMPILED:
         module = importlib.import_module(f"{__package__}.{name}")

@@ -14,15 +14,10 @@ from dataclasses import dataclass
 from anyascii import anyascii
 
 from nkwatch.sanctions.names.lexicon import lexicon
-from nkwatch.sanctions.names.translit import (
-    cantonese,
-    cyrillic,
-    glossary,
-    hangul,
-    hanzi,
-    japanese,
-    loanword,
-)
+
+# hanzi (pypinyin) and cantonese (ToJyutping) load their dictionaries at import, about a
+# second together: they are imported by the Han reading that needs them, not here.
+from nkwatch.sanctions.names.translit import cyrillic, glossary, hangul, japanese, loanword
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +131,8 @@ def _shares(run: str, table: dict[str, str], ctx: Context, n_tokens: int) -> tup
 
 @register("Hani")
 def _hanzi(run: str, ctx: Context) -> list[Reading]:
+    from nkwatch.sanctions.names.translit import cantonese, hanzi
+
     syllables = hanzi.pinyin(run)
     shares = _shares(run, lexicon().zh, ctx, len(syllables))
     readings = [Reading(tuple(syllables), "Hanzi -> pinyin", syllabic=True, shares=shares)]
@@ -163,6 +160,8 @@ def _hanzi(run: str, ctx: Context) -> list[Reading]:
 def _hanzi_glossary(run: str, ctx: Context) -> list[Reading]:
     """Company words translated, the rest read by sound: pinyin, and Wade-Giles too for a
     Taiwanese name (traditional characters, not from Hong Kong or Macau)."""
+    from nkwatch.sanctions.names.translit import cantonese, hanzi
+
     tokens, words = hanzi.translate(run)
     if not words:
         return []
