@@ -10,6 +10,7 @@ from nkwatch.capability import lazy_exports
 
 if TYPE_CHECKING:
     from nkwatch.sanctions.addresses import AddressIndex, build_index
+    from nkwatch.sanctions.indexfiles import open_name_index
     from nkwatch.sanctions.model import Identifier, Party, Relationship, Schema
     from nkwatch.sanctions.names import NameIndex, NameQuery
     from nkwatch.sanctions.repository import (
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "AddressIndex": "nkwatch.sanctions.addresses",
     "build_index": "nkwatch.sanctions.addresses",
+    "open_name_index": "nkwatch.sanctions.indexfiles",
     "Identifier": "nkwatch.sanctions.model",
     "Party": "nkwatch.sanctions.model",
     "Relationship": "nkwatch.sanctions.model",
@@ -83,6 +85,7 @@ __all__ = [
     "list_versions",
     "load_active",
     "name_query",
+    "open_name_index",
     "result_out",
     "sanctions_by_address",
 ]

@@ -71,7 +71,7 @@ def load_index(store_path: Path, version_ids: Sequence[str]) -> NameIndex | None
         return None
 
 
-def open_index(store_path: Path, lists: LoadedLists) -> NameIndex:
+def open_name_index(store_path: Path, lists: LoadedLists) -> NameIndex:
     """The name index of ``lists``: read from its file, else built (and written for next time)."""
     found = load_index(store_path, lists.version_ids)
     if found is not None:
@@ -109,7 +109,7 @@ def refresh(store: Store) -> Path | None:
     lists = load_active(store, lazy=True)
     if directory is None or not lists.versions:
         return None
-    open_index(store.path, lists)
+    open_name_index(store.path, lists)
     path = index_path(directory, index_key(lists.version_ids))
     return path if path.exists() else None
 

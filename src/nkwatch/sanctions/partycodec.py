@@ -115,6 +115,11 @@ class PartyRows(Sequence[Party]):
     def __iter__(self) -> Iterator[Party]:
         return (self[i] for i in range(len(self)))
 
+    def __reduce__(self) -> tuple[type[PartyRows], tuple[tuple[str, ...], list[bytes]]]:
+        """Pickled as plain ids and encoded rows (the rows may be views of a mapped file)."""
+        raws = [r.encode() if isinstance(r, str) else bytes(r) for r in self._raws]
+        return PartyRows, (self.entity_ids, raws)
+
     def by_id(self) -> Mapping[str, Party]:
         """entity id -> party, decoding only the parties looked up."""
         return _ById(self)

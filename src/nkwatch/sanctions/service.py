@@ -10,7 +10,7 @@ from typing import Any
 
 from nkwatch.errors import UserError
 from nkwatch.sanctions.addresses import AddressIndex, AddressLookup, build_index
-from nkwatch.sanctions.indexfiles import load_index, open_index, with_index
+from nkwatch.sanctions.indexfiles import load_index, open_name_index, with_index
 from nkwatch.sanctions.model import Party
 from nkwatch.sanctions.names import NameIndex, NameMatch, NameQuery
 from nkwatch.sanctions.repository import ListVersion, list_versions, load_active
@@ -24,7 +24,7 @@ class LazyNameIndex:
     """Makes the name index on the first name query: address-only runs never pay for it.
 
     ``load`` (default: build from ``parties``) is how: the CLI and the service read the
-    persisted index file (``indexfiles.open_index``), building it only when it is missing.
+    persisted index file (``indexfiles.open_name_index``), building it only when it is missing.
     """
 
     def __init__(
@@ -92,7 +92,7 @@ def _screener(store: Store, active: Sequence[ListVersion]) -> Screener:
         lists, names = with_index(index, active, store), index
     else:
         lists = load_active(store, lazy=True)
-        names = LazyNameIndex(lists.parties, functools.partial(open_index, store.path, lists))
+        names = LazyNameIndex(lists.parties, functools.partial(open_name_index, store.path, lists))
     return Screener(lists, names, LazyAddressIndex(lists.parties))
 
 

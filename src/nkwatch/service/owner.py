@@ -47,6 +47,7 @@ class WorkerSpec:
     authkey_hex: str
     segments: str
     config: dict[str, Any]
+    store_path: str = ""  # the owner's store: workers read its persisted name index
 
     def service_config(self) -> ServiceConfig:
         return ServiceConfig(**self.config)
@@ -59,6 +60,7 @@ class HubPaths:
     ipc: Path
     http: Path
     segments: Path
+    store: Path | None = None
 
 
 class OwnerHub:
@@ -136,6 +138,7 @@ class OwnerHub:
             authkey_hex=self._authkey.hex(),
             segments=str(self.paths.segments),
             config=dataclasses.asdict(self._config),
+            store_path=str(self.paths.store or ""),
         )
         proc = subprocess.Popen(  # our own interpreter and module
             [sys.executable, "-m", "nkwatch.service.worker"],

@@ -44,7 +44,10 @@ def run(settings: Settings, config: ServiceConfig) -> None:
     runtime = Path(tempfile.mkdtemp(prefix="nkw-"))  # 0700, short enough for socket paths
     try:
         paths = HubPaths(
-            runtime / "owner.ipc", runtime / "owner.http", segment_dir(settings.db_path)
+            runtime / "owner.ipc",
+            runtime / "owner.http",
+            segment_dir(settings.db_path),
+            settings.db_path,
         )
         hub = OwnerHub(paths, secrets.token_bytes(32), public, config.workers, config)
         app = create_app(settings, config, hub)

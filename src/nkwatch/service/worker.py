@@ -42,6 +42,7 @@ from nkwatch.sanctions import (
     ScreeningResult,
     decision_summary,
     name_query,
+    open_name_index,
     result_out,
 )
 from nkwatch.service.app import SecurityHeaders
@@ -86,9 +87,13 @@ class _Screening:
     screener: Screener | None
 
 
-def build_screener(lists: LoadedLists) -> Screener:
-    """Both indexes built now: the fast path never waits for a lazy build."""
-    return Screener.build(lists, NameIndex.build(lists.parties))
+def build_screener(lists: LoadedLists, store_path: str = "") -> Screener:
+    """Both indexes ready now: the fast path never waits for a lazy build. The name index is
+    read from the file persisted beside the owner's store (built and written if missing)."""
+    names = (
+        open_name_index(Path(store_path), lists) if store_path else NameIndex.build(lists.parties)
+    )
+    return Screener.build(lists, names)
 
 
 def settle_heap() -> None:
@@ -126,7 +131,9 @@ class WorkerApp:
         )
         snapshot = await loop.run_in_executor(self._pool, owner.lists)
         if snapshot.lists is not None:
-            screener = await loop.run_in_executor(self._pool, build_screener, snapshot.lists)
+            screener = await loop.run_in_executor(
+                self._pool, build_screener, snapshot.lists, self.spec.store_path
+            )
             self._screening = _Screening(snapshot.key, screener)
         settle_heap()
 
@@ -167,7 +174,7 @@ class WorkerApp:
                 screener = None
                 if snapshot.lists is not None:
                     screener = await loop.run_in_executor(
-                        self._pool, build_screener, snapshot.lists
+                        self._pool, build_screener, snapshot.lists, self.spec.store_path
                     )
                 self._screening = _Screening(snapshot.key, screener)
                 settle_heap()

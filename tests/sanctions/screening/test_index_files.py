@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
+import pickle
 import subprocess
 import sys
 from datetime import date
@@ -214,3 +215,28 @@ def test_latin_lookup_loads_no_han_reader(store: Store) -> None:
     assert out[0] == "[]"
     assert out[1] == "['ToJyutping', 'opencc', 'pypinyin']"
     assert out[2] == repr(built[0]) and out[3] == repr(built[2])
+
+
+def test_service_workers_read_the_persisted_index(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The owner sends its (lazily loaded) lists to workers as a pickle; a worker screens
+    with the index file beside the owner's store instead of building its own."""
+    from nkwatch.service.worker import build_screener
+
+    _import(store)
+    built = _answers(store)
+    owner_lists = ScreenerCache().get(store).lists
+    lists = pickle.loads(pickle.dumps(owner_lists, protocol=5))
+    assert list(lists.parties) == list(PARTIES) and lists.by_id["ofac-3"] == PARTIES[2]
+
+    def no_build(*_: object) -> NameIndex:
+        raise AssertionError("the worker rebuilt the persisted index")
+
+    monkeypatch.setattr(NameIndex, "build", no_build)
+    screener = build_screener(lists, str(store.path))
+    answers = [
+        [(m.entity_id, m.score, m.explanation) for m in screener.screen_name(NameQuery(q)).matches]
+        for q in QUERIES
+    ]
+    assert answers == built
