@@ -86,26 +86,20 @@ def reindent(root: Path) -> bool:
     return changed
 
 
+def _split(text: str) -> str:
+    def cut(m: re.Match[str]) -> str:
+        q, body = m.group(1), m.group(2)
+        before = text[max(0, m.start() - 12) : m.start()]
+        if "require(" in before or "import" in before or "from " in before:
+            return m.group(0)
+        half = len(body) // 2
+        return f"{q}{body[:half]}{q} + {q}{body[half:]}{q}"
+
+    return _STRING.sub(cut, text)
+
+
 def split_strings(root: Path) -> bool:
-    changed = False
-    for path in _code_files(root):
-        text = _text(path)
-        if text is None:
-            continue
-
-        def cut(m: re.Match[str], text: str = text) -> str:
-            q, body = m.group(1), m.group(2)
-            before = text[max(0, m.start() - 12) : m.start()]
-            if "require(" in before or "import" in before or "from " in before:
-                return m.group(0)
-            half = len(body) // 2
-            return f"{q}{body[:half]}{q} + {q}{body[half:]}{q}"
-
-        new = _STRING.sub(cut, text)
-        if new != text:
-            path.write_text(new)
-            changed = True
-    return changed
+    return _rewrite(root, _split)
 
 
 def other_file(root: Path) -> bool:
@@ -135,17 +129,19 @@ def other_file(root: Path) -> bool:
     return changed
 
 
-def fewer_blanks(root: Path) -> bool:
+def _rewrite(root: Path, change: Callable[[str], str]) -> bool:
+    """Apply ``change`` to every code file; True when any file changed."""
     changed = False
     for path in _code_files(root):
         text = _text(path)
-        if text is None:
-            continue
-        new = re.sub(r"[ \t]{120,}", " \t" * 50, text)
-        if new != text:
+        if text is not None and (new := change(text)) != text:
             path.write_text(new)
             changed = True
     return changed
+
+
+def fewer_blanks(root: Path) -> bool:
+    return _rewrite(root, lambda text: re.sub(r"[ \t]{120,}", " \t" * 50, text))
 
 
 MUTATIONS: dict[str, Callable[[Path], bool]] = {

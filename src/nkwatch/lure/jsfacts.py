@@ -260,16 +260,7 @@ def hidden_code(data: bytes, tree: Any) -> list[Hit]:
             continue
         if data[m.end() : m.end() + 2] in (b"//", b"/*", b"*/"):
             continue
-        line, col = textscan.position(data, m.start())
-        return [
-            Hit(
-                "hidden-after-whitespace",
-                line,
-                col,
-                textscan.line_at(data, m.start()),
-                f"code starts after {m.end() - m.start()} blanks on one line",
-            )
-        ]
+        return [textscan.blank_hit(data, m)]
     return []
 
 

@@ -140,24 +140,8 @@ def _raw_ip(facts: Facts, kind: str, ind: Indicators) -> tuple[list[Hit], set[st
 
 
 def _b64_ips(data: bytes, ind: Indicators) -> tuple[list[Hit], set[str]]:
-    hits: list[Hit] = []
     drops: set[str] = set(textscan.dead_drop_hosts(data.decode("utf-8", "replace"), ind))
-    for offset, text in textscan.decoded_literals(data)[:2000]:
-        drops.update(textscan.dead_drop_hosts(text, ind))
-        for host, port in textscan.ip_urls(text):
-            line, col = textscan.position(data, offset)
-            hits.append(
-                Hit(
-                    "raw-ip-c2",
-                    line,
-                    col,
-                    textscan.line_at(data, offset),
-                    f"base64 literal decodes to a URL to raw IP {host}:{port}",
-                    extra_citations=ind.c2_cite,
-                )
-            )
-            break
-    return hits[:3], drops
+    return textscan.b64_ip_hits(data, ind, drops), drops
 
 
 def _flows(facts: Facts, drops: set[str]) -> list[Hit]:
@@ -202,21 +186,6 @@ def _env(facts: Facts) -> list[Hit]:
     return []
 
 
-def _wallets(data: bytes, ind: Indicators) -> list[Hit]:
-    found = textscan.wallet_mentions(data, ind)
-    if not found:
-        return []
-    offset, what = found[0]
-    line, col = textscan.position(data, offset)
-    rule = "wallet-theft" if NET.search(data) and len(found) >= 2 else "wallet-paths"
-    msg = f"{len(found)} wallet/credential locations ({what} first)"
-    if rule == "wallet-theft":
-        msg += " and the file sends data over the network"
-    return [
-        Hit(rule, line, col, textscan.line_at(data, offset), msg, extra_citations=ind.wallet_cite)
-    ]
-
-
 def _config(facts: Facts, obf: str) -> list[Hit]:
     for callee, node, _args in facts.of("exec", "spawn", "net"):
         return [hit("config-file-code", facts, node, f"config file calls {callee}()")]
@@ -236,7 +205,7 @@ def _config(facts: Facts, obf: str) -> list[Hit]:
 def analyse(data: bytes, kind: str, ind: Indicators, *, config: bool, autorun: bool) -> list[Hit]:
     """All JS/TS hits of one file (``autorun``: the file runs by itself somewhere)."""
     hits, drops = _b64_ips(data, ind)
-    hits += _wallets(data, ind)
+    hits += textscan.wallet_hits(data, ind, sends=NET.search(data))
     obf = obfuscation(data)
     if needs_tree(data, config):
         facts = collect(data, kind)

@@ -262,23 +262,9 @@ def _needs_tree(data: bytes) -> bool:
 
 
 def analyse(data: bytes, ind: Indicators) -> list[Hit]:
-    hits: list[Hit] = []
-    found = textscan.wallet_mentions(data, ind)
-    if found:
-        line, col = textscan.position(data, found[0][0])
-        rule = "wallet-theft" if NET_TEXT.search(data) and len(found) >= 2 else "wallet-paths"
-        hits.append(
-            Hit(
-                rule,
-                line,
-                col,
-                textscan.line_at(data, found[0][0]),
-                f"{len(found)} wallet/credential locations ({found[0][1]} first)",
-                extra_citations=ind.wallet_cite,
-            )
-        )
+    hits = textscan.wallet_hits(data, ind, sends=NET_TEXT.search(data))
     if not _needs_tree(data):
-        return hits + _b64_ips(data, ind)
+        return hits + textscan.b64_ip_hits(data, ind)
     try:
         tree = ast.parse(data)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
@@ -299,18 +285,10 @@ def _hidden(data: bytes, tree: ast.Module) -> list[Hit]:
         if isinstance(n, ast.Constant) and isinstance(n.value, str | bytes)
     ]
     for m in textscan.BLANK_RUN.finditer(data):
-        line, col = textscan.position(data, m.end())
+        line, _col = textscan.position(data, m.end())
         if data[m.end() : m.end() + 1] == b"#" or any(a <= line <= b for a, b in spans):
             continue
-        return [
-            Hit(
-                "hidden-after-whitespace",
-                line,
-                col,
-                textscan.line_at(data, m.start()),
-                f"code starts after {m.end() - m.start()} blanks on one line",
-            )
-        ]
+        return [textscan.blank_hit(data, m)]
     return []
 
 
@@ -384,21 +362,4 @@ def _ips(tree: ast.Module, data: bytes, lines: list[str], ind: Indicators) -> li
                     if port in ind.c2_ports:
                         msg = f"URL to raw IP {host}:{port}"
                         return [_hit("raw-ip-c2", lines, node, msg, extra_citations=ind.c2_cite)]
-    return _b64_ips(data, ind)
-
-
-def _b64_ips(data: bytes, ind: Indicators) -> list[Hit]:
-    for offset, text in textscan.decoded_literals(data)[:2000]:
-        for host, port in textscan.ip_urls(text):
-            line, col = textscan.position(data, offset)
-            return [
-                Hit(
-                    "raw-ip-c2",
-                    line,
-                    col,
-                    textscan.line_at(data, offset),
-                    f"base64 literal decodes to a URL to raw IP {host}:{port}",
-                    extra_citations=ind.c2_cite,
-                )
-            ]
-    return []
+    return textscan.b64_ip_hits(data, ind)

@@ -13,8 +13,10 @@ import binascii
 import ipaddress
 import re
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from nkwatch.lure.indicators import Indicators
+from nkwatch.lure.model import Hit
 
 _BLANKS = re.compile(rb"[ \t]{30,}(?=[^\s])")
 
@@ -147,3 +149,44 @@ def wallet_mentions(data: bytes, ind: Indicators) -> list[tuple[int, str]]:
             out.append((at, f"'{path}'"))
     ids = sum(1 for _, what in out if what.endswith("extension id"))
     return sorted(out) if ids or len(out) >= 2 else []
+
+
+def hit_at(rule: str, data: bytes, offset: int, message: str, **kw: Any) -> Hit:
+    """A hit at a byte offset (line, column and the line's text from the offset)."""
+    line, col = position(data, offset)
+    return Hit(rule, line, col, line_at(data, offset), message, **kw)
+
+
+def blank_hit(data: bytes, m: re.Match[bytes]) -> Hit:
+    return hit_at(
+        "hidden-after-whitespace",
+        data,
+        m.start(),
+        f"code starts after {m.end() - m.start()} blanks on one line",
+    )
+
+
+def wallet_hits(data: bytes, ind: Indicators, *, sends: bool) -> list[Hit]:
+    """``wallet-theft`` (two or more mentions in a file that sends) or ``wallet-paths``."""
+    found = wallet_mentions(data, ind)
+    if not found:
+        return []
+    offset, what = found[0]
+    theft = sends and len(found) >= 2
+    msg = f"{len(found)} wallet/credential locations ({what} first)"
+    msg += " and the file sends data over the network" if theft else ""
+    rule = "wallet-theft" if theft else "wallet-paths"
+    return [hit_at(rule, data, offset, msg, extra_citations=ind.wallet_cite)]
+
+
+def b64_ip_hits(data: bytes, ind: Indicators, drops: set[str] | None = None) -> list[Hit]:
+    """Quoted base64 literals that decode to a raw-IP URL (the dead-drop hosts they name are
+    added to ``drops``)."""
+    hits: list[Hit] = []
+    for offset, text in decoded_literals(data)[:2000]:
+        if drops is not None:
+            drops.update(dead_drop_hosts(text, ind))
+        for host, port in ip_urls(text)[:1]:
+            msg = f"base64 literal decodes to a URL to raw IP {host}:{port}"
+            hits.append(hit_at("raw-ip-c2", data, offset, msg, extra_citations=ind.c2_cite))
+    return hits[:3]
