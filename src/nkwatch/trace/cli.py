@@ -14,6 +14,7 @@ from nkwatch.errors import UserError
 from nkwatch.settings import Settings
 from nkwatch.trace.engine import Seed, TraceParams, trace, validate_seeds
 from nkwatch.trace.importers import ImportOptions, import_files, importer_names
+from nkwatch.trace.lake import lake_import, lake_options, lake_trace, wants_lake
 from nkwatch.trace.policies import policy_names
 from nkwatch.trace.report_model import TraceReport
 
@@ -50,13 +51,22 @@ def _decimals_map(values: tuple[str, ...]) -> dict[str, int]:
 @click.option(
     "--assume-decimals", type=int, default=None, help="Decimals for unknown tokens (recorded)."
 )
+@lake_options
 @pass_settings
 def import_cmd(
     settings: Settings, fmt: str, paths: tuple[Path, ...], chain: str | None, from_address: str | None,
-    token_decimals: tuple[str, ...], assume_decimals: int | None,
+    token_decimals: tuple[str, ...], assume_decimals: int | None, engine: str | None,
+    lake_dir: Path | None, spark_master: str | None, spark_conf: tuple[str, ...],
 ) -> None:  # fmt: skip
-    """Import transfers. FORMAT: see `nkwatch trace formats`."""
+    """Import transfers. FORMAT: see `nkwatch trace formats` (lake: `nkwatch lake formats`)."""
     opts = ImportOptions(chain, from_address, _decimals_map(token_decimals), assume_decimals)
+    if wants_lake(settings, engine, lake_dir):
+        emit_json(
+            lake_import(
+                settings, fmt, list(paths), opts, engine, lake_dir, spark_master, spark_conf
+            )
+        )
+        return
     with store_for(settings) as store:
         summary = import_files(store, fmt, list(paths), opts)
     emit_json({"format": summary.format, "read": summary.read, "added": summary.added})
@@ -154,11 +164,13 @@ def _seeds(seed: tuple[str, ...], seed_tx: tuple[str, ...], since: datetime | No
     help="THORChain Midgard actions JSON: inbound -> outbound links the indexer recorded.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@lake_options
 @pass_settings
 def run_cmd(
     settings: Settings, seed: tuple[str, ...], seed_tx: tuple[str, ...], chain: str, policy: str,
     max_hops: int, min_amount: str, max_addresses: int, since: str | None, until: str | None,
-    rpc: tuple[str, ...], midgard: tuple[Path, ...], output: Path,
+    rpc: tuple[str, ...], midgard: tuple[Path, ...], output: Path, engine: str | None,
+    lake_dir: Path | None, spark_master: str | None, spark_conf: tuple[str, ...],
 ) -> None:  # fmt: skip
     """Trace from the seeds and write the JSON report."""
     try:
@@ -170,7 +182,17 @@ def run_cmd(
     chain = get_chain(chain).id  # any spelling: eth, ETH, 1, ethereum
     params = TraceParams(chain, policy, max_hops, dust, max_addresses, _when(until, "--until"))
     seeds = _seeds(seed, seed_tx, _when(since, "--since"))
-    report = _run(settings, chain, seeds, params, _node_for(chain, rpc), midgard)
+    if not rpc and not midgard and wants_lake(settings, engine, lake_dir):
+        from nkwatch.trace.label_sources import load_label_book
+
+        validate_seeds(chain, seeds)
+        with store_for(settings) as store:
+            labels = load_label_book(store)
+        report = lake_trace(
+            settings, seeds, params, labels, engine, lake_dir, spark_master, spark_conf
+        )
+    else:
+        report = _run(settings, chain, seeds, params, _node_for(chain, rpc), midgard)
     output.write_text(report.to_json_text(), encoding="utf-8")
     data = report.to_data()
     emit_json(

@@ -14,6 +14,11 @@ CAPABILITY = Capability(
             "nkwatch.trace.cli:trace_group",
             "Follow stolen funds to the exchanges, bridges and mixers where they can be frozen.",
         ),
+        Command(
+            "lake",
+            "nkwatch.trace.lake.cli:lake_group",
+            "Show the transfer lake and its import formats.",
+        ),
     ),
     routers=("nkwatch.trace.router:router", "nkwatch.trace.pages:router"),
     nav=(NavEntry("/cases", "Trace cases", order=30),),

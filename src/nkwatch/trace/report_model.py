@@ -242,6 +242,23 @@ class InFlight(_Part):
     summary: str
 
 
+class Extraction(_Part):
+    """A trace over the transfer lake: what the scale-out stages handed the exact sweep."""
+
+    lake_transfers: int  # transfers of the chain in the lake
+    transfers: int  # transfers extracted (touching a reached address from its first taint on)
+    reached_addresses: int  # addresses the k-hop expansion reached (services excluded)
+    hops_with_growth: int  # hops that still reached a new address or an earlier block
+    frontier_bound: dict[str, str]  # asset key -> whole units held where a bound stopped it
+
+
+class LakeRun(_Part):
+    """How a lake trace ran (not part of the canonical report: it differs between runs)."""
+
+    engine: str  # "local" (DuckDB) | "spark"
+    stages_s: dict[str, float]  # wall seconds per stage
+
+
 class TraceReport(_Part):
     """One trace: parameters, assets, endpoints, buckets, holdings, flows, noise."""
 
@@ -258,6 +275,8 @@ class TraceReport(_Part):
     clusters: Clusters | dict[str, Clusters] | None = None  # UTXO model (per chain: cross-chain)
     links: tuple[Link, ...] = ()  # cross-chain: swaps and bridges followed
     in_flight: tuple[InFlight, ...] = ()  # cross-chain: departures not (yet) arrived
+    extraction: Extraction | None = None  # traced over the transfer lake
+    run: LakeRun | None = None  # lake traces: engine and stage times (volatile)
 
     @property
     def cross_chain(self) -> bool:

@@ -1,0 +1,175 @@
+"""Writing the lake: canonical Arrow batches -> staged pieces -> one sorted file per partition.
+
+A *source* turns one input file into canonical batches (``schema.TABLES`` columns plus
+``_file``/``_row`` naming where each row came from). :func:`write` stages every batch by
+partition, then per partition sorts by the total order, refuses a repeated key (naming both
+rows), writes one Parquet file and commits all partitions in one manifest replacement. Any
+error before the commit leaves the lake exactly as it was (``store`` explains how a
+``kill -9`` does too). The same two steps run in-process (local engine) or as Spark tasks
+(``spark_ingest``): the per-file and per-partition work is the same Python function.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from nkwatch.errors import UserError
+from nkwatch.trace.lake.schema import ORDER, RANGE_BLOCKS, TABLES
+from nkwatch.trace.lake.store import Lake, LakeWriter, Manifest, Partition
+
+COMPRESSION = "zstd"
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Canonical rows of one table and dataset, with ``_file`` and ``_row`` columns."""
+
+    table: str
+    dataset: str
+    rows: pa.Table
+
+
+Source = Callable[[Path], Iterator[Batch]]
+
+
+@dataclass(frozen=True)
+class StagedPiece:
+    table: str
+    chain: str
+    range: int
+    dataset: str
+    path: str
+
+
+def check_block_order(blocks: pa.Array, path: Path, rows: pa.Array, last: int) -> int:
+    """Refuse a block number lower than the one before it in the same file; returns the last."""
+    arr = np.asarray(blocks.to_numpy(zero_copy_only=False), np.int64)
+    if arr.size == 0:
+        return last
+    prev = np.concatenate(([last], arr[:-1]))
+    bad = np.flatnonzero(arr < prev)
+    if bad.size:
+        i = int(bad[0])
+        raise UserError(
+            f"rows out of order: block {int(arr[i])} after block {int(prev[i])}",
+            where=f"{path}:{rows[i].as_py()}",
+        )
+    return int(arr[-1])
+
+
+def stage_file(source: Source, path: Path, staging: Path, tag: str) -> list[StagedPiece]:
+    """Convert one input file and write its rows as pieces, one per (table, chain, range)."""
+    pieces: list[StagedPiece] = []
+    for n, batch in enumerate(source(path)):
+        rows = batch.rows
+        if rows.num_rows == 0:
+            continue
+        ranges = pc.divide(rows["block"], pa.scalar(RANGE_BLOCKS, pa.int64()))
+        keys = pa.table({"c": rows["chain"], "r": ranges}).group_by(["c", "r"]).aggregate([])
+        for chain, rng in zip(keys["c"].to_pylist(), keys["r"].to_pylist(), strict=True):
+            mask = pc.and_(pc.equal(rows["chain"], chain), pc.equal(ranges, rng))
+            part = rows.filter(mask)
+            rel = f"pieces/{batch.table}/{chain}/{rng}/{batch.dataset}/{tag}-{n}.parquet"
+            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+            pq.write_table(part, staging / rel, compression="lz4")
+            pieces.append(StagedPiece(batch.table, str(chain), int(rng), batch.dataset, rel))
+    return pieces
+
+
+def merge_partition(
+    pieces: list[StagedPiece], staging: Path, final_rel: str, origin: str
+) -> Partition:
+    """Sort one partition's pieces by the total order, refuse repeats, write its file."""
+    first = pieces[0]
+    table = pa.concat_tables([pq.read_table(staging / p.path) for p in pieces])
+    order = pc.sort_indices(table, [(c, "ascending") for c in ORDER])
+    table = table.take(order)
+    _refuse_repeats(table)
+    data = table.drop_columns(["_file", "_row"]).cast(TABLES[first.table])
+    out = staging / final_rel
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(data, out, compression=COMPRESSION, row_group_size=1 << 20)
+    blocks = data["block"]
+    return Partition(first.table, first.chain, first.range, first.dataset, (final_rel,),
+                     data.num_rows, int(pc.min(blocks).as_py()), int(pc.max(blocks).as_py()),
+                     origin, out.stat().st_size)  # fmt: skip
+
+
+def _refuse_repeats(table: pa.Table) -> None:
+    n = table.num_rows
+    if n < 2:
+        return
+    same = np.ones(n - 1, np.bool_)
+    for c in ORDER:
+        col = np.asarray(table[c].to_numpy(), np.int64)
+        same &= col[1:] == col[:-1]
+    hits = np.flatnonzero(same)
+    if hits.size:
+        i = int(hits[0])
+        key = ", ".join(f"{c} {table[c][i + 1].as_py()}" for c in ORDER)
+        first = f"{table['_file'][i].as_py()}:{table['_row'][i].as_py()}"
+        raise UserError(
+            f"repeated row ({key}), first at {first}",
+            where=f"{table['_file'][i + 1].as_py()}:{table['_row'][i + 1].as_py()}",
+        )
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    read: int
+    partitions: tuple[Partition, ...]
+    manifest: Manifest
+
+    @property
+    def rows(self) -> int:
+        return sum(p.rows for p in self.partitions)
+
+
+def group_pieces(
+    pieces: Iterable[StagedPiece],
+) -> dict[tuple[str, str, int, str], list[StagedPiece]]:
+    groups: dict[tuple[str, str, int, str], list[StagedPiece]] = defaultdict(list)
+    for p in pieces:
+        groups[(p.table, p.chain, p.range, p.dataset)].append(p)
+    return dict(sorted(groups.items()))
+
+
+def origin_text(paths: Iterable[Path], label: str) -> str:
+    names = ",".join(p.name for p in paths)
+    return f"{label}:{names} at {datetime.now(UTC).isoformat(timespec='seconds')}"
+
+
+def write(lake: Lake, source: Source, paths: list[Path], label: str) -> ImportResult:
+    """Import ``paths`` with ``source`` into ``lake`` in one commit (local engine)."""
+    with lake.writer() as writer:
+        try:
+            pieces = [
+                p
+                for i, path in enumerate(paths)
+                for p in stage_file(source, path, writer.staging, f"f{i}")
+            ]
+            parts = [
+                merge_partition(group, writer.staging, writer.final_name(*key, 0), origin_text(paths, label))
+                for key, group in group_pieces(pieces).items()
+            ]  # fmt: skip
+            read = sum(pq.ParquetFile(writer.staging / p.path).metadata.num_rows for p in pieces)
+        except BaseException:
+            writer.abandon()
+            raise
+        return ImportResult(read, tuple(parts), commit(writer, parts))
+
+
+def commit(writer: LakeWriter, parts: list[Partition]) -> Manifest:
+    if not parts:
+        writer.abandon()
+        return writer.base
+    return writer.commit(parts)

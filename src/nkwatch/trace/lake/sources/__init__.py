@@ -1,0 +1,1 @@
+"""Input formats the lake imports (ethereum-etl / BigQuery, bitcoin-etl, explorer CSV)."""

@@ -1,0 +1,220 @@
+"""The scale-out stages, once, as SQL any engine runs (see ``engine``).
+
+1. **canonical**: the lake's transfers with amounts in the tracer's int64 units (per asset
+   ``10^k`` from the exact total volume, as ``graph.unit_exponent``; failed transfers move
+   nothing, fees count for the native coin).
+2. **deposits**: exchange deposit addresses by their sweep pattern over the whole lake (the
+   rule of ``trace.deposits``: >= 80% of an address's value-moving sends go to one labelled
+   exchange wallet, at most 3 recipients, not labelled itself).
+3. **expand**: time-respecting k-hop expansion from the seeds over the traced assets:
+   per address the first block it can hold taint within k hops; services (labelled and
+   detected) do not pass taint on. One scan of the lake per hop with the frontier
+   broadcast; each hop's result is checkpointed.
+4. **extract**: every transfer touching a reached address from its first-taint block on
+   (plus the seed transactions), and per reached address and asset its *opening balance*:
+   the tracer's clamped running balance over everything before, computed with a prefix sum
+   and its running minimum (``b = S - min(0, min S)``).
+
+The extraction holds every transfer the exact sweep can act on, so the sweep over it is the
+sweep over the whole lake (``extract.graph_of`` rebuilds the sender balances from the opening
+balances); what it leaves out can only be a transfer the sweep skips.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from nkwatch.trace.graph import unit_exponent
+from nkwatch.trace.lake.amounts import DIGITS, join
+from nkwatch.trace.lake.engine import Engine
+from nkwatch.trace.lake.schema import AMOUNT_COLUMNS, FEE_COLUMNS
+
+EXT_COLUMNS = (
+    "block", "tx_index", "seq", "out_index", "time", "tx_hash", "kind", "asset",
+    "from_address", "to_address", "from_id", "to_id", "amt", "fee_s",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AssetInfo:
+    asset: str  # contract, "" for the native coin
+    symbol: str
+    decimals: int
+    volume: int  # exact base units: amounts of every row + native fees
+    unit_exp: int
+    rows: int
+
+
+def assets(eng: Engine) -> list[AssetInfo]:
+    wide = "HUGEINT" if eng.dialect == "duckdb" else "DECIMAL(38,0)"
+    sums = ", ".join(f"sum(CAST({c} AS {wide})) AS {c}" for c in [*AMOUNT_COLUMNS, *FEE_COLUMNS])
+    got = eng.arrow(
+        f"SELECT asset, min(symbol) AS symbol, min(decimals) AS decimals, count(*) AS n, {sums} "  # noqa: S608
+        "FROM lake_t GROUP BY asset ORDER BY asset"
+    ).to_pylist()
+    out = []
+    for r in got:
+        volume = join([int(r[c]) for c in AMOUNT_COLUMNS])
+        if r["asset"] == "":
+            volume += join([int(r[c]) for c in FEE_COLUMNS])
+        out.append(
+            AssetInfo(
+                r["asset"],
+                r["symbol"],
+                int(r["decimals"]),
+                volume,
+                unit_exponent(volume),
+                int(r["n"]),
+            )
+        )
+    return out
+
+
+def canonical(eng: Engine, infos: Sequence[AssetInfo]) -> None:
+    """``scaled``: the lake with ``amt`` and ``fee_s`` in int64 units (a view, not stored)."""
+    from nkwatch.trace.lake.amounts import scaled_sql
+
+    eng.arrow_table("assets_k", pa.table({
+        "asset": pa.array([a.asset for a in infos], pa.string()),
+        "q": pa.array([a.unit_exp // DIGITS for a in infos], pa.int32()),
+        "p10": pa.array([10 ** (a.unit_exp % DIGITS) for a in infos], pa.int64()),
+    }))  # fmt: skip
+    amt = scaled_sql("t.amount", len(AMOUNT_COLUMNS), eng.dialect)
+    fee = scaled_sql("t.fee", len(FEE_COLUMNS), eng.dialect)
+    eng.view(
+        "scaled",
+        f"SELECT t.*, CASE WHEN t.failed THEN 0 ELSE {amt} END AS amt, "  # noqa: S608
+        f"CASE WHEN t.asset = '' THEN {fee} ELSE 0 END AS fee_s "
+        "FROM lake_t t JOIN assets_k a ON a.asset = t.asset",
+    )
+
+
+def deposits(eng: Engine, wallets: Sequence[str], known: Sequence[str]) -> None:
+    """``deposits(id, address, hot)``: detected deposit addresses and their hot wallet."""
+    eng.arrow_table("wallets", pa.table({"address": pa.array(sorted(set(wallets)), pa.string())}))
+    eng.arrow_table("known", pa.table({"address": pa.array(sorted(set(known)), pa.string())}))
+    eng.materialise(
+        "sweeps",
+        "SELECT s.from_id AS id, s.from_address AS address, s.to_address AS hot, count(*) AS n "
+        "FROM scaled s JOIN wallets w ON s.to_address = w.address "
+        "ANTI JOIN wallets x ON s.from_address = x.address "
+        "WHERE s.amt > 0 GROUP BY s.from_id, s.from_address, s.to_address",
+    )
+    eng.materialise(
+        "senders",
+        "SELECT s.from_id AS id, s.from_address AS address, count(*) AS n_out, "
+        "count(DISTINCT s.to_address) AS n_targets FROM scaled s "
+        "SEMI JOIN (SELECT DISTINCT id FROM sweeps) c ON s.from_id = c.id "
+        "WHERE s.amt > 0 GROUP BY s.from_id, s.from_address",
+    )
+    eng.materialise(
+        "deposits",
+        "SELECT d.id, d.address, min(w.hot) AS hot FROM ("
+        " SELECT c.id, c.address, sum(w.n) AS n_sweep, max(w.n) AS top FROM senders c "
+        " JOIN sweeps w ON w.id = c.id AND w.address = c.address "
+        " ANTI JOIN known k ON c.address = k.address "
+        " WHERE c.n_targets <= 3 GROUP BY c.id, c.address, c.n_out "
+        " HAVING sum(w.n) > 0 AND sum(w.n) >= 0.8 * c.n_out) d "
+        "JOIN sweeps w ON w.id = d.id AND w.address = d.address AND w.n = d.top "
+        "GROUP BY d.id, d.address",
+    )
+
+
+def stops(eng: Engine, known_ids: Sequence[int], detected: bool) -> None:
+    """``stops(id)``: services (labelled endpoints, detected deposits) pass no taint on."""
+    eng.arrow_table("known_ids", pa.table({"id": pa.array(sorted(set(known_ids)), pa.int64())}))
+    from_deposits = " UNION SELECT id FROM deposits" if detected else ""
+    eng.materialise("stops", f"SELECT id FROM known_ids{from_deposits}")  # noqa: S608
+
+
+def seed_blocks(eng: Engine, starts: Sequence[int]) -> dict[int, int]:
+    """The first block at or after each seed start time (one scan for all of them)."""
+    wanted = sorted(set(starts))
+    if not wanted:
+        return {}
+    cols = ", ".join(
+        f"min(CASE WHEN time >= {int(t)} THEN block END) AS b{i}" for i, t in enumerate(wanted)
+    )
+    row = eng.arrow(f"SELECT {cols} FROM lake_t").to_pylist()[0]  # noqa: S608
+    return {
+        t: (int(row[f"b{i}"]) if row[f"b{i}"] is not None else 2**62) for i, t in enumerate(wanted)
+    }
+
+
+def expand(
+    eng: Engine, seeds: pa.Table, traced: Sequence[str], max_hops: int, until: int | None
+) -> int:
+    """``reached(id, first)`` after ``max_hops`` hops from ``seeds(id, first)``; returns the
+    number of hops that still found something. One lake scan per hop: the frontier (the
+    addresses whose first block improved last hop) is joined to the transfers it sent from
+    that block on, and the state is checkpointed."""
+    eng.arrow_table("traced", pa.table({"asset": pa.array(sorted(set(traced)), pa.string())}))
+    window = f" AND t.time <= {int(until)}" if until is not None else ""
+    eng.view(
+        "moves",
+        "SELECT t.from_id, t.to_id, t.block, t.time FROM lake_t t "
+        "SEMI JOIN traced a ON t.asset = a.asset",
+    )
+    eng.arrow_table("seed_rows", seeds)
+    eng.materialise(
+        "state_0", "SELECT id, min(first) AS first, true AS fresh FROM seed_rows GROUP BY id"
+    )
+    hops = 0
+    for hop in range(1, max_hops + 1):
+        eng.materialise(
+            f"state_{hop}",
+            "SELECT coalesce(r.id, n.id) AS id, "  # noqa: S608
+            "CASE WHEN n.first IS NOT NULL AND (r.first IS NULL OR n.first < r.first) THEN n.first ELSE r.first END AS first, "
+            "(n.first IS NOT NULL AND (r.first IS NULL OR n.first < r.first)) AS fresh "
+            f"FROM state_{hop - 1} r FULL OUTER JOIN ("
+            " SELECT t.to_id AS id, min(t.block) AS first FROM moves t "
+            f" JOIN (SELECT id, first FROM state_{hop - 1} WHERE fresh) f ON t.from_id = f.id "
+            f" ANTI JOIN stops s ON t.to_id = s.id WHERE t.block >= f.first{window} GROUP BY t.to_id"
+            ") n ON r.id = n.id",
+        )
+        if not eng.arrow(f"SELECT count(*) AS n FROM state_{hop} WHERE fresh")["n"][0].as_py():  # noqa: S608
+            eng.view("reached", f"SELECT id, first FROM state_{hop}")  # noqa: S608
+            return hops
+        hops = hop
+    eng.view("reached", f"SELECT id, first FROM state_{max_hops}")  # noqa: S608
+    return hops
+
+
+def extract(
+    eng: Engine, seed_txs: Sequence[str], until: int | None, detected: bool
+) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """(transfers touching the reached set, opening balances, deposit labels they need)."""
+    eng.arrow_table("seed_txs", pa.table({"tx_hash": pa.array(sorted(set(seed_txs)), pa.string())}))
+    window = f" AND t.time <= {int(until)}" if until is not None else ""
+    cols = ", ".join(f"t.{c}" for c in EXT_COLUMNS)
+    eng.materialise(
+        "ext",
+        f"SELECT {cols} FROM scaled t "  # noqa: S608
+        "LEFT JOIN reached rs ON t.from_id = rs.id LEFT JOIN reached rd ON t.to_id = rd.id "
+        "LEFT JOIN seed_txs x ON t.tx_hash = x.tx_hash "
+        f"WHERE ((rs.id IS NOT NULL AND t.block >= rs.first) OR (rd.id IS NOT NULL AND t.block >= rd.first) "
+        f"OR x.tx_hash IS NOT NULL){window}",
+    )
+    ext = eng.arrow(f"SELECT {', '.join(EXT_COLUMNS)} FROM ext")  # noqa: S608
+    opening = eng.arrow(
+        "SELECT id, address, asset, sum(d) AS total, least(min(s), 0) AS low FROM ("
+        " SELECT id, address, asset, d, sum(d) OVER (PARTITION BY id, address, asset "
+        "  ORDER BY block, tx_index, seq, out_index, side ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS s"
+        " FROM (SELECT t.from_id AS id, t.from_address AS address, t.asset, t.block, t.tx_index, t.seq, "
+        "   t.out_index, 0 AS side, -(t.amt + t.fee_s) AS d FROM scaled t JOIN reached r ON t.from_id = r.id "
+        "   SEMI JOIN traced a ON t.asset = a.asset WHERE t.block < r.first "
+        "  UNION ALL SELECT t.to_id, t.to_address, t.asset, t.block, t.tx_index, t.seq, t.out_index, 1, t.amt "
+        "   FROM scaled t JOIN reached r ON t.to_id = r.id SEMI JOIN traced a ON t.asset = a.asset "
+        "   WHERE t.block < r.first) e) w GROUP BY id, address, asset"
+    )
+    if detected:
+        labels = eng.arrow(
+            "SELECT d.address, d.hot FROM deposits d SEMI JOIN "
+            "(SELECT from_address AS a FROM ext UNION SELECT to_address FROM ext) x ON d.address = x.a"
+        )
+    else:
+        labels = pa.table({"address": pa.array([], pa.string()), "hot": pa.array([], pa.string())})
+    return ext, opening, labels
