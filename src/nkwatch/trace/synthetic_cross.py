@@ -94,55 +94,57 @@ def _btc_side(
     return txs, truth
 
 
-def generate_cross(
-    n_transfers: int,
-    *,
-    seed: int = 7,
-    n_thefts: int = 20,
-    n_cross: int = 20,
-    token_share: float = 0.3,
-) -> CrossSynthetic:
-    """About ``n_transfers`` transfers; ``n_cross`` thefts go through a swap and THORChain."""
-    base = generate(n_transfers, seed=seed, n_thefts=n_thefts)
-    g = base.graph
-    rng = np.random.default_rng(seed + 1)
-    n_addr = g.n_addresses
-    launder0 = n_addr - n_thefts * 60
-    token_rows = (g.src < launder0) & (g.dst < launder0) & (rng.random(g.n_edges) < token_share)
-    pool, router, vault, victim = n_addr, n_addr + 1, n_addr + 2, n_addr + 3
-    fresh = n_addr + 4
-    rows = _Rows([], [], [], [], [], [], [])
-    logs: list[EvmLog] = []
-    outs: list[tuple[str, str, int, int]] = []
-    thieves: list[str] = []
-    tx = g.n_edges  # new transaction ids after the base graph's (one per base transfer)
+@dataclass
+class _Plant:
+    """The cross-chain laundering rows, logs and Bitcoin outbounds of all thefts."""
+
+    rows: _Rows
+    logs: list[EvmLog]
+    outs: list[tuple[str, str, int, int]]  # (deposit hash, btc address, sats, time)
+    thieves: list[str]
+    fresh: int  # next free address id
+
+
+def _plant(rng: np.random.Generator, n_cross: int, first: int, tx: int) -> _Plant:
+    """Per theft: stolen TOK to a fresh thief, a two-leg swap at the pool (with its Swap
+    log), a two-leg THORChain deposit (with its Deposit log); ids from ``first``/``tx``."""
+    pool, router, vault, victim = first, first + 1, first + 2, first + 3
+    plant = _Plant(_Rows([], [], [], [], [], [], []), [], [], [], first + 4)
     for k in range(n_cross):
-        thief = fresh
-        fresh += 1
-        thieves.append(_hex(thief))
+        thief = plant.fresh
+        plant.fresh += 1
+        plant.thieves.append(_hex(thief))
         t = int(rng.integers(0, int(HORIZON * 0.8)))
         loot = int(rng.integers(10**11, 10**12))
         eth = loot * int(rng.integers(50, 200))
+        rows = plant.rows
         rows.add(victim, thief, loot, t, 1, tx, 0)
         rows.add(thief, pool, loot, t + 60, 1, tx + 1, 0)  # the swap: both legs, one tx
         rows.add(pool, thief, eth, t + 60, 0, tx + 1, 1)
-        logs.append(EvmLog(CHAIN, _topic(tx + 1), 1, t + 60, _hex(pool),
-                           (UNISWAP_V2_SWAP, _topic(thief), _topic(thief)), encode_words(loot, 0, 0, eth)))  # fmt: skip
+        plant.logs.append(EvmLog(CHAIN, _topic(tx + 1), 1, t + 60, _hex(pool),
+                                 (UNISWAP_V2_SWAP, _topic(thief), _topic(thief)),
+                                 encode_words(loot, 0, 0, eth)))  # fmt: skip
         rows.add(thief, router, eth, t + 120, 0, tx + 2, 0)  # the THORChain deposit
         rows.add(router, vault, eth, t + 120, 0, tx + 2, 1)
         dest = f"bc1qsyndest{k:06d}"
-        logs.append(EvmLog(CHAIN, _topic(tx + 2), 0, t + 120, _hex(router),
-                           (thorchain.DEPOSIT_TOPIC, _topic(vault), _topic(0)),
-                           encode_dynamic([eth, f"=:b:{dest}:0/1/0".encode()])))  # fmt: skip
-        outs.append((_topic(tx + 2), dest, int(rng.integers(10**6, 10**9)), t + 120))
+        plant.logs.append(EvmLog(CHAIN, _topic(tx + 2), 0, t + 120, _hex(router),
+                                 (thorchain.DEPOSIT_TOPIC, _topic(vault), _topic(0)),
+                                 encode_dynamic([eth, f"=:b:{dest}:0/1/0".encode()])))  # fmt: skip
+        plant.outs.append((_topic(tx + 2), dest, int(rng.integers(10**6, 10**9)), t + 120))
         tx += 3
-    base_tx = np.arange(g.n_edges, dtype=np.int64)
+    return plant
+
+
+def _graph(g: TransferGraph, token_rows: np.ndarray, plant: _Plant, seed: int) -> TransferGraph:
+    """The base graph plus the planted rows, in (time, transaction, leg) order; transaction
+    hashes from the per-row transaction ids, so a swap's two legs share one."""
+    rows = plant.rows
     src = np.concatenate([g.src, np.array(rows.src, np.int32)])
     dst = np.concatenate([g.dst, np.array(rows.dst, np.int32)])
     ts = np.concatenate([g.ts, np.array(rows.ts, np.int64)])
     amount = np.concatenate([g.amount, np.array(rows.amount, np.int64)])
     asset = np.concatenate([token_rows.astype(np.int16), np.array(rows.asset, np.int16)])
-    txid = np.concatenate([base_tx, np.array(rows.tx, np.int64)])
+    txid = np.concatenate([np.arange(g.n_edges, dtype=np.int64), np.array(rows.tx, np.int64)])
     leg = np.concatenate([np.zeros(g.n_edges, np.int64), np.array(rows.leg, np.int64)])
     order = np.lexsort((leg, txid, ts))
     txid_sorted = txid[order]
@@ -158,20 +160,40 @@ def generate_cross(
         same = np.flatnonzero(txid_sorted[max(i - 4, 0) : i + 5] == txid_sorted[i]) + max(i - 4, 0)
         return same.astype(int).tolist()
 
-    addresses = g.addresses + [_hex(i) for i in range(n_addr, fresh)]
-    graph = TransferGraph(
-        chain=CHAIN, addresses=addresses, assets=[g.assets[0], Asset(CHAIN, "TOK", 6, TOKEN)],
+    return TransferGraph(
+        chain=CHAIN, addresses=g.addresses + [_hex(i) for i in range(g.n_addresses, plant.fresh)],
+        assets=[g.assets[0], Asset(CHAIN, "TOK", 6, TOKEN)],
         unit_exp=[0, 0], src=src[order], dst=dst[order], ts=ts[order], amount=amount[order],
         fee=np.zeros(len(order), np.int64), asset=asset[order],
         ref=np.arange(len(order), dtype=np.int64), resolve=resolve,
         data_version=f"synthetic-cross seed={seed} n={len(order)}", find_tx=find_tx,
     )  # fmt: skip
-    btc, truth = _btc_side(rng, outs)
+
+
+def generate_cross(
+    n_transfers: int,
+    *,
+    seed: int = 7,
+    n_thefts: int = 20,
+    n_cross: int = 20,
+    token_share: float = 0.3,
+) -> CrossSynthetic:
+    """About ``n_transfers`` transfers; ``n_cross`` thefts go through a swap and THORChain."""
+    base = generate(n_transfers, seed=seed, n_thefts=n_thefts)
+    g = base.graph
+    rng = np.random.default_rng(seed + 1)
+    launder0 = g.n_addresses - n_thefts * 60
+    token_rows = (g.src < launder0) & (g.dst < launder0) & (rng.random(g.n_edges) < token_share)
+    plant = _plant(rng, n_cross, g.n_addresses, g.n_edges)
+    graph = _graph(g, token_rows, plant, seed)
+    btc, truth = _btc_side(rng, plant.outs)
+    pool, router = _hex(g.n_addresses), _hex(g.n_addresses + 1)
     labels = LabelBook(
         base.labels.all()
-        + [Label(CHAIN, _hex(pool), "Synthetic DEX", "dex", 0.95, "synthetic"),
-           Label(CHAIN, _hex(router), "THORChain", "bridge", 0.95, "synthetic")]
+        + [Label(CHAIN, pool, "Synthetic DEX", "dex", 0.95, "synthetic"),
+           Label(CHAIN, router, "THORChain", "bridge", 0.95, "synthetic")]
         + [Label("bitcoin", f"bc1qsyndeposit{k:06d}", f"BTC Exchange {k % 10}", "exchange", 0.95,
                  "synthetic") for k in range(n_cross)]
     )  # fmt: skip
-    return CrossSynthetic(graph, labels, logs, btc, thieves, f"{CHAIN}:{TOKEN}", truth, n_cross)
+    return CrossSynthetic(graph, labels, plant.logs, btc, plant.thieves, f"{CHAIN}:{TOKEN}",
+                          truth, n_cross)  # fmt: skip
