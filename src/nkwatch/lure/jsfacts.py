@@ -51,6 +51,7 @@ NET = textscan.Words(
 DEC = textscan.Words(b"atob", b"Buffer.from", b"fromCharCode", b"unescape", b"decodeURIComponent")
 ENV = re.compile(rb"process\.env(?![\w$.\[])")
 IP_HINT = re.compile(rb"\.\d{1,3}:\d|\d\.['\"`]")
+HELPER_DECODER = re.compile(rb"(?:=>|return)\s*(?:atob|Buffer\.from)\(")
 _CALLISH = {"call_expression", "new_expression"}
 _CHAIN = {
     "member_expression",
@@ -241,6 +242,8 @@ def needs_tree(data: bytes, config: bool) -> bool:
     if net and ENV.search(data):
         return True
     if SINK.search(data) and textscan.DOWNLOADER.search(data):
+        return True
+    if HELPER_DECODER.search(data):
         return True
     return bool(SINK.search(data) and (net or DEC.search(data)))
 

@@ -11,6 +11,7 @@ from typing import Any
 from nkwatch.lure import textscan
 from nkwatch.lure.indicators import Indicators
 from nkwatch.lure.jsfacts import (
+    HELPER_DECODER,
     NET,
     Facts,
     collect,
@@ -27,7 +28,9 @@ _STR = re.compile(rb"^(['\"`])(.*)\1$", re.S)
 _CONSTS = """
 ((string) @s (#match? @s "[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+:[0-9]+"))
 ((binary_expression left: (_) right: (string)) @cat (#match? @cat "^[('\\"`]"))
+((call_expression function: (identifier) arguments: (arguments . [(string) (binary_expression)])) @hcall)
 """
+_HELPERS = HELPER_DECODER
 _ENV_WHOLE = re.compile(rb"process\.env(?![\w$.\[])")
 
 
@@ -40,41 +43,83 @@ def _consts_query(kind: str) -> Any:
     return ts.Query(_language(kind)[0], _CONSTS)
 
 
-def const(node: Any) -> str | None:
+def const(node: Any, env: dict[bytes, str] | None = None) -> str | None:
     """Fold a constant string expression: literals, '+' concatenation, atob/Buffer.from
-    (base64, hex) of a constant, ``.toString()`` and ``.slice(n)`` on a constant."""
+    (base64, hex) of a constant, ``.toString()`` and ``.slice(n)`` on a constant, and a call of
+    a one-expression helper (``const t = s => atob(s.slice(1))``) on a constant."""
     if node is None:
         return None
     t = node.type
+    if t == "identifier" and env is not None:
+        return env.get(bytes(node.text))
     if t in ("string", "template_string"):
         if t == "template_string" and b"${" in node.text:
             return None
         m = _STR.match(node.text)
         return m.group(2).decode("utf-8", "replace") if m else None
     if t == "parenthesized_expression" and node.named_children:
-        return const(node.named_children[0])
+        return const(node.named_children[0], env)
     if t == "binary_expression" and node.child_by_field_name("operator").type == "+":
-        left = const(node.child_by_field_name("left"))
-        right = const(node.child_by_field_name("right"))
+        left = const(node.child_by_field_name("left"), env)
+        right = const(node.child_by_field_name("right"), env)
         return left + right if left is not None and right is not None else None
     if t == "call_expression":
-        return _const_call(node)
+        return _const_call(node, env)
     return None
 
 
-def _const_call(node: Any) -> str | None:
+def _helper(call: Any, name: bytes) -> tuple[bytes, Any] | None:
+    """(parameter, returned expression) of a one-parameter, one-expression helper ``name``."""
+    root = call
+    while root.parent is not None:
+        root = root.parent
+    decl = re.search(
+        rb"(?:(?:const|let|var)\s+"
+        + re.escape(name)
+        + rb"\s*=\s*(?:function\s*)?\(?\s*[\w$]+\s*\)?\s*(?:=>|\{))"
+        rb"|function\s+" + re.escape(name) + rb"\s*\(",
+        root.text,
+    )
+    if decl is None:
+        return None
+    node = root.descendant_for_byte_range(decl.end() - 1, decl.end())
+    while node is not None and node.type not in (
+        "arrow_function",
+        "function_expression",
+        "function_declaration",
+    ):
+        node = node.parent
+    if node is None:
+        return None
+    params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
+    body = node.child_by_field_name("body")
+    names = re.findall(rb"[\w$]+", params.text) if params is not None else []
+    if len(names) != 1 or body is None:
+        return None
+    if body.type == "statement_block":
+        stmts = body.named_children
+        if len(stmts) != 1 or stmts[0].type != "return_statement" or not stmts[0].named_children:
+            return None
+        body = stmts[0].named_children[0]
+    return names[0], body
+
+
+def _const_call(node: Any, env: dict[bytes, str] | None = None) -> str | None:
     fn, args = node.child_by_field_name("function"), node.child_by_field_name("arguments")
     if fn is None or args is None:
         return None
     name = fn.text.replace(b" ", b"")
     values = args.named_children
-    first = const(values[0]) if values else None
+    first = const(values[0], env) if values else None
+    if fn.type == "identifier" and first is not None and env is None and name not in (b"atob",):
+        helper = _helper(node, bytes(name))
+        return const(helper[1], {helper[0]: first}) if helper is not None else None
     if name == b"atob" and first is not None:
         return _decode(first, "base64")
     if name == b"Buffer.from" and first is not None and len(values) > 1:
-        return _decode(first, const(values[1]) or "")
+        return _decode(first, const(values[1], env) or "")
     if fn.type == "member_expression":
-        base = const(fn.child_by_field_name("object"))
+        base = const(fn.child_by_field_name("object"), env)
         prop = fn.child_by_field_name("property")
         if base is not None and prop is not None:
             if prop.text == b"toString":
@@ -105,7 +150,9 @@ def _raw_ip(facts: Facts, kind: str, ind: Indicators) -> tuple[list[Hit], set[st
     hits: list[Hit] = []
     folded: list[tuple[Any, str, bool]] = []
     for _, caps in ts.QueryCursor(_consts_query(kind)).matches(facts.tree.root_node):
-        node = (caps.get("s") or caps["cat"])[0]
+        node = (caps.get("s") or caps.get("cat") or caps["hcall"])[0]
+        if node.type == "call_expression" and not _HELPERS.search(facts.data):
+            continue
         if (
             node.type == "binary_expression"
             and node.parent is not None
