@@ -91,13 +91,14 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000000,10000000")
     parser.add_argument("--cross", type=int, default=40)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     rows = []
     for n in (int(float(s)) for s in args.sizes.split(",")):
         rows.append(bench_size(n, args.cross, args.rounds))
         print(json.dumps(rows[-1]), flush=True)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), "load_average": os.getloadavg(),
+    args.out.parent.mkdir(exist_ok=True)
+    args.out.write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), "load_average": os.getloadavg(),
                                    "rounds": args.rounds, "sizes": rows}, indent=2) + "\n")  # fmt: skip
 
 
