@@ -182,7 +182,9 @@ def fetch_sdist(name: str, into: Path) -> None:
     try:
         meta = httpx.get(f"https://pypi.org/pypi/{name}/json", timeout=30).json()
         url = next(u["url"] for u in meta["urls"] if u["packagetype"] == "sdist")
-        url = str(httpx.URL(f"https://pypi.org/pypi/{name}/json").join(url))  # mirrors answer relative
+        url = str(
+            httpx.URL(f"https://pypi.org/pypi/{name}/json").join(url)
+        )  # mirrors answer relative
         dest = into / url.rsplit("/", 1)[1]
         dest.write_bytes(httpx.get(url, timeout=120, follow_redirects=True).content)
     except (httpx.HTTPError, StopIteration, KeyError, ValueError):

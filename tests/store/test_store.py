@@ -86,3 +86,22 @@ def test_audit_log_appends(store: Store) -> None:
     assert [r.action for r in rows] == ["screen.address", "screen.name"]
     assert rows[1].list_versions == ["us_ofac_sdn@2025-11-19#abc"]
     assert isinstance(duckdb.__version__, str)
+
+
+def test_audit_record_many_appends_in_order_as_one_by_one(store: Store) -> None:
+    """A batch's bulk append gives the rows ``record`` would, in the order given (across
+    statements of ``BULK_ROWS``)."""
+    decisions = [
+        ({"row": i, "name": f"名 {i}"}, {"hit": i % 7 == 0}, [f"v{i % 3}"] if i % 5 else [])
+        for i in range(audit.BULK_ROWS * 2 + 37)
+    ]
+    audit.record(store, actor="cli", action="screen.name", query={}, result={}, list_versions=[])
+    with store.transaction():
+        audit.record_many(store, actor="cli", action="screen.batch", decisions=decisions)
+    rows = audit.entries(store, limit=len(decisions) + 1)[::-1]
+    assert rows[0].action == "screen.name"
+    assert [(r.query, r.result, r.list_versions) for r in rows[1:]] == [
+        (q, r, v) for q, r, v in decisions
+    ]
+    assert [r.id for r in rows] == sorted(r.id for r in rows)
+    assert {(r.actor, r.action) for r in rows[1:]} == {("cli", "screen.batch")}

@@ -207,7 +207,8 @@ def screen_rows(
     threshold: float | None = None,
     on_row: Callable[[int], None] | None = None,
 ) -> list[RowOutcome]:
-    """Screen every row in input order; audit-log each decision in one transaction."""
+    """Screen every row in input order; audit-log each decision (in that order, in bulk) in
+    one transaction."""
     screener = service.screener
     outcomes: list[RowOutcome] = []
     with service.store.transaction():
@@ -220,12 +221,12 @@ def screen_rows(
                 if address is not None:
                     parts.append(screener.screen_address(address, chain))
                 result = _combine(number, parts)
-                service.record("screen.batch", result)
                 outcomes.append(RowOutcome(number, line, values, result, None))
             except UserError as exc:
                 outcomes.append(RowOutcome(number, line, values, None, str(exc)))
             if on_row is not None:
                 on_row(number)
+        service.record_many("screen.batch", [o.result for o in outcomes if o.result is not None])
     return outcomes
 
 

@@ -123,6 +123,15 @@ class ScreeningService:
         self.record("screen.address", result)
         return result
 
+    def record_many(self, action: str, results: Sequence[ScreeningResult]) -> None:
+        """Append many decisions in order (a batch), as ``record`` would one by one."""
+        audit.record_many(
+            self.store,
+            actor=self.actor,
+            action=action,
+            decisions=[(r.query, decision_summary(r), r.list_versions) for r in results],
+        )
+
     def record(self, action: str, result: ScreeningResult) -> int:
         """Append the decision: query, outcome summary and the list versions it used."""
         return audit.record(
