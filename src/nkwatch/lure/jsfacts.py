@@ -236,16 +236,16 @@ def collect(data: bytes, kind: str) -> Facts:
 
 def needs_tree(data: bytes, config: bool) -> bool:
     """Whether any tree-based rule can fire: the byte-level preconditions of each rule."""
-    if config or textscan.BLANK_RUN.search(data) or IP_HINT.search(data):
+    if config or textscan.BLANK_RUN.search(data) or HELPER_DECODER.search(data):
+        return True
+    if IP_HINT.search(data):
         return True
     net = NET.search(data)
     if net and ENV.search(data):
         return True
-    if SINK.search(data) and textscan.DOWNLOADER.search(data):
-        return True
-    if HELPER_DECODER.search(data):
-        return True
-    return bool(SINK.search(data) and (net or DEC.search(data)))
+    if not SINK.search(data):
+        return False
+    return net or DEC.search(data) or textscan.DOWNLOADER.search(data)
 
 
 def _inside_text(tree: Any, offset: int) -> bool:
@@ -271,7 +271,7 @@ def obfuscation(data: bytes) -> str:
     names = set(_OX.findall(data))
     if len(names) >= 10:
         return f"{len(names)} distinct _0x identifiers"
-    if _ROTATE.search(data) and names:
+    if names and b"shift" in data and _ROTATE.search(data):
         return "rotated string array (push/shift)"
     if _LONG_ENCODED.search(data):
         return "long encoded string handed to a decoder or eval"

@@ -252,7 +252,7 @@ def _config(facts: Facts, obf: str) -> list[Hit]:
 def analyse(data: bytes, kind: str, ind: Indicators, *, config: bool, autorun: bool) -> list[Hit]:
     """All JS/TS hits of one file (``autorun``: the file runs by itself somewhere)."""
     hits, drops = _b64_ips(data, ind)
-    hits += textscan.wallet_hits(data, ind, sends=NET.search(data))
+    hits += textscan.wallet_hits(data, ind, sends=NET.search)
     obf = obfuscation(data)
     if needs_tree(data, config):
         facts = collect(data, kind)

@@ -262,7 +262,7 @@ def _needs_tree(data: bytes) -> bool:
 
 
 def analyse(data: bytes, ind: Indicators) -> list[Hit]:
-    hits = textscan.wallet_hits(data, ind, sends=NET_TEXT.search(data))
+    hits = textscan.wallet_hits(data, ind, sends=NET_TEXT.search)
     if not _needs_tree(data):
         return hits + textscan.b64_ip_hits(data, ind)
     try:

@@ -12,7 +12,7 @@ import base64
 import binascii
 import ipaddress
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from nkwatch.lure.indicators import Indicators
@@ -166,13 +166,13 @@ def blank_hit(data: bytes, m: re.Match[bytes]) -> Hit:
     )
 
 
-def wallet_hits(data: bytes, ind: Indicators, *, sends: bool) -> list[Hit]:
+def wallet_hits(data: bytes, ind: Indicators, *, sends: Callable[[bytes], bool]) -> list[Hit]:
     """``wallet-theft`` (two or more mentions in a file that sends) or ``wallet-paths``."""
     found = wallet_mentions(data, ind)
     if not found:
         return []
     offset, what = found[0]
-    theft = sends and len(found) >= 2
+    theft = len(found) >= 2 and sends(data)
     msg = f"{len(found)} wallet/credential locations ({what} first)"
     msg += " and the file sends data over the network" if theft else ""
     rule = "wallet-theft" if theft else "wallet-paths"
