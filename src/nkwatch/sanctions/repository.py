@@ -18,8 +18,6 @@ from nkwatch.errors import NotFoundError, UserError
 from nkwatch.sanctions import partycodec
 from nkwatch.sanctions.diff import address_key
 from nkwatch.sanctions.model import ListDocument, Party, Relationship
-from nkwatch.sanctions.parsers import bundled_list_paths, parse_list
-from nkwatch.sanctions.xmlsafe import file_sha256
 from nkwatch.store import Store
 
 
@@ -306,11 +304,16 @@ def load_version(store: Store, version_id_or_prefix: str) -> ListDocument:
 
 def import_path(store: Store, path: Path, *, activate: bool = True) -> ImportResult:
     """Parse a list file and import it (parsing happens before the store is touched)."""
+    from nkwatch.sanctions.parsers import parse_list  # lxml: only when a file is imported
+
     return import_document(store, parse_list(path), activate=activate)
 
 
 def ensure_bundled(store: Store) -> list[ImportResult]:
     """Import the bundled snapshots once; never demote a newer version already active."""
+    from nkwatch.sanctions.parsers import bundled_list_paths, parse_list
+    from nkwatch.sanctions.xmlsafe import file_sha256
+
     results: list[ImportResult] = []
     for path in bundled_list_paths():
         rows = store.query(

@@ -15,13 +15,15 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from nkwatch.errors import UserError
-from nkwatch.sanctions.addresses import AddressListing, AddressLookup, build_index
 from nkwatch.sanctions.model import DPRK_PROGRAMS, Party, Relationship
 from nkwatch.sanctions.names import DEFAULT_THRESHOLD, Feature, NameMatch, NameQuery
 from nkwatch.sanctions.repository import LoadedLists
+
+if TYPE_CHECKING:  # the address codecs load with the first address index, not with names
+    from nkwatch.sanctions.addresses import AddressListing, AddressLookup
 
 DPRK_COUNTRY = "KP"
 MAX_NAME_CHARS = 500
@@ -150,6 +152,8 @@ class Screener:
 
     @classmethod
     def build(cls, lists: LoadedLists, names: NameSearcher) -> Screener:
+        from nkwatch.sanctions.addresses import build_index
+
         return cls(lists, names, build_index(lists.parties))
 
     @property

@@ -6,16 +6,18 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nkwatch.errors import UserError
-from nkwatch.sanctions.addresses import AddressIndex, AddressLookup, build_index
 from nkwatch.sanctions.indexfiles import load_index, open_name_index, with_index
 from nkwatch.sanctions.model import Party
 from nkwatch.sanctions.names import NameIndex, NameMatch, NameQuery
 from nkwatch.sanctions.repository import ListVersion, list_versions, load_active
 from nkwatch.sanctions.screening import NameSearcher, Screener, ScreeningResult
 from nkwatch.store import Store, audit
+
+if TYPE_CHECKING:
+    from nkwatch.sanctions.addresses import AddressIndex, AddressLookup
 
 NO_LISTS = "no lists imported; run `nkwatch lists import` or `nkwatch demo`"
 
@@ -59,6 +61,8 @@ class LazyAddressIndex:
     def lookup(self, text: str, chain: str | None = None) -> AddressLookup:
         with self._lock:
             if self._index is None:
+                from nkwatch.sanctions.addresses import build_index
+
                 self._index = build_index(self._parties)
         return self._index.lookup(text, chain)
 
