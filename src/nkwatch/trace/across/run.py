@@ -31,9 +31,17 @@ def has_cross_data(store: Store, chain: str) -> bool:
     return bool(logs[0][0]) or bool(memos[0][0])
 
 
-def utxo_chains(store: Store) -> list[str]:
-    rows = store.conn.execute("SELECT DISTINCT chain FROM trace_utxo_txs ORDER BY chain")
-    return [str(r[0]) for r in rows.fetchall()]
+def utxo_chains(store: Store, named: Sequence[str] = ()) -> list[str]:
+    """UTXO chains a bridge can lead to in the data: those with OP_RETURN memos, and those
+    an indexer export names (``named``); loading no others keeps an EVM trace light."""
+    rows = store.conn.execute(
+        "SELECT DISTINCT chain FROM trace_utxo_outputs WHERE memo IS NOT NULL"
+    ).fetchall()
+    stored = {
+        str(r[0])
+        for r in store.conn.execute("SELECT DISTINCT chain FROM trace_utxo_txs").fetchall()
+    }
+    return sorted({str(r[0]) for r in rows} | (set(named) & stored))
 
 
 def finish(
@@ -64,7 +72,8 @@ def trace_store_across(
     logs, bad = load_logs(store, graph.chain)
     anomalies = [Anomaly(r.chain, r.tx_hash, "malformed-log", f"log {r.log_index}: {why}")
                  for r, why in bad]  # fmt: skip
-    chains = {c: ChainData(c, load_utxo_txs(store, c)) for c in utxo_chains(store)}
+    named = [o.asset.chain for a in actions for o in a.outbound]
+    chains = {c: ChainData(c, load_utxo_txs(store, c)) for c in utxo_chains(store, named)}
     result = trace_across(graph, seeds, params, labels=labels, logs=logs, anomalies=anomalies,
                           chains=list(chains.values()), actions=actions)  # fmt: skip
     return finish(result, chains, params, labels)
