@@ -18,7 +18,7 @@ from typing import Any
 from nkwatch.errors import UserError
 from nkwatch.sanctions.model import Identifier, Schema
 from nkwatch.sanctions.names import NameQuery
-from nkwatch.sanctions.screening import Match, ScreeningResult
+from nkwatch.sanctions.screening import Match, Screener, ScreeningResult
 from nkwatch.sanctions.service import ScreeningService
 
 # Header spellings recognised per field, compared case-insensitively without spaces/_/-.
@@ -206,28 +206,47 @@ def screen_rows(
     *,
     threshold: float | None = None,
     on_row: Callable[[int], None] | None = None,
+    processes: bool = False,
 ) -> list[RowOutcome]:
     """Screen every row in input order; audit-log each decision (in that order, in bulk) in
-    one transaction."""
+    one transaction. With ``processes`` (the CLI), a large batch runs on several processes
+    (``batch_pool``) when the name index is persisted; the outcomes are the same."""
     screener = service.screener
-    outcomes: list[RowOutcome] = []
     with service.store.transaction():
-        for number, (values, line) in enumerate(zip(batch.rows, batch.lines, strict=True), 1):
-            try:
-                name_q, address, chain = _query(values, cols)
-                parts = []
-                if name_q is not None:
-                    parts.append(screener.screen_name(name_q, threshold=threshold))
-                if address is not None:
-                    parts.append(screener.screen_address(address, chain))
-                result = _combine(number, parts)
-                outcomes.append(RowOutcome(number, line, values, result, None))
-            except UserError as exc:
-                outcomes.append(RowOutcome(number, line, values, None, str(exc)))
-            if on_row is not None:
-                on_row(number)
+        outcomes = None
+        if processes:
+            from nkwatch.sanctions import batch_pool
+
+            outcomes = batch_pool.screen_parallel(service, batch, cols, threshold, on_row)
+        if outcomes is None:
+            outcomes = []
+            for number, (values, line) in enumerate(zip(batch.rows, batch.lines, strict=True), 1):
+                outcomes.append(screen_row(screener, number, values, line, cols, threshold))
+                if on_row is not None:
+                    on_row(number)
         service.record_many("screen.batch", [o.result for o in outcomes if o.result is not None])
     return outcomes
+
+
+def screen_row(
+    screener: Screener,
+    number: int,
+    values: dict[str, str],
+    line: int,
+    cols: ColumnMap,
+    threshold: float | None,
+) -> RowOutcome:
+    """One row's outcome: its result, or the row's own error (the batch goes on)."""
+    try:
+        name_q, address, chain = _query(values, cols)
+        parts = []
+        if name_q is not None:
+            parts.append(screener.screen_name(name_q, threshold=threshold))
+        if address is not None:
+            parts.append(screener.screen_address(address, chain))
+        return RowOutcome(number, line, values, _combine(number, parts), None)
+    except UserError as exc:
+        return RowOutcome(number, line, values, None, str(exc))
 
 
 def _combine(row: int, parts: Sequence[ScreeningResult]) -> ScreeningResult:

@@ -140,7 +140,7 @@ def run_batch(
 ) -> list[batch.RowOutcome]:
     """Screen with a progress bar on stderr when it is a terminal."""
     if not sys.stderr.isatty():
-        return batch.screen_rows(service, data, cols, threshold=threshold)
+        return batch.screen_rows(service, data, cols, threshold=threshold, processes=True)
     columns = (
         "[progress.description]{task.description}",
         BarColumn(),
@@ -155,6 +155,7 @@ def run_batch(
             cols,
             threshold=threshold,
             on_row=lambda _: progress.advance(task),
+            processes=True,
         )
 
 

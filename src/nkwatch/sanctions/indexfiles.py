@@ -21,12 +21,12 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from nkwatch.sanctions.model import Relationship
 from nkwatch.sanctions.names import NameIndex, persist
 from nkwatch.sanctions.partycodec import PartyRows
 from nkwatch.sanctions.repository import (
     ListVersion,
     LoadedLists,
-    active_relationships,
     load_active,
 )
 from nkwatch.store import Store
@@ -85,11 +85,13 @@ def open_name_index(store_path: Path, lists: LoadedLists) -> NameIndex:
     return index
 
 
-def with_index(index: NameIndex, versions: Sequence[ListVersion], store: Store) -> LoadedLists:
+def with_index(
+    index: NameIndex, versions: Sequence[ListVersion], relationships: Sequence[Relationship]
+) -> LoadedLists:
     """Active lists whose parties are the persisted index's own (decoded when first used)."""
     parties = index.parties
     by_id = parties.by_id() if isinstance(parties, PartyRows) else {p.entity_id: p for p in parties}
-    return LoadedLists(tuple(versions), parties, active_relationships(store), by_id)
+    return LoadedLists(tuple(versions), parties, tuple(relationships), by_id)
 
 
 def save(index: NameIndex, path: Path, key: persist.IndexKey) -> bool:

@@ -12,7 +12,12 @@ from nkwatch.errors import UserError
 from nkwatch.sanctions.indexfiles import load_index, open_name_index, with_index
 from nkwatch.sanctions.model import Party
 from nkwatch.sanctions.names import NameIndex, NameMatch, NameQuery
-from nkwatch.sanctions.repository import ListVersion, list_versions, load_active
+from nkwatch.sanctions.repository import (
+    ListVersion,
+    active_relationships,
+    list_versions,
+    load_active,
+)
 from nkwatch.sanctions.screening import NameSearcher, Screener, ScreeningResult
 from nkwatch.store import Store, audit
 
@@ -93,7 +98,7 @@ def _screener(store: Store, active: Sequence[ListVersion]) -> Screener:
     names: NameSearcher
     index = load_index(store.path, [v.version_id for v in active])
     if index is not None:
-        lists, names = with_index(index, active, store), index
+        lists, names = with_index(index, active, active_relationships(store)), index
     else:
         lists = load_active(store, lazy=True)
         names = LazyNameIndex(lists.parties, functools.partial(open_name_index, store.path, lists))

@@ -24,7 +24,7 @@ from nkwatch.sanctions.names import NameIndex, NameQuery, persist
 from nkwatch.sanctions.repository import import_document
 from nkwatch.sanctions.service import ScreenerCache, ScreeningService
 from nkwatch.settings import Settings
-from nkwatch.store import Store, open_store
+from nkwatch.store import Store, audit, open_store
 
 PARTIES = (
     Party("ofac-1", "us_ofac_sdn", Schema.PERSON, (PartyName("Kim Jong Un"),), ("DPRK3",)),
@@ -240,3 +240,33 @@ def test_service_workers_read_the_persisted_index(
         for q in QUERIES
     ]
     assert answers == built
+
+
+def test_large_batch_on_worker_processes_equals_the_sequential_run(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``screen file`` fans a large batch out to processes that map the index file; the
+    outcomes and the audit rows are the sequential run's, in input order."""
+    from nkwatch.sanctions import batch, batch_pool
+
+    _import(store)
+    _answers(store)  # writes the index file
+    names = [*QUERIES, "John Smith", "", "Kim Jong-un", "komid trading", "Лавров С."] * 60
+    data = batch.parse_csv_text("name,country\n" + "\n".join(f'"{n}",KP' for n in names), "t")
+    cols = batch.detect_columns(data.header, {})
+    service = ScreeningService(store, ScreenerCache())
+    screener = service.screener
+    sequential = [
+        batch.screen_row(screener, n, v, line, cols, None)
+        for n, (v, line) in enumerate(zip(data.rows, data.lines, strict=True), 1)
+    ]
+    monkeypatch.setattr(batch_pool, "ROWS_PER_WORKER", 100)
+    assert batch_pool.workers_for(len(data.rows)) >= 2
+    seen: list[int] = []
+    parallel = batch_pool.screen_parallel(service, data, cols, None, seen.append)
+    assert parallel == sequential and seen == list(range(1, len(data.rows) + 1))
+    assert sum(1 for o in parallel if o.best) >= 200 and sum(1 for o in parallel if o.error) == 60
+    outcomes = batch.screen_rows(service, data, cols, processes=True)
+    assert outcomes == sequential
+    rows = audit.entries(store, action="screen.batch", limit=len(outcomes))[::-1]
+    assert [r.query["row"] for r in rows] == [o.row for o in outcomes if o.result is not None]
