@@ -158,6 +158,15 @@ def test_cli_run_and_markdown_show_the_links(tmp_path: Path) -> None:
     md = runner.invoke(cli, ["trace", "report", str(tmp_path / "r.json"), "--format", "md"])
     assert "## Across swaps and chains" in md.output
     assert "left for chain litecoin" in md.output and "forged-out" in md.output
+    from nkwatch.trace.pages import flow_graph
+    from nkwatch.trace.report_model import TraceReport
+
+    elements = flow_graph(TraceReport.from_data(report))["elements"]
+    labels = [e["data"]["label"] for e in elements]
+    assert any(lb.startswith("bridge → bitcoin: 1.5 BTC") for lb in labels)
+    assert any(lb.endswith("[bitcoin]") for lb in labels) and any(
+        lb.endswith("[ethereum]") for lb in labels
+    )
     svg = runner.invoke(cli, ["trace", "report", str(tmp_path / "r.json"), "--format", "svg"])
     assert "bridge → bitcoin" in svg.output and "chains: bitcoin, ethereum" in svg.output
     freeze = runner.invoke(

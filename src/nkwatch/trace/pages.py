@@ -37,16 +37,24 @@ def flow_graph(report: TraceReport) -> dict[str, Any]:
     services = {e.address: e for e in report.endpoints}
     nodes: dict[str, dict[str, Any]] = {}
     edges = []
+    chain_of = {f.to: f.chain for f in report.flows if f.chain and not f.link}
+    chain_of.update({f.from_address: f.chain for f in report.flows if f.chain and not f.link})
+    chains = len(set(chain_of.values())) > 1
     for i, f in enumerate(report.flows):
         for addr in (f.from_address, f.to):
             if addr not in nodes:
                 svc = services.get(addr)
                 kind = "seed" if addr in seeds else (svc.category if svc else "address")
                 label = f"{svc.service}\n{_short(addr)}" if svc else _short(addr)
-                nodes[addr] = {"data": {"id": addr, "label": label, "kind": kind}}
+                if chains and addr in chain_of:  # a cross-chain case: say which chain
+                    label += f"\n[{chain_of[addr]}]"
+                nodes[addr] = {"data": {"id": addr, "label": label, "kind": kind,
+                                        "chain": chain_of.get(addr)}}  # fmt: skip
+        link = f"{f.link} → {f.chain}: " if f.link else ""
         edges.append({"data": {
             "id": f"f{i}", "source": f.from_address, "target": f.to,
-            "label": f"{f.amount} {f.symbol}", "hop": f.hop, "time": f.time,
+            "label": f"{link}{f.amount} {f.symbol}", "hop": f.hop, "time": f.time,
+            "link": f.link, "chain": f.chain,
         }})  # fmt: skip
     return {"elements": [*nodes.values(), *edges], "seeds": sorted(seeds - {None})}
 
