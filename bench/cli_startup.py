@@ -33,6 +33,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.names_common import perturb
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data" / "sanctions"
 LISTS = (
@@ -99,22 +101,11 @@ def batch_names(db: Path, n: int = 2000, seed: int = 17) -> list[str]:
     rng = random.Random(seed)
     latin = [r[0] for r in rows if r[1] == "Latn"]
     other = [r[0] for r in rows if r[1] != "Latn"]
-    names = [_typed(rng.choice(latin), rng) for _ in range(n * 6 // 10)]
+    names = [perturb(rng.choice(latin), rng) for _ in range(n * 6 // 10)]
     names += rng.sample(other, n * 2 // 10)
     names += _made_up(n - len(names), seed)
     rng.shuffle(names)
     return names
-
-
-def _typed(name: str, rng: random.Random) -> str:
-    words = name.split()
-    if len(words) > 1 and rng.random() < 0.3:
-        words = words[1:] + words[:1]
-    text = " ".join(words)
-    if len(text) > 4 and rng.random() < 0.5:
-        i = rng.randrange(1, len(text) - 1)
-        text = text[:i] + text[i + 1 :]
-    return text.lower() if rng.random() < 0.5 else text
 
 
 def _made_up(n: int, seed: int) -> list[str]:

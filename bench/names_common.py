@@ -6,6 +6,7 @@ import csv
 import itertools
 import json
 import platform
+import random
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -112,3 +113,15 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return p, r, f
+
+
+def perturb(name: str, rng: random.Random) -> str:
+    """A list name as a customer might type it: case, order, one typo."""
+    words = name.split()
+    if len(words) > 1 and rng.random() < 0.3:
+        words = words[1:] + words[:1]
+    text = " ".join(words)
+    if len(text) > 4 and rng.random() < 0.5:
+        i = rng.randrange(1, len(text) - 1)
+        text = text[:i] + text[i + 1 :]
+    return text.lower() if rng.random() < 0.5 else text.upper()

@@ -30,7 +30,13 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from bench.names_common import FTM_SCHEMA, load_corpus, nomenklatura_scorer, write_result
+from bench.names_common import (
+    FTM_SCHEMA,
+    load_corpus,
+    nomenklatura_scorer,
+    perturb,
+    write_result,
+)
 
 from nkwatch.sanctions.model import Party
 from nkwatch.sanctions.names import DEFAULT_THRESHOLD, NameIndex, NameQuery, kernel
@@ -139,18 +145,6 @@ def false_positives(index: NameIndex) -> dict[str, Any]:
     return {"threshold": DEFAULT_THRESHOLD, "per_locale": per, "sample_hits": examples}
 
 
-def _perturb(name: str, rng: random.Random) -> str:
-    """A list name as a customer might type it: case, order, one typo."""
-    words = name.split()
-    if len(words) > 1 and rng.random() < 0.3:
-        words = words[1:] + words[:1]
-    text = " ".join(words)
-    if len(text) > 4 and rng.random() < 0.5:
-        i = rng.randrange(1, len(text) - 1)
-        text = text[:i] + text[i + 1 :]
-    return text.lower() if rng.random() < 0.5 else text.upper()
-
-
 def _fresh_index(parties: tuple[Party, ...]) -> tuple[NameIndex, float, float]:
     """A new index with the per-name caches emptied, as a freshly started process has them."""
     analyze.cache_clear()
@@ -193,7 +187,7 @@ def speed(
     rng = random.Random(7)
     listed = [n.value for p in parties for n in p.names if n.script == "Latn"]
     queries = [n for _, n in faker_names(200)] + [
-        _perturb(rng.choice(listed), rng) for _ in range(1000)
+        perturb(rng.choice(listed), rng) for _ in range(1000)
     ]
     sample = rng.sample(queries, nk_sample)
     spawn = multiprocessing.get_context("spawn")
