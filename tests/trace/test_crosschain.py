@@ -284,3 +284,36 @@ def test_swap_into_an_unverified_token_is_not_followed() -> None:
     )
     assert result.links == []
     assert [a.kind for a in result.anomalies] == ["unverified-swap"]
+
+
+def test_transaction_legs_found_whatever_the_order_inside_a_block() -> None:
+    """A source may keep a block's token transfers first (the lake does): the swap's legs
+    are found among the rows of the same block time, not only among neighbours."""
+    from datetime import UTC, datetime
+
+    from nkwatch.trace.graph import graph_from_transfers
+    from nkwatch.trace.model import Asset, Transfer, TransferKind
+    from nkwatch.trace.txgroups import tx_groups
+
+    eth, usdt = Asset("ethereum", "ETH", 18), Asset("ethereum", "USDT", 6, cc.USDT)
+    when = datetime(2025, 2, 21, tzinfo=UTC)
+    rows = [Transfer("ethereum", f"0x{i:064x}", 0, TransferKind.TOKEN, cc.VICTIM, f"0x{i:040x}", usdt, 1, 5, when)
+            for i in range(1, 80)]  # other transactions' token transfers of the block  # fmt: skip
+    swap = "0x" + "ff" * 32
+    rows += [Transfer("ethereum", swap, 0, TransferKind.TOKEN, cc.THIEF, cc.POOL, usdt, 10, 5, when),
+             Transfer("ethereum", "0x" + "00" * 31 + "01", 1, TransferKind.NATIVE, cc.GAS, cc.VICTIM, eth, 1, 5, when),
+             Transfer("ethereum", "0x" + "00" * 32, 1, TransferKind.INTERNAL, cc.POOL, cc.THIEF, eth, 7, 5, when)]  # fmt: skip
+    graph = graph_from_transfers("ethereum", rows)
+    # make the swap's second leg a different, far-away hash in graph order, then restore it
+    # through resolve: the legs of `swap` sit 80 rows apart in one block
+    infos = graph.resolve(graph.ref.tolist())
+    order = {int(r): info.tx_hash for r, info in infos.items()}
+    far = next(i for i in range(graph.n_edges) if order[int(graph.ref[i])] == "0x" + "00" * 32)
+    renamed = {int(graph.ref[far]): swap}
+    base = graph.resolve
+    graph.resolve = lambda refs: {
+        r: (base([r])[r] if r not in renamed else type(base([r])[r])(renamed[r], 5)) for r in refs
+    }  # type: ignore[method-assign]
+    first = next(i for i in range(graph.n_edges) if order[int(graph.ref[i])] == swap)
+    h, members = tx_groups(graph, [first])[first]
+    assert h == swap and sorted(members) == sorted([first, far]) and abs(first - far) > 32

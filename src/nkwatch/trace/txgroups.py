@@ -1,9 +1,10 @@
 """The transfers of one transaction, found around a transfer of it.
 
-Graph rows are ordered by (block, time, tx hash, index), so a transaction's transfers are
-contiguous: resolving the hashes of a small window around each wanted edge (one lookup for
-all of them) and extending while the hash stays the same gives each transaction's edges
-without a per-edge transaction column.
+Graph rows are sorted by time, and a transaction's transfers share its block time: the
+rows with the same time as a wanted edge (its block) hold every leg of its transaction,
+whatever order the source keeps inside a block (the store keeps a transaction's rows
+together; the lake puts a block's token transfers first). Their hashes are resolved in one
+lookup for all wanted edges, without a per-edge transaction column.
 """
 
 from __future__ import annotations
@@ -14,37 +15,31 @@ import numpy as np
 
 from nkwatch.trace.graph import TransferGraph
 
+MAX_SPAN = 50_000  # rows sharing one time; beyond, only the contiguous run is read
 WINDOW = 32
+
+
+def _span(graph: TransferGraph, e: int) -> tuple[int, int]:
+    t = graph.ts[e]
+    lo = int(np.searchsorted(graph.ts, t, side="left"))
+    hi = int(np.searchsorted(graph.ts, t, side="right"))
+    if hi - lo > MAX_SPAN:  # a source without real block times: the contiguous rows only
+        lo, hi = max(e - WINDOW, lo), min(e + WINDOW + 1, hi)
+    return lo, hi
 
 
 def tx_groups(graph: TransferGraph, edges: Sequence[int]) -> dict[int, tuple[str, list[int]]]:
     """Edge -> (its tx hash, every edge of that tx in graph order)."""
     if not edges:
         return {}
-    n = graph.n_edges
-    width = WINDOW
+    spans = {e: _span(graph, e) for e in set(edges)}
+    wanted = sorted({i for lo, hi in set(spans.values()) for i in range(lo, hi)})
+    infos = graph.resolve([int(graph.ref[i]) for i in wanted])
+    hashes = {i: infos[int(graph.ref[i])].tx_hash.lower() for i in wanted}
     out: dict[int, tuple[str, list[int]]] = {}
-    pending = sorted(set(edges))
-    while pending:
-        spans = [(max(e - width, 0), min(e + width + 1, n)) for e in pending]
-        wanted = sorted({i for lo, hi in spans for i in range(lo, hi)})
-        infos = graph.resolve([int(graph.ref[i]) for i in wanted])
-        hashes = {i: infos[int(graph.ref[i])].tx_hash.lower() for i in wanted}
-        retry = []
-        for e, (lo, hi) in zip(pending, spans, strict=True):
-            h = hashes[e]
-            a = e
-            while a > lo and hashes[a - 1] == h:
-                a -= 1
-            b = e
-            while b + 1 < hi and hashes[b + 1] == h:
-                b += 1
-            if (a == lo and lo > 0) or (b == hi - 1 and hi < n):
-                retry.append(e)  # the transaction is wider than the window
-            else:
-                out[e] = (h, list(range(a, b + 1)))
-        pending = retry
-        width *= 8
+    for e, (lo, hi) in spans.items():
+        h = hashes[e]
+        out[e] = (h, [i for i in range(lo, hi) if hashes[i] == h])
     return out
 
 
