@@ -56,6 +56,7 @@ class Capability:
       the dashboard's panels (merged in capability order).
     - ``templates``: the package whose ``templates/`` folder holds its page templates
       (e.g. "nkwatch.trace"); template names are global, so name them after the capability.
+      A ``static/`` folder beside it is served at ``/static/<name>/`` (its scripts, styles).
     - ``requires``: the pip extra that brings its third-party dependencies ("" = core).
     """
 

@@ -79,7 +79,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         )
     url = f"http://127.0.0.1:{port}/"
     try:
-        _wait(proc, url, log, timeout=300)
+        # first start imports every capability's bundle (lists, intel, the Bybit case, the
+        # applicant book, the deposits' exposure): minutes on a loaded machine
+        _wait(proc, url, log, timeout=500)  # < the 600 s test timeout
         text = log.read_text()
         login = re.search(r"web login: user (\S+)\s+password (\S+)", text)
         key = re.search(r"API key:\s+(nkw_\S+)", text)

@@ -27,7 +27,7 @@ def test_applicants_page_starts_with_the_screened_example_book(
     sid = int(re.search(r'href="/applicants/(\d+)"', page.text).group(1))  # type: ignore[union-attr]
     doc = client.get(f"/api/v1/hiring/screenings/{sid}", headers=keys.headers("viewer")).json()
     assert doc["source"] == EXAMPLE_SOURCE
-    assert doc["summary"]["screened"] == 299 and doc["summary"]["clusters"] >= 1
+    assert doc["summary"]["screened"] == 199 and doc["summary"]["clusters"] >= 1
     assert doc["summary"]["levels"]["high"] >= 1
     assert doc["summary"]["sanctions_lists"], "screened against the bundled lists"
     assert doc["clusters"][0]["members"] and doc["clusters"][0]["evidence"]

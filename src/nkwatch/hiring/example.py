@@ -16,9 +16,10 @@ from nkwatch.hiring import repository
 from nkwatch.hiring.screening import screen
 from nkwatch.store import Store
 
-EXAMPLE_SOURCE = "bundled example: synthetic applicant book (300 records, seed 7)"
-EXAMPLE_SIZE = 300
+EXAMPLE_SOURCE = "bundled example: synthetic applicant book (200 records, seed 7)"
+EXAMPLE_SIZE = 200
 EXAMPLE_SEED = 7
+EXAMPLE_POOL = 120  # fake names/places drawn per kind: enough for 200 records, quick to build
 
 
 def ensure_example_book(store: Store) -> int:
@@ -30,7 +31,9 @@ def ensure_example_book(store: Store) -> int:
     from nkwatch.hiring.synthetic import SyntheticConfig, generate, to_bundle
     from nkwatch.sanctions import DEFAULT_CACHE, list_versions
 
-    data = generate(SyntheticConfig(n=EXAMPLE_SIZE, seed=EXAMPLE_SEED)).dataset
+    data = generate(
+        SyntheticConfig(n=EXAMPLE_SIZE, seed=EXAMPLE_SEED, pool_size=EXAMPLE_POOL)
+    ).dataset
     active = any(v.active for v in list_versions(store))
     result = screen(data, screening_options(DEFAULT_CACHE.get(store) if active else None))
     digest = hashlib.sha256(

@@ -10,6 +10,7 @@ import importlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from importlib import resources
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -92,6 +93,19 @@ def _routers() -> list[tuple[ModuleType, APIRouter]]:
     return found
 
 
+def _static_folders() -> list[tuple[str, str]]:
+    """Each installed capability's ``static/`` folder (beside its templates), served at
+    ``/static/<capability>/``; the host's own files stay at ``/static/``."""
+    found: list[tuple[str, str]] = []
+    for cap in capabilities.load():
+        if cap.templates is None or not capabilities.installed(cap):
+            continue
+        folder = resources.files(cap.templates) / "static"
+        if folder.is_dir():
+            found.append((cap.name, str(folder)))
+    return found
+
+
 def create_app(
     settings: Settings, config: ServiceConfig | None = None, hub: OwnerHub | None = None
 ) -> FastAPI:
@@ -151,6 +165,8 @@ def create_app(
     errors.install(app)
     for _, router in routers:
         app.include_router(router)
+    for name, folder in _static_folders():  # before /static, which would match them first
+        app.mount(f"/static/{name}", StaticFiles(directory=folder), name=f"static-{name}")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(
         LimitsMiddleware,
