@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -36,20 +37,29 @@ CASES: dict[str, list[str]] = {
 }
 
 
-def sample(argv: list[str]) -> float:
+def sample(argv: list[str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one fresh process; CPU (user + system of the child) is what a
+    quiet machine's wall time comes to, and holds up when the machine is loaded."""
     env = {**os.environ, "PYTHONPATH": str(SRC)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
 def main() -> None:
     for argv in CASES.values():  # warm the OS file cache once; never counted
         sample(argv)
     rounds: dict[str, list[float]] = {name: [] for name in CASES}
+    cpu_rounds: dict[str, list[float]] = {name: [] for name in CASES}
     for _ in range(ROUNDS):
         for name, argv in CASES.items():
-            rounds[name].append(statistics.median(sample(argv) for _ in range(PER_ROUND)))
+            samples = [sample(argv) for _ in range(PER_ROUND)]
+            rounds[name].append(statistics.median(w for w, _ in samples))
+            cpu_rounds[name].append(statistics.median(c for _, c in samples))
     median = {name: round(statistics.median(v), 3) for name, v in rounds.items()}
     result = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -60,6 +70,7 @@ def main() -> None:
         "samples_per_round": PER_ROUND,
         "median_s": median,
         "range_s": {name: [round(min(v), 3), round(max(v), 3)] for name, v in rounds.items()},
+        "median_cpu_s": {name: round(statistics.median(v), 3) for name, v in cpu_rounds.items()},
         "help_minus_interpreter_s": round(median["nkwatch --help"] - median["python -c pass"], 3),
         "eager_over_lazy": round(
             median["eager: import every command"] / median["nkwatch --help"], 1
