@@ -200,3 +200,16 @@ def write_files(c: Chain, folder: Path, only_range: int | None = None) -> list[P
         if kept:
             out.append(write_csv(folder / f"{name}.csv", kept))
     return out
+
+
+def reimported_lake(folder: Path) -> object:
+    """The break cases in a lake, with range 1 imported again with one more transfer."""
+    from nkwatch.trace.lake.importer import import_files
+    from nkwatch.trace.lake.store import Lake
+
+    lake = Lake(folder / "lake")
+    chain = build()
+    import_files(lake, "ethereum-etl", write_files(chain, folder / "in"))
+    chain.tx(100_003, T0 + 99, C, MIX, 10**17)
+    import_files(lake, "ethereum-etl", write_files(chain, folder / "again", only_range=1))
+    return lake

@@ -15,7 +15,7 @@ from nkwatch.cli.main import cli
 from nkwatch.trace.engine import Seed, TraceParams, trace
 from nkwatch.trace.labels import Label, LabelBook
 from nkwatch.trace.lake.engine import LocalEngine
-from nkwatch.trace.lake.importer import import_files, import_synthetic
+from nkwatch.trace.lake.importer import import_synthetic
 from nkwatch.trace.lake.store import Lake
 from nkwatch.trace.lake.tracing import trace_lake, whole_graph
 from nkwatch.trace.report import build_report
@@ -40,12 +40,8 @@ def _same_as_whole(
 
 @pytest.fixture(scope="module")
 def break_lake(tmp_path_factory: pytest.TempPathFactory) -> Lake:
-    folder = tmp_path_factory.mktemp("break")
-    lake = Lake(folder / "lake")
-    chain = bc.build()
-    import_files(lake, "ethereum-etl", bc.write_files(chain, folder / "in"))
-    chain.tx(100_003, bc.T0 + 99, bc.C, bc.MIX, 10**17)  # a range re-imported with one more row
-    import_files(lake, "ethereum-etl", bc.write_files(chain, folder / "again", only_range=1))
+    lake = bc.reimported_lake(tmp_path_factory.mktemp("break"))
+    assert isinstance(lake, Lake)
     return lake
 
 

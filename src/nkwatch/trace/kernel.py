@@ -43,8 +43,14 @@ FLAG_DUST = 2
 @njit(cache=True)
 def sender_balances(src, dst, amt, fee, n_addr):  # type: ignore[no-untyped-def]
     """Each transfer's sender balance just before it (clamped at zero, like the sweep)."""
+    return sender_balances_from(src, dst, amt, fee, np.zeros(n_addr, np.int64))
+
+
+@njit(cache=True)
+def sender_balances_from(src, dst, amt, fee, bal):  # type: ignore[no-untyped-def]
+    """The same from given opening balances ``bal`` (updated in place): the transfer lake
+    starts each reached address at its balance before the extracted transfers."""
     n = src.shape[0]
-    bal = np.zeros(n_addr, np.int64)
     out = np.empty(n, np.int64)
     for e in range(n):
         s = src[e]

@@ -8,7 +8,6 @@ exact. Every check finds the first bad row vectorised and raises one ``UserError
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,11 +17,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from nkwatch.errors import UserError
+from nkwatch.trace.importers.common import json_lines
 from nkwatch.trace.lake import amounts
 from nkwatch.trace.lake.ids import address_ids
 
 BATCH_ROWS = 1 << 20
-_EVM = r"^0x[0-9a-f]{40}$"
 
 
 def _suffix(path: Path) -> str:
@@ -64,17 +63,7 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             except (ValueError, EOFError) as exc:
                 raise UserError(f"not a readable Avro file: {exc}", where=str(path)) from exc
         return
-    with path.open(encoding="utf-8") as handle:
-        for n, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise UserError(f"not JSON: {exc.msg}", where=f"{path}:{n}") from None
-            if not isinstance(obj, dict):
-                raise UserError("expected a JSON object", where=f"{path}:{n}")
-            yield n, obj
+    yield from json_lines(path)
 
 
 def _plain(value: Any) -> Any:
@@ -204,23 +193,32 @@ class Columns:
 
     def address(self, name: str, fallback: pa.Array | None = None) -> pa.Array:
         """An EVM address column, lower-cased; empty -> ``fallback`` (else an error)."""
-        text = pc.utf8_lower(self.text(name))
+        from nkwatch.trace.lake.fastcols import evm_column
+
+        text = self.text(name)
         if fallback is not None:
             text = pc.if_else(pc.equal(text, ""), fallback, text)
-        self.fail(name, pc.match_substring_regex(text, _EVM), "not a 0x-prefixed 20-byte address")
-        return text
+        lowered, _, bad = evm_column(text)
+        if bad >= 0:
+            value = self.raw(name)[bad].as_py() if self.has(name) else ""
+            raise UserError(
+                f"column {name}: not a 0x-prefixed 20-byte address: {value!r}", where=self.at(bad)
+            )
+        return lowered
 
     def amount(self, name: str) -> list[pa.Array]:
-        col = self.raw(name) if self.has(name) else None
-        if col is None:
-            self.need(name)
-        assert col is not None
+        """An integer amount column (text, integer or decimal type) as limbs."""
+        from nkwatch.trace.lake.fastcols import limb_column
+
+        self.need(name)
+        col = self.raw(name)
         text = amounts.as_text(col) if not pa.types.is_null(col.type) else self.text(name)
-        text = pc.if_else(pc.equal(pc.fill_null(text, ""), ""), "0", pc.fill_null(text, ""))
-        bad = amounts.first_bad(text)
-        if bad is not None:
-            raise UserError(f"column {name}: {bad[1]}", where=self.at(bad[0]))
-        return amounts.limb_columns(text)
+        limbs, bad, why = limb_column(text)
+        if bad >= 0:
+            value = col[bad].as_py()
+            problem = "not a non-negative integer" if why == 1 else "above 2^256-1"
+            raise UserError(f"column {name}: {problem}: {str(value)!r}", where=self.at(bad))
+        return limbs
 
     def times(self, name: str) -> pa.Array:
         """Block times as unix seconds: integers, timestamps or 'YYYY-MM-DD HH:MM:SS[ UTC]'."""

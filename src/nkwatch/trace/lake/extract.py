@@ -16,25 +16,13 @@ from collections.abc import Sequence
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from numba import njit
 
+from nkwatch.trace import kernel
 from nkwatch.trace.deposits import DepositLabels, EndpointMap
 from nkwatch.trace.graph import EdgeInfo, TransferGraph
 from nkwatch.trace.labels import Label, LabelBook
 from nkwatch.trace.lake.stages import AssetInfo
 from nkwatch.trace.model import Asset
-
-
-@njit(cache=True)
-def _balances_from(src, dst, amt, fee, bal):  # type: ignore[no-untyped-def]
-    out = np.empty(src.shape[0], np.int64)
-    for e in range(src.shape[0]):
-        s = src[e]
-        b = bal[s]
-        out[e] = b
-        bal[s] = max(b - amt[e] - fee[e], 0)
-        bal[dst[e]] += amt[e]
-    return out
 
 
 def _np(col: pa.ChunkedArray | pa.Array, dtype: type) -> np.ndarray:
@@ -94,7 +82,7 @@ def _sender_balances(graph: TransferGraph, opening: pa.Table, kept: Sequence[Ass
         bal = np.zeros(graph.n_addresses, np.int64)
         for aid, value in start.get(info.asset, []):
             bal[aid] = value
-        graph.derived[("sbal", k)] = _balances_from(
+        graph.derived[("sbal", k)] = kernel.sender_balances_from(
             graph.src[edges], graph.dst[edges], graph.amount[edges], graph.fee[edges], bal
         )
 

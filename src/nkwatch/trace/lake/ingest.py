@@ -47,7 +47,25 @@ class StagedPiece:
     chain: str
     range: int
     dataset: str
-    path: str
+    path: str  # under the staging directory; "" while it is held in memory (``Memory``)
+    index: int = -1
+
+
+class Memory:
+    """Pieces held in memory by an in-process import up to ``budget`` bytes (then on disk):
+    a partition is then written once instead of staged, re-read and written."""
+
+    def __init__(self, budget: int = 1 << 30) -> None:
+        self.tables: list[pa.Table] = []
+        self.budget = budget
+        self.used = 0
+
+    def keep(self, table: pa.Table) -> int:
+        if self.used + table.nbytes > self.budget:
+            return -1
+        self.used += table.nbytes
+        self.tables.append(table)
+        return len(self.tables) - 1
 
 
 def check_block_order(blocks: pa.Array, path: Path, rows: pa.Array, last: int) -> int:
@@ -66,7 +84,9 @@ def check_block_order(blocks: pa.Array, path: Path, rows: pa.Array, last: int) -
     return int(arr[-1])
 
 
-def stage_file(source: Source, path: Path, staging: Path, tag: str) -> list[StagedPiece]:
+def stage_file(
+    source: Source, path: Path, staging: Path, tag: str, memory: Memory | None = None
+) -> list[StagedPiece]:
     """Convert one input file and write its rows as pieces, one per (table, chain, range)."""
     pieces: list[StagedPiece] = []
     for n, batch in enumerate(source(path)):
@@ -76,8 +96,15 @@ def stage_file(source: Source, path: Path, staging: Path, tag: str) -> list[Stag
         ranges = pc.divide(rows["block"], pa.scalar(RANGE_BLOCKS, pa.int64()))
         keys = pa.table({"c": rows["chain"], "r": ranges}).group_by(["c", "r"]).aggregate([])
         for chain, rng in zip(keys["c"].to_pylist(), keys["r"].to_pylist(), strict=True):
-            mask = pc.and_(pc.equal(rows["chain"], chain), pc.equal(ranges, rng))
-            part = rows.filter(mask)
+            part = rows
+            if keys.num_rows > 1:
+                part = rows.filter(pc.and_(pc.equal(rows["chain"], chain), pc.equal(ranges, rng)))
+            held = memory.keep(part) if memory is not None else -1
+            if held >= 0:
+                pieces.append(
+                    StagedPiece(batch.table, str(chain), int(rng), batch.dataset, "", held)
+                )
+                continue
             rel = f"pieces/{batch.table}/{chain}/{rng}/{batch.dataset}/{tag}-{n}.parquet"
             (staging / rel).parent.mkdir(parents=True, exist_ok=True)
             pq.write_table(part, staging / rel, compression="lz4")
@@ -86,22 +113,39 @@ def stage_file(source: Source, path: Path, staging: Path, tag: str) -> list[Stag
 
 
 def merge_partition(
-    pieces: list[StagedPiece], staging: Path, final_rel: str, origin: str
-) -> Partition:
+    pieces: list[StagedPiece], staging: Path, final_rel: str, origin: str,
+    memory: Memory | None = None,
+) -> Partition:  # fmt: skip
     """Sort one partition's pieces by the total order, refuse repeats, write its file."""
     first = pieces[0]
-    table = pa.concat_tables([pq.read_table(staging / p.path) for p in pieces])
-    order = pc.sort_indices(table, [(c, "ascending") for c in ORDER])
-    table = table.take(order)
+    table = pa.concat_tables(
+        [memory.tables[p.index] if memory is not None and not p.path else pq.read_table(staging / p.path)
+         for p in pieces]
+    )  # fmt: skip
+    if not _sorted(table):
+        table = table.take(pc.sort_indices(table, [(c, "ascending") for c in ORDER]))
     _refuse_repeats(table)
     data = table.drop_columns(["_file", "_row"]).cast(TABLES[first.table])
     out = staging / final_rel
     out.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(data, out, compression=COMPRESSION, row_group_size=1 << 20)
+    pq.write_table(data, out, compression=COMPRESSION, compression_level=1, row_group_size=1 << 20)
     blocks = data["block"]
     return Partition(first.table, first.chain, first.range, first.dataset, (final_rel,),
                      data.num_rows, int(pc.min(blocks).as_py()), int(pc.max(blocks).as_py()),
                      origin, out.stat().st_size)  # fmt: skip
+
+
+def _sorted(table: pa.Table) -> bool:
+    """Already in the total order (exports usually are): then no sort is needed."""
+    if table.num_rows < 2:
+        return True
+    keys = [np.asarray(table[c].to_numpy(), np.int64) for c in ORDER]
+    later = np.zeros(table.num_rows - 1, np.bool_)  # row i+1 is after row i
+    equal = np.ones(table.num_rows - 1, np.bool_)
+    for k in keys:
+        later |= equal & (k[1:] > k[:-1])
+        equal &= k[1:] == k[:-1]
+    return bool((later | equal).all())
 
 
 def _refuse_repeats(table: pa.Table) -> None:

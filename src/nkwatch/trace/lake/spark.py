@@ -11,7 +11,9 @@ every hop.
 
 from __future__ import annotations
 
+import os
 import socket
+import sys
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlparse
@@ -66,7 +68,13 @@ class SparkEngine:
                 "the Spark engine needs pyspark: pip install 'nkwatch[spark]'", where="--engine"
             ) from None
         builder = SparkSession.builder.master(master)
-        for key, value in {**DEFAULTS, **conf}.items():
+        # Python workers run this interpreter (its packages: pyarrow, nkwatch) unless told
+        # otherwise (a cluster: --spark-conf spark.pyspark.python=/path/on/the/executors)
+        python = (
+            conf.get("spark.pyspark.python") or os.environ.get("PYSPARK_PYTHON") or sys.executable
+        )
+        os.environ["PYSPARK_PYTHON"] = python  # read by SparkContext, not by the conf
+        for key, value in {**DEFAULTS, "spark.pyspark.python": python, **conf}.items():
             builder = builder.config(key, value)
         try:
             session = builder.getOrCreate()

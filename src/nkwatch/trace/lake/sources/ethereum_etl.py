@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from nkwatch.errors import UserError
+from nkwatch.trace.importers.ethereum_etl import KINDS
 from nkwatch.trace.lake import amounts
 from nkwatch.trace.lake.columns import Columns, batches, const, header, ids
 from nkwatch.trace.lake.ingest import Batch, check_block_order
@@ -39,13 +40,6 @@ from nkwatch.trace.lake.schema import (
     ZERO_ADDRESS,
 )
 
-KINDS = {
-    "transactions": ("hash", "block_number", "from_address", "to_address", "value"),
-    "token_transfers": ("token_address", "from_address", "to_address", "value", "transaction_hash", "log_index", "block_number"),
-    "traces": ("transaction_hash", "from_address", "to_address", "value", "trace_type", "trace_address", "block_number"),
-    "tokens": ("address", "symbol", "decimals"),
-    "blocks": ("number", "timestamp"),
-}  # fmt: skip
 NO_VALUE_CALLS = ("delegatecall", "callcode", "staticcall")
 WITHDRAWAL_SEQ = 1 << 32  # withdrawals after rewards inside a block's own rows
 
@@ -107,6 +101,12 @@ class EthereumSource:
 
     def __call__(self, path: Path) -> Iterator[Batch]:
         kind = kind_of(path)
+        if kind == "logs":
+            raise UserError(
+                "event logs are not a lake table yet: import them into the store "
+                "(`nkwatch trace import ethereum-etl` without --engine/--lake)",
+                where=str(path),
+            )
         last = -1
         for table, rows in batches(path):
             cols = Columns(table, rows, path)
