@@ -38,6 +38,21 @@ def store(settings: Settings) -> Iterator[Store]:
 
 
 @pytest.fixture(scope="session")
+def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with every bundled dataset imported once per session (copied per test).
+
+    Shared by the service and hardening suites, so the session builds it once."""
+    from nkwatch.service.bootstrap import ensure_bundles
+
+    path = tmp_path_factory.mktemp("bundled") / "template.duckdb"
+    template = Settings.from_env({"HOME": str(path.parent)}, db_path=path)
+    with open_store(template) as store:
+        ensure_bundles(store, lambda _: None)
+        store.conn.execute("CHECKPOINT")
+    return path
+
+
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The ../shared/data pack; tests that need it fail loudly when it is missing."""
     if not SHARED.is_dir():

@@ -51,7 +51,7 @@ def test_incident_address_actor(db: str) -> None:
         incident.exit_code == 0 and "0x0629b1048298AE9deff0F4100A31967Fb3f98962" in incident.output
     )
     address = json.loads(
-        run("address", "0x0629B1048298ae9deff0f4100a31967fb3f98962", "--json", "--db", db).output
+        run("address", "0x0629b1048298AE9deff0F4100A31967Fb3f98962", "--json", "--db", db).output
     )
     assert address["incidents"][0]["id"] == "2024-10-16-radiant-capital"
     assert address["actors"][0]["id"] == "applejeus"

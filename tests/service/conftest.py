@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 
 from nkwatch.service import auth
 from nkwatch.service.app import create_app
-from nkwatch.service.bootstrap import ensure_bundles
 from nkwatch.service.config import ServiceConfig
 from nkwatch.settings import Settings
 from nkwatch.store import open_store
@@ -28,17 +27,6 @@ class Keys:
 
     def headers(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {getattr(self, role)}"}
-
-
-@pytest.fixture(scope="session")
-def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store with every bundled dataset imported once per session (copied per test)."""
-    path = tmp_path_factory.mktemp("bundled") / "template.duckdb"
-    template = Settings.from_env({"HOME": str(path.parent)}, db_path=path)
-    with open_store(template) as store:
-        ensure_bundles(store, lambda _: None)
-        store.conn.execute("CHECKPOINT")
-    return path
 
 
 @pytest.fixture()

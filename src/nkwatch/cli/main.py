@@ -13,6 +13,7 @@ import sys
 import click
 
 from nkwatch import __version__, capabilities
+from nkwatch.boundary import tolerant_streams, utf8_argv
 from nkwatch.clitools import NkwatchGroup
 
 
@@ -61,9 +62,10 @@ def cli() -> None:
 
 
 def main() -> None:
+    tolerant_streams()  # an ASCII locale must not turn printing a Hangul name into a crash
     try:
         capabilities.load()
     except capabilities.CapabilityLoadError as exc:
         click.echo(f"nkwatch: error: {exc}", err=True)
         sys.exit(70)
-    cli(prog_name="nkwatch")
+    cli(args=utf8_argv(sys.argv[1:]), prog_name="nkwatch")

@@ -7,12 +7,12 @@ output and do not stop the batch; a file that cannot be read at all is a UserErr
 from __future__ import annotations
 
 import csv
-import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nkwatch.boundary import csv_dicts, read_text, safe_dict_row
 from nkwatch.errors import UserError
 from nkwatch.exposure.model import Decision, ExposureResult
 from nkwatch.exposure.service import ExposureConfig, ExposureService
@@ -43,19 +43,12 @@ class _Row:
 
 
 def read_deposits(path: Path, default_chain: str) -> list[_Row]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise UserError(f"cannot read deposits: {exc.strerror}", where=str(path)) from exc
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise UserError("not UTF-8 text", where=f"{path}:{line}") from exc
-    reader = csv.DictReader(io.StringIO(text))
-    fields = {f.strip().lower() for f in reader.fieldnames or []}
+    header, records = csv_dicts(read_text(path, what="deposits CSV"), where=str(path))
+    fields = {f.strip().lower() for f in header}
     if not fields & {"address", "tx_hash", "tx"}:
         raise UserError("needs a column 'address' or 'tx_hash'", where=str(path))
     rows: list[_Row] = []
-    for line, raw in enumerate(reader, start=2):
+    for line, raw in records:
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
         tx = row.get("tx_hash") or row.get("tx") or ""
         subject, kind = (tx, "tx") if tx else (row.get("address", ""), "address")
@@ -151,6 +144,6 @@ def _write(output: Path, records: list[dict[str, Any]]) -> None:
                 return
             writer = csv.DictWriter(fh, fieldnames=OUT_COLUMNS, extrasaction="ignore")
             writer.writeheader()
-            writer.writerows(records)
+            writer.writerows(safe_dict_row(r) for r in records)
     except OSError as exc:
         raise UserError(f"cannot write output: {exc.strerror}", where=str(output)) from exc

@@ -10,11 +10,17 @@ from typing import Any, TypeVar
 
 import click
 
+from nkwatch.chains import check_address
 from nkwatch.clitools import EXIT_HIT, emit_json, pass_settings, store_for
 from nkwatch.exposure.batch import screen_deposits
 from nkwatch.exposure.model import Decision, ExposureResult
 from nkwatch.exposure.rules import DEFAULT_RULES, load_rules
-from nkwatch.exposure.service import ExposureConfig, ExposureService, with_policy
+from nkwatch.exposure.service import (
+    ExposureConfig,
+    ExposureService,
+    check_tx_hash,
+    with_policy,
+)
 from nkwatch.exposure.sources import from_user_csv
 from nkwatch.settings import Settings
 from nkwatch.trace.policies import policy_names
@@ -29,7 +35,9 @@ def _options(func: F) -> F:
     func = click.option(
         "--policy", type=click.Choice(policy_names()), default="haircut", show_default=True
     )(func)
-    func = click.option("--max-hops", type=int, default=4, show_default=True)(func)
+    func = click.option("--max-hops", type=click.IntRange(1, 100), default=4, show_default=True)(
+        func
+    )
     func = click.option(
         "--rules", "rules_path", type=click.Path(path_type=Path), help="YAML rules file."
     )(func)
@@ -60,6 +68,7 @@ def exposure_group() -> None:
 def address_cmd(settings: Settings, address: str, chain: str, policy: str, max_hops: int,
                 rules_path: Path | None, risk_lists: tuple[Path, ...], as_json: bool) -> None:  # fmt: skip
     """Exposure of everything ADDRESS received."""
+    check_address(chain, address.strip(), where="address")  # before loading anything
     with store_for(settings) as store:
         service = ExposureService(store, chain, _config(policy, max_hops, rules_path, risk_lists))
         _show(service.address(address), as_json)
@@ -73,6 +82,7 @@ def address_cmd(settings: Settings, address: str, chain: str, policy: str, max_h
 def tx_cmd(settings: Settings, tx_hash: str, chain: str, policy: str, max_hops: int,
            rules_path: Path | None, risk_lists: tuple[Path, ...], as_json: bool) -> None:  # fmt: skip
     """Exposure of the value one transaction delivered."""
+    check_tx_hash(tx_hash)  # before loading anything
     with store_for(settings) as store:
         service = ExposureService(store, chain, _config(policy, max_hops, rules_path, risk_lists))
         _show(service.tx(tx_hash), as_json)

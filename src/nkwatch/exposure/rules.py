@@ -7,14 +7,14 @@ by a YAML file. Rules are plain values evaluated by a pure function.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from nkwatch.boundary import load_yaml, read_text
 from nkwatch.errors import UserError
 from nkwatch.exposure.model import Decision, RiskCategory, RuleHit, SourceExposure
 
@@ -140,15 +140,21 @@ def evaluate(
 
 def load_rules(path: Path) -> tuple[Rule, ...]:
     """Rules from YAML: a list under ``rules:`` with the fields of :class:`Rule`."""
-    try:
-        data = yaml.safe_load(path.read_text("utf-8"))
-    except OSError as exc:
-        raise UserError(f"cannot read rules: {exc.strerror}", where=str(path)) from exc
-    except yaml.YAMLError as exc:
-        raise UserError(f"malformed YAML: {exc}".splitlines()[0], where=str(path)) from exc
+    data = load_yaml(read_text(path, what="rules file"), where=str(path))
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise UserError("expected a mapping with a 'rules' list", where=str(path))
     return tuple(_rule(item, f"{path}: rules[{i}]") for i, item in enumerate(data["rules"]))
+
+
+def _min_amount(value: object, where: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise UserError("min_amount must be a number", where=where)
+    text = str(value).strip()
+    if not re.fullmatch(r"[0-9]{1,40}(\.[0-9]{1,40})?", text):
+        raise UserError(
+            f"min_amount must be a plain non-negative number: {text[:40]!r}", where=where
+        )
+    return Decimal(text)
 
 
 def _rule(item: Any, where: str) -> Rule:
@@ -167,7 +173,7 @@ def _rule(item: Any, where: str) -> Rule:
             category=RiskCategory(category) if category else None,
             dprk_only=bool(item.get("dprk_only", False)),
             min_share=float(item.get("min_share", 0.0)),
-            min_amount=Decimal(str(item.get("min_amount", 0))),
+            min_amount=_min_amount(item.get("min_amount", 0), where),
         )
     except KeyError as exc:
         raise UserError(f"missing field {exc.args[0]!r}", where=where) from exc

@@ -46,6 +46,16 @@ def load_book(store: Store, config: ExposureConfig) -> RiskBook:
     )
 
 
+def check_tx_hash(tx_hash: str, *, where: str = "tx") -> str:
+    """A transaction hash (or a prefix of one): hex, at most 32 bytes; lower-cased."""
+    text = tx_hash.strip().lower()
+    body = text.removeprefix("0x")
+    if not body or len(body) > 64 or any(c not in "0123456789abcdef" for c in body):
+        shown = text if len(text) <= 80 else text[:80] + f"... ({len(text)} characters)"
+        raise UserError(f"not a transaction hash: {shown!r}", where=where)
+    return text
+
+
 class ExposureService:
     """One chain's graph + the risk book, ready for many queries."""
 
@@ -88,11 +98,7 @@ class ExposureService:
         return out
 
     def tx(self, tx_hash: str, *, where: str = "tx") -> ExposureResult:
-        text = tx_hash.strip().lower()
-        if not text.removeprefix("0x") or any(
-            c not in "0123456789abcdef" for c in text.removeprefix("0x")
-        ):
-            raise UserError(f"not a transaction hash: {tx_hash!r}", where=where)
+        text = check_tx_hash(tx_hash, where=where)
         rows = self.store.query(
             "SELECT rowid FROM trace_transfers WHERE chain = ? AND lower(tx_hash) = ?",
             [self.chain, text],

@@ -7,13 +7,13 @@ incident source, label pack) so an exposure decision can say why an address is r
 
 from __future__ import annotations
 
-import csv
-import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from nkwatch.chains import canonical_address
+from nkwatch.boundary import csv_dicts, read_text
+from nkwatch.chains import canonical_address, detect_chains
 from nkwatch.errors import UserError
 from nkwatch.exposure.model import RiskCategory, RiskSource
 from nkwatch.intel import AddressRole, Dataset
@@ -108,25 +108,38 @@ def from_labels(labels: Iterable[Label]) -> tuple[list[RiskSource], list[str]]:
     return sources, services
 
 
+def _risk_address(text: str, where: str) -> str:
+    """The canonical form of a listed address on whichever chain accepts it (the one set of
+    codecs: checksums verified); a look-alike letter or a broken checksum is refused."""
+    bad = next((ch for ch in text if not ch.isascii() or not ch.isprintable()), None)
+    if bad is not None:
+        raise UserError(
+            f"address has U+{ord(bad):04X} ({unicodedata.name(bad, 'a control character')}):"
+            " addresses are plain ASCII (a look-alike letter?)",
+            where=where,
+        )
+    found = detect_chains(text)
+    if not found:
+        shown = text if len(text) <= 80 else text[:80] + "..."
+        raise UserError(
+            f"not a valid address on any supported chain (a typo or a bad checksum?): {shown!r}",
+            where=where,
+        )
+    return found[0][1].canonical
+
+
 def from_user_csv(path: Path) -> list[RiskSource]:
     """A user list: CSV with ``address`` and optional ``label``, ``dprk_linked``, ``source``."""
-    try:
-        text = path.read_text("utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot read risk list: {exc.strerror}", where=str(path)) from exc
-    except UnicodeDecodeError as exc:
-        raise UserError(f"not UTF-8 text (byte {exc.start})", where=str(path)) from exc
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "address" not in reader.fieldnames:
-        raise UserError("missing column 'address'", where=str(path))
+    _, rows = csv_dicts(read_text(path, what="risk list"), where=str(path), required=("address",))
     found: list[RiskSource] = []
-    for line, row in enumerate(reader, start=2):
+    for line, row in rows:
         address = (row.get("address") or "").strip()
         if not address:
             raise UserError("empty address", where=f"{path}:{line}")
+        canonical = _risk_address(address, f"{path}:{line}")
         found.append(
             RiskSource(
-                address=canonical_address("", address),
+                address=canonical,
                 category=RiskCategory.USER_LIST,
                 label=(row.get("label") or path.name).strip(),
                 dprk_linked=(row.get("dprk_linked") or "").strip().lower() in {"1", "true", "yes"},

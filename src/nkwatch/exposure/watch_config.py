@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from nkwatch.boundary import load_yaml, read_text
 from nkwatch.chains import chain_id, find_chain
 from nkwatch.errors import UserError
 from nkwatch.intel import Dataset
@@ -227,14 +227,5 @@ def parse_config(data: Any, where: str) -> WatchConfig:
 
 def load_config(path: Path) -> WatchConfig:
     """Read and validate a watch file; any problem is one UserError naming file and field."""
-    try:
-        text = path.read_text("utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot read watch config: {exc.strerror}", where=str(path)) from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        raise UserError(f"not valid YAML{line}", where=str(path)) from None
+    data = load_yaml(read_text(path, what="watch config"), where=str(path))
     return parse_config(data, str(path))

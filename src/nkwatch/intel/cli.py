@@ -243,7 +243,7 @@ def taxii_pull_cmd(
 
 @intel_group.command("history")
 @click.argument("record_id", required=False)
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @pass_settings
 def history_cmd(settings: Settings, record_id: str | None, limit: int, as_json: bool) -> None:

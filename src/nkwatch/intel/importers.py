@@ -7,14 +7,11 @@ single row is written (the store write is one transaction in ``repository.save``
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from nkwatch.boundary import csv_records, decode_utf8, load_yaml
 from nkwatch.errors import UserError
 from nkwatch.intel.dataset import parse_csv_tables
 from nkwatch.intel.misp import parse_misp
@@ -31,7 +28,7 @@ MAX_BYTES = 64 * 1024 * 1024
 
 
 def _csv_batch(text: str, origin: str, where: str, known: set[str]) -> Batch:
-    header = next(csv.reader(io.StringIO(text)), [])
+    header = next(csv_records(text, where=where), (0, []))[1]
     if "statistic_id" in header:
         _, _, stats = parse_csv_tables("", None, text, origin=where)
         return Batch(origin, statistics=tuple(stats))
@@ -47,10 +44,7 @@ def _csv_batch(text: str, origin: str, where: str, known: set[str]) -> Batch:
 
 
 def _yaml_batch(text: str, origin: str, where: str, known: set[str]) -> Batch:
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise UserError(f"not valid YAML: {str(exc).splitlines()[0]}", where=where) from None
+    doc = load_yaml(text, where=where)
     if not isinstance(doc, dict) or not set(doc) <= {"incidents", "addresses", "statistics"}:
         raise UserError(
             "YAML must be a mapping with incidents/addresses/statistics lists", where=where
@@ -112,9 +106,6 @@ def read_file(path: Path, known: set[str]) -> Batch:
         raise UserError(f"cannot read file: {exc.strerror}", where=str(path)) from None
     if len(raw) > MAX_BYTES:
         raise UserError(f"file larger than {MAX_BYTES} bytes", where=str(path))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UserError("file is not UTF-8 text", where=str(path)) from None
+    text = decode_utf8(raw, where=str(path))
     origin = f"{path.name} (sha256 {hashlib.sha256(raw).hexdigest()[:16]})"
     return read_text(text, str(path), known, origin)

@@ -15,6 +15,7 @@ from nkwatch.intel.links import SanctionsLink
 from nkwatch.intel.model import Actor, Dataset, Incident, IncidentAddress, Statistic, address_key
 from nkwatch.intel.records import incident_to_row
 from nkwatch.intel.stats import YearBasis
+from nkwatch.sanctions.addresses import parse_address
 
 
 def money(value: Decimal | None) -> str:
@@ -200,6 +201,8 @@ def _link(link: SanctionsLink) -> dict[str, Any]:
 def address_view(
     data: Dataset, address: str, links: list[SanctionsLink], note: str | None
 ) -> dict[str, Any]:
+    if address.strip().lower().startswith("0x"):  # a typo in an EVM address is not "not found"
+        parse_address(address)
     key = address_key(address)
     hits = [a for a in data.addresses if a.key == key]
     sanctioned = [lk for lk in links if any(address_key(a) == key for _, a in lk.addresses)]

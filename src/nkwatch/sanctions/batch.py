@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nkwatch.boundary import SafeCsvWriter
 from nkwatch.errors import UserError
 from nkwatch.sanctions.model import Identifier, Schema
 from nkwatch.sanctions.names import NameQuery
@@ -148,7 +149,7 @@ def read_csv(path: Path) -> BatchInput:
 
 
 def parse_csv_text(text: str, where: str) -> BatchInput:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # an open quote is an error
     try:
         header = next(reader)
     except StopIteration:
@@ -302,7 +303,7 @@ RESULT_COLUMNS = (
 def _write_csv(
     out: io.TextIOBase | Any, header: Sequence[str], outcomes: Iterable[RowOutcome]
 ) -> None:
-    writer = csv.writer(out)
+    writer = SafeCsvWriter(out)
     writer.writerow([*header, *RESULT_COLUMNS])
     for o in outcomes:
         best = o.best

@@ -12,9 +12,11 @@ program (e.g. "Providing support to" Lazarus Group), or a nationality/address in
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from nkwatch.errors import UserError
@@ -137,6 +139,17 @@ class ScreeningResult:
         }
 
 
+def _real_date(text: str) -> bool:
+    """``1984``, ``1984-02`` or ``1984-02-29`` naming a day/month that exists (year 1-9999)."""
+    parts = [int(p) for p in text.split("-")]
+    year, month, day = (parts + [1, 1])[:3]
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 class Screener:
     """Screens against one set of active list versions; build once, query many times."""
 
@@ -167,6 +180,11 @@ class Screener:
             raise UserError("empty name")
         if len(name) > MAX_NAME_CHARS:
             raise UserError(f"name too long ({len(name):,} characters; at most {MAX_NAME_CHARS})")
+        for position, ch in enumerate(name, start=1):
+            if unicodedata.category(ch) == "Cc":
+                raise UserError(
+                    f"name has a control character (U+{ord(ch):04X}) at character {position}"
+                )
         if query.country is not None and not _COUNTRY.fullmatch(query.country):
             raise UserError(
                 f"country must be an ISO 3166-1 alpha-2 code like KP, got {query.country!r}"
@@ -175,6 +193,8 @@ class Screener:
             raise UserError(
                 f"date of birth must be ISO 8601 (1984, 1984-01 or 1984-01-08), got {query.birth_date!r}"
             )
+        if query.birth_date is not None and not _real_date(query.birth_date):
+            raise UserError(f"date of birth {query.birth_date!r} is not a calendar date")
         cut = DEFAULT_THRESHOLD if threshold is None else _check_threshold(threshold)
         found = self.names.search(query, CANDIDATES)
         matches = [

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import click
 
+from nkwatch.boundary import read_text
 from nkwatch.chains import get_chain
 from nkwatch.clitools import NkwatchGroup, emit_json, pass_settings, store_for
 from nkwatch.errors import UserError
 from nkwatch.settings import Settings
 from nkwatch.trace.engine import Seed, TraceParams, trace, validate_seeds
 from nkwatch.trace.importers import ImportOptions, import_files, importer_names
+from nkwatch.trace.importers.common import MAX_DECIMALS
 from nkwatch.trace.lake import lake_import, lake_options, lake_trace, wants_lake
 from nkwatch.trace.policies import policy_names
 from nkwatch.trace.report_model import TraceReport
@@ -28,8 +30,12 @@ def _decimals_map(values: tuple[str, ...]) -> dict[str, int]:
     out: dict[str, int] = {}
     for value in values:
         contract, sep, n = value.partition("=")
-        if not sep or not n.isdigit():
-            raise UserError(f"expected CONTRACT=DECIMALS, got {value!r}", where="--token-decimals")
+        n = n.strip()
+        if not sep or not n.isascii() or not n.isdigit() or len(n) > 2 or int(n) > MAX_DECIMALS:
+            raise UserError(
+                f"expected CONTRACT=DECIMALS (0-{MAX_DECIMALS}), got {value!r}",
+                where="--token-decimals",
+            )
         out[contract.strip().lower()] = int(n)
     return out
 
@@ -49,7 +55,10 @@ def _decimals_map(values: tuple[str, ...]) -> dict[str, int]:
     help="CONTRACT=DECIMALS for tokens the file does not describe.",
 )
 @click.option(
-    "--assume-decimals", type=int, default=None, help="Decimals for unknown tokens (recorded)."
+    "--assume-decimals",
+    type=click.IntRange(0, MAX_DECIMALS),
+    default=None,
+    help="Decimals for unknown tokens (recorded).",
 )
 @lake_options
 @pass_settings
@@ -255,11 +264,7 @@ def _run(
 
 
 def _load_report(path: Path) -> TraceReport:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"not a readable JSON report: {exc}", where=str(path)) from exc
-    return TraceReport.from_json_text(text, where=str(path))
+    return TraceReport.from_json_text(read_text(path, what="JSON report"), where=str(path))
 
 
 @trace_group.command("report")

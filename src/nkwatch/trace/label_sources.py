@@ -8,15 +8,13 @@ dex, sanctioned, incident, service, other) and a confidence, and keeps the sourc
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from nkwatch.boundary import csv_dicts, load_json, load_yaml, read_text
 from nkwatch.chains import (
     canonical_address,
     chain_id,
@@ -27,8 +25,6 @@ from nkwatch.chains import (
 from nkwatch.errors import UserError
 from nkwatch.store import Store
 from nkwatch.trace.labels import CATEGORIES, Label, LabelBook
-
-_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
 
 GS_CATEGORY = {
     "exchange": "exchange", "mixing_service": "mixer", "bridge": "bridge", "dex": "dex",
@@ -73,13 +69,12 @@ def chain_of(code: str, address: str) -> str | None:
 
 
 def graphsense_tagpack(path: Path) -> Iterator[Label]:
-    try:
-        pack = yaml.load(path.read_text(encoding="utf-8"), Loader=_YamlLoader)
-    except (OSError, yaml.YAMLError) as exc:
-        raise UserError(f"not a readable TagPack: {exc}", where=str(path)) from exc
+    pack = load_yaml(read_text(path, what="TagPack"), where=str(path))
     if not isinstance(pack, dict) or not isinstance(pack.get("tags"), list):
         raise UserError("not a TagPack (no tags list)", where=str(path))
-    for tag in pack["tags"]:
+    for n, tag in enumerate(pack["tags"]):
+        if not isinstance(tag, dict):
+            raise UserError(f"tags[{n}] is not a mapping", where=str(path))
         merged: dict[str, Any] = {**pack, **tag}
         address = str(merged.get("address", "")).strip()
         chain = _known(str(merged.get("currency", "")))
@@ -112,12 +107,19 @@ def _es_category(name: str, slugs: list[str]) -> str | None:
 
 
 def etherscan_labels(path: Path, date: str = "2023-06-18") -> Iterator[Label]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise UserError(f"not a readable label export: {exc}", where=str(path)) from exc
+    data = load_json(read_text(path, what="label export"), where=str(path))
+    if not isinstance(data, dict):
+        raise UserError(
+            "not an Etherscan label export (expected an object of addresses)", where=str(path)
+        )
     for address, entry in data.items():
-        slugs = list(entry.get("labels", []))
+        labels = entry.get("labels", []) if isinstance(entry, dict) else None
+        if not isinstance(labels, list) or not all(isinstance(s, str) for s in labels):
+            raise UserError(
+                f"entry {address[:66]!r}: expected an object with a 'labels' list of text",
+                where=str(path),
+            )
+        slugs = list(labels)
         name = str(entry.get("name", ""))
         category = _es_category(name, slugs)
         if category is None or not is_valid_address("ethereum", address):
@@ -129,9 +131,16 @@ def etherscan_labels(path: Path, date: str = "2023-06-18") -> Iterator[Label]:
 
 def ofac_address_lists(folder: Path, date: str) -> Iterator[Label]:
     """``sanctioned_addresses_<CCY>.txt`` files: one address per line."""
-    for path in sorted(folder.glob("sanctioned_addresses_*.txt")):
+    if not folder.is_dir():
+        raise UserError(
+            "expected the folder of sanctioned_addresses_<CCY>.txt files", where=str(folder)
+        )
+    files = sorted(folder.glob("sanctioned_addresses_*.txt"))
+    if not files:
+        raise UserError("no sanctioned_addresses_<CCY>.txt files in this folder", where=str(folder))
+    for path in files:
         code = path.stem.rsplit("_", 1)[-1]
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in read_text(path, what="address list").splitlines():
             chain = chain_of(code, line) if line.strip() else None
             if chain is not None and is_valid_address(chain, line.strip()):
                 yield Label(chain, canonical_address(chain, line), "OFAC SDN", "sanctioned", 1.0,
@@ -140,32 +149,32 @@ def ofac_address_lists(folder: Path, date: str) -> Iterator[Label]:
 
 def user_csv(path: Path) -> Iterator[Label]:
     """``chain,address,service,category[,confidence,source,date,detail]``."""
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        missing = {"chain", "address", "service", "category"} - set(reader.fieldnames or [])
-        if missing:
-            raise UserError(f"missing column(s) {', '.join(sorted(missing))}", where=str(path))
-        for n, row in enumerate(reader, start=2):
-            at = f"{path}:{n}"
-            chain = chain_id(row["chain"], where=at)
-            address, category = row["address"].strip(), row["category"].strip()
-            if category not in CATEGORIES:
-                raise UserError(
-                    f"unknown category {category!r} (known: {', '.join(CATEGORIES)})", where=at
-                )
-            if not is_valid_address(chain, address):
-                raise UserError(f"not a valid {chain} address: {address!r}", where=at)
-            try:
-                confidence = float(row.get("confidence") or 0.8)
-            except ValueError:
-                raise UserError(
-                    f"confidence is not a number: {row['confidence']!r}", where=at
-                ) from None
-            if not 0 <= confidence <= 1:
-                raise UserError("confidence must lie in [0, 1]", where=at)
-            yield Label(chain, canonical_address(chain, address), row["service"].strip(), category, confidence,
-                        row.get("source") or f"user:{path.name}", row.get("date") or None,
-                        row.get("detail") or None)  # fmt: skip
+    _, rows = csv_dicts(
+        read_text(path, what="label CSV"),
+        where=str(path),
+        required=("chain", "address", "service", "category"),
+    )
+    for n, row in rows:
+        at = f"{path}:{n}"
+        chain = chain_id(row["chain"], where=at)
+        address, category = row["address"].strip(), row["category"].strip()
+        if category not in CATEGORIES:
+            raise UserError(
+                f"unknown category {category!r} (known: {', '.join(CATEGORIES)})", where=at
+            )
+        if not is_valid_address(chain, address):
+            raise UserError(f"not a valid {chain} address: {address!r}", where=at)
+        try:
+            confidence = float(row.get("confidence") or 0.8)
+        except ValueError:
+            raise UserError(
+                f"confidence is not a number: {row['confidence']!r}", where=at
+            ) from None
+        if not 0 <= confidence <= 1:
+            raise UserError("confidence must lie in [0, 1]", where=at)
+        yield Label(chain, canonical_address(chain, address), row["service"].strip(), category, confidence,
+                    row.get("source") or f"user:{path.name}", row.get("date") or None,
+                    row.get("detail") or None)  # fmt: skip
 
 
 @cache
@@ -205,6 +214,8 @@ def save_labels(store: Store, labels: Iterable[Label]) -> int:
     rows = [(lb.chain, lb.address, lb.service, lb.category, lb.confidence, lb.source, lb.source_date, lb.detail)
             for lb in labels]  # fmt: skip
     before = int(store.conn.execute("SELECT count(*) FROM trace_labels").fetchall()[0][0])
+    if not rows:
+        return 0
     with store.transaction() as conn:
         conn.execute(
             "CREATE OR REPLACE TEMP TABLE _nk_labels AS SELECT * FROM trace_labels LIMIT 0"

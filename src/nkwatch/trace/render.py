@@ -5,11 +5,11 @@ A registry of exporters keyed by format name; the built-ins register like a plug
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from html import escape
 
+from nkwatch.boundary import SafeCsvWriter
 from nkwatch.errors import UserError
 from nkwatch.trace.across.report import markdown_links
 from nkwatch.trace.flow import flow_html, flow_svg
@@ -120,7 +120,7 @@ def html(report: TraceReport) -> str:
 
 def csv_rows(report: TraceReport) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out, lineterminator="\n")
     writer.writerow(
         [
             "address",

@@ -26,6 +26,7 @@ from typing import Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
+from nkwatch.boundary import load_json
 from nkwatch.errors import UserError
 
 REPORT_FORMAT = "nkwatch-trace-report/1"
@@ -308,10 +309,7 @@ class TraceReport(_Part):
 
     @classmethod
     def from_json_text(cls, text: str, where: str = "report") -> TraceReport:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise UserError(f"not a readable JSON report: {exc}", where=where) from None
+        data = load_json(text, where=where)  # nesting and integer limits, errors as UserError
         if not isinstance(data, dict):
             raise UserError("not an nkwatch trace report", where=where)
         return cls.from_data(data, where)

@@ -19,7 +19,9 @@ def is_evm_shaped(text: str) -> bool:
 
 def to_checksum(lower_hex_address: str) -> str:
     """EIP-55 form of ``0x`` + 40 lower-case hex digits."""
-    body = lower_hex_address[2:]
+    if not is_evm_shaped(lower_hex_address):
+        raise ValueError("not 0x + 40 hex digits")
+    body = lower_hex_address[2:].lower()
     digest = keccak256(body.encode("ascii")).hex()
     return "0x" + "".join(
         ch.upper() if ch.isalpha() and int(digest[i], 16) >= 8 else ch for i, ch in enumerate(body)
@@ -33,4 +35,7 @@ def needs_checksum(text: str) -> bool:
 
 
 def checksum_ok(text: str) -> bool:
+    """True for an EVM-shaped address whose case is single or a valid EIP-55 checksum."""
+    if not is_evm_shaped(text):
+        return False
     return not needs_checksum(text) or to_checksum(text.lower()) == text

@@ -10,10 +10,10 @@ not in the bundle, is refused as a whole.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
+from nkwatch import boundary
 from nkwatch.errors import UserError
 from nkwatch.intel.dataset import actor_from_json
 from nkwatch.intel.model import Actor, Incident, IncidentAddress, address_key
@@ -287,7 +287,5 @@ def _linked_wallets(
 
 
 def load_json(text: str, where: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UserError(f"not valid JSON: {exc.msg} at line {exc.lineno}", where=where) from None
+    """JSON within the boundary's limits (nesting depth, integer digits), else a UserError."""
+    return boundary.load_json(text, where=where)

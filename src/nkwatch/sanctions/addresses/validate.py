@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from nkwatch.chains import InvalidAddress
@@ -79,6 +80,13 @@ def _clean(text: str) -> str:
         raise UserError(
             f"address too long ({len(candidate):,} characters; the longest valid format has 106)"
         )
+    for position, ch in enumerate(candidate, start=1):
+        if not ch.isascii() or not ch.isprintable():
+            name = unicodedata.name(ch, "a control character")
+            raise UserError(
+                f"address {show(candidate)} has U+{ord(ch):04X} ({name}) at character "
+                f"{position}: addresses are plain ASCII (a look-alike letter?)"
+            )
     return candidate
 
 

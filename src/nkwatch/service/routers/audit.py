@@ -5,7 +5,6 @@ Exports stream from the store and are themselves recorded in the log.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
+from nkwatch.boundary import SafeCsvWriter
 from nkwatch.service.deps import Admin, State
 from nkwatch.service.errors import COMMON_RESPONSES
 from nkwatch.service.limits import Page, PageParams, page_params
@@ -79,7 +79,7 @@ def _stream(store: Store, fmt: str, action: str | None) -> Iterator[str]:
         cursor.execute(f"SELECT {_COLUMNS} FROM audit_log{where} ORDER BY id", params)  # noqa: S608
         if fmt == "csv":
             buf = io.StringIO()
-            writer = csv.writer(buf)
+            writer = SafeCsvWriter(buf)
             writer.writerow(
                 ["id", "occurred_at", "actor", "action", "query", "result", "list_versions"]
             )
@@ -89,7 +89,7 @@ def _stream(store: Store, fmt: str, action: str | None) -> Iterator[str]:
             for r in rows:
                 row = _row(r)
                 if fmt == "csv":
-                    csv.writer(buf).writerow(
+                    SafeCsvWriter(buf).writerow(
                         [
                             row.id,
                             row.occurred_at.isoformat(),

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from nkwatch.boundary import LIMITS
 from nkwatch.chains import chain_id
 from nkwatch.errors import UserError
 from nkwatch.store import Store
@@ -83,10 +84,18 @@ def import_files(
     options = options or ImportOptions()
     if options.chain is not None:  # any spelling ("eth", "1") is stored under the chain's id
         options = replace(options, chain=chain_id(options.chain))
+    if len(paths) > LIMITS.file_count:
+        raise UserError(
+            f"{len(paths):,} files given (limit file_count={LIMITS.file_count:,})", where="PATHS"
+        )
     for path in paths:
         if not path.exists():
             raise UserError("no such file or directory", where=str(path))
     items = list(importer.read(paths, options))
+    if not items:
+        raise UserError(
+            f"no transfers found: is this a {fmt} file?", where=",".join(map(str, paths))[:300]
+        )
     source = f"{fmt}:" + ",".join(p.name for p in paths)
     if options.assume_decimals is not None:
         source += f" (unknown tokens: {options.assume_decimals} decimals assumed)"

@@ -15,19 +15,23 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from nkwatch.boundary import csv_dicts, read_text
 from nkwatch.chains import get_chain
 from nkwatch.errors import UserError
 from nkwatch.trace.bridges.abi import RawLog, split_topics
 from nkwatch.trace.importers import Importer, ImportOptions, register
 from nkwatch.trace.importers.common import (
+    MAX_DECIMALS,
+    MAX_INDEX,
+    STORE_MAX_AMOUNT,
     address,
     base_units,
     integer,
     json_lines,
-    read_csv,
     timestamp,
+    tx_hash,
     where,
-)  # fmt: skip
+)
 from nkwatch.trace.model import Asset, Transfer, TransferKind
 from nkwatch.trace.noise import canonical_tokens
 
@@ -56,9 +60,9 @@ def _rows(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:
         rows = _json_rows(path)
         names = set(rows[0][1]) if rows else set()
     else:
-        with path.open(encoding="utf-8") as handle:
-            names = set(handle.readline().strip().split(","))
-        rows = list(read_csv(path, ()))
+        header, found = csv_dicts(read_text(path, what="CSV file"), where=str(path))
+        names = set(header)
+        rows = list(found)
     for kind, cols in KINDS.items():
         if all(c in names for c in cols):
             return kind, rows
@@ -82,8 +86,8 @@ def _text(value: object) -> str:
 
 def _log(chain: str, r: dict[str, str], block: int, at: str) -> RawLog:
     return RawLog(
-        chain, r["transaction_hash"].strip().lower(), integer(r["log_index"], at, "log_index"),
-        block, r["address"].strip().lower(), split_topics(r["topics"]), r["data"].strip(),
+        chain, tx_hash(r["transaction_hash"], at, "transaction_hash"),
+        integer(r["log_index"], at, "log_index", MAX_INDEX), block, r["address"].strip().lower(), split_topics(r["topics"]), r["data"].strip(),
         integer(r.get("transaction_index") or "0", at, "transaction_index"),
         r.get("block_hash", "").strip().lower(),
     )  # fmt: skip
@@ -108,7 +112,7 @@ def read(paths: Sequence[Path], opts: ImportOptions) -> Iterator[Transfer | RawL
                 at = where(path, n)
                 decimals[address(chain, r["address"], at)] = (
                     r["symbol"],
-                    integer(r["decimals"], at, "decimals"),
+                    integer(r["decimals"], at, "decimals", MAX_DECIMALS),
                 )
     for path, kind, rows in files:
         for n, r in rows:
@@ -134,7 +138,10 @@ def _fee(r: dict[str, str], at: str) -> int:
     used = r.get("receipt_gas_used", "")
     price = r.get("receipt_effective_gas_price") or r.get("gas_price", "")
     if used and price:
-        return integer(used, at, "receipt_gas_used") * integer(price, at, "gas_price")
+        fee = integer(used, at, "receipt_gas_used") * integer(price, at, "gas_price")
+        if fee > STORE_MAX_AMOUNT:
+            raise UserError(f"fee {fee} is above what the store keeps exactly", where=at)
+        return fee
     return 0
 
 
@@ -143,7 +150,7 @@ def _native(
 ) -> Transfer:
     to = r["to_address"] or r.get("receipt_contract_address", "")
     return Transfer(
-        chain, r["hash"].lower(), 0, TransferKind.NATIVE, address(chain, r["from_address"], at),
+        chain, tx_hash(r["hash"], at), 0, TransferKind.NATIVE, address(chain, r["from_address"], at),
         address(chain, to, at, "to_address"), asset, base_units(r["value"], 0, at, "value"),
         block, timestamp(when, at), fee=_fee(r, at),
         failed=r.get("receipt_status", "1") in ("0", "0.0"),
@@ -161,7 +168,8 @@ def _token(
     if known is None:
         raise UserError(f"token {contract} has no decimals (add a tokens file)", where=at)
     return Transfer(
-        chain, r["transaction_hash"].lower(), integer(r["log_index"], at, "log_index"),
+        chain, tx_hash(r["transaction_hash"], at, "transaction_hash"),
+        integer(r["log_index"], at, "log_index", MAX_INDEX),
         TransferKind.TOKEN, address(chain, r["from_address"], at), address(chain, r["to_address"], at),
         Asset(chain, known[0], known[1], contract), base_units(r["value"], 0, at, "value"),
         block, timestamp(when, at),
@@ -185,7 +193,7 @@ def _internal(
     # a stable index per call path, so re-imports are idempotent (kind keeps it apart from logs)
     index = zlib.crc32(path.replace(" ", "").encode()) & 0x7FFFFFFF
     return Transfer(
-        chain, r["transaction_hash"].lower(), index, TransferKind.INTERNAL,
+        chain, tx_hash(r["transaction_hash"], at, "transaction_hash"), index, TransferKind.INTERNAL,
         address(chain, r["from_address"], at), address(chain, r["to_address"], at), asset, value,
         block, timestamp(when, at),
     )  # fmt: skip

@@ -17,7 +17,16 @@ from pathlib import Path
 from nkwatch.chains import chain_id, get_chain
 from nkwatch.errors import UserError
 from nkwatch.trace.importers import Importer, ImportOptions, register
-from nkwatch.trace.importers.common import address, base_units, integer, read_csv, timestamp, where
+from nkwatch.trace.importers.common import (
+    MAX_DECIMALS,
+    address,
+    base_units,
+    integer,
+    read_csv,
+    timestamp,
+    where,
+)
+from nkwatch.trace.importers.common import tx_hash as parse_tx_hash
 from nkwatch.trace.model import Asset, Transfer, TransferKind
 from nkwatch.trace.noise import canonical_tokens
 
@@ -36,7 +45,7 @@ REQUIRED = (
 
 def _decimals(chain: str, contract: str, row: dict[str, str], opts: ImportOptions, at: str) -> int:
     if row.get("decimals", "").strip():
-        return integer(row["decimals"], at, "decimals")
+        return integer(row["decimals"], at, "decimals", MAX_DECIMALS)
     if contract in opts.token_decimals:
         return opts.token_decimals[contract]
     for token in canonical_tokens():
@@ -77,7 +86,7 @@ def _read_file(path: Path, opts: ImportOptions) -> Iterator[Transfer]:
         if kind_text not in ("native", "token", "internal"):
             raise UserError(f"unknown kind {row['kind']!r}", where=at)
         kind = TransferKind(kind_text)
-        tx_hash = row["hash"].strip().lower()
+        tx_hash = parse_tx_hash(row["hash"], at)
         if kind is TransferKind.TOKEN:
             contract = address(chain, row["contract"], at, "contract")
             asset = Asset(chain, row["asset"], _decimals(chain, contract, row, opts, at), contract)
