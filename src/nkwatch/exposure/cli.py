@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 
 import click
 
-from nkwatch.chains import check_address
 from nkwatch.clitools import EXIT_HIT, emit_json, pass_settings, store_for
 from nkwatch.exposure.batch import screen_deposits
 from nkwatch.exposure.model import Decision, ExposureResult
@@ -18,6 +17,7 @@ from nkwatch.exposure.rules import DEFAULT_RULES, load_rules
 from nkwatch.exposure.service import (
     ExposureConfig,
     ExposureService,
+    check_subject,
     check_tx_hash,
     with_policy,
 )
@@ -68,7 +68,7 @@ def exposure_group() -> None:
 def address_cmd(settings: Settings, address: str, chain: str, policy: str, max_hops: int,
                 rules_path: Path | None, risk_lists: tuple[Path, ...], as_json: bool) -> None:  # fmt: skip
     """Exposure of everything ADDRESS received."""
-    check_address(chain, address.strip(), where="address")  # before loading anything
+    check_subject(chain, address)  # before loading anything
     with store_for(settings) as store:
         service = ExposureService(store, chain, _config(policy, max_hops, rules_path, risk_lists))
         _show(service.address(address), as_json)

@@ -46,6 +46,11 @@ def load_book(store: Store, config: ExposureConfig) -> RiskBook:
     )
 
 
+def check_subject(chain: str, address: str) -> None:
+    """Refuse an address that is not valid on ``chain`` (before any index is loaded)."""
+    check_address(chain, address.strip(), where="address")
+
+
 def check_tx_hash(tx_hash: str, *, where: str = "tx") -> str:
     """A transaction hash (or a prefix of one): hex, at most 32 bytes; lower-cased."""
     text = tx_hash.strip().lower()

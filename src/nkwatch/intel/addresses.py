@@ -13,6 +13,13 @@ from nkwatch.errors import UserError
 from nkwatch.intel.model import CHAINS
 
 
+def check_query(text: str) -> None:
+    """Refuse a looked-up EVM address with a broken EIP-55 checksum or a look-alike letter
+    (a typo is a UserError, not "not found"); other shapes are looked up as given."""
+    if text.strip().lower().startswith("0x"):
+        parse_address(text)
+
+
 def address_problem(chain: str, address: str) -> str | None:
     """Why ``address`` is not a well-formed ``chain`` address, or None if it is."""
     if chain not in CHAINS:

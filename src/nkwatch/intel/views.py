@@ -11,11 +11,11 @@ from typing import Any
 
 from nkwatch.errors import NotFoundError
 from nkwatch.intel import stats
+from nkwatch.intel.addresses import check_query
 from nkwatch.intel.links import SanctionsLink
 from nkwatch.intel.model import Actor, Dataset, Incident, IncidentAddress, Statistic, address_key
 from nkwatch.intel.records import incident_to_row
 from nkwatch.intel.stats import YearBasis
-from nkwatch.sanctions.addresses import parse_address
 
 
 def money(value: Decimal | None) -> str:
@@ -202,7 +202,7 @@ def address_view(
     data: Dataset, address: str, links: list[SanctionsLink], note: str | None
 ) -> dict[str, Any]:
     if address.strip().lower().startswith("0x"):  # a typo in an EVM address is not "not found"
-        parse_address(address)
+        check_query(address)
     key = address_key(address)
     hits = [a for a in data.addresses if a.key == key]
     sanctioned = [lk for lk in links if any(address_key(a) == key for _, a in lk.addresses)]

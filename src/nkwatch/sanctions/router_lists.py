@@ -95,11 +95,21 @@ def _update(state: ServiceState, progress: Progress) -> dict[str, Any]:
     results = update_lists(state.access.view(), state.settings)
     progress(0.9, "rebuilding the screener")
     screening.refresh(state)
-    return {"imported": [vars(r) for r in results]}
+    imported = [vars(r) for r in results]
+    state.audit.record(
+        actor="system", action="lists.update", query={},
+        result={"outcome": "imported", "imported": imported}, list_versions=[],
+    )  # fmt: skip
+    return {"imported": imported}
 
 
 @router.post("/update", response_model=Job, status_code=202)
 def update(who: Admin, state: State) -> Job:
     """Download, verify and import the official lists (admin; a background job)."""
     principal: Principal = who
-    return job_model(state.jobs.submit("lists.update", principal.name, lambda p: _update(state, p)))
+    job = state.jobs.submit("lists.update", principal.name, lambda p: _update(state, p))
+    state.audit.record(
+        actor=principal.name, action="lists.update", query={},
+        result={"outcome": "started", "job": job.id}, list_versions=[],
+    )  # fmt: skip
+    return job_model(job)

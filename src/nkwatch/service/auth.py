@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from nkwatch.errors import NotFoundError, UserError
+from nkwatch.service.security import record_event
 from nkwatch.store import Store
 
 
@@ -93,14 +94,20 @@ def verify_password(password: str, stored: str) -> bool:
 
 
 # -- keys and users in the store -----------------------------------------------------
-def create_key(store: Store, role: Role, label: str = "") -> str:
-    """Create a key and return it in full; only its hash is kept, so it is shown once."""
+def create_key(store: Store, role: Role, label: str = "", *, actor: str = "cli") -> str:
+    """Create a key and return it in full; only its hash is kept, so it is shown once.
+    The creation is audited (who, key id, role, label; never the key)."""
     key_id = secrets.token_hex(6)
     key = f"nkw_{key_id}_{secrets.token_urlsafe(32)}"
+    label = label or f"{role.value} key"
     store.conn.execute(
         "INSERT INTO service_api_keys (key_id, secret_sha256, role, label) VALUES (?, ?, ?, ?)",
-        [key_id, _sha256(key), role.value, label or f"{role.value} key"],
+        [key_id, _sha256(key), role.value, label],
     )
+    record_event(
+        store, actor=actor, action="key.create",
+        detail={"key_id": key_id, "role": role.value, "label": label},
+    )  # fmt: skip
     return key
 
 
@@ -112,17 +119,20 @@ def list_keys(store: Store) -> list[ApiKeyInfo]:
     return [ApiKeyInfo(r[0], Role(r[1]), r[2], r[3], bool(r[4])) for r in rows]
 
 
-def revoke_key(store: Store, key_id: str) -> None:
+def revoke_key(store: Store, key_id: str, *, actor: str = "cli") -> None:
     row = store.conn.execute(
         "UPDATE service_api_keys SET revoked_at = now()"
         " WHERE key_id = ? AND revoked_at IS NULL RETURNING key_id",
         [key_id],
     ).fetchone()
     if row is None:
-        raise NotFoundError(f"no active API key with id {key_id!r}", where="key")
+        raise NotFoundError(f"no active API key with id {key_id[:40]!r}", where="key")
+    record_event(store, actor=actor, action="key.revoke", detail={"key_id": key_id})
 
 
-def create_user(store: Store, username: str, password: str, role: Role) -> None:
+def create_user(
+    store: Store, username: str, password: str, role: Role, *, actor: str = "cli"
+) -> None:
     if not _USERNAME.match(username):
         raise UserError(
             "use 1-64 of a-z 0-9 . _ - (starting with a letter or digit)", where="username"
@@ -134,6 +144,9 @@ def create_user(store: Store, username: str, password: str, role: Role) -> None:
     store.conn.execute(
         "INSERT INTO service_users (username, password_hash, role) VALUES (?, ?, ?)",
         [username, hash_password(password), role.value],
+    )
+    record_event(
+        store, actor=actor, action="user.create", detail={"username": username, "role": role.value}
     )
 
 

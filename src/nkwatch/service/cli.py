@@ -34,6 +34,12 @@ from nkwatch.settings import Settings
     help="Seconds a worker trusts a verified API key (a revoked key stops working within this).",
 )
 @click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    multiple=True,
+    help="Address of a reverse proxy whose X-Forwarded-Proto/-For are believed (repeatable).",
+)
+@click.option(
     "--store-threads",
     default=1,
     show_default=True,
@@ -50,6 +56,7 @@ def serve(
     access_log: bool,
     key_cache_ttl: float,
     store_threads: int,
+    trusted_proxies: tuple[str, ...],
 ) -> None:
     """Serve the REST API and web UI on the store, importing bundled data if missing."""
     from nkwatch.service import supervisor
@@ -64,6 +71,7 @@ def serve(
         access_log=access_log,
         key_cache_ttl_s=key_cache_ttl,
         store_threads=store_threads,
+        trusted_proxies=",".join(p.strip() for p in trusted_proxies),
     )
     url = f"http://{host}:{port}/"
     click.echo(f"nkwatch: store {settings.db_path}")
@@ -80,6 +88,16 @@ def serve(
     supervisor.run(settings, config)
 
 
+def _cli_actor() -> str:
+    """Who ran a CLI command, for the audit log: the operating-system user."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
 @click.group("keys")
 def keys_group() -> None:
     """Create, list and revoke API keys (stored hashed; a key is shown once)."""
@@ -92,7 +110,7 @@ def keys_group() -> None:
 def keys_create(settings: Settings, role: str, label: str) -> None:
     """Print a new key (only its hash is stored)."""
     with store_for(settings) as store:
-        click.echo(auth.create_key(store, auth.Role(role), label))
+        click.echo(auth.create_key(store, auth.Role(role), label, actor=_cli_actor()))
 
 
 @keys_group.command("list")
@@ -107,7 +125,7 @@ def keys_list(settings: Settings) -> None:
 @pass_settings
 def keys_revoke(settings: Settings, key_id: str) -> None:
     with store_for(settings) as store:
-        auth.revoke_key(store, key_id)
+        auth.revoke_key(store, key_id, actor=_cli_actor())
         click.echo(f"revoked {key_id}")
 
 
@@ -123,5 +141,5 @@ def users_group() -> None:
 @pass_settings
 def users_create(settings: Settings, username: str, role: str, password: str) -> None:
     with store_for(settings) as store:
-        auth.create_user(store, username, password, auth.Role(role))
+        auth.create_user(store, username, password, auth.Role(role), actor=_cli_actor())
         click.echo(f"created {username} ({role})")

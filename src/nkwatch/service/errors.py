@@ -7,7 +7,6 @@ anything else is a bug: a 500 with a request id, logged with its traceback.
 from __future__ import annotations
 
 import logging
-import secrets
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -16,6 +15,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from nkwatch.boundary import record_internal
 from nkwatch.errors import OperationalError, UserError
 
 log = logging.getLogger("nkwatch.service")
@@ -143,6 +143,6 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> Response:
-        request_id = secrets.token_hex(8)
-        log.exception("internal error %s on %s %s", request_id, request.method, request.url.path)
-        return error_response(500, f"internal error (request id {request_id})")
+        report = record_internal(exc, context=f"{request.method} {request.url.path}")
+        log.error("internal error %s on %s %s", report.ref, request.method, request.url.path)
+        return error_response(500, f"internal error (request id {report.ref})")

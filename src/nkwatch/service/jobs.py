@@ -8,6 +8,7 @@ produced it (a trace report, an import), so a restart loses only the progress vi
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
@@ -16,7 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from nkwatch.errors import NotFoundError, UserError
+from nkwatch.boundary import record_internal
+from nkwatch.errors import NotFoundError, OperationalError, UserError
+
+log = logging.getLogger("nkwatch.service")
 
 Status = Literal["queued", "running", "done", "failed"]
 
@@ -81,9 +85,17 @@ class JobManager:
             result = fn(progress)
         except UserError as exc:
             self._update(job_id, status="failed", error=str(exc), finished=time.time())
-        except Exception as exc:  # a job's bug is reported on the job, not lost in a thread
+        except OperationalError as exc:
+            self._update(job_id, status="failed", error=f"unavailable: {exc}", finished=time.time())
+        except Exception as exc:  # a bug: a reference id for the client, the traceback logged
+            kind = self._jobs[job_id].kind
+            report = record_internal(exc, context=f"job {job_id} ({kind})")
+            log.error("job %s (%s) failed: internal error %s", job_id, kind, report.ref)
             self._update(
-                job_id, status="failed", error=f"internal error: {exc}", finished=time.time()
+                job_id,
+                status="failed",
+                error=f"internal error (ref {report.ref})",
+                finished=time.time(),
             )
         else:
             self._update(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request
@@ -12,6 +12,7 @@ from nkwatch.service.auditlog import AuditWriter
 from nkwatch.service.auth import KeyCache
 from nkwatch.service.config import ServiceConfig
 from nkwatch.service.jobs import JobManager
+from nkwatch.service.security import LoginThrottle
 from nkwatch.service.segments import SegmentIngester
 from nkwatch.settings import Settings
 
@@ -26,6 +27,7 @@ class ServiceState:
     jobs: JobManager
     cache: dict[str, Any]  # capability indexes built once (e.g. the screening index)
     ingester: SegmentIngester | None = None  # set when worker processes write audit segments
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)  # failed web logins
 
     def drain_audit(self) -> None:
         """Before reading the audit log: pull in every entry the workers have answered."""

@@ -381,6 +381,10 @@ def main() -> None:
             lifespan="on",
             log_level="warning",
             access_log=config.access_log,
+            # X-Forwarded-Proto/-For only from the configured reverse proxies: a client on
+            # loopback must not make its cookie "Secure" context or its address up
+            proxy_headers=bool(config.trusted_proxies),
+            forwarded_allow_ips=config.trusted_proxies or "",
             timeout_graceful_shutdown=5,
         )
     )

@@ -337,8 +337,12 @@ class ReportSummary:
     generated_at: str
 
 
-def save_report(store: Store, name: str, report: TraceReport) -> None:
+def save_report(store: Store, name: str, report: TraceReport, *, overwrite: bool = True) -> None:
+    """Store ``report`` under ``name``; with ``overwrite=False`` a taken name is refused
+    (the API: nobody replaces another analyst's report by naming a job after it)."""
     with store.transaction() as conn:
+        if not overwrite and store.query("SELECT 1 FROM trace_reports WHERE name = ?", [name]):
+            raise UserError(f"a report named {name!r} already exists", where="name")
         conn.execute(
             "INSERT OR REPLACE INTO trace_reports (name, report) VALUES (?, ?)",
             [name, report.to_json_text(indent=None, ensure_ascii=True)],

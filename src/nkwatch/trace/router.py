@@ -125,8 +125,12 @@ def _run(state: ServiceState, body: TraceRequest, progress: Progress) -> dict[st
     result = trace(graph, seeds, params, labels=load_label_book(store))
     progress(0.85, "building the report")
     doc = build_report(result)
-    save_report(store, body.name, doc)
+    save_report(store, body.name, doc, overwrite=False)  # a job never replaces a report
     return {"report": body.name, "endpoints": len(doc.endpoints)}
+
+
+def _report_exists(store: Store, name: str) -> bool:
+    return bool(store.query("SELECT 1 FROM trace_reports WHERE name = ?", [name]))
 
 
 @router.post("/jobs", response_model=Job, status_code=202, dependencies=[Depends(require_json)])
@@ -144,5 +148,19 @@ def start_trace(body: TraceRequest, who: Analyst, state: State) -> Job:
     except UserError as exc:  # its message names the known chains
         raise ApiError(422, exc.message, where="chain") from None
     principal: Principal = who
+    detail = {"name": body.name, "chain": body.chain, "policy": body.policy,
+              "seeds": [s.address for s in body.seeds]}  # fmt: skip
+    if _report_exists(state.access.view(), body.name):  # never overwrite a report by its name
+        state.audit.record(
+            actor=principal.name, action="trace.job", query=detail,
+            result={"outcome": "refused: name taken"}, list_versions=[],
+        )  # fmt: skip
+        raise ApiError(
+            409, f"a report named {body.name!r} already exists; choose another name", where="name"
+        )
     job = state.jobs.submit("trace", principal.name, lambda p: _run(state, body, p))
+    state.audit.record(
+        actor=principal.name, action="trace.job", query=detail,
+        result={"outcome": "started", "job": job.id}, list_versions=[],
+    )  # fmt: skip
     return job_model(job)

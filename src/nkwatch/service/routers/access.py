@@ -53,15 +53,15 @@ def keys(_: Admin, state: State) -> list[KeyInfo]:
 @router.post("/keys", response_model=NewKey, status_code=201, dependencies=[Depends(require_json)])
 def create_key(body: KeyRequest, who: Admin, state: State) -> NewKey:
     store = state.access.view()
-    key = auth.create_key(store, body.role, body.label or f"created by {who.name}")
+    key = auth.create_key(store, body.role, body.label or f"created by {who.name}", actor=who.name)
     state.keys.reload(store)
     return NewKey(key=key, role=body.role)
 
 
 @router.delete("/keys/{key_id}", status_code=204)
 def revoke_key(
-    key_id: Annotated[str, Path(pattern=r"^[0-9a-f]{12}$")], _: Admin, state: State
+    key_id: Annotated[str, Path(pattern=r"^[0-9a-f]{12}$")], who: Admin, state: State
 ) -> None:
     store = state.access.view()
-    auth.revoke_key(store, key_id)
+    auth.revoke_key(store, key_id, actor=who.name)
     state.keys.reload(store)

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from nkwatch.service import auth
 from nkwatch.service.deps import SESSION_COOKIE, PageViewer, State
+from nkwatch.service.security import record_event
 from nkwatch.service.web import dashboard
 from nkwatch.service.web.render import render
 
@@ -63,8 +64,26 @@ def login(
             next=_safe_next(next),
         )
     store = state.access.view()
+    client = request.client.host if request.client else "?"
+    keys = (f"user:{username.lower()}", f"ip:{client}")
+    detail = {"username": username, "client": client}
+    wait = state.throttle.retry_after(*keys)
+    if wait > 0:
+        record_event(store, actor=username, action="auth.login", detail=detail, outcome="locked")
+        response = render(
+            request, "login.html", None, 429,
+            error=f"too many failed logins; try again in {int(wait) // 60 + 1} minutes",
+            login_csrf=cookie, next=_safe_next(next),
+        )  # fmt: skip
+        response.headers["Retry-After"] = str(int(wait) + 1)
+        return response
     principal = auth.authenticate_user(store, username, password)
     if principal is None:
+        locked = state.throttle.failed(*keys)
+        record_event(
+            store, actor=username, action="auth.login", detail=detail,
+            outcome="failed, now locked" if locked else "failed",
+        )  # fmt: skip
         return render(
             request,
             "login.html",
@@ -74,6 +93,8 @@ def login(
             login_csrf=cookie,
             next=_safe_next(next),
         )
+    state.throttle.succeeded(keys[0])
+    record_event(store, actor=principal.name, action="auth.login", detail=detail)
     token, _ = auth.open_session(store, principal, state.config.session_ttl_s)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
@@ -93,6 +114,7 @@ def logout(request: Request, state: State, who: PageViewer) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         auth.close_session(state.access.view(), token)
+        record_event(state.access.view(), actor=who.name, action="auth.logout", detail={})
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
