@@ -291,6 +291,16 @@ def field_cases() -> Iterator[Case]:
             {"f.json": doc},
         )
     yield Case("labels-ofac/empty-folder", ("trace", "labels", "ofac", "{dir}"))
+    # a UN list that repeats an entry (was a DuckDB ConstraintException)
+    entry = (
+        "<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>KIM</FIRST_NAME><UN_LIST_TYPE>DPRK</UN_LIST_TYPE>"
+        "<REFERENCE_NUMBER>KPi.001</REFERENCE_NUMBER></INDIVIDUAL>"
+    )
+    un = (
+        '<?xml version="1.0" encoding="UTF-8"?><CONSOLIDATED_LIST dateGenerated="2026-02-27T00:00:00Z">'
+        f"<INDIVIDUALS>{entry}{entry}</INDIVIDUALS><ENTITIES/></CONSOLIDATED_LIST>"
+    )
+    yield Case("lists-import/un-repeated-entry", ("lists", "import", "{f}"), {"f.xml": un.encode()})
     # reports of the wrong shape
     for name, doc in {
         "list": b"[]",
@@ -313,19 +323,22 @@ def field_cases() -> Iterator[Case]:
 # ---- parameter-level hostiles ------------------------------------------------------------
 
 
+RUN = ("trace", "run", "--chain", "ethereum", "-o", "{dir}/report.json")
+
+
 def param_cases() -> Iterator[Case]:
     for name, value in BAD_ADDRESSES.items():
         yield Case(f"screen-address/{name}", ("screen", "address", value))
         yield Case(f"exposure-address/{name}", ("exposure", "address", value))
-        yield Case(f"trace-run/seed:{name}", ("trace", "run", "--seed", value))
+        yield Case(f"trace-run/seed:{name}", (*RUN, "--seed", value))
         yield Case(f"intel-address/{name}", ("intel", "address", value))
     for name, value in {"empty": "", "blank": "   ", "nul": "Kim\x00Jong", "ansi": "\x1b[31m\x1b[0m",
                         "million": "a" * 1_000_000, "only-punct": "!!!"}.items():  # fmt: skip
         yield Case(f"screen-name/{name}", ("screen", "name", value))
     for name, value in BAD_HASHES.items():
         yield Case(f"exposure-tx/{name}", ("exposure", "tx", value))
-        yield Case(f"trace-run/seed-tx:{name}", ("trace", "run", "--seed-tx", value))
-    seed = ("trace", "run", "--seed", A)
+        yield Case(f"trace-run/seed-tx:{name}", (*RUN, "--seed-tx", value))
+    seed = (*RUN, "--seed", A)
     for name, value in {
         "huge": "1" + "0" * 40,
         "negative": "-1",
@@ -335,9 +348,13 @@ def param_cases() -> Iterator[Case]:
         yield Case(f"trace-run/max-hops:{name}", (*seed, "--max-hops", value))
         yield Case(f"exposure/max-hops:{name}", ("exposure", "address", A, "--max-hops", value))
     for name, value in BAD_AMOUNTS.items():
-        yield Case(f"trace-run/min-amount:{name}", (*seed, "--min-amount", value))
+        if name not in ("31-digits", "above-2^256"):  # large thresholds are thresholds
+            yield Case(f"trace-run/min-amount:{name}", (*seed, "--min-amount", value))
     for name, value in BAD_TIMES.items():
         yield Case(f"trace-run/since:{name}", (*seed, "--since", value))
+    for name, value in BAD_AMOUNTS.items():
+        if name not in ("31-digits", "above-2^256", "arabic-indic"):  # those are numbers
+            yield Case(f"trace-run/seed-amount:{name}", (*RUN, "--seed", f"{A}={value}"))
     for name, value in {"huge": "9" * 5000, "negative": "-3", "words": "ten"}.items():
         yield Case(f"trace-run/max-addresses:{name}", (*seed, "--max-addresses", value))
         yield Case(f"intel-history/limit:{name}", ("intel", "history", "x", "--limit", value))
@@ -350,7 +367,10 @@ def param_cases() -> Iterator[Case]:
     }.items():
         yield Case(f"intel-incident/{name}", ("intel", "incident", value))
         yield Case(f"trace-run/policy:{name}", (*seed, "--policy", value))
-        yield Case(f"trace-run/chain:{name}", ("trace", "run", "--seed", A, "--chain", value))
+        yield Case(
+            f"trace-run/chain:{name}",
+            ("trace", "run", "--seed", A, "--chain", value, "-o", "{dir}/report.json"),
+        )
         yield Case(f"keys-revoke/{name}", ("keys", "revoke", value))
         yield Case(
             f"users-create/{name}",

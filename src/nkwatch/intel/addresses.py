@@ -16,8 +16,16 @@ from nkwatch.intel.model import CHAINS
 def check_query(text: str) -> None:
     """Refuse a looked-up EVM address with a broken EIP-55 checksum or a look-alike letter
     (a typo is a UserError, not "not found"); other shapes are looked up as given."""
-    if text.strip().lower().startswith("0x"):
-        parse_address(text)
+    candidate = text.strip()
+    for position, ch in enumerate(candidate, start=1):
+        if not ch.isascii() or not ch.isprintable():
+            raise UserError(
+                f"address has U+{ord(ch):04X} at character {position}: addresses are plain"
+                " ASCII (a look-alike letter?)",
+                where="address",
+            )
+    if candidate.lower().startswith("0x"):
+        parse_address("ethereum", candidate, where="address")
 
 
 def address_problem(chain: str, address: str) -> str | None:

@@ -124,6 +124,7 @@ def _unchanged(v: ListVersion) -> ImportResult:
 
 def import_document(store: Store, doc: ListDocument, *, activate: bool = True) -> ImportResult:
     """Store ``doc`` as a new version and make it its list's active one (unless told not to)."""
+    _check_unique_ids(doc)
     with store.transaction() as conn:
         found = _existing(store, doc.sha256)
         if found is not None:
@@ -150,6 +151,18 @@ def import_document(store: Store, doc: ListDocument, *, activate: bool = True) -
         version_id, True, doc.list_id, doc.published, len(doc.parties), addresses,
         len(doc.relationships), activate,
     )  # fmt: skip
+
+
+def _check_unique_ids(doc: ListDocument) -> None:
+    """A list that repeats an entry id is refused by name (it was a DuckDB constraint error)."""
+    seen: set[str] = set()
+    for party in doc.parties:
+        if party.entity_id in seen:
+            raise UserError(
+                f"entry id {party.entity_id[:80]!r} appears more than once in the list",
+                where=doc.source_name,
+            )
+        seen.add(party.entity_id)
 
 
 def _bulk_insert(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from nkwatch.boundary import read_text
+from nkwatch.boundary import LIMITS, read_text
 from nkwatch.chains import get_chain
 from nkwatch.clitools import NkwatchGroup, emit_json, pass_settings, store_for
 from nkwatch.errors import UserError
@@ -126,13 +126,25 @@ def _seed(text: str, since: datetime | None) -> Seed:
     address, sep, amount = text.strip().partition("=")
     if not sep:
         return Seed(address=address, since=since)
-    try:
-        value = Decimal(amount)
-    except InvalidOperation:
-        raise UserError(f"seed amount is not a number: {amount!r}", where="--seed") from None
-    if not value.is_finite():
-        raise UserError(f"seed amount is not a number: {amount!r}", where="--seed")
+    value = _whole_units(amount, "--seed", "seed amount")
     return Seed(address=address, amount_whole=value, since=since)
+
+
+def _whole_units(text: str, where: str, what: str) -> Decimal:
+    """A finite decimal in ASCII digits within the named limits (the value is not rounded)."""
+    try:
+        value = Decimal(text) if text.isascii() else None
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise UserError(f"{what} is not a number: {text[:40]!r}", where=where)
+    if value and not -LIMITS.decimal_exponent <= value.adjusted() <= LIMITS.integer_digits:
+        raise UserError(
+            f"{what} {text[:40]!r} is out of range (limits integer_digits="
+            f"{LIMITS.integer_digits}, decimal_exponent={LIMITS.decimal_exponent})",
+            where=where,
+        )
+    return value
 
 
 def _seeds(seed: tuple[str, ...], seed_tx: tuple[str, ...], since: datetime | None) -> list[Seed]:
@@ -182,11 +194,8 @@ def run_cmd(
     lake_dir: Path | None, spark_master: str | None, spark_conf: tuple[str, ...],
 ) -> None:  # fmt: skip
     """Trace from the seeds and write the JSON report."""
-    try:
-        dust = Decimal(min_amount)
-    except InvalidOperation:
-        raise UserError(f"not a number: {min_amount!r}", where="--min-amount") from None
-    if not dust.is_finite() or dust < 0:
+    dust = _whole_units(min_amount, "--min-amount", "minimum amount")
+    if dust < 0:
         raise UserError("must be a non-negative number", where="--min-amount")
     chain = get_chain(chain).id  # any spelling: eth, ETH, 1, ethereum
     params = TraceParams(chain, policy, max_hops, dust, max_addresses, _when(until, "--until"))

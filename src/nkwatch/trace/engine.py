@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 import numpy as np
@@ -114,6 +114,16 @@ class TraceResult:
     elapsed_s: float = 0.0
 
 
+def _base_units(whole: Decimal, decimals: int) -> int:
+    """``whole`` units in base units, exactly (``Decimal.scaleb`` rounds to 28 digits)."""
+    with localcontext() as ctx:
+        ctx.prec = 200
+        scaled = whole.scaleb(decimals)
+    if scaled != scaled.to_integral_value():
+        raise UserError(f"seed amount {whole} has more than {decimals} decimals", where="--seed")
+    return int(scaled)
+
+
 def _ts(value: datetime | None) -> int | None:
     if value is None:
         return None
@@ -203,7 +213,7 @@ def _run_asset(
         start = _ts(seed.since) or 0
         base = seed.amount
         if seed.amount_whole is not None:
-            base = int(seed.amount_whole.scaleb(graph.assets[asset_id].decimals))
+            base = _base_units(seed.amount_whole, graph.assets[asset_id].decimals)
         if base is None:
             source_since[aid] = min(source_since[aid], start)
         else:
