@@ -248,3 +248,22 @@ def test_bitcoin_etl_and_btc_2009_land_as_utxo_tables(tmp_path: Path, shared_dat
         "utxo_outputs",
         "utxo_inputs",
     }
+
+
+def test_bigquery_avro_export_in_any_order_is_sorted_on_import(tmp_path: Path) -> None:
+    import fastavro
+
+    chain = bc.build(extra_hub_senders=2)
+    rows = [{**r, "value": str(r["value"]), "block_timestamp": bc.T0} for r in chain.tokens]
+    rows[0]["block_number"] = 99_998
+    schema = {"type": "record", "name": "token_transfers", "fields": [
+        {"name": k, "type": "long" if isinstance(v, int) else "string"} for k, v in rows[0].items()]}  # fmt: skip
+    path = tmp_path / "token_transfers-000.avro"
+    with path.open("wb") as handle:
+        fastavro.writer(handle, schema, list(reversed(rows)))  # shards come in any order
+    lake = Lake(tmp_path / "lake")
+    import_files(lake, "bigquery-ethereum", [path])
+    got = _rows(lake)
+    assert [_amount(r) for r in got] == [2**130 + 12345, 2**129 + 7]
+    with pytest.raises(UserError, match=r"token_transfers-000\.avro:2: rows out of order"):
+        import_files(Lake(tmp_path / "strict"), "ethereum-etl", [path])
