@@ -32,6 +32,7 @@ from rapidfuzz.distance import OSA
 
 from nkwatch.sanctions.names.arabic import similarity as arabic_similarity
 from nkwatch.sanctions.names.han import pinyin_syllables, same_character
+from nkwatch.sanctions.names.lexicon import lexicon
 from nkwatch.sanctions.names.prepared import GIVEN, OTHER, SURNAME, Prepared
 from nkwatch.sanctions.names.variants import phonetic_key
 
@@ -225,7 +226,7 @@ def _series_letter(p: Prepared, i: int) -> bool:
 
 
 def _han_given(p: Prepared, i: int) -> bool:
-    return p.hanzi and p.roles[i] == GIVEN
+    return (p.hanzi or p.sino_korean) and p.roles[i] == GIVEN
 
 
 def _han_bound(p: Prepared, i: int, other: str) -> bool:
@@ -236,11 +237,24 @@ def _han_bound(p: Prepared, i: int, other: str) -> bool:
     voicing (``li`` ~ ``yi``, ``rui`` ~ ``yi``, ``tung`` ~ ``tong``). A surname keeps its
     spelling variants (``li`` ~ ``Lee``) but not another pinyin syllable, which is another
     surname (``zhou`` is not ``Chu``, ``chang`` not ``Zhang``). Hong Kong (Cantonese)
-    spellings vary (``Kei``/``Ki``): that reading keeps the phonetic key.
+    spellings vary (``Kei``/``Ki``): that reading keeps the phonetic key. A Korean reading of
+    Han characters (``translit.hanja``) is bound the same way, its surname keeping only the
+    spellings of the surname table (洪东 read ``hong tong`` is not ``TONG HUNG``): a Chinese
+    name read in Korean must not gain the looser folds of Korean romanisations.
     """
-    if not p.hanzi or p.roles[i] == OTHER:
+    if p.roles[i] == OTHER:
+        return False
+    if p.sino_korean:
+        return p.roles[i] == GIVEN or not _same_surname(p.texts[i], other)
+    if not p.hanzi:
         return False
     return p.roles[i] == GIVEN or other in pinyin_syllables()
+
+
+def _same_surname(a: str, b: str) -> bool:
+    """Two spellings of one Korean surname in the surname table (``ri`` ~ ``Lee``)."""
+    surname = lexicon().surname
+    return surname.get(a, a) == surname.get(b, b)
 
 
 def _greedy(
@@ -343,7 +357,7 @@ def _meet(
     syllables = any(a.roles[k] != OTHER for k in span)
     if fuzzy and syllables:
         return None
-    # Chinese given syllables and consonant skeletons: as spelt
+    # Chinese given syllables (read in Mandarin or Korean) and consonant skeletons: as spelt
     spelt_only = any(_han_given(a, k) or _skeleton(a, k) for k in span)
     key = "".join(a.keys[k] for k in span) if not fuzzy else phonetic_key(joined)
     for j in free_b:

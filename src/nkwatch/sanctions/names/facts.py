@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from nkwatch.sanctions.model import Identifier, Party, PartyName
+from nkwatch.sanctions.model import DPRK_PROGRAMS, Identifier, Party, PartyName
 from nkwatch.sanctions.names.model import DEFAULT_THRESHOLD, Feature, NameQuery
 
 # A weak (low-quality) alias alone stays visibly below the hit threshold.
@@ -18,6 +18,28 @@ DOB_AGREE, DOB_CONFLICT = 0.05, -0.15
 COUNTRY_AGREE, COUNTRY_CONFLICT = 0.03, -0.05
 IDENTIFIER_MATCH = 0.3
 _NON_ALNUM = re.compile(r"[^0-9A-Z]")
+
+
+_KOREA = frozenset({"KP", "KR"})
+
+
+def korea_linked(party: Party) -> bool:
+    """Whether Han characters may name this party in their Korean reading: a DPRK programme,
+    a Korean nationality, country, address or document, or a name written in Hangul. A party
+    with no programme and no country at all (a pairwise comparison) is not ruled out.
+
+    A Chinese name read in Korean is a Korean name only by accident (周娜 read 주나 is "Chu Na",
+    but the listed CHU Na is 初娜): the Korean reading is tried for the parties it can name."""
+    if not party.programs and not party.countries and not party.nationalities:
+        return True
+    return (
+        not DPRK_PROGRAMS.isdisjoint(party.programs)
+        or not _KOREA.isdisjoint(party.nationalities)
+        or not _KOREA.isdisjoint(party.countries)
+        or any(a.country in _KOREA for a in party.addresses)
+        or any(i.country in _KOREA for i in party.identifiers)
+        or any(n.script == "Hang" for n in party.names)
+    )
 
 
 def weak_capped(score: float, name: PartyName) -> float:

@@ -17,12 +17,19 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz.distance import OSA
 
 from nkwatch.errors import UserError
 from nkwatch.sanctions.model import Party, PartyName, Schema
 from nkwatch.sanctions.names import arabic, han
 from nkwatch.sanctions.names.align import SimMemo
-from nkwatch.sanctions.names.facts import has_facts, party_facts, weak_alias, weak_capped
+from nkwatch.sanctions.names.facts import (
+    has_facts,
+    korea_linked,
+    party_facts,
+    weak_alias,
+    weak_capped,
+)
 from nkwatch.sanctions.names.keys import MIN_FUZZY_LEN, form_keys, trigrams
 from nkwatch.sanctions.names.model import Feature, NameMatch, NameQuery
 from nkwatch.sanctions.names.normalize import NameForm, Token, analyze
@@ -32,12 +39,15 @@ from nkwatch.sanctions.names.score import Scored, best_pair, explain
 
 MAX_QUERY_CHARS = 1000
 CANDIDATES = 24  # names scored in full per query
-CANDIDATE_FLOOR = 0.4  # share of the query's key weight a candidate must reach to be scored
+TIED_CANDIDATES = 48  # ... and those tied with the last of them, up to this many in all
+CANDIDATE_FLOOR = 0.4  # share of a query reading's key weight a candidate must reach
 RELATIVE_FLOOR = 0.3  # ... and share of the best candidate's key weight
 FUZZY_DICE = 0.6  # trigram Dice overlap for a fuzzy key hit
 FUZZY_PER_TOKEN = 24
 IDF_FLOOR = 0.3
 FUZZY_CACHE = 100_000  # query keys whose fuzzy expansions are kept
+MIN_EDIT_KEY, MAX_EDIT_KEY = 4, 9  # keys also met at one edit through their deletions
+_MISSING = np.empty(0, dtype=np.int32)  # fuzzy cache: not looked up yet
 
 IntArray = npt.NDArray[np.int32]
 
@@ -72,6 +82,7 @@ class _QueryContext:
         # a personal-name-shaped query keeps its name roles against any candidate
         self._shaped = query.schema is None and personal_shape(self._name)
         self._prepared: dict[bool, tuple[tuple[Prepared, ...], list[frozenset[str]]]] = {}
+        self._plain: dict[bool, tuple[tuple[Prepared, ...], list[frozenset[str]]]] = {}
         self._arabic_form = arabic.reading(self._name)
         self._arabic: dict[bool, Prepared | None] = {}
 
@@ -86,6 +97,15 @@ class _QueryContext:
                 tuple(prepare(f, person or self._shaped, self._idf, self._name) for f in forms),
                 [frozenset(form_keys(f)) for f in forms],
             )
+        return found
+
+    def without_korean(self, person: bool) -> tuple[tuple[Prepared, ...], list[frozenset[str]]]:
+        """``prepared`` without the Korean readings of Han characters."""
+        found = self._plain.get(person)
+        if found is None:
+            forms, keys = self.prepared(person)
+            kept = [k for k, f in enumerate(forms) if not (f.sino_korean or f.hanja)]
+            found = self._plain[person] = (tuple(forms[k] for k in kept), [keys[k] for k in kept])
         return found
 
     def arabic(self, person: bool) -> Prepared | None:
@@ -121,16 +141,22 @@ class NameIndex:
         entries: Sequence[IndexEntry],
         postings: Postings,
         grams: Postings | None = None,
+        deletes: Postings | None = None,
     ) -> None:
         self._parties = parties
         self._entries = entries
         self._prepared: dict[tuple[int, bool], tuple[Prepared, ...]] = {}
+        self._plain: dict[
+            tuple[int, bool], tuple[tuple[Prepared, ...], tuple[frozenset[str], ...]]
+        ] = {}
         self._arabic: dict[tuple[int, bool], Prepared | None] = {}
-        self._fuzzy_cache: dict[str, IntArray | None] = {}
+        self._fuzzy_cache: dict[tuple[str, bool], IntArray | None] = {}
         self._postings = postings
         self._vocab = postings.keys
         self._vocab_len = np.fromiter(map(len, self._vocab), dtype=np.int32, count=len(postings))
         self._grams = grams if grams is not None else key_trigrams(self._vocab)
+        self._deletes = deletes if deletes is not None else key_deletions(self._vocab)
+        self._korean: dict[int, bool] = {}  # party -> whether Korean readings of Han names apply
         n = max(1, len(entries))
         self._idf_full = math.log((n + 1) / (max(3.0, n * 0.0005) + 1))
         # IDF factor per key, 1.0 for keys in <= 0.05% of names, floored for very common ones
@@ -187,6 +213,18 @@ class NameIndex:
         """Trigram -> vocabulary ids of the fuzzy-searchable keys."""
         return self._grams
 
+    @property
+    def deletes(self) -> Postings:
+        """One-letter deletion of a short key (and the key itself) -> vocabulary ids."""
+        return self._deletes
+
+    def _korea(self, party: int) -> bool:
+        """Whether Korean readings of Han names may name this party (``korea_linked``)."""
+        found = self._korean.get(party)
+        if found is None:
+            found = self._korean[party] = korea_linked(self._parties[party])
+        return found
+
     def weight(self, token: Token) -> float:
         """Token weight: lexicon share x IDF of its phonetic key over the indexed names."""
         return token.share * self._idf.get(token.key, 1.0)
@@ -202,13 +240,13 @@ class NameIndex:
         best: dict[int, tuple[float, int, Scored]] = {}
         # Identical readings score identically: compare them once per query (party facts differ
         # and are applied per entry in ``_finish``).
-        memo: dict[tuple[int, bool], Scored | None] = {}
+        memo: dict[tuple[int, bool, bool], Scored | None] = {}
         facts: dict[int, float] = {}  # party -> score adjustment from the query's other facts
         weigh_facts = has_facts(query)
         for eid in self._candidates(ctx.forms):
             entry = self._entries[eid]
             person = self._parties[entry.party].schema is Schema.PERSON
-            mkey = (entry.sig, person)
+            mkey = (entry.sig, person, self._korea(entry.party))
             if mkey not in memo:
                 memo[mkey] = self._compare(ctx, entry, person)
             found = memo[mkey]
@@ -266,12 +304,16 @@ class NameIndex:
             c_arabic = self._arabic_entry(entry, person)
             if c_arabic is not None:
                 return best_pair((q_arabic,), (c_arabic,), person=person, memo=ctx.memo)
-        c_forms = self._prepared_entry(entry, person)
-        q_forms, q_keys = ctx.prepared(person)
+        if self._korea(entry.party):
+            q_forms, q_keys = ctx.prepared(person)
+            c_forms, c_keys = self._prepared_entry(entry, person), entry.keys
+        else:  # Han characters read in Korean name Korea-linked parties only
+            q_forms, q_keys = ctx.without_korean(person)
+            c_forms, c_keys = self._plain_entry(entry, person)
         pairs = [
             (qf, cf)
             for qf, qk in zip(q_forms, q_keys, strict=True)
-            for cf, ck in zip(c_forms, entry.keys, strict=True)
+            for cf, ck in zip(c_forms, c_keys, strict=True)
             if qk & ck
         ]
         return best_pair(q_forms, c_forms, pairs or None, person=person, memo=ctx.memo)
@@ -282,6 +324,21 @@ class NameIndex:
         if found is None:
             found = self._prepared[key] = tuple(
                 prepare(f, person, self.idf, entry.name.value) for f in entry.forms
+            )
+        return found
+
+    def _plain_entry(
+        self, entry: IndexEntry, person: bool
+    ) -> tuple[tuple[Prepared, ...], tuple[frozenset[str], ...]]:
+        """The entry's prepared readings and keys without Korean readings of Han characters."""
+        key = (entry.sig, person)
+        found = self._plain.get(key)
+        if found is None:
+            forms = self._prepared_entry(entry, person)
+            kept = [k for k, f in enumerate(forms) if not (f.sino_korean or f.hanja)]
+            found = self._plain[key] = (
+                tuple(forms[k] for k in kept),
+                tuple(entry.keys[k] for k in kept),
             )
         return found
 
@@ -304,55 +361,95 @@ class NameIndex:
         return NameMatch(party.entity_id, final, entry.name, (*feats, *weak_feats, *facts))
 
     def _candidates(self, q_forms: tuple[NameForm, ...]) -> list[int]:
-        """Readings sharing the most query weight through exact or fuzzy key hits."""
-        key_weight: dict[str, float] = {}
-        single: set[str] = set()
-        total = 0.0
+        """Readings sharing the most of one query reading's key weight (exact or fuzzy hits).
+
+        Each query reading is weighed on its own: a candidate's share is the best share of any
+        one reading's key weight it carries, so a name that fully meets a short reading (托爾幹
+        read as one word, Torgan) is not cut because another reading of the query is long.
+        Candidates tied with the last one kept are kept too, up to ``TIED_CANDIDATES``.
+        """
+        share: npt.NDArray[np.float64] | None = None
         for form in q_forms:
-            form_total = 0.0
-            for key, idx in form_keys(form).items():
-                w = sum(self.weight(form.tokens[i]) for i in idx)
-                if len(idx) == 1:
-                    form_total += w
-                    single.add(key)
-                key_weight[key] = max(key_weight.get(key, 0.0), w)
-            total = max(total, form_total)
+            acc = self._reading_weights(form)
+            if acc is not None:
+                share = acc if share is None else np.maximum(share, acc)
+        if share is None:
+            return []
+        top = _top_k(share, CANDIDATES, TIED_CANDIDATES)
+        if not len(top):
+            return []
+        floor = max(CANDIDATE_FLOOR, RELATIVE_FLOOR * float(share[top[0]]))
+        return [int(e) for e in top if share[e] >= floor]
+
+    def _reading_weights(self, form: NameForm) -> npt.NDArray[np.float64] | None:
+        """Per entry: the share of this reading's key weight its exact and fuzzy hits carry."""
+        total = 0.0
         ids: list[IntArray] = []
         weights: list[npt.NDArray[np.float64]] = []
-        for key, w in key_weight.items():
+        for key, idx in form_keys(form).items():
+            w = sum(self.weight(form.tokens[i]) for i in idx)
+            single = len(idx) == 1
+            if single:
+                total += w
             posting = self._postings.get(key)
             if posting is not None:
                 ids.append(posting)
                 weights.append(np.full(len(posting), w))
-            fuzzy_posting = self._fuzzy_postings(key) if key in single else None
+            # a romanised Han/Hangul syllable is one of a closed set: never met at one edit
+            near = single and not any(form.tokens[i].syllabic for i in idx)
+            fuzzy_posting = self._fuzzy_postings(key, near) if single else None
             if fuzzy_posting is not None:
                 ids.append(fuzzy_posting)
                 weights.append(np.full(len(fuzzy_posting), 0.7 * w))
-        if not ids:
-            return []
-        all_ids = np.concatenate(ids)
-        acc = np.bincount(all_ids, weights=np.concatenate(weights), minlength=len(self._entries))
-        top = _top_k(acc, CANDIDATES)
-        if not len(top):
-            return []
-        floor = max(CANDIDATE_FLOOR * total, RELATIVE_FLOOR * float(acc[top[0]]))
-        return [int(e) for e in top if acc[e] >= floor]
+        if not ids or total <= 0.0:
+            return None
+        acc = np.bincount(
+            np.concatenate(ids), weights=np.concatenate(weights), minlength=len(self._entries)
+        )
+        return acc / total
 
-    def _fuzzy_postings(self, key: str) -> IntArray | None:
-        """Entries filed under keys that nearly equal ``key``, concatenated in key order.
+    def _fuzzy_postings(self, key: str, near: bool) -> IntArray | None:
+        """Entries filed under keys that nearly equal ``key`` (``near``: also those one edit
+        away), concatenated in key order.
 
         Cached per key: names share surnames and syllables, so batches repeat keys a lot.
         """
-        if key in self._fuzzy_cache:
-            return self._fuzzy_cache[key]
-        vids = self._fuzzy(key)
+        found = self._fuzzy_cache.get((key, near), _MISSING)
+        if found is not _MISSING:
+            return found
+        vids = self._fuzzy(key, near)
         found = np.concatenate([self._postings.at(v) for v in vids]) if vids else None
         if len(self._fuzzy_cache) >= FUZZY_CACHE:
             self._fuzzy_cache.clear()
-        self._fuzzy_cache[key] = found
+        self._fuzzy_cache[(key, near)] = found
         return found
 
-    def _fuzzy(self, key: str) -> list[int]:
+    def _fuzzy(self, key: str, near: bool) -> list[int]:
+        """Keys one edit away (short keys, ``near``), then keys sharing most trigrams."""
+        close = self._one_edit(key) if near else []
+        found = self._trigram_fuzzy(key)
+        if not close:
+            return found
+        return [*close, *(v for v in found if v not in close)][:FUZZY_PER_TOKEN]
+
+    def _one_edit(self, key: str) -> list[int]:
+        """Vocabulary keys at one edit (substitution, insertion, deletion, adjacent swap)."""
+        if not MIN_EDIT_KEY <= len(key) <= MAX_EDIT_KEY + 1 or not key.isalpha():
+            return []
+        exact = self._postings.key_id(key)
+        seen: set[int] = set()
+        near: list[int] = []
+        for variant in (key, *_deletions(key)):
+            posting = self._deletes.get(variant)
+            for vid in () if posting is None else posting.tolist():
+                if vid != exact and vid not in seen:
+                    seen.add(vid)
+                    if OSA.distance(key, self._vocab[vid], score_cutoff=1) <= 1:
+                        near.append(vid)
+        near.sort()  # vocabulary order: stable across processes
+        return near[:FUZZY_PER_TOKEN]
+
+    def _trigram_fuzzy(self, key: str) -> list[int]:
         if len(key) < MIN_FUZZY_LEN or not key.isalpha():
             return []
         grams = [p for g in trigrams(key) if (p := self._grams.get(g)) is not None]
@@ -380,6 +477,21 @@ def key_trigrams(vocab: Sequence[str]) -> Postings:
     return Postings.from_lists(grams)
 
 
+def key_deletions(vocab: Sequence[str]) -> Postings:
+    """Each one-letter deletion of a short key -> ids of the keys it comes from (and each such
+    key under itself): keys one edit apart share an entry (``sogn``/``song`` share ``sog``)."""
+    deletes: dict[str, list[int]] = defaultdict(list)
+    for vid, key in enumerate(vocab):
+        if MIN_EDIT_KEY <= len(key) <= MAX_EDIT_KEY and key.isalpha():
+            for variant in sorted(_deletions(key) | {key}):
+                deletes[variant].append(vid)
+    return Postings.from_lists(deletes)
+
+
+def _deletions(key: str) -> set[str]:
+    return {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
 def _final_score(name: PartyName, score: float, adjust: float) -> float:
     """Name score with the weak-alias cap and the party facts' adjustment, rounded as shown."""
     capped = weak_capped(score, name)
@@ -387,15 +499,16 @@ def _final_score(name: PartyName, score: float, adjust: float) -> float:
     return round(min(final, capped) if name.weak else final, 4)
 
 
-def _top_k(acc: npt.NDArray[Any], k: int) -> IntArray:
-    """Ids of the ``k`` largest non-zero values, best first; ties go to the lower id (stable
-    across processes, unlike an order that follows string hashes)."""
+def _top_k(acc: npt.NDArray[Any], k: int, tied: int) -> IntArray:
+    """Ids of the ``k`` largest non-zero values and those tied with the ``k``-th, at most
+    ``tied`` in all, best first; ties beyond that go to the lower id (stable across processes,
+    unlike an order that follows string hashes)."""
     ids = np.flatnonzero(acc > 0)  # acc >= 0; a boolean scan is 4x faster than a float one
     vals = acc[ids]
     if len(ids) > k:
         kth = np.partition(vals, len(vals) - k)[len(vals) - k]
         above = ids[vals > kth]
-        ids = np.concatenate([above, ids[vals == kth][: k - len(above)]])
+        ids = np.concatenate([above, ids[vals == kth][: max(k, tied) - len(above)]])
     return ids[np.lexsort((ids, -acc[ids]))].astype(np.int32)
 
 

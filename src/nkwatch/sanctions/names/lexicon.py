@@ -23,6 +23,9 @@ def _rows(filename: str) -> list[list[str]]:
     return rows
 
 
+NEAR_LEGAL_LEN = 5  # a legal phrase's word this long may carry one typo
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """All tables, keyed for fast lookup."""
@@ -36,6 +39,10 @@ class Lexicon:
     ru: dict[str, str]  # cyrillic stem -> english
     legal_tokens: frozenset[str]  # every canonical legal-form token
     max_legal_len: int  # longest legal phrase, in tokens
+    # a legal phrase with one word of 5+ letters blanked ("*") -> (that word, canonical):
+    # a phrase typed with one typo in a long word is still the legal form
+    legal_near: dict[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]
+    legal_words: frozenset[str]  # every word of a Latin legal phrase
 
 
 def _is_ascii(text: str) -> bool:
@@ -63,6 +70,23 @@ def lexicon() -> Lexicon:
     legal_tokens = frozenset(c for canon in legal_latin.values() for c in canon)
     max_len = max((len(k) for k in legal_latin), default=1)
     ru = {stem: english for stem, english in _rows("ru_lexicon.tsv")}
+    near: dict[tuple[str, ...], list[tuple[str, tuple[str, ...]]]] = {}
+    for words, canon in legal_latin.items():
+        for k, word in enumerate(words):
+            if len(words) > 1 and len(word) >= NEAR_LEGAL_LEN:
+                blank = (*words[:k], "*", *words[k + 1 :])
+                near.setdefault(blank, []).append((word, canon))
+    legal_words = frozenset(w for phrase in legal_latin for w in phrase)
     return Lexicon(
-        legal_latin, tuple(legal_native), generic, surname, zh, ko, ru, legal_tokens, max_len
+        legal_latin,
+        tuple(legal_native),
+        generic,
+        surname,
+        zh,
+        ko,
+        ru,
+        legal_tokens,
+        max_len,
+        {k: tuple(v) for k, v in near.items()},
+        legal_words,
     )

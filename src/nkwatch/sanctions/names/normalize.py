@@ -14,11 +14,14 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nkwatch.sanctions.names.lexicon import lexicon
+from rapidfuzz.distance import OSA
+
+from nkwatch.sanctions.names.lexicon import NEAR_LEGAL_LEN, lexicon
 from nkwatch.sanctions.names.translit import (
     Context,
     Reading,
     ascii_tokens,
+    korean_readings,
     transliterate,
     whole_name_readings,
 )
@@ -111,9 +114,9 @@ def analyze(name: str, *, is_person: bool) -> tuple[NameForm, ...]:
         words = text.split()
         per_run = [[Reading(tuple(words), "")]] if words else []
     ctx = Context(is_person, text)
-    for word in () if text.isascii() else text.split():
-        for script, run in _runs(word):
-            per_run.append([_latin(run)] if script == "Latn" else transliterate(run, script, ctx))
+    runs = [] if text.isascii() else [r for word in text.split() for r in _runs(word)]
+    for script, run in runs:
+        per_run.append([_latin(run)] if script == "Latn" else transliterate(run, script, ctx))
     if not per_run:
         return ()
     n_forms = max(len(r) for r in per_run)
@@ -122,6 +125,7 @@ def analyze(name: str, *, is_person: bool) -> tuple[NameForm, ...]:
     ]
     if not text.isascii():
         combined += [[r] for r in whole_name_readings(text, ctx)]
+        combined += korean_readings(runs, per_run, ctx)
     forms: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
     for readings in combined:
@@ -131,8 +135,13 @@ def analyze(name: str, *, is_person: bool) -> tuple[NameForm, ...]:
             if reading.label and reading.label not in labels:
                 labels.append(reading.label)
             shares = reading.shares or (1.0,) * len(reading.tokens)
-            tokens.extend(
-                Token(t, "", share, syllabic=reading.syllabic and k not in reading.words)
+            tokens.extend(  # a glossary's "people's" is the folded Latin "peoples"
+                Token(
+                    t.replace("'", ""),
+                    "",
+                    share,
+                    syllabic=reading.syllabic and k not in reading.words,
+                )
                 for k, (t, share) in enumerate(zip(reading.tokens, shares, strict=True))
             )
         folded = _numbers(
@@ -163,7 +172,8 @@ def _fold_legal(tokens: list[Token], *, legal_forms: bool) -> tuple[Token, ...]:
             i += 1
             continue
         for size in range(min(lex.max_legal_len, len(tokens) - i), 1, -1):
-            canon = lex.legal_latin.get(tuple(t.text for t in tokens[i : i + size]))
+            window = tuple(t.text for t in tokens[i : i + size])
+            canon = lex.legal_latin.get(window) or _near_legal(window)
             if canon is not None:
                 out.extend(_token(c, legal=True) for c in canon)
                 i += size
@@ -178,6 +188,20 @@ def _fold_legal(tokens: list[Token], *, legal_forms: bool) -> tuple[Token, ...]:
             out.append(_token(text, legal=text in legal_set, syllabic=tok.syllabic))
             i += 1
     return tuple(out)
+
+
+def _near_legal(window: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The canonical form of a legal phrase typed with one typo in one of its long words
+    (``limiyed liability company``, ``obshchestvo s ogranichennoi otvetstvennostyh``)."""
+    lex = lexicon()
+    odd = [k for k, word in enumerate(window) if word not in lex.legal_words]
+    if len(odd) != 1 or len(window[odd[0]]) < NEAR_LEGAL_LEN:
+        return None
+    k = odd[0]
+    for word, canon in lex.legal_near.get((*window[:k], "*", *window[k + 1 :]), ()):
+        if OSA.distance(window[k], word, score_cutoff=1) <= 1:
+            return canon
+    return None
 
 
 def _syllable(tok: Token, legal_set: frozenset[str]) -> Token:

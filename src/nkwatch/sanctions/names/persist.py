@@ -51,7 +51,7 @@ from nkwatch.sanctions.names.normalize import NameForm, Token
 from nkwatch.sanctions.names.postings import Postings
 
 MAGIC = b"NKWNAMES"
-FORMAT = 1
+FORMAT = 2  # 2: the one-edit (deletion) table of short keys
 _ALIGN = 64
 _CHECK = 4  # crc32 trailer
 _PREFIX = len(MAGIC) + 8
@@ -178,7 +178,8 @@ def _header_bytes(header: dict[str, Any]) -> bytes:
 
 def _sections(index: NameIndex) -> dict[str, tuple[bytes, str]]:
     out: dict[str, tuple[bytes, str]] = {}
-    for name, table in (("postings", index.postings), ("grams", index.grams)):
+    tables = (("postings", index.postings), ("grams", index.grams), ("deletes", index.deletes))
+    for name, table in tables:
         out[f"{name}.keys"] = (_joined(table.keys, name), "utf-8")
         out[f"{name}.offsets"] = (table.offsets.astype("<i8").tobytes(), "<i8")
         out[f"{name}.ids"] = (table.ids.astype("<i4").tobytes(), "<i4")
@@ -250,7 +251,11 @@ def load(path: Path, key: IndexKey) -> NameIndex:
         parties = partycodec.PartyRows(party_ids, _Slices(*_pair(sections, "parties")))
         entries = _Records(_Slices(*_pair(sections, "entries")), _decode_entry)
         index = NameIndex(
-            parties, entries, _postings(sections, "postings"), _postings(sections, "grams")
+            parties,
+            entries,
+            _postings(sections, "postings"),
+            _postings(sections, "grams"),
+            _postings(sections, "deletes"),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise IndexFileError(f"{path}: malformed tables ({exc})") from exc

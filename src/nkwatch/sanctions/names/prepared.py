@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from nkwatch.sanctions.names.arabic import ARABIC
 from nkwatch.sanctions.names.han import syllable_chars
 from nkwatch.sanctions.names.normalize import NameForm, Token, script_of
-from nkwatch.sanctions.names.translit import NATIVE_HANGUL
+from nkwatch.sanctions.names.translit import HANJA_KOREAN, HANJA_NATIVE, NATIVE_HANGUL
 
 OTHER, SURNAME, GIVEN = 0, 1, 2
 MIN_RUN, MAX_RUN = 2, 4  # surname + one to three given-name syllables
@@ -50,11 +50,13 @@ class Prepared:
     weight_total: float
     syllabic: bool  # any token syllabic
     native: bool  # letter-for-letter Hangul reading
+    hanja: bool  # Han characters read in Korean, as Hangul letters (``translit.hanja``)
     pinyin: bool  # the plain pinyin reading of a Hanzi name
     han: tuple[str, ...]  # pinyin reading: the simplified character of each syllable ("" else)
     person: bool  # read as a person's name (a lone letter is an initial)
     arabic: bool  # folded Arabic letters (``arabic.reading``), not a romanisation
     hanzi: bool  # syllables of a Mandarin reading of Chinese characters (pinyin, Wade-Giles)
+    sino_korean: bool  # syllables of a romanised Korean reading of Han characters
 
 
 def name_roles(tokens: tuple[Token, ...], person: bool) -> tuple[int, ...]:
@@ -114,11 +116,13 @@ def prepare(form: NameForm, person: bool, idf: Idf = flat_idf, name: str = "") -
         sum(weights) or 1.0,
         any(t.syllabic for t in tokens),
         form.translit == NATIVE_HANGUL,
+        form.translit == HANJA_NATIVE,
         form.translit == PINYIN,
         syllable_chars(name, tokens) if name and form.translit == PINYIN else (),
         person,
         form.translit == ARABIC,
         any(label in form.translit for label in MANDARIN),
+        HANJA_KOREAN in form.translit and form.translit != HANJA_NATIVE,
     )
 
 

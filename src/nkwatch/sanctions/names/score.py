@@ -66,10 +66,7 @@ def score_pair(
     for p in pairs:
         cov_q += sum(q.weights[i] for i in p.q) * p.sim
         cov_c += sum(c.weights[j] for j in p.c) * p.sim
-    miss_q, miss_c = (
-        _unmatched_share(q, pairs, query_side=True),
-        _unmatched_share(c, pairs, query_side=False),
-    )
+    miss_q, miss_c = _misses(q, c, pairs)
     # Agreement is weighted by rarity (IDF); disagreement by the plain lexicon share: a common
     # surname that differs (Ri vs Choe) is still a difference.
     conflict = min(miss_q, miss_c)
@@ -83,6 +80,31 @@ def score_pair(
     return Scored(min(1.0, max(0.0, score)), q, c, pairs, person)
 
 
+def _korean_han(p: Prepared) -> bool:
+    """A person's name in Han characters read in Korean (``translit.hanja``)."""
+    return p.sino_korean and p.person
+
+
+def _misses(q: Prepared, c: Prepared, pairs: tuple[Pair, ...]) -> tuple[float, float]:
+    """Unexplained share of each side. Against a person's name read in Korean from Han
+    characters, every word the other side leaves unmatched counts in full, whatever its
+    share: a Korean name is a surname and a given name, so a Latin ``O`` or ``In`` left over
+    is a name the characters do not have (吴俊 read ``o chun`` is not ``O In Chun``)."""
+    miss_q = _unmatched_share(q, pairs, query_side=True)
+    miss_c = _unmatched_share(c, pairs, query_side=False)
+    if _korean_han(q) and not c.syllabic:
+        miss_c = _unmatched_words(c, pairs, query_side=False)
+    elif _korean_han(c) and not q.syllabic:
+        miss_q = _unmatched_words(q, pairs, query_side=True)
+    return miss_q, miss_c
+
+
+def _unmatched_words(form: Prepared, pairs: tuple[Pair, ...], *, query_side: bool) -> float:
+    used = {i for p in pairs for i in (p.q if query_side else p.c)}
+    words = [i for i, t in enumerate(form.form.tokens) if not t.legal]
+    return sum(1 for i in words if i not in used) / max(1, len(words))
+
+
 def _missing_penalty(q: Prepared, c: Prepared, person: bool) -> float:
     # A syllable left out of a Korean or Chinese name changes the name: no cheap omission.
     if q.syllabic or c.syllabic:
@@ -93,6 +115,8 @@ def _missing_penalty(q: Prepared, c: Prepared, person: bool) -> float:
 def _order_penalty(q: Prepared, c: Prepared, pairs: tuple[Pair, ...]) -> float:
     if not _inverted(pairs):
         return 0.0
+    if _korean_han(q) or _korean_han(c):  # Korean names are listed surname first
+        return SYLLABLE_ORDER_PENALTY
     if q.syllabic or c.syllabic:
         return SYLLABLE_ORDER_PENALTY if _inverted(pairs, q) else ORDER_PENALTY
     return PATRONYMIC_PENALTY if _patronymic_swapped(q, c, pairs) else ORDER_PENALTY
@@ -156,10 +180,7 @@ def explain(s: Scored) -> Comparison:
             )
         )
     feats.extend(_leftover_features(q, c, pairs))
-    miss_q, miss_c = (
-        _unmatched_share(q, pairs, query_side=True),
-        _unmatched_share(c, pairs, query_side=False),
-    )
+    miss_q, miss_c = _misses(q, c, pairs)
     conflict = min(miss_q, miss_c)
     missing = max(miss_q, miss_c) - conflict
     if conflict > 0:
@@ -217,7 +238,8 @@ def best_pair(
 
     Two Hangul names are compared letter for letter only and two Hanzi names by their pinyin
     only, exact syllables: every romanisation merges some distinct syllables (``종``/``정``
-    are both "jong" without breves, ``晶``/``青`` are both Wade-Giles "ching"); two
+    are both "jong" without breves, ``晶``/``青`` are both Wade-Giles "ching"); a Hanzi name
+    and a Hangul name by the Korean reading of the characters, letter for letter; two
     Arabic-script names by their folded letters only (``arabic``).
     """
     if pairs is None:
@@ -229,6 +251,9 @@ def best_pair(
         pairs = [(q, c) for q, c in pairs if q.native and c.native]
     elif any(q.pinyin for q in q_forms) and any(c.pinyin for c in c_forms):
         pairs, strict = [(q, c) for q, c in pairs if q.pinyin and c.pinyin], True
+    elif any(q.native or q.hanja for q in q_forms) and any(c.native or c.hanja for c in c_forms):
+        # Han characters read in Korean against a Hangul name: letter for letter too
+        pairs = [(q, c) for q, c in pairs if (q.native or q.hanja) and (c.native or c.hanja)]
     best: Scored | None = None
     memo = {} if memo is None else memo
     for q, c in pairs:

@@ -17,7 +17,7 @@ from nkwatch.sanctions.names.lexicon import lexicon
 
 # hanzi (pypinyin) and cantonese (ToJyutping) load their dictionaries at import, about a
 # second together: they are imported by the Han reading that needs them, not here.
-from nkwatch.sanctions.names.translit import cyrillic, glossary, hangul, japanese, loanword
+from nkwatch.sanctions.names.translit import cyrillic, glossary, hangul, hanja, japanese, loanword
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +47,10 @@ class Context:
 
 
 NATIVE_HANGUL = "Hangul (native)"
+HANJA_KOREAN = "Hanja read in Korean"
+HANJA_NATIVE = f"{HANJA_KOREAN} (native)"  # the Korean reading as Hangul letters
 _LATIN = re.compile(r"[a-z]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 Transliterator = Callable[[str, Context], list[Reading]]  # (run, context) -> readings
 _REGISTRY: dict[str, Transliterator] = {}
@@ -73,6 +76,58 @@ def whole_name_readings(text: str, ctx: Context) -> list[Reading]:
         return []
     tokens = ascii_tokens(japanese.romanize(text).replace("?", " ").replace("'", ""))
     return [Reading(tokens, "Kanji -> Hepburn")] if tokens else []
+
+
+def korean_readings(
+    runs: list[tuple[str, str]], plain: list[list[Reading]], ctx: Context
+) -> list[list[Reading]]:
+    """Whole-name readings of a name with Han characters read in Korean (``hanja``), one per
+    romanisation and spelling (North, then South): each Han run in that reading, every other
+    run in its first one. None if a Han character has no Korean reading, and none for a bare
+    two or three characters read as an organisation: that is how a person's name is written
+    (刘晶 read 류정 is not the vessel YU JONG 2)."""
+    bare = ctx.name.strip()
+    if not ctx.is_person and 2 <= len(bare) <= 3 and _HAN.fullmatch(bare):
+        return []
+    korean: dict[int, dict[tuple[str, int, int], Reading]] = {}
+    for i, (script, run) in enumerate(runs):
+        if script != "Hani":
+            continue
+        person = ctx.is_person and not korean  # the first Han run begins with the surname
+        spellings = hanja.read(run, person=person)
+        if not spellings:
+            return []
+        korean[i] = {}
+        for n, spelling in enumerate(spellings):
+            for r in _hangul(spelling, ctx):
+                way = sum(1 for label, m, _ in korean[i] if label == r.label and m == n)
+                korean[i][(r.label, n, way)] = _as_hanja(r)
+    keys = list(dict.fromkeys(k for readings in korean.values() for k in readings))
+    return [
+        [_pick(korean[i], key) if i in korean else plain[i][0] for i in range(len(runs))]
+        for key in keys
+    ]
+
+
+def _pick(readings: dict[tuple[str, int, int], Reading], key: tuple[str, int, int]) -> Reading:
+    """The run's reading of that romanisation, spelling (North, South) and rendering, else its
+    North one, else its first."""
+    return (
+        readings.get(key)
+        or readings.get((key[0], 0, key[2]))
+        or readings.get((key[0], 0, 0))
+        or next(iter(readings.values()))
+    )
+
+
+def _as_hanja(reading: Reading) -> Reading:
+    """A Hangul reading relabelled as the Korean reading of Han characters."""
+    label = (
+        HANJA_NATIVE
+        if reading.label == NATIVE_HANGUL
+        else reading.label.replace("Hangul", HANJA_KOREAN, 1)
+    )
+    return Reading(reading.tokens, label, reading.syllabic, reading.words, reading.shares)
 
 
 def ascii_tokens(text: str) -> tuple[str, ...]:
@@ -191,15 +246,27 @@ def _hangul(run: str, ctx: Context) -> list[Reading]:
     # Hangul against Hangul is compared letter for letter: romanisation would merge 종/정.
     readings.append(Reading(tuple(run), NATIVE_HANGUL, syllabic=True, shares=shares))
     if not ctx.is_person:
-        glossed = _hangul_glossary(run)
-        if glossed is not None:
-            readings.append(glossed)
+        readings += _hangul_glossary(run)
     return readings
 
 
-def _hangul_glossary(run: str) -> Reading | None:
-    tokens, words = glossary.longest_match(
-        run, lexicon().ko, lambda ch: hangul.romanize_word(ch, hangul.System.DPRK)
-    )
-    label = "Hangul -> glossary + DPRK official"
-    return Reading(tuple(tokens), label, syllabic=True, words=words) if words else None
+def _hangul_glossary(run: str) -> list[Reading]:
+    """Korean company words translated, the rest in DPRK romanisation; a word with two usual
+    renderings (``항공`` aviation|air) gives one reading per rendering."""
+    pieces = list(glossary.segments(run, lexicon().ko))
+    ways = max((len(english.split("|")) for _, english in pieces if english), default=0)
+    readings: list[Reading] = []
+    for way in range(ways):
+        tokens: list[str] = []
+        words: list[int] = []
+        for piece, english in pieces:
+            if english is None:
+                tokens.extend(hangul.romanize_word(piece, hangul.System.DPRK))
+                continue
+            renderings = english.split("|")
+            for word in renderings[min(way, len(renderings) - 1)].split():
+                words.append(len(tokens))
+                tokens.append(word)
+        label = "Hangul -> glossary + DPRK official"
+        readings.append(Reading(tuple(tokens), label, syllabic=True, words=tuple(words)))
+    return readings
