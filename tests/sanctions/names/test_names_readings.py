@@ -209,5 +209,5 @@ def test_transliterated_russian_legal_phrase_spellings_fold() -> None:
 
 
 def test_korean_glossary_reads_dprk_organisation_words() -> None:
-    assert _texts("로케트공업부", person=False)[-1] == "rocket industry pu"
+    assert _texts("로케트공업부", person=False)[-1] == "rocket industry department"
     assert "un song internet technology co" in _texts("은성인터네트기술회사", person=False)

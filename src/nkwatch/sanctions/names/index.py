@@ -34,7 +34,7 @@ from nkwatch.sanctions.names.keys import MIN_FUZZY_LEN, form_keys, trigrams
 from nkwatch.sanctions.names.model import Feature, NameMatch, NameQuery
 from nkwatch.sanctions.names.normalize import NameForm, Token, analyze
 from nkwatch.sanctions.names.postings import Postings
-from nkwatch.sanctions.names.prepared import Idf, Prepared, personal_shape, prepare
+from nkwatch.sanctions.names.prepared import PINYIN, Idf, Prepared, personal_shape, prepare
 from nkwatch.sanctions.names.score import Scored, best_pair, explain
 
 MAX_QUERY_CHARS = 1000
@@ -85,6 +85,8 @@ class _QueryContext:
         self._plain: dict[bool, tuple[tuple[Prepared, ...], list[frozenset[str]]]] = {}
         self._arabic_form = arabic.reading(self._name)
         self._arabic: dict[bool, Prepared | None] = {}
+        # a Han query compares a Han name's characters; others never need them (nor OpenCC)
+        self.han = any(f.translit == PINYIN for f in forms)
 
     def prepared(self, person: bool) -> tuple[tuple[Prepared, ...], list[frozenset[str]]]:
         """Prepared readings compared with a (non-)person candidate, and their index keys."""
@@ -145,9 +147,9 @@ class NameIndex:
     ) -> None:
         self._parties = parties
         self._entries = entries
-        self._prepared: dict[tuple[int, bool], tuple[Prepared, ...]] = {}
+        self._prepared: dict[tuple[int, bool, bool], tuple[Prepared, ...]] = {}
         self._plain: dict[
-            tuple[int, bool], tuple[tuple[Prepared, ...], tuple[frozenset[str], ...]]
+            tuple[int, bool, bool], tuple[tuple[Prepared, ...], tuple[frozenset[str], ...]]
         ] = {}
         self._arabic: dict[tuple[int, bool], Prepared | None] = {}
         self._fuzzy_cache: dict[tuple[str, bool], IntArray | None] = {}
@@ -306,10 +308,10 @@ class NameIndex:
                 return best_pair((q_arabic,), (c_arabic,), person=person, memo=ctx.memo)
         if self._korea(entry.party):
             q_forms, q_keys = ctx.prepared(person)
-            c_forms, c_keys = self._prepared_entry(entry, person), entry.keys
+            c_forms, c_keys = self._prepared_entry(entry, person, ctx.han), entry.keys
         else:  # Han characters read in Korean name Korea-linked parties only
             q_forms, q_keys = ctx.without_korean(person)
-            c_forms, c_keys = self._plain_entry(entry, person)
+            c_forms, c_keys = self._plain_entry(entry, person, ctx.han)
         pairs = [
             (qf, cf)
             for qf, qk in zip(q_forms, q_keys, strict=True)
@@ -318,23 +320,26 @@ class NameIndex:
         ]
         return best_pair(q_forms, c_forms, pairs or None, person=person, memo=ctx.memo)
 
-    def _prepared_entry(self, entry: IndexEntry, person: bool) -> tuple[Prepared, ...]:
-        key = (entry.sig, person)
+    def _prepared_entry(self, entry: IndexEntry, person: bool, chars: bool) -> tuple[Prepared, ...]:
+        """The entry's prepared readings; ``chars``: with the Han characters behind a pinyin
+        reading (only a Han query compares them)."""
+        key = (entry.sig, person, chars)
         found = self._prepared.get(key)
         if found is None:
+            name = entry.name.value if chars else ""
             found = self._prepared[key] = tuple(
-                prepare(f, person, self.idf, entry.name.value) for f in entry.forms
+                prepare(f, person, self.idf, name) for f in entry.forms
             )
         return found
 
     def _plain_entry(
-        self, entry: IndexEntry, person: bool
+        self, entry: IndexEntry, person: bool, chars: bool
     ) -> tuple[tuple[Prepared, ...], tuple[frozenset[str], ...]]:
         """The entry's prepared readings and keys without Korean readings of Han characters."""
-        key = (entry.sig, person)
+        key = (entry.sig, person, chars)
         found = self._plain.get(key)
         if found is None:
-            forms = self._prepared_entry(entry, person)
+            forms = self._prepared_entry(entry, person, chars)
             kept = [k for k, f in enumerate(forms) if not (f.sino_korean or f.hanja)]
             found = self._plain[key] = (
                 tuple(forms[k] for k in kept),
