@@ -400,8 +400,9 @@ class NameIndex:
             if posting is not None:
                 ids.append(posting)
                 weights.append(np.full(len(posting), w))
-            # a romanised Han/Hangul syllable is one of a closed set: never met at one edit
-            near = single and not any(form.tokens[i].syllabic for i in idx)
+            # keys one edit away only for a key no name is filed under (a word that exists is
+            # not taken for a typo) and never for a romanised Han/Hangul syllable (closed set)
+            near = posting is None and single and not any(form.tokens[i].syllabic for i in idx)
             fuzzy_posting = self._fuzzy_postings(key, near) if single else None
             if fuzzy_posting is not None:
                 ids.append(fuzzy_posting)
