@@ -68,11 +68,26 @@ def const(node: Any, env: dict[bytes, str] | None = None) -> str | None:
     return None
 
 
-def _helper(call: Any, name: bytes) -> tuple[bytes, Any] | None:
+_HELPER_NAMES = re.compile(
+    rb"(?:(?:const|let|var)\s+([\w$]+)\s*=\s*(?:function\s*)?\(?\s*[\w$]+\s*\)?\s*(?:=>|\{)"
+    rb"\s*(?:return\s+)?|function\s+([\w$]+)\s*\(\s*[\w$]+\s*\)\s*\{\s*return\s+)"
+    rb"(?:atob|Buffer\.from)\("
+)
+
+
+def _helpers(root: Any, data: bytes) -> dict[bytes, tuple[bytes, Any]]:
+    """One-expression decoder helpers of a file, found once: name -> (parameter, body)."""
+    out: dict[bytes, tuple[bytes, Any]] = {}
+    for m in _HELPER_NAMES.finditer(data):
+        name = m.group(1) or m.group(2)
+        found = _helper(root, name) if name not in out else None
+        if found is not None:
+            out[name] = found
+    return out
+
+
+def _helper(root: Any, name: bytes) -> tuple[bytes, Any] | None:
     """(parameter, returned expression) of a one-parameter, one-expression helper ``name``."""
-    root = call
-    while root.parent is not None:
-        root = root.parent
     decl = re.search(
         rb"(?:(?:const|let|var)\s+"
         + re.escape(name)
@@ -111,9 +126,6 @@ def _const_call(node: Any, env: dict[bytes, str] | None = None) -> str | None:
     name = fn.text.replace(b" ", b"")
     values = args.named_children
     first = const(values[0], env) if values else None
-    if fn.type == "identifier" and first is not None and env is None and name not in (b"atob",):
-        helper = _helper(node, bytes(name))
-        return const(helper[1], {helper[0]: first}) if helper is not None else None
     if name == b"atob" and first is not None:
         return _decode(first, "base64")
     if name == b"Buffer.from" and first is not None and len(values) > 1:
@@ -144,14 +156,28 @@ def _decode(text: str, encoding: str) -> str | None:
     return raw.decode("utf-8", "replace")
 
 
+def _fold_helper_call(
+    node: Any, helpers: dict[bytes, tuple[bytes, Any]]
+) -> list[tuple[Any, str, bool]]:
+    fn, args = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+    helper = helpers.get(bytes(fn.text)) if fn is not None else None
+    if helper is None or args is None or not args.named_children:
+        return []
+    arg = const(args.named_children[0])
+    text = const(helper[1], {helper[0]: arg}) if arg is not None else None
+    return [(node, text, True)] if text is not None else []
+
+
 def _raw_ip(facts: Facts, kind: str, ind: Indicators) -> tuple[list[Hit], set[str]]:
     import tree_sitter as ts
 
     hits: list[Hit] = []
     folded: list[tuple[Any, str, bool]] = []
+    helpers = _helpers(facts.tree.root_node, facts.data) if _HELPERS.search(facts.data) else {}
     for _, caps in ts.QueryCursor(_consts_query(kind)).matches(facts.tree.root_node):
         node = (caps.get("s") or caps.get("cat") or caps["hcall"])[0]
-        if node.type == "call_expression" and not _HELPERS.search(facts.data):
+        if node.type == "call_expression":
+            folded += _fold_helper_call(node, helpers)
             continue
         if (
             node.type == "binary_expression"
