@@ -128,7 +128,7 @@ def test_import_keeps_31_digit_amounts_exactly_and_refuses_what_the_store_cannot
     import_files(store, "ethereum-etl", [path])
     assert store.query("SELECT CAST(amount AS VARCHAR) FROM trace_transfers") == [(str(big),)]
     path.write_text(header + f"0x{'22' * 32},100,{a},{b},{2**127},1700000000\n")
-    with pytest.raises(UserError, match=r"transactions.csv:2: value .* above the largest amount"):
+    with pytest.raises(UserError, match=r"amount: transfer 0x2222.* above the largest the store"):
         import_files(store, "ethereum-etl", [path])
     assert store.query("SELECT count(*) FROM trace_transfers") == [(1,)]
 

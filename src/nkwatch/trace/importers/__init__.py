@@ -70,6 +70,20 @@ def _load_builtins() -> None:
     from nkwatch.trace.importers import bitcoin_etl, btc_2009, ethereum_etl, etherscan_csv  # noqa: F401
 
 
+def _check_store_range(transfers: Sequence[Transfer]) -> None:
+    """The store keeps amounts as HUGEINT: a larger one is refused by name, never wrapped."""
+    from nkwatch.trace.importers.common import STORE_MAX_AMOUNT
+
+    for t in transfers:
+        if t.amount > STORE_MAX_AMOUNT or t.fee > STORE_MAX_AMOUNT:
+            raise UserError(
+                f"transfer {t.tx_hash} (index {t.index}): amount {max(t.amount, t.fee)} is above"
+                f" the largest the store keeps exactly (2**127 - 1); import it into the lake"
+                " (nkwatch trace import --lake DIR), which keeps amounts up to 2**256 - 1",
+                where="amount",
+            )
+
+
 @dataclass(frozen=True)
 class ImportSummary:
     format: str
@@ -105,6 +119,7 @@ def import_files(
             added = add_utxo_txs(store, txs, source=source)
         else:
             transfers = [i for i in items if isinstance(i, Transfer)]
+            _check_store_range(transfers)
             added = add_transfers(store, transfers, source=source)
         logs = [i for i in items if isinstance(i, RawLog)]
         if logs:

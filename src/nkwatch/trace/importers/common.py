@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from nkwatch.boundary import csv_dicts, exact_units, load_json, parse_int, read_text
+from nkwatch.boundary import UINT256_MAX, csv_dicts, exact_units, load_json, parse_int, read_text
 from nkwatch.chains import canonical_address, is_valid_address
 from nkwatch.errors import UserError
 
@@ -27,9 +27,10 @@ def read_csv(path: Path, required: Sequence[str]) -> Iterator[tuple[int, dict[st
     yield from rows
 
 
-# What today's store keeps exactly: amounts and fees are HUGEINT (signed 128-bit), blocks
-# BIGINT, UTXO values BIGINT, log indexes INTEGER. A value beyond is refused by name, never
-# rounded or wrapped (the Parquet lake keeps amounts up to 2**256 - 1).
+# Readers keep amounts exact up to 2**256 - 1 (any EVM amount; the Parquet lake stores them
+# all). Today's DuckDB store keeps amounts and fees as HUGEINT (signed 128-bit):
+# ``import_files`` refuses a transfer above that by name instead of letting it wrap or
+# crash. Blocks are BIGINT, log indexes INTEGER.
 STORE_MAX_AMOUNT = 2**127 - 1
 MAX_BLOCK = 2**63 - 1
 MAX_INDEX = 2**31 - 1
@@ -40,12 +41,12 @@ _TX_HASH = re.compile(r"(?:0x)?[0-9a-fA-F]{64}")
 def base_units(text: str, decimals: int, at: str, what: str = "amount") -> int:
     """A non-negative amount in base units; ``text`` may be whole units with a fraction.
 
-    Exact at any size: an amount that is not a whole number of base units, or that the
-    store cannot keep exactly (above 2**127 - 1), is refused by name.
+    Exact at any size: an amount that is not a whole number of base units, or above
+    2**256 - 1, is refused by name.
     """
     if not 0 <= decimals <= MAX_DECIMALS:
         raise UserError(f"{decimals} decimals is out of range (0-{MAX_DECIMALS})", where=at)
-    return exact_units(text, decimals, where=at, what=what, maximum=STORE_MAX_AMOUNT)
+    return exact_units(text, decimals, where=at, what=what, maximum=UINT256_MAX)
 
 
 def integer(text: str, at: str, what: str, maximum: int = MAX_BLOCK) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from nkwatch.boundary import csv_dicts, read_text
+from nkwatch.boundary import UINT256_MAX, csv_dicts, read_text
 from nkwatch.chains import get_chain
 from nkwatch.errors import UserError
 from nkwatch.trace.bridges.abi import RawLog, split_topics
@@ -23,7 +23,6 @@ from nkwatch.trace.importers import Importer, ImportOptions, register
 from nkwatch.trace.importers.common import (
     MAX_DECIMALS,
     MAX_INDEX,
-    STORE_MAX_AMOUNT,
     address,
     base_units,
     integer,
@@ -139,7 +138,7 @@ def _fee(r: dict[str, str], at: str) -> int:
     price = r.get("receipt_effective_gas_price") or r.get("gas_price", "")
     if used and price:
         fee = integer(used, at, "receipt_gas_used") * integer(price, at, "gas_price")
-        if fee > STORE_MAX_AMOUNT:
+        if fee > UINT256_MAX:
             raise UserError(f"fee {fee} is above what the store keeps exactly", where=at)
         return fee
     return 0
