@@ -30,7 +30,8 @@ from typing import Any
 
 from nkwatch.trace.across import ChainData, trace_across
 from nkwatch.trace.across.run import finish
-from nkwatch.trace.engine import Seed, TraceParams, trace
+from nkwatch.trace.engine import trace
+from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.report import build_report, whole
 from nkwatch.trace.report_model import TraceReport
 from nkwatch.trace.synthetic_cross import CrossSynthetic, generate_cross

@@ -27,7 +27,8 @@ from bench import trace_reference as ref
 from nkwatch.settings import Settings
 from nkwatch.store import open_store
 from nkwatch.trace import kernel
-from nkwatch.trace.engine import Seed, TraceParams, trace
+from nkwatch.trace.engine import trace
+from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.repository import load_graph
 from nkwatch.trace.synthetic import Synthetic, generate, store_synthetic
 

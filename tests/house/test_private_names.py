@@ -12,17 +12,10 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
-# Crossings that other work in flight removes (issue #17 units: the kernel's lot helpers and
-# the synthetic generator's cycle; issue #15 lure). This list only shrinks: a new crossing
-# fails the test, and a fixed one should be deleted here.
+# Crossings that other work in flight removes (issue #15 lure). This list only shrinks: a new
+# crossing fails the test, and a fixed one should be deleted here.
 KNOWN = {
-    "nkwatch/hiring/synthetic_ops.py": ["_Gen from nkwatch.hiring.synthetic"],
     "nkwatch/lure/jsrules.py": ["_language from nkwatch.lure.jsfacts"],
-    "nkwatch/trace/kernel.py": [
-        "_consume from nkwatch.trace.kernel_lots",
-        "_push_lot from nkwatch.trace.kernel_lots",
-        "_record from nkwatch.trace.kernel_lots",
-    ],
 }
 
 

@@ -12,12 +12,13 @@ from click.testing import CliRunner
 from tests.lake import breakcases as bc
 
 from nkwatch.cli.main import cli
-from nkwatch.trace.engine import Seed, TraceParams, trace
+from nkwatch.trace.engine import trace
 from nkwatch.trace.labels import Label, LabelBook
 from nkwatch.trace.lake.engine import LocalEngine
 from nkwatch.trace.lake.importer import import_synthetic
 from nkwatch.trace.lake.store import Lake
 from nkwatch.trace.lake.tracing import trace_lake, whole_graph
+from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.report import build_report
 from nkwatch.trace.synthetic import generate
 

@@ -27,7 +27,6 @@ from tests.scenarios.player import load_artefacts
 from nkwatch.cli.main import cli
 from nkwatch.trace.across import ChainData, trace_across
 from nkwatch.trace.across.run import finish
-from nkwatch.trace.engine import Seed, TraceParams
 from nkwatch.trace.evm.devnode import DevChain, start_anvil
 from nkwatch.trace.evm.fetch import BlockFetcher
 from nkwatch.trace.evm.logs import fetch_logs
@@ -37,6 +36,7 @@ from nkwatch.trace.importers import ImportOptions, get_importer
 from nkwatch.trace.labels import Label, LabelBook
 from nkwatch.trace.logstore import WANTED_TOPICS
 from nkwatch.trace.model import UtxoTx
+from nkwatch.trace.params import Seed, TraceParams
 
 pytestmark = pytest.mark.slow
 

@@ -9,11 +9,12 @@ from tests.scenarios.player import Scenario
 
 from nkwatch.settings import Settings
 from nkwatch.store import open_store
-from nkwatch.trace.engine import Seed, TraceParams, trace
+from nkwatch.trace.engine import trace
 from nkwatch.trace.evm.crawler import CrawlConfig, EvmCrawler
 from nkwatch.trace.evm.devnode import AnvilNode
 from nkwatch.trace.evm.rpc import RpcClient, RpcConfig
 from nkwatch.trace.labels import Label, LabelBook
+from nkwatch.trace.params import Seed, TraceParams
 
 pytestmark = pytest.mark.slow
 

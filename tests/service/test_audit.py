@@ -8,6 +8,8 @@ import json
 
 from fastapi.testclient import TestClient
 
+from nkwatch.store.audit import AuditRecord
+
 from .conftest import Keys
 
 
@@ -19,11 +21,13 @@ def test_group_commit_writes_every_entry_in_order(client: TestClient, keys: Keys
     writer = _state(client).audit
     futures = [
         writer.submit(
-            actor="key:test",
-            action="screen.name",
-            query={"name": f"q{i}"},
-            result={"hit": i % 2 == 0},
-            list_versions=["ofac-x"],
+            AuditRecord(
+                actor="key:test",
+                action="screen.name",
+                query={"name": f"q{i}"},
+                result={"hit": i % 2 == 0},
+                list_versions=["ofac-x"],
+            )
         )
         for i in range(300)
     ]

@@ -15,12 +15,12 @@ from click.testing import CliRunner
 from nkwatch.cli.main import cli
 from nkwatch.store import Store
 from nkwatch.trace.cluster import coinjoin_kind, multi_input_clusters
-from nkwatch.trace.engine import Seed, TraceParams
 from nkwatch.trace.example import ensure_example_case
 from nkwatch.trace.freeze import freeze_requests
 from nkwatch.trace.importers import import_files
 from nkwatch.trace.labels import LabelBook
 from nkwatch.trace.model import TxInput, TxOutput, UtxoTx
+from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.render import render
 from nkwatch.trace.report import build_report
 from nkwatch.trace.utxo import load_utxo_txs, trace_utxo

@@ -18,9 +18,9 @@ from nkwatch.cli.main import cli
 from nkwatch.settings import Settings
 from nkwatch.store import open_store
 from nkwatch.trace.across.run import trace_store_across
-from nkwatch.trace.engine import Seed, TraceParams
 from nkwatch.trace.importers import import_files
 from nkwatch.trace.label_sources import load_label_book, save_labels, user_csv
+from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.repository import load_graph
 
 

@@ -9,9 +9,10 @@ from hypothesis import strategies as st
 from trace_helpers import addr, tx
 
 from nkwatch.trace import kernel
-from nkwatch.trace.engine import Seed, TraceParams, trace
+from nkwatch.trace.engine import trace
 from nkwatch.trace.graph import graph_from_transfers
 from nkwatch.trace.labels import Label, LabelBook
+from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.policies import fifo_split, haircut_split, poison_split
 
 BTC = 10**8

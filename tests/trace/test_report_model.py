@@ -11,10 +11,11 @@ import pytest
 
 from nkwatch.errors import UserError
 from nkwatch.store import Store
-from nkwatch.trace.engine import Seed, TraceParams, trace
+from nkwatch.trace.engine import trace
 from nkwatch.trace.example import ensure_example_case
 from nkwatch.trace.importers import import_files
 from nkwatch.trace.labels import LabelBook
+from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.render import render
 from nkwatch.trace.report import build_report
 from nkwatch.trace.report_model import Link, LinkSide, TraceReport, schema_text
@@ -130,7 +131,7 @@ def ensure_report_text() -> str:
     ("text", "message"),
     [
         ("[]", "not an nkwatch trace report"),
-        ("{", "not a readable JSON report"),
+        ("{", "not JSON"),
         ('{"format": "x"}', "not an nkwatch trace report: generated_at"),
         (ensure_report_text().replace('"hop": 1', '"hop": "one"'), "flows.0.hop"),
         (ensure_report_text().replace('"to":', '"secret": 1, "to":'), "flows.0.secret"),

@@ -8,9 +8,10 @@ from trace_helpers import T0, addr, tx
 
 from nkwatch.store import Store
 from nkwatch.trace import repository
-from nkwatch.trace.engine import Seed, TraceParams, trace
+from nkwatch.trace.engine import trace
 from nkwatch.trace.graph import graph_from_transfers
 from nkwatch.trace.labels import Label, LabelBook
+from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.repository import (
     StoreSource,
     add_transfers,

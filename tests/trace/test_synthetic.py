@@ -7,7 +7,8 @@ import pytest
 
 from nkwatch.store import Store
 from nkwatch.trace.deposits import detect_deposits
-from nkwatch.trace.engine import Seed, TraceParams, endpoint_labels, trace
+from nkwatch.trace.engine import endpoint_labels, trace
+from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.repository import load_graph
 from nkwatch.trace.synthetic import generate, store_synthetic
 

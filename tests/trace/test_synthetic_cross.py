@@ -7,7 +7,7 @@ import pytest
 
 from nkwatch.trace.across import ChainData, trace_across
 from nkwatch.trace.across.run import finish
-from nkwatch.trace.engine import Seed, TraceParams
+from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.report import whole
 from nkwatch.trace.synthetic_cross import generate_cross
 

@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nkwatch.trace import kernel
-from nkwatch.trace.engine import Seed, TraceParams, trace
+from nkwatch.trace.engine import trace
+from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.report import build_report
 from nkwatch.trace.synthetic import generate
 

@@ -22,9 +22,8 @@ import httpx
 
 from nkwatch.exposure.watch_config import WatchConfig
 from nkwatch.store import Store
-from nkwatch.store.audit import record
-from nkwatch.trace.evm.decode import BlockHeader
-from nkwatch.trace.model import Transfer
+from nkwatch.store.audit import AuditRecord, append
+from nkwatch.trace import BlockHeader, Transfer
 
 
 @dataclass(frozen=True)
@@ -171,14 +170,11 @@ class AuditSink:
         self.store = store
 
     def emit(self, alert: Alert) -> None:
-        record(
-            self.store,
-            actor=f"watch:{alert.watch}",
-            action="watch.alert",
+        append(self.store, AuditRecord(
+            actor=f"watch:{alert.watch}", action="watch.alert",
             query={"key": alert.key, "incident": alert.incident, "tx": alert.tx_hash},
-            result=alert.to_json(),
-            list_versions=[],
-        )
+            result=alert.to_json(), list_versions=(),
+        ))  # fmt: skip
 
 
 SinkFactory = Callable[[WatchConfig, Store], AlertSink | None]

@@ -23,7 +23,7 @@ from nkwatch.exposure.service import (
 )
 from nkwatch.exposure.sources import from_user_csv
 from nkwatch.settings import Settings
-from nkwatch.trace.policies import policy_names
+from nkwatch.trace import policy_names
 
 F = TypeVar("F", bound=Callable[..., Any])
 

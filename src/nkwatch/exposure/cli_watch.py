@@ -15,7 +15,7 @@ from nkwatch.exposure.watch import Watcher
 from nkwatch.exposure.watch_config import load_config, resolve_seeds
 from nkwatch.intel import ensure_bundled, load_dataset
 from nkwatch.settings import Settings
-from nkwatch.trace.evm.rpc import RpcClient, RpcConfig
+from nkwatch.trace import RpcClient, RpcConfig
 
 
 @click.command("watch")

@@ -27,12 +27,9 @@ from nkwatch.errors import UserError
 from nkwatch.exposure import readoff, sweep
 from nkwatch.exposure.model import ExposureResult, PathStep, RiskSource, SourceExposure
 from nkwatch.exposure.rules import DEFAULT_RULES, Rule, evaluate
-from nkwatch.trace.graph import EdgeInfo, TransferGraph
-from nkwatch.trace.noise import classify_assets
-from nkwatch.trace.policies import get_policy
+from nkwatch.trace import EdgeInfo, TransferGraph, classify_assets, get_policy
 
 _NEVER = np.iinfo(np.int64).max
-_CODES = {"poison": sweep.POISON, "haircut": sweep.HAIRCUT, "fifo": sweep.FIFO}
 _STATE_BUDGET = 1 << 29  # bytes of per-address taint state per sweep; more groups = more sweeps
 I64 = npt.NDArray[np.int64]
 BoolArr = npt.NDArray[np.bool_]
@@ -136,9 +133,7 @@ class ExposureIndex:
         return self._cache[key]
 
     def _run_sweeps(self, params: ExposureParams) -> Sweeps:
-        get_policy(params.policy)  # unknown names: the registry's UserError
-        if params.policy not in _CODES:
-            raise UserError(f"policy {params.policy!r} has no exposure sweep", where="--policy")
+        code = get_policy(params.policy).kernel_code()  # unknown / Python-only: UserError
         graph = self.graph
         is_source = self._group_of >= 0
         hub = (np.diff(self._in_ptr) > params.max_fan_in) & ~is_source & ~self._service
@@ -162,7 +157,7 @@ class ExposureIndex:
                 local_of = lut[self._group_of]  # -1 indexes the sentinel
                 rec = sweep.group_sweep(
                     src, dst, amount, fee, local_of, gids, is_source, stop,
-                    _CODES[params.policy], params.max_hops,
+                    code, params.max_hops,
                 )  # fmt: skip
                 rec[0] = edges[rec[0]]
                 first = readoff.first_records(rec, edges.size, pos)

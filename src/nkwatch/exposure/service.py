@@ -17,9 +17,7 @@ from nkwatch.exposure.sources import RiskBook, book
 from nkwatch.intel import load_dataset
 from nkwatch.sanctions import load_active
 from nkwatch.store import Store, audit
-from nkwatch.trace import repository as trace_repo
-from nkwatch.trace.label_sources import load_label_book
-from nkwatch.trace.labels import Label
+from nkwatch.trace import Label, load_graph, load_label_book
 
 AUDIT_CHUNK = 1_000  # batch decisions per audit row
 
@@ -76,7 +74,7 @@ class ExposureService:
         self.chain = chain
         self.config = config
         self.book = load_book(store, config)
-        graph = trace_repo.load_graph(store, chain)
+        graph = load_graph(store, chain)
         self.index = ExposureIndex(graph, self.book.sources, self.book.services, config.rules)
         self.params = ExposureParams(chain=chain, policy=config.policy, max_hops=config.max_hops)
 

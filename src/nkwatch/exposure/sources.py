@@ -18,7 +18,7 @@ from nkwatch.errors import UserError
 from nkwatch.exposure.model import RiskCategory, RiskSource
 from nkwatch.intel import AddressRole, Dataset
 from nkwatch.sanctions import LazyNameIndex, LoadedLists, Screener, build_index
-from nkwatch.trace.labels import Label
+from nkwatch.trace import Label
 
 # Roles whose address holds or moves the attacker's funds. Victim wallets and exchange
 # deposit addresses that received loot are not sources of dirty value themselves.

@@ -33,11 +33,12 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from nkwatch.trace.kernel_lots import muldiv
+from nkwatch.trace import FIFO_CODE, HAIRCUT_CODE, POISON_CODE, muldiv
 
-POISON = 0
-HAIRCUT = 1
-FIFO = 2
+# the policy table's kernel codes (nkwatch.trace.policies), as globals numba freezes
+POISON = POISON_CODE
+HAIRCUT = HAIRCUT_CODE
+FIFO = FIFO_CODE
 
 
 @njit(cache=True)

@@ -37,13 +37,20 @@ from nkwatch.exposure.alerts import (
 )
 from nkwatch.exposure.watch_config import Lookups, WatchConfig, lookups
 from nkwatch.store import Store
-from nkwatch.trace.evm.cache import EvmCache
-from nkwatch.trace.evm.decode import BlockHeader
-from nkwatch.trace.evm.fetch import BlockFetcher, FetchedBlock, InconsistentAnswer
-from nkwatch.trace.evm.prefetch import Prefetcher
-from nkwatch.trace.evm.rpc import NodeUnavailable, RpcClient, RpcError
-from nkwatch.trace.evm.tokens import TokenMeta, fetch_token_meta
-from nkwatch.trace.evm.wire import senders
+from nkwatch.trace import (
+    BlockFetcher,
+    BlockHeader,
+    EvmCache,
+    FetchedBlock,
+    InconsistentAnswer,
+    NodeUnavailable,
+    Prefetcher,
+    RpcClient,
+    RpcError,
+    TokenMeta,
+    fetch_token_meta,
+    senders,
+)
 
 
 @dataclass(frozen=True, slots=True)

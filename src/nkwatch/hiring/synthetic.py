@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from faker import Faker
 
 from nkwatch.hiring.model import Applicant, Dataset, HostEvent, HostEventKind, LoginEvent, Status
+from nkwatch.hiring.synthetic_ops import plant_operators
 from nkwatch.hiring.synthetic_pools import LOCALES, Pools, build_pools
 
 FARM_LOCALE = "en_US"
@@ -260,8 +261,6 @@ class _Gen:
 
 def generate(cfg: SyntheticConfig) -> Synthetic:
     """A population of about ``cfg.n`` records with ground-truth actor labels."""
-    from nkwatch.hiring.synthetic_ops import plant_operators
-
     gen = _Gen(cfg)
     n_ops_records = int(cfg.n * cfg.operator_share)
     i = 0

@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from nkwatch.hiring.model import Applicant, HostEvent, HostEventKind, Status
+from nkwatch.hiring.synthetic_pools import Pools
 
-if TYPE_CHECKING:
-    from nkwatch.hiring.synthetic import _Gen
+
+class Generator(Protocol):
+    """What planting operators needs from the population generator (``synthetic``)."""
+
+    rng: random.Random
+    pools: Pools
+    apps: list[Applicant]
+    hosts: list[HostEvent]
+    handles: set[str]
+    operators: dict[str, list[str]]
+
+    def address(self, loc: str) -> str: ...
+    def public_ip(self) -> str: ...
+    def vpn_ip(self) -> str: ...
+    def phone(self, loc: str) -> str: ...
+    def document(self) -> str: ...
+    def dob(self) -> date: ...
+    def resume(self, loc: str, name: str) -> str: ...
+    def add(self, app: Applicant, label: str) -> None: ...
+    def logins_for(
+        self, pid: str, tz_hours: float, n: int, ip_pick: list[str], country: str
+    ) -> None: ...
+
 
 ROLE_HANDLES = (
     "devmaster",
@@ -47,7 +70,7 @@ KVM = (
 TOOLS = ("AnyDesk", "TeamViewer", "Splashtop Streamer", "Chrome Remote Desktop Host")
 
 
-def _mutate(gen: _Gen, text: str, name: str) -> str:
+def _mutate(gen: Generator, text: str, name: str) -> str:
     """The operator's template with the persona's name and a few words changed."""
     words = text.split(" ")
     for _ in range(gen.rng.randint(0, 3)):
@@ -56,7 +79,7 @@ def _mutate(gen: _Gen, text: str, name: str) -> str:
     return f"{name}. " + " ".join(words)
 
 
-def _role_handle(gen: _Gen) -> str:
+def _role_handle(gen: Generator) -> str:
     """A fresh role-word handle: a mailbox belongs to one operator, never to two."""
     while (handle := f"{gen.rng.choice(ROLE_HANDLES)}{gen.rng.randint(1, 9999)}") in gen.handles:
         pass
@@ -64,14 +87,14 @@ def _role_handle(gen: _Gen) -> str:
     return handle
 
 
-def _photo_copy(gen: _Gen, photo: int) -> str:
+def _photo_copy(gen: Generator, photo: int) -> str:
     """The operator's ID photo re-used: re-scanned or re-compressed, so 0-4 hash bits flip."""
     for bit in gen.rng.sample(range(64), gen.rng.randint(0, 4)):
         photo ^= 1 << bit
     return f"{photo:016x}"
 
 
-def plant_operators(gen: _Gen, n_records: int) -> None:
+def plant_operators(gen: Generator, n_records: int) -> None:
     r = gen.rng
     op = 0
     made = 0
@@ -84,7 +107,7 @@ def plant_operators(gen: _Gen, n_records: int) -> None:
         op += 1
 
 
-def plant_one(gen: _Gen, op: int, size: int) -> None:
+def plant_one(gen: Generator, op: int, size: int) -> None:
     r, p = gen.rng, gen.pools
     payouts = [p.iban("en_US", r) for _ in range(r.randint(1, 2))]
     wallets = [f"0x{r.getrandbits(160):040x}" for _ in range(r.randint(0, 1))]
@@ -143,7 +166,7 @@ def plant_one(gen: _Gen, op: int, size: int) -> None:
     gen.operators[label] = ids
 
 
-def host_events(gen: _Gen, pid: str) -> None:
+def host_events(gen: Generator, pid: str) -> None:
     r, at = gen.rng, datetime(2026, 9, 15, 3, tzinfo=UTC)
     if r.random() < 0.35:
         gen.hosts.append(HostEvent.model_construct(person_id=pid, at=at, **r.choice(KVM)))

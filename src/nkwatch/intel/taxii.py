@@ -14,7 +14,7 @@ import requests
 from taxii2client.exceptions import TAXIIServiceException
 from taxii2client.v21 import Collection, as_pages
 
-from nkwatch.errors import UserError
+from nkwatch.errors import OperationalError, UserError
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,9 @@ def pull(source: TaxiiSource) -> dict[str, Any]:
         objects: list[dict[str, Any]] = []
         for envelope in as_pages(collection.get_objects, per_request=source.page_size):
             objects.extend(envelope.get("objects", []))
+    except (requests.ConnectionError, requests.Timeout) as exc:  # could not reach the server
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise OperationalError(f"TAXII pull failed: {text}", where=where) from None
     except (requests.RequestException, TAXIIServiceException) as exc:
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise UserError(f"TAXII pull failed: {text}", where=where) from None

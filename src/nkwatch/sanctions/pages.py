@@ -20,6 +20,7 @@ from nkwatch.service.deps import PageAnalyst, State
 from nkwatch.service.errors import ApiError
 from nkwatch.service.uploads import read_text
 from nkwatch.service.web.render import render
+from nkwatch.store.audit import AuditRecord
 
 router = APIRouter(include_in_schema=False)
 
@@ -58,11 +59,13 @@ async def screen_single(
         message = exc.message if isinstance(exc, (UserError, ApiError)) else "check the fields"
         return render(request, "screen.html", who, 400, form=form, error=message)
     future = state.audit.submit(
-        actor=who.name,
-        action=action,
-        query=result.query,
-        result=decision_summary(result),
-        list_versions=result.list_versions,
+        AuditRecord(
+            actor=who.name,
+            action=action,
+            query=result.query,
+            result=decision_summary(result),
+            list_versions=result.list_versions,
+        )
     )
     audit_id = await asyncio.wrap_future(future)
     out = screening.result_out(result, audit_id)

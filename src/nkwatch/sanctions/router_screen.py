@@ -26,6 +26,7 @@ from nkwatch.service.deps import Analyst, State
 from nkwatch.service.errors import COMMON_RESPONSES, ApiError
 from nkwatch.service.limits import require_json
 from nkwatch.service.state import ServiceState
+from nkwatch.store.audit import AuditRecord
 
 router = APIRouter(prefix="/api/v1/screen", tags=["screening"], responses=COMMON_RESPONSES)
 
@@ -157,11 +158,13 @@ async def _audited(
     state: ServiceState, who: Principal, action: str, result: ScreeningResult
 ) -> ScreeningOut:
     future = state.audit.submit(
-        actor=who.name,
-        action=action,
-        query=result.query,
-        result=decision_summary(result),
-        list_versions=result.list_versions,
+        AuditRecord(
+            actor=who.name,
+            action=action,
+            query=result.query,
+            result=decision_summary(result),
+            list_versions=result.list_versions,
+        )
     )
     return result_out(result, await asyncio.wrap_future(future))
 

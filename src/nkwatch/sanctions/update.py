@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 
 from nkwatch import __version__
-from nkwatch.errors import UserError
+from nkwatch.errors import OperationalError, UserError
 from nkwatch.sanctions.parsers import parse_list
 from nkwatch.sanctions.repository import ImportResult, import_document
 from nkwatch.settings import Settings
@@ -49,10 +49,10 @@ def download(client: httpx.Client, source: ListSource, dest: Path, max_bytes: in
     try:
         with client.stream("GET", source.url) as response:
             if response.status_code != 200:
-                raise UserError(
-                    f"download failed: HTTP {response.status_code} {response.reason_phrase}",
-                    where=source.url,
-                )
+                failed = f"download failed: HTTP {response.status_code} {response.reason_phrase}"
+                if response.status_code >= 500 or response.status_code == 429:
+                    raise OperationalError(failed, where=source.url)  # their side: retry later
+                raise UserError(failed, where=source.url)
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
                 raise UserError(
@@ -67,6 +67,10 @@ def download(client: httpx.Client, source: ListSource, dest: Path, max_bytes: in
                             f"download exceeds the {max_bytes}-byte cap", where=source.url
                         )
                     fh.write(chunk)
+    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # could not reach the list server
+        raise OperationalError(
+            f"download failed: {type(exc).__name__}: {exc}", where=source.url
+        ) from exc
     except httpx.HTTPError as exc:
         raise UserError(f"download failed: {type(exc).__name__}: {exc}", where=source.url) from exc
     return target

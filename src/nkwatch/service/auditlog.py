@@ -9,27 +9,22 @@ guarantee.
 
 from __future__ import annotations
 
-import json
 import queue
 import threading
-from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
 from nkwatch.service.access import StoreAccess
 from nkwatch.store import Store
+from nkwatch.store.audit import AuditRecord
 
 _BATCH = 512
 
 
 @dataclass(frozen=True)
-class AuditItem:
-    actor: str
-    action: str
-    query: Mapping[str, Any]
-    result: Mapping[str, Any]
-    list_versions: Sequence[str]
+class _Pending:
+    entry: AuditRecord
     done: Future[int] = field(default_factory=Future, compare=False)
 
 
@@ -38,26 +33,22 @@ class AuditWriter:
 
     def __init__(self, access: StoreAccess) -> None:
         self._access = access
-        self._queue: queue.Queue[AuditItem | None] = queue.Queue()
+        self._queue: queue.Queue[_Pending | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="nkwatch-audit", daemon=True)
         self._thread.start()
 
-    def submit(
-        self,
-        *,
-        actor: str,
-        action: str,
-        query: Mapping[str, Any],
-        result: Mapping[str, Any],
-        list_versions: Sequence[str],
-    ) -> Future[int]:
-        item = AuditItem(actor, action, query, result, list_versions)
+    def submit(self, entry: AuditRecord) -> Future[int]:
+        item = _Pending(entry)
         self._queue.put(item)
         return item.done
 
-    def record(self, **kwargs: Any) -> int:
+    def append(self, entry: AuditRecord) -> int:
         """Blocking form, for worker threads."""
-        return self.submit(**kwargs).result(timeout=30)
+        return self.submit(entry).result(timeout=30)
+
+    def record(self, **fields: Any) -> int:
+        """:meth:`append` of the :class:`AuditRecord` these fields make."""
+        return self.append(AuditRecord(**fields))
 
     def close(self) -> None:
         self._queue.put(None)
@@ -83,7 +74,7 @@ class AuditWriter:
             if stop:
                 return
 
-    def _write(self, batch: list[AuditItem]) -> None:
+    def _write(self, batch: list[_Pending]) -> None:
         store = self._access.view()
         try:
             ids = _append(store, batch)
@@ -95,22 +86,16 @@ class AuditWriter:
             item.done.set_result(row_id)
 
 
-def _append(store: Store, batch: list[AuditItem]) -> list[int]:
-    """One multi-row INSERT per batch (same encoding as :func:`nkwatch.store.audit.record`).
+def _append(store: Store, batch: list[_Pending]) -> list[int]:
+    """One multi-row INSERT per batch (the encoding of :meth:`AuditRecord.columns`).
 
     Ids come from the table's sequence in row order, so the sorted returned ids map back to
     the batch in order.
     """
     placeholders = ", ".join(["(?, ?, ?, ?, ?)"] * len(batch))
     params: list[Any] = []
-    for i in batch:
-        params += [
-            i.actor,
-            i.action,
-            json.dumps(i.query, ensure_ascii=False, default=str),
-            json.dumps(i.result, ensure_ascii=False, default=str),
-            list(i.list_versions),
-        ]
+    for item in batch:
+        params += item.entry.columns()
     with store.transaction():
         rows = store.conn.execute(
             "INSERT INTO audit_log (actor, action, query, result, list_versions)"  # noqa: S608

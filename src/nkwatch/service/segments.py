@@ -20,7 +20,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +30,7 @@ import orjson
 import pyarrow as pa
 
 from nkwatch.service.access import StoreAccess
+from nkwatch.store.audit import AuditRecord
 
 log = logging.getLogger("nkwatch.service")
 
@@ -74,26 +75,22 @@ class SegmentWriter:
         self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
         self._size = 0
 
-    async def record(
-        self,
-        *,
-        actor: str,
-        action: str,
-        query: Mapping[str, Any],
-        result: Mapping[str, Any],
-        list_versions: Sequence[str],
-    ) -> int:
+    async def record(self, **fields: Any) -> int:
+        """:meth:`append` of the :class:`AuditRecord` these fields make."""
+        return await self.append(AuditRecord(**fields))
+
+    async def append(self, entry: AuditRecord) -> int:
         """Append one decision; returns its audit-log id once the segment is synced."""
         entry_id = await self._next_id()
         line = orjson.dumps(
             {
                 "id": entry_id,
                 "at_us": time.time_ns() // 1000,
-                "actor": actor,
-                "action": action,
-                "query": query,
-                "result": result,
-                "list_versions": list(list_versions),
+                "actor": entry.actor,
+                "action": entry.action,
+                "query": entry.query,
+                "result": entry.result,
+                "list_versions": list(entry.list_versions),
             },
             default=str,
         )

@@ -13,10 +13,11 @@ from nkwatch.chains import get_chain
 from nkwatch.clitools import NkwatchGroup, emit_json, pass_settings, store_for
 from nkwatch.errors import UserError
 from nkwatch.settings import Settings
-from nkwatch.trace.engine import Seed, TraceParams, trace, validate_seeds
+from nkwatch.trace.engine import trace, validate_seeds
 from nkwatch.trace.importers import ImportOptions, import_files, importer_names
 from nkwatch.trace.importers.common import MAX_DECIMALS
 from nkwatch.trace.lake import lake_import, lake_options, lake_trace, wants_lake
+from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.policies import policy_names
 from nkwatch.trace.report_model import TraceReport
 
@@ -163,7 +164,7 @@ def _seeds(seed: tuple[str, ...], seed_tx: tuple[str, ...], since: datetime | No
 @click.option("--chain", required=True)
 @click.option(
     "--policy",
-    type=click.Choice(["poison", "haircut", "fifo"]),
+    type=click.Choice(policy_names()),  # the policy registry, plug-ins included
     default="haircut",
     show_default=True,
 )

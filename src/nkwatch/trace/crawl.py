@@ -11,16 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from nkwatch.chains import canonical_address
 from nkwatch.trace.graph import TransferGraph, graph_from_transfers
 from nkwatch.trace.labels import LabelBook
 from nkwatch.trace.model import Transfer
+from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.source import IncomingSource, TransferSource
-
-if TYPE_CHECKING:
-    from nkwatch.trace.engine import Seed, TraceParams
 
 
 def _aware(value: datetime) -> datetime:

@@ -30,46 +30,12 @@ from nkwatch.trace.deposits import EndpointMap, detect_deposits
 from nkwatch.trace.graph import I32, I64, BoolArr, TransferGraph
 from nkwatch.trace.labels import Label, LabelBook
 from nkwatch.trace.noise import real_assets
+from nkwatch.trace.params import Seed as Seed  # re-exported: callers import them from here too
+from nkwatch.trace.params import TraceParams as TraceParams
 from nkwatch.trace.policies import get_policy
 from nkwatch.trace.source import TransferSource
 
 _NEVER = np.iinfo(np.int64).max
-
-
-@dataclass(frozen=True)
-class Seed:
-    """Where stolen value starts: an address (all it holds from ``since`` on, or ``amount``),
-    or a theft transaction (what it delivered). ``asset`` is an asset key; None: every
-    genuine asset the seed moved."""
-
-    address: str | None = None
-    tx_hash: str | None = None
-    amount: int | None = None  # base units
-    amount_whole: Decimal | None = None  # or whole units of the traced asset (CLI: ADDR=AMOUNT)
-    asset: str | None = None
-    since: datetime | None = None
-
-
-@dataclass(frozen=True)
-class TraceParams:
-    chain: str
-    policy: str = "haircut"
-    max_hops: int = 6
-    min_amount: Decimal = Decimal(0)  # whole units; tainted flows below are dust
-    max_addresses: int = 100_000
-    until: datetime | None = None
-    detect_deposits: bool = True
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "chain": self.chain,
-            "policy": self.policy,
-            "max_hops": self.max_hops,
-            "min_amount": str(self.min_amount),
-            "max_addresses": self.max_addresses,
-            "until": self.until.isoformat() if self.until else None,
-            "detect_deposits": self.detect_deposits,
-        }
 
 
 @dataclass(frozen=True)
@@ -240,7 +206,7 @@ def _run_asset(
         n_addr, endpoint, source_since, seed_rows, seed_amt, seed_hop,
         np.array([i[1] for i in inj], np.int64), np.array([i[2] for i in inj], np.int64),
         np.array([i[0] for i in inj], np.int64),
-        get_policy(params.policy).code, params.max_hops, max(min_taint, 0),
+        get_policy(params.policy).kernel_code(), params.max_hops, max(min_taint, 0),
         _ts(params.until) or _NEVER, params.max_addresses,
     )  # fmt: skip
     taint, hop, frozen, first_edge, rec_e, rec_t, rec_f, fees, dust, injected, examined, _ = out

@@ -15,9 +15,10 @@ from importlib import resources
 from pathlib import Path
 
 from nkwatch.store import Store
-from nkwatch.trace.engine import Seed, TraceParams, trace
+from nkwatch.trace.engine import trace
 from nkwatch.trace.importers import ImportOptions, import_files
 from nkwatch.trace.label_sources import load_label_book
+from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.report import build_report
 from nkwatch.trace.report_model import TraceReport
 from nkwatch.trace.repository import find_report, load_graph, save_report

@@ -30,11 +30,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from nkwatch.trace.kernel_lots import _consume, _push_lot, _record, muldiv
-
-POISON = 0
-HAIRCUT = 1
-FIFO = 2
+from nkwatch.trace.kernel_lots import consume_lots, muldiv, push_lot, record_row
+from nkwatch.trace.policies import FIFO_CODE as FIFO
+from nkwatch.trace.policies import HAIRCUT_CODE as HAIRCUT
+from nkwatch.trace.policies import POISON_CODE as POISON
 
 FLAG_TAINTED = 1
 FLAG_DUST = 2
@@ -104,14 +103,14 @@ def _inject(  # type: ignore[no-untyped-def]
             pend[a] = n_lots
             pend_sub[a] = amount
             recv_since[a] = 0
-            lot_amt, lot_taint, lot_next, n_lots = _push_lot(
+            lot_amt, lot_taint, lot_next, n_lots = push_lot(
                 a, 0, 0, head, tail, lot_amt, lot_taint, lot_next, n_lots
             )
     hop[a] = 0
     _watch(mark, a, endpoint, frozen, hop, max_hops, fifo)
     taint[a] += amount
     if fifo and amount > 0:
-        lot_amt, lot_taint, lot_next, n_lots = _push_lot(
+        lot_amt, lot_taint, lot_next, n_lots = push_lot(
             a, amount, amount, head, tail, lot_amt, lot_taint, lot_next, n_lots
         )
     return active, lot_amt, lot_taint, lot_next, n_lots
@@ -233,8 +232,8 @@ def sweep_window(  # type: ignore[no-untyped-def]
                     ftaint = min(muldiv(f, held, b), held)
                     out = min(muldiv(x, held, b), held - ftaint)
             else:
-                ftaint = _consume(s, f, head, lot_amt, lot_taint, lot_next)
-                out = _consume(s, x, head, lot_amt, lot_taint, lot_next)
+                ftaint = consume_lots(s, f, head, lot_amt, lot_taint, lot_next)
+                out = consume_lots(s, x, head, lot_amt, lot_taint, lot_next)
             taint[s] -= out + ftaint
             fees += ftaint
         incoming = out
@@ -268,7 +267,7 @@ def sweep_window(  # type: ignore[no-untyped-def]
                     pend[d] = n_lots
                     pend_sub[d] = 0
                     recv_since[d] = 0
-                    lot_amt, lot_taint, lot_next, n_lots = _push_lot(
+                    lot_amt, lot_taint, lot_next, n_lots = push_lot(
                         d, 0, 0, head, tail, lot_amt, lot_taint, lot_next, n_lots
                     )
             elif follow:
@@ -286,20 +285,20 @@ def sweep_window(  # type: ignore[no-untyped-def]
                 # a mixed transfer becomes two pure lots, its tainted units first: lots stay
                 # either all tainted or all clean, so FIFO amounts are exact integers
                 if 0 < held < x:
-                    lot_amt, lot_taint, lot_next, n_lots = _push_lot(
+                    lot_amt, lot_taint, lot_next, n_lots = push_lot(
                         d, held, held, head, tail, lot_amt, lot_taint, lot_next, n_lots
                     )
-                    lot_amt, lot_taint, lot_next, n_lots = _push_lot(
+                    lot_amt, lot_taint, lot_next, n_lots = push_lot(
                         d, x - held, 0, head, tail, lot_amt, lot_taint, lot_next, n_lots
                     )
                 else:
-                    lot_amt, lot_taint, lot_next, n_lots = _push_lot(
+                    lot_amt, lot_taint, lot_next, n_lots = push_lot(
                         d, x, held, head, tail, lot_amt, lot_taint, lot_next, n_lots
                     )
             if follow:
                 flag = FLAG_TAINTED
         if flag:
-            rec_e, rec_t, rec_f, n_rec = _record(
+            rec_e, rec_t, rec_f, n_rec = record_row(
                 rec_e, rec_t, rec_f, n_rec, e, incoming if flag == FLAG_TAINTED else 0, flag
             )
     return (taint, hop, frozen, first_edge, rec_e[:n_rec].copy(), rec_t[:n_rec].copy(),

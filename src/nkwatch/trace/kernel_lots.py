@@ -50,7 +50,7 @@ def muldiv(a, b, c):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _consume(a, x, head, lot_amt, lot_taint, lot_next):  # type: ignore[no-untyped-def]
+def consume_lots(a, x, head, lot_amt, lot_taint, lot_next):  # type: ignore[no-untyped-def]
     """Take ``x`` units from address ``a``'s FIFO queue; returns the taint taken."""
     taken = 0
     h = head[a]
@@ -73,7 +73,7 @@ def _consume(a, x, head, lot_amt, lot_taint, lot_next):  # type: ignore[no-untyp
 
 
 @njit(cache=True)
-def _push_lot(a, amount, tainted, head, tail, lot_amt, lot_taint, lot_next, n_lots):  # type: ignore[no-untyped-def]
+def push_lot(a, amount, tainted, head, tail, lot_amt, lot_taint, lot_next, n_lots):  # type: ignore[no-untyped-def]
     """Append a lot to address ``a``'s FIFO queue (growing the pool); returns pool and size."""
     if n_lots >= lot_amt.shape[0]:
         old = lot_next.shape[0]
@@ -92,7 +92,7 @@ def _push_lot(a, amount, tainted, head, tail, lot_amt, lot_taint, lot_next, n_lo
 
 
 @njit(cache=True)
-def _record(rec_e, rec_t, rec_f, n_rec, e, taint, flag):  # type: ignore[no-untyped-def]
+def record_row(rec_e, rec_t, rec_f, n_rec, e, taint, flag):  # type: ignore[no-untyped-def]
     """Append one per-transfer outcome (sparse: only the transfers the trace marked)."""
     if n_rec >= rec_e.shape[0]:
         size = rec_e.shape[0] * 2

@@ -1,37 +1,66 @@
-"""Taint policies: how the tainted part of the value entering a step is split over what leaves it.
+"""Taint policies, defined once: one table of (name, kernel code, summary, split function).
 
-A policy is a pure function over "value in -> value out": ordered inputs, each with its
-value and its tainted part, and ordered outputs (the fee last). It returns the tainted part
-of every output. The same functions serve a UTXO transaction (inputs in input order) and
-one step of an account (the inflows held, in time order, against one outgoing transfer),
-and the exposure scorer can run them backwards. The compiled account sweep in ``kernel``
-implements the same rules per address; ``tests/trace`` checks the two agree.
+A policy decides how the tainted part of the value entering a step is split over what
+leaves it. Three consumers take everything from this table:
+
+- the compiled account sweep (``trace.kernel``) and the exposure sweeps (``exposure.sweep``)
+  switch on the policy's kernel ``code`` (:data:`POISON_CODE`, :data:`HAIRCUT_CODE`,
+  :data:`FIFO_CODE`, read by numba as compile-time constants);
+- the UTXO tracer and backward scoring call its pure ``split`` over "value in -> value out";
+- the CLI (``--policy`` choices) and the service read the names from :func:`policy_names`.
+
+Plug-ins: a package adds policies through the ``nkwatch.policies`` entry-point group (each
+entry point names a :class:`Policy` or a callable returning Policies); the built-ins are
+registered the same way on first use. What a plug-in can and cannot do: its ``split`` runs
+wherever the tracer is Python (UTXO chains, per transaction); the account sweep and the
+exposure sweeps are numba kernels compiled for the built-in codes only, so a plug-in policy
+(``code`` None) is refused there with a one-line error naming the chains it can run on.
 
 Every split conserves exactly: the outputs' taint sums to the inputs' taint, or to less
 only when outputs are worth less than inputs (never more), and no output carries more
-taint than its value.
+taint than its value. ``tests/trace`` checks the splits against the compiled sweep.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from nkwatch.errors import UserError
-from nkwatch.trace import kernel
 
 Split = Callable[[Sequence[tuple[int, int]], Sequence[int]], list[int]]
+ENTRY_POINT_GROUP = "nkwatch.policies"
+
+# The compiled kernels' codes (plain ints: numba freezes module globals at compile time).
+POISON_CODE = 0
+HAIRCUT_CODE = 1
+FIFO_CODE = 2
 
 
 @dataclass(frozen=True)
 class Policy:
     name: str
-    code: int  # the kernel's policy code
+    code: int | None  # the compiled kernels' code; None: a Python-only (plug-in) policy
     split: Split
     summary: str
 
+    @property
+    def compiled(self) -> bool:
+        return self.code is not None
+
+    def kernel_code(self, where: str = "--policy") -> int:
+        """The code the compiled sweeps switch on; a Python-only policy is a UserError."""
+        if self.code is None:
+            raise UserError(
+                f"policy {self.name!r} is a Python plug-in: it runs on UTXO chains only (the"
+                f" account and exposure sweeps are compiled for {', '.join(compiled_names())})",
+                where=where,
+            )
+        return self.code
+
 
 _REGISTRY: dict[str, Policy] = {}
+_loaded = False
 
 
 def register(policy: Policy) -> Policy:
@@ -41,7 +70,25 @@ def register(policy: Policy) -> Policy:
     return policy
 
 
+def _load() -> None:
+    """The built-ins, then the entry-point plug-ins (once)."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for policy in BUILTIN:
+        register(policy)
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        found = ep.load()
+        items: Iterable[Policy] = [found] if isinstance(found, Policy) else found()
+        for policy in items:
+            register(policy)
+
+
 def get_policy(name: str) -> Policy:
+    _load()
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -52,7 +99,13 @@ def get_policy(name: str) -> Policy:
 
 
 def policy_names() -> list[str]:
+    _load()
     return sorted(_REGISTRY)
+
+
+def compiled_names() -> list[str]:
+    _load()
+    return sorted(p.name for p in _REGISTRY.values() if p.compiled)
 
 
 def _check(inputs: Sequence[tuple[int, int]], outputs: Sequence[int]) -> tuple[int, int]:
@@ -123,12 +176,9 @@ def fifo_split(inputs: Sequence[tuple[int, int]], outputs: Sequence[int]) -> lis
     return result
 
 
-POISON = register(
-    Policy("poison", kernel.POISON, poison_split, "every touched flow flagged; taint leaves first")
+BUILTIN = (
+    Policy("poison", POISON_CODE, poison_split, "every touched flow flagged; taint leaves first"),
+    Policy("haircut", HAIRCUT_CODE, haircut_split, "each outflow carries the tainted fraction"),
+    Policy("fifo", FIFO_CODE, fifo_split, "first in, first out per address (Clayton's case)"),
 )
-HAIRCUT = register(
-    Policy("haircut", kernel.HAIRCUT, haircut_split, "each outflow carries the tainted fraction")
-)
-FIFO = register(
-    Policy("fifo", kernel.FIFO, fifo_split, "first in, first out per address (Clayton's case)")
-)
+POISON, HAIRCUT, FIFO = BUILTIN

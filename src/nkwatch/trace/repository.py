@@ -341,12 +341,16 @@ def save_report(store: Store, name: str, report: TraceReport, *, overwrite: bool
     """Store ``report`` under ``name``; with ``overwrite=False`` a taken name is refused
     (the API: nobody replaces another analyst's report by naming a job after it)."""
     with store.transaction() as conn:
-        if not overwrite and store.query("SELECT 1 FROM trace_reports WHERE name = ?", [name]):
+        if not overwrite and report_exists(store, name):
             raise UserError(f"a report named {name!r} already exists", where="name")
         conn.execute(
             "INSERT OR REPLACE INTO trace_reports (name, report) VALUES (?, ?)",
             [name, report.to_json_text(indent=None, ensure_ascii=True)],
         )
+
+
+def report_exists(store: Store, name: str) -> bool:
+    return bool(store.query("SELECT 1 FROM trace_reports WHERE name = ?", [name]))
 
 
 def find_report(store: Store, name: str) -> TraceReport | None:

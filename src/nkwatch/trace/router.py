@@ -27,15 +27,17 @@ from nkwatch.service.jobs import Progress
 from nkwatch.service.limits import require_json
 from nkwatch.service.routers.jobs import Job, job_model
 from nkwatch.service.state import ServiceState
-from nkwatch.store import Store
-from nkwatch.trace.engine import Seed, TraceParams, trace
+from nkwatch.trace.engine import trace
 from nkwatch.trace.freeze import freeze_requests, write_freeze_requests
 from nkwatch.trace.label_sources import load_label_book
+from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.report import build_report
 from nkwatch.trace.repository import (
     REPORT_NAME,
+    ReportSummary,
     load_graph,
     load_report,
+    report_exists,
     report_summaries,
     save_report,
 )
@@ -60,26 +62,9 @@ class TraceRequest(BaseModel):
     min_amount: Decimal = Field(Decimal("0.01"), ge=0, le=10**12)
 
 
-class ReportInfo(BaseModel):
-    name: str
-    case: str | None
-    chain: str
-    policy: str
-    endpoints: int
-    generated_at: str
-
-
-def report_infos(store: Store) -> list[ReportInfo]:
-    return [
-        ReportInfo(name=r.name, case=r.case, chain=r.chain, policy=r.policy,
-                   endpoints=r.endpoints, generated_at=r.generated_at)
-        for r in report_summaries(store)
-    ]  # fmt: skip
-
-
-@router.get("/reports", response_model=list[ReportInfo])
-def reports(_: Viewer, state: State) -> list[ReportInfo]:
-    return report_infos(state.access.view())
+@router.get("/reports", response_model=list[ReportSummary])
+def reports(_: Viewer, state: State) -> list[ReportSummary]:
+    return report_summaries(state.access.view())
 
 
 @router.get("/reports/{name}")
@@ -129,10 +114,6 @@ def _run(state: ServiceState, body: TraceRequest, progress: Progress) -> dict[st
     return {"report": body.name, "endpoints": len(doc.endpoints)}
 
 
-def _report_exists(store: Store, name: str) -> bool:
-    return bool(store.query("SELECT 1 FROM trace_reports WHERE name = ?", [name]))
-
-
 @router.post("/jobs", response_model=Job, status_code=202, dependencies=[Depends(require_json)])
 def start_trace(body: TraceRequest, who: Analyst, state: State) -> Job:
     """Trace seeds over the stored transfers as a background job; poll the job for progress."""
@@ -150,7 +131,7 @@ def start_trace(body: TraceRequest, who: Analyst, state: State) -> Job:
     principal: Principal = who
     detail = {"name": body.name, "chain": body.chain, "policy": body.policy,
               "seeds": [s.address for s in body.seeds]}  # fmt: skip
-    if _report_exists(state.access.view(), body.name):  # never overwrite a report by its name
+    if report_exists(state.access.view(), body.name):  # never overwrite a report by its name
         state.audit.record(
             actor=principal.name, action="trace.job", query=detail,
             result={"outcome": "refused: name taken"}, list_versions=[],

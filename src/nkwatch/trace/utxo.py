@@ -20,9 +20,9 @@ from nkwatch.chains import find_chain
 from nkwatch.errors import UserError
 from nkwatch.store import Store
 from nkwatch.trace.cluster import coinjoin_kind, multi_input_clusters
-from nkwatch.trace.engine import Seed, TraceParams
 from nkwatch.trace.labels import Label, LabelBook
 from nkwatch.trace.model import TxInput, TxOutput, UtxoTx
+from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.policies import get_policy
 from nkwatch.trace.report_model import DeliveryTx, Flow
 from nkwatch.trace.tally import EndpointLabel, EndpointTally, whole

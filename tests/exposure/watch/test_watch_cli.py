@@ -55,7 +55,8 @@ def test_watch_once_prints_json_lines_and_resumes(
         assert len(entries(store, limit=1000, action="watch.alert")) == len(alerts)
 
 
-def test_watch_unreachable_node_is_one_line_exit_2(tmp_path: Path, played) -> None:
+def test_watch_unreachable_node_is_one_line_exit_69(tmp_path: Path, played) -> None:
+    """An unreachable node is an operational failure (exit 69, EX_UNAVAILABLE), not exit 2."""
     _, scenario = played
     config = write_config(tmp_path / "watch.yml", scenario)
     result = CliRunner().invoke(
@@ -71,5 +72,6 @@ def test_watch_unreachable_node_is_one_line_exit_2(tmp_path: Path, played) -> No
             "--once",
         ],
     )
-    assert result.exit_code == 2
+    assert result.exit_code == 69
     assert "127.0.0.1:9" in result.output and "Traceback" not in result.output
+    assert "unavailable" in result.output

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -191,3 +192,19 @@ def test_typed_answers_skip_unknown_fields_and_reject_other_shapes(serve) -> Non
         with pytest.raises(NodeUnavailable, match="eth_getBlockByNumber: unexpected answer"):
             rpc.batch_as([("eth_getBlockByNumber", ["0x6", False])], wire.HEAD)
         assert rpc.retries == 0  # the node's answer, not a transport failure: the caller decides
+
+
+def test_an_unreachable_node_is_an_operational_failure_exit_69(tmp_path: Path) -> None:
+    """Not the user's mistake (exit 2) but something we depend on (exit 69, EX_UNAVAILABLE)."""
+    from click.testing import CliRunner
+
+    from nkwatch.cli.main import cli
+    from nkwatch.errors import OperationalError
+
+    assert issubclass(NodeUnavailable, OperationalError) and NodeUnavailable.http_status == 503
+    args = ["trace", "run", "--seed", "0x" + "11" * 20, "--chain", "eth", "--rpc",
+            "http://127.0.0.1:9", "-o", str(tmp_path / "r.json"), "--db", str(tmp_path / "c.duckdb")]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 69, result.output
+    assert "unavailable" in result.output and "127.0.0.1:9" in result.output
+    assert "Traceback" not in result.output

@@ -19,11 +19,9 @@ from nkwatch.boundary import SafeCsvWriter
 from nkwatch.service.deps import Admin, State
 from nkwatch.service.errors import COMMON_RESPONSES
 from nkwatch.service.limits import Page, PageParams, page_params
-from nkwatch.store import Store
+from nkwatch.store import Store, audit
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"], responses=COMMON_RESPONSES)
-
-_COLUMNS = "id, occurred_at, actor, action, query, result, list_versions"
 
 
 class AuditRow(BaseModel):
@@ -34,10 +32,6 @@ class AuditRow(BaseModel):
     query: dict[str, Any]
     result: dict[str, Any]
     list_versions: list[str]
-
-
-def _where(action: str | None) -> tuple[str, list[Any]]:
-    return (" WHERE action = ?", [action]) if action else ("", [])
 
 
 def _row(r: tuple[Any, ...]) -> AuditRow:
@@ -61,50 +55,40 @@ def list_entries(
 ) -> Page[AuditRow]:
     state.drain_audit()
     store = state.access.view()
-    where, params = _where(action)
-    total = store.query(f"SELECT count(*) FROM audit_log{where}", params)[0][0]  # noqa: S608
-    rows = store.query(
-        f"SELECT {_COLUMNS} FROM audit_log{where} ORDER BY id DESC LIMIT ? OFFSET ?",  # noqa: S608
-        [*params, page.limit, page.offset],
-    )
+    total = audit.count(store, action=action)
+    rows = audit.page(store, limit=page.limit, offset=page.offset, action=action)
     return Page[AuditRow](
-        items=[_row(r) for r in rows], total=int(total), limit=page.limit, offset=page.offset
+        items=[_row(r) for r in rows], total=total, limit=page.limit, offset=page.offset
     )
 
 
 def _stream(store: Store, fmt: str, action: str | None) -> Iterator[str]:
-    where, params = _where(action)
-    cursor = store.conn.cursor()
-    try:
-        cursor.execute(f"SELECT {_COLUMNS} FROM audit_log{where} ORDER BY id", params)  # noqa: S608
-        if fmt == "csv":
-            buf = io.StringIO()
-            writer = SafeCsvWriter(buf)
-            writer.writerow(
-                ["id", "occurred_at", "actor", "action", "query", "result", "list_versions"]
-            )
-            yield buf.getvalue()
-        while rows := cursor.fetchmany(1000):
-            buf = io.StringIO()
-            for r in rows:
-                row = _row(r)
-                if fmt == "csv":
-                    SafeCsvWriter(buf).writerow(
-                        [
-                            row.id,
-                            row.occurred_at.isoformat(),
-                            row.actor,
-                            row.action,
-                            r[4],
-                            r[5],
-                            ";".join(row.list_versions),
-                        ]
-                    )
-                else:
-                    buf.write(row.model_dump_json() + "\n")
-            yield buf.getvalue()
-    finally:
-        cursor.close()
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = SafeCsvWriter(buf)
+        writer.writerow(
+            ["id", "occurred_at", "actor", "action", "query", "result", "list_versions"]
+        )
+        yield buf.getvalue()
+    for rows in audit.export_rows(store, action=action):
+        buf = io.StringIO()
+        for r in rows:
+            row = _row(r)
+            if fmt == "csv":
+                SafeCsvWriter(buf).writerow(
+                    [
+                        row.id,
+                        row.occurred_at.isoformat(),
+                        row.actor,
+                        row.action,
+                        r[4],
+                        r[5],
+                        ";".join(row.list_versions),
+                    ]
+                )
+            else:
+                buf.write(row.model_dump_json() + "\n")
+        yield buf.getvalue()
 
 
 @router.get("/export", response_class=StreamingResponse)

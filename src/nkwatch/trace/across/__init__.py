@@ -42,10 +42,11 @@ from nkwatch.trace.across.swap import follow_swap
 from nkwatch.trace.bridges.abi import AbiError, EvmLog
 from nkwatch.trace.bridges.midgard import MidgardAction
 from nkwatch.trace.bridges.registry import Departure, decode_logs
-from nkwatch.trace.engine import AssetRun, Seed, SeedEdges, TraceParams, TraceResult, trace
+from nkwatch.trace.engine import AssetRun, SeedEdges, TraceResult, trace
 from nkwatch.trace.graph import TransferGraph
 from nkwatch.trace.labels import Label, LabelBook
 from nkwatch.trace.noise import real_assets
+from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.swaps import SWAP_TOPICS, decode_swap
 from nkwatch.trace.txgroups import tx_groups
 

@@ -9,8 +9,8 @@ from nkwatch.trace.across.model import Anomaly, ChainData, InFlight, Link, Side,
 from nkwatch.trace.across.swap import carry, sent
 from nkwatch.trace.bridges.registry import Arrival, Departure
 from nkwatch.trace.bridges.thorchain import MemoError, OutMemo, parse_memo
-from nkwatch.trace.engine import Seed
 from nkwatch.trace.model import UtxoTx
+from nkwatch.trace.params import Seed
 from nkwatch.trace.swaps import convert
 from nkwatch.trace.txgroups import edges_of_tx
 

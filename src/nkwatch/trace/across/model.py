@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from nkwatch.trace.bridges.registry import Arrival, Departure
-from nkwatch.trace.engine import Seed, SeedEdges, TraceResult
+from nkwatch.trace.engine import SeedEdges, TraceResult
 from nkwatch.trace.graph import TransferGraph
 from nkwatch.trace.labels import Label
 from nkwatch.trace.model import UtxoTx
+from nkwatch.trace.params import Seed
 from nkwatch.trace.swaps import SwapEvent
 
 

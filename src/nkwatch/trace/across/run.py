@@ -12,9 +12,9 @@ from nkwatch.trace.across import ChainData, CrossChainResult, trace_across
 from nkwatch.trace.across.model import Anomaly
 from nkwatch.trace.across.report import build_cross_report
 from nkwatch.trace.bridges.midgard import MidgardAction
-from nkwatch.trace.engine import Seed, TraceParams
 from nkwatch.trace.graph import TransferGraph
 from nkwatch.trace.labels import LabelBook
+from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.report_model import TraceReport
 
 if TYPE_CHECKING:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from nkwatch.chains import chain_by_evm_id, get_chain
-from nkwatch.errors import UserError
+from nkwatch.errors import OperationalError, UserError
 from nkwatch.store import Store
 from nkwatch.trace.evm.addrscan import IN, OUT, candidate_blocks, gaps, supports_trace_filter
 from nkwatch.trace.evm.cache import EvmCache
@@ -260,7 +260,7 @@ def rpc_source(
     except RpcError as exc:
         rpc.close()
         raise UserError(f"node refused eth_chainId: {exc.detail}", where=url) from exc
-    except UserError:
+    except (UserError, OperationalError):
         rpc.close()
         raise
     # a public network's id must match the chain asked for; any other id (dev nodes, private

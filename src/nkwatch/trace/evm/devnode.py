@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nkwatch.errors import UserError
+from nkwatch.errors import OperationalError, UserError
 from nkwatch.trace.evm.rpc import RpcClient, RpcConfig, RpcError, quantity, to_int
 
 
@@ -101,7 +101,7 @@ def start_anvil(
             try:
                 rpc.call("eth_chainId")
                 return node
-            except UserError:
+            except (UserError, OperationalError):  # not listening yet
                 time.sleep(0.05)
     node.stop()
     raise RuntimeError(f"anvil did not answer on port {port} within {ready_timeout_s}s")

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from nkwatch.errors import UserError
+from nkwatch.errors import OperationalError, UserError
 from nkwatch.trace.evm.transport import Connections, TransportError
 
 # JSON-RPC error codes that mean "try again later" rather than "no".
@@ -71,8 +71,9 @@ class RpcError(UserError):
         return self.code == -32601 or "not supported" in text or "method not found" in text
 
 
-class NodeUnavailable(UserError):
-    """The node did not give a usable answer after all retries."""
+class NodeUnavailable(OperationalError):
+    """The node did not give a usable answer after all retries: an operational failure
+    (exit 69, HTTP 503 with Retry-After), not the user's mistake; the watch retries it."""
 
 
 class _Transient(Exception):

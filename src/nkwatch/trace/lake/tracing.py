@@ -22,13 +22,14 @@ import pyarrow as pa
 
 from nkwatch.chains import canonical_address
 from nkwatch.errors import UserError
-from nkwatch.trace.engine import Seed, TraceParams, TraceResult, trace, validate_seeds
+from nkwatch.trace.engine import TraceResult, trace, validate_seeds
 from nkwatch.trace.labels import LabelBook
 from nkwatch.trace.lake import extract, stages
 from nkwatch.trace.lake.engine import Engine
 from nkwatch.trace.lake.ids import address_id
 from nkwatch.trace.lake.store import Lake
 from nkwatch.trace.noise import classify_asset
+from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.report_model import Extraction, LakeRun, TraceReport
 
 VOLATILE = ("generated_at", "run")
