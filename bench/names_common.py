@@ -97,6 +97,15 @@ def nomenklatura_scorer() -> Callable[[str, str, str, str], float]:
     return score
 
 
+def rank_of(results: list[Any], entity_id: str) -> int | None:
+    """1 + the parties scoring strictly higher than ``entity_id`` (a tie is rank 1); None
+    when the party is not among the results."""
+    for m in results:
+        if m.entity_id == entity_id:
+            return 1 + sum(1 for o in results if o.score > m.score)
+    return None
+
+
 def write_result(name: str, payload: dict[str, Any]) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     payload = {

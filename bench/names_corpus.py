@@ -38,6 +38,7 @@ from bench.names_common import (
     load_corpus,
     nomenklatura_scorer,
     perturb,
+    rank_of,
     write_result,
 )
 
@@ -65,13 +66,6 @@ def corpus(cache: Path | None) -> tuple[Party, ...]:
     if cache is not None:
         cache.write_bytes(pickle.dumps(parties))
     return parties
-
-
-def _rank(results: list[Any], entity_id: str) -> int | None:
-    for m in results:
-        if m.entity_id == entity_id:
-            return 1 + sum(1 for o in results if o.score > m.score)
-    return None
 
 
 def hanja_renderings(parties: tuple[Party, ...]) -> list[tuple[Party, str, str]]:
@@ -107,7 +101,7 @@ def cross_script(parties: tuple[Party, ...]) -> dict[str, Any]:
     hits: dict[str, list[bool]] = defaultdict(list)
     misses: list[str] = []
     for party, name, script in withheld:
-        rank = _rank(index.search(NameQuery(name), limit=10), party.entity_id)
+        rank = rank_of(index.search(NameQuery(name), limit=10), party.entity_id)
         hits[script].append(rank == 1)
         if rank != 1:
             misses.append(f"{script}: {name} -> {party.entity_id} {party.caption!r} rank {rank}")

@@ -41,9 +41,8 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from bench.names_common import FTM_SCHEMA, RESULTS, nomenklatura_scorer, write_result
+from bench.names_common import FTM_SCHEMA, RESULTS, nomenklatura_scorer, rank_of, write_result
 from bench.names_corpus import corpus
 
 from nkwatch.sanctions.model import Party
@@ -150,13 +149,6 @@ def labelled_set(parties: tuple[Party, ...], per_kind: int, seed: int = SEED) ->
     return cases
 
 
-def _rank(results: list[Any], entity_id: str) -> int | None:
-    for m in results:
-        if m.entity_id == entity_id:
-            return 1 + sum(1 for o in results if o.score > m.score)
-    return None
-
-
 def _nomenklatura(
     index: NameIndex, cases: list[Case], by_id: dict[str, Party]
 ) -> tuple[list[bool], float]:
@@ -201,7 +193,7 @@ def main() -> None:
     misses: list[str] = []
     cpu = time.process_time()
     for case in cases:
-        rank = _rank(index.search(NameQuery(case.query), limit=10), case.entity_id)
+        rank = rank_of(index.search(NameQuery(case.query), limit=10), case.entity_id)
         hits[case.kind].append(rank == 1)
         if rank != 1:
             misses.append(f"{case.kind}: {case.query!r} (listed {case.listed!r}) rank {rank}")
@@ -243,7 +235,7 @@ def main() -> None:
 
 
 def hits_of(index: NameIndex, case: Case) -> bool:
-    return _rank(index.search(NameQuery(case.query), limit=10), case.entity_id) == 1
+    return rank_of(index.search(NameQuery(case.query), limit=10), case.entity_id) == 1
 
 
 if __name__ == "__main__":

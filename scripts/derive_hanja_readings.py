@@ -12,7 +12,8 @@ column gives the reading used in personal names when it differs (金: 금, surna
 character with no reading of its own (simplified, or a glyph variant) takes the reading of
 its traditional form, else of its z- or semantic variant (与 from 與, 镇 via 鎮 from 鎭). Run from the repository root:
 
-    python scripts/derive_hanja_readings.py /usr/share/unicode > src/nkwatch/data/sanctions/names/hanja_korean.tsv
+    PYTHONPATH=src python scripts/derive_hanja_readings.py /usr/share/unicode \
+        > src/nkwatch/data/sanctions/names/hanja_korean.tsv
 """
 
 from __future__ import annotations
@@ -21,20 +22,7 @@ import bz2
 import sys
 from pathlib import Path
 
-_BASE = 0xAC00
-_L_R, _L_N, _L_NULL = 5, 2, 11  # initial jamo ㄹ ㄴ ㅇ
-_Y_OR_I = {2, 3, 6, 7, 12, 17, 20}  # medials ㅑ ㅒ ㅕ ㅖ ㅛ ㅠ ㅣ
-
-
-def _south(syllable: str) -> str:
-    """The initial-sound rule (두음법칙) of South Korean spelling, for a word's first syllable."""
-    s = ord(syllable) - _BASE
-    lead, medial, final = s // 588, (s % 588) // 28, s % 28
-    if lead == _L_R:
-        lead = _L_NULL if medial in _Y_OR_I else _L_N
-    elif lead == _L_N and medial in _Y_OR_I:
-        lead = _L_NULL
-    return chr(_BASE + lead * 588 + medial * 28 + final)
+from nkwatch.sanctions.names.translit.hanja import initial_sound
 
 
 def _lines(folder: Path, name: str) -> list[str]:
@@ -59,7 +47,7 @@ def _readings(value: str) -> tuple[list[str], str]:
     """Original-form readings (educational first) and the personal-name reading if another."""
     pairs = [item.split(":") for item in value.split()]
     hangul = [h for h, _ in pairs]
-    kept = [(h, src) for h, src in pairs if not any(h == _south(o) != o for o in hangul)]
+    kept = [(h, src) for h, src in pairs if not any(h == initial_sound(o) != o for o in hangul)]
     kept.sort(key=lambda hs: "E" not in hs[1])  # stable: the educational reading first
     readings = [h for h, _ in kept]
     names = [h for h, src in kept if "N" in src]
