@@ -1,3 +1,3 @@
 """The service fixtures (a real app on a temp store, keys of each role) for the lure API tests."""
 
-from tests.service.conftest import bundled_store, client, config, keys  # noqa: F401
+from tests.service.conftest import client, config, keys  # noqa: F401
