@@ -95,7 +95,7 @@ DECODE = {"atob", "Buffer.from", "String.fromCharCode", "decodeURIComponent", "u
 
 
 @functools.cache
-def _language(kind: str) -> tuple[Any, Any]:
+def language(kind: str) -> tuple[Any, Any]:
     import tree_sitter as ts
 
     if kind in ("ts", "tsx"):
@@ -205,7 +205,7 @@ def _bind(facts: Facts, node: Any, module: str) -> None:
 
 def collect(data: bytes, kind: str) -> Facts:
     """Parse, then visit only the places a byte regex found a callee of interest."""
-    _lang, parser = _language(kind)
+    _lang, parser = language(kind)
     tree = parser.parse(data)
     facts = Facts(data, tree)
     root = tree.root_node

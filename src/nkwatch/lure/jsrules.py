@@ -38,9 +38,9 @@ _ENV_WHOLE = re.compile(rb"process\.env(?![\w$.\[])")
 def _consts_query(kind: str) -> Any:
     import tree_sitter as ts
 
-    from nkwatch.lure.jsfacts import _language
+    from nkwatch.lure.jsfacts import language
 
-    return ts.Query(_language(kind)[0], _CONSTS)
+    return ts.Query(language(kind)[0], _CONSTS)
 
 
 def const(node: Any, env: dict[bytes, str] | None = None) -> str | None:
