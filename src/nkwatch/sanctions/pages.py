@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 import anyio.to_thread
@@ -15,12 +14,10 @@ from nkwatch.errors import UserError
 from nkwatch.sanctions import batch as sbatch
 from nkwatch.sanctions import router_screen as screening
 from nkwatch.sanctions.router_batch import start_batch
-from nkwatch.sanctions.service import decision_summary
 from nkwatch.service.deps import PageAnalyst, State
 from nkwatch.service.errors import ApiError
 from nkwatch.service.uploads import read_text
 from nkwatch.service.web.render import render
-from nkwatch.store.audit import AuditRecord
 
 router = APIRouter(include_in_schema=False)
 
@@ -58,16 +55,7 @@ async def screen_single(
     except (UserError, ApiError, ValidationError) as exc:
         message = exc.message if isinstance(exc, (UserError, ApiError)) else "check the fields"
         return render(request, "screen.html", who, 400, form=form, error=message)
-    future = state.audit.submit(
-        AuditRecord(
-            actor=who.name,
-            action=action,
-            query=result.query,
-            result=decision_summary(result),
-            list_versions=result.list_versions,
-        )
-    )
-    audit_id = await asyncio.wrap_future(future)
+    audit_id = await screening.audit_decision(state, who, action, result)
     out = screening.result_out(result, audit_id)
     return render(request, "screen.html", who, form=form, result=out)
 

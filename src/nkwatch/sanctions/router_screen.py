@@ -154,9 +154,10 @@ def name_query(body: NameRequest) -> NameQuery:
     )
 
 
-async def _audited(
+async def audit_decision(
     state: ServiceState, who: Principal, action: str, result: ScreeningResult
-) -> ScreeningOut:
+) -> int:
+    """Write one screening decision to the audit log (with its list versions); its id."""
     future = state.audit.submit(
         AuditRecord(
             actor=who.name,
@@ -166,7 +167,13 @@ async def _audited(
             list_versions=result.list_versions,
         )
     )
-    return result_out(result, await asyncio.wrap_future(future))
+    return await asyncio.wrap_future(future)
+
+
+async def _audited(
+    state: ServiceState, who: Principal, action: str, result: ScreeningResult
+) -> ScreeningOut:
+    return result_out(result, await audit_decision(state, who, action, result))
 
 
 @router.post("/name", response_model=ScreeningOut, dependencies=[Depends(require_json)])
