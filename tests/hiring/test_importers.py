@@ -128,6 +128,10 @@ def test_event_logs_csv_and_jsonl(tmp_path: Path) -> None:
     )
     events, errors = read_events(jl, "host")
     assert len(events) == 1 and errors[0].row == 2 and "bad JSON" in errors[0].message
+    # nesting past the shared JSON limit is a bad row too, never a RecursionError
+    deep = write(tmp_path, "d.jsonl", "[" * 5000 + "]" * 5000 + "\n")
+    events, errors = read_events(deep, "host")
+    assert events == [] and errors[0].row == 1 and "json_depth" in errors[0].message
 
 
 @pytest.mark.parametrize(

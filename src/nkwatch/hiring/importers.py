@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from nkwatch.boundary import load_json
 from nkwatch.errors import UserError
 from nkwatch.hiring import fields as F
 from nkwatch.hiring.model import (
@@ -255,10 +256,10 @@ def ats_to_record(cand: Mapping[str, Any]) -> dict[str, Any]:
 
 def _load_json(path: Path) -> Any:
     try:
-        with path.open("rb") as fh:
-            return json.load(fh)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
         raise UserError(f"cannot read JSON: {exc}", where=str(path)) from exc
+    return load_json(data, where=str(path))
 
 
 def _jsonl_rows(path: Path, reader_errors: list[RecordError]) -> Iterator[tuple[int, Any]]:
@@ -268,19 +269,21 @@ def _jsonl_rows(path: Path, reader_errors: list[RecordError]) -> Iterator[tuple[
                 if not line.strip():
                     continue
                 try:
-                    yield n, json.loads(line)
-                except json.JSONDecodeError as exc:
+                    row = load_json(line, where=f"{path}:{n}")
+                except UserError as exc:
                     reader_errors.append(
                         RecordError(
                             source=str(path),
                             row=n,
                             record_id=None,
                             field=None,
-                            message=f"bad JSON: {exc.msg}",
+                            message=f"bad JSON: {exc.message}",
                             fatal=True,
                             raw_preview=line[:200],
                         )
                     )
+                    continue
+                yield n, row
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"cannot read file: {exc}", where=str(path)) from exc
 
