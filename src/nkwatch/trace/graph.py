@@ -48,6 +48,29 @@ class EdgeInfo:
     block: int
 
 
+def edge_lookups(
+    hashes: Sequence[str], blocks: Sequence[int]
+) -> tuple[Callable[[Sequence[int]], dict[int, EdgeInfo]], Callable[[str], list[int]]]:
+    """``resolve`` and ``find_tx`` for a graph whose edge hashes and blocks are in memory.
+
+    The hash -> edges index is built on the first ``find_tx`` (cross-chain linking asks once
+    per candidate transaction; a scan per call would cost the whole graph each time); edges
+    come back in graph order.
+    """
+    by_hash: dict[str, list[int]] = {}
+
+    def resolve(refs: Sequence[int]) -> dict[int, EdgeInfo]:
+        return {int(r): EdgeInfo(hashes[int(r)], blocks[int(r)]) for r in refs}
+
+    def find_tx(tx_hash: str) -> list[int]:
+        if not by_hash:
+            for i, h in enumerate(hashes):
+                by_hash.setdefault(h.lower(), []).append(i)
+        return list(by_hash.get(tx_hash.lower(), ()))
+
+    return resolve, find_tx
+
+
 @dataclass
 class TransferGraph:
     """Columnar transfers of one chain, sorted by time; see the module docstring."""
@@ -184,13 +207,7 @@ def graph_from_transfers(
         amount[i] = 0 if t.failed else t.amount // 10 ** exps[a]
         fee[i] = t.fee // 10 ** exps[a] if t.asset.contract is None else 0
         asset[i] = a
-    infos = [EdgeInfo(t.tx_hash, t.block) for t in rows]
-
-    def resolve(refs: Sequence[int]) -> dict[int, EdgeInfo]:
-        return {int(r): infos[int(r)] for r in refs}
-
-    def find_tx(tx_hash: str) -> list[int]:
-        return [i for i, info in enumerate(infos) if info.tx_hash.lower() == tx_hash.lower()]
+    resolve, find_tx = edge_lookups([t.tx_hash for t in rows], [t.block for t in rows])
 
     return TransferGraph(
         chain=chain,

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from nkwatch.trace import kernel
 from nkwatch.trace.deposits import DepositLabels, EndpointMap
-from nkwatch.trace.graph import EdgeInfo, TransferGraph
+from nkwatch.trace.graph import TransferGraph, edge_lookups
 from nkwatch.trace.labels import Label, LabelBook
 from nkwatch.trace.lake.stages import AssetInfo
 from nkwatch.trace.model import Asset
@@ -53,12 +53,7 @@ def graph_of(
     hashes: list[str] = ext["tx_hash"].to_pylist()
     blocks: list[int] = ext["block"].to_pylist()
 
-    def resolve(refs: Sequence[int]) -> dict[int, EdgeInfo]:
-        return {int(r): EdgeInfo(hashes[int(r)], blocks[int(r)]) for r in refs}
-
-    def find_tx(tx_hash: str) -> list[int]:
-        want = tx_hash.lower()
-        return [i for i, h in enumerate(hashes) if h.lower() == want]
+    resolve, find_tx = edge_lookups(hashes, blocks)
 
     graph = TransferGraph(
         chain=chain, addresses=addresses,
