@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.scenarios.bitcoind import Chain, Out, Tx
 from tests.scenarios.player import fresh
 
 from nkwatch.trace.bridges.btc_memo import op_return_hex
@@ -120,3 +121,19 @@ def write_bitcoin_side(path: Path, scenario: CrossScenario) -> Path:
     ]  # fmt: skip
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return path
+
+
+def bitcoin_node_chain(scenario: CrossScenario, departed: int) -> Chain:
+    """The same Bitcoin side as mined blocks of a scripted Bitcoin Core node, around the
+    time the deposit was mined (``departed``, Unix seconds)."""
+    chain = Chain(start=departed - 6 * 3600)
+    chain.pad_to(30)
+    fund, out = f"{0xC0FFEE00 + 1:064x}", f"{0xC0FFEE00 + 2:064x}"
+    change = 50 * 10**8 - OUT_SATS - 10_000
+    chain.mine(Tx(fund, ((chain.blocks[3][0].txid, 0),), (Out(BTC_VAULT, 50 * 10**8),)))
+    chain.mine(Tx(out, ((fund, 0),), (Out(BTC_DEST, OUT_SATS),
+                  Out(None, 0, "OUT:" + scenario.deposit_tx[2:].upper()), Out(BTC_VAULT, change))))  # fmt: skip
+    chain.mine(Tx(f"{0xC0FFEE00 + 3:064x}", ((out, 0),), (Out(BTC_EXCHANGE, DEPOSITED_SATS),
+                  Out(BTC_CHANGE, OUT_SATS - DEPOSITED_SATS - 5_000))))  # fmt: skip
+    chain.pad_to(40)
+    return chain

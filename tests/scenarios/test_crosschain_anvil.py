@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.scenarios.bitcoind import Bitcoind
 from tests.scenarios.crosschain_player import (
     BTC_DEST,
     BTC_EXCHANGE,
     DEPOSITED_SATS,
     OUT_SATS,
     CrossScenario,
+    bitcoin_node_chain,
     play_crosschain,
     write_bitcoin_side,
 )  # fmt: skip
@@ -128,4 +130,46 @@ def test_cli_run_with_rpc_fetches_logs_and_reaches_bitcoin(node_data, tmp_path: 
     assert btc == [(BTC_EXCHANGE, {"BTC": "1.2"})]
     refused = runner.invoke(cli, ["trace", "run", "--seed", scenario.thief, "--chain", "ethereum",
                                   "--rpc", f"bitcoin={url}", "-o", str(out), *db])  # fmt: skip
-    assert refused.exit_code == 2 and "bitcoin data comes from the store" in refused.output
+    assert refused.exit_code == 2 and "not a Bitcoin Core node" in refused.output
+
+
+@pytest.mark.parametrize("policy", ["poison", "haircut", "fifo"])
+def test_two_nodes_ethereum_seed_to_bitcoin_exchange(
+    node_data, tmp_path: Path, policy: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Nothing imported: anvil is crawled from the thief, the THORChain deposit's outbound is
+    found on the (scripted) Bitcoin Core node by its OUT: memo, and the trace goes on there."""
+    scenario, _, _, _, url, _ = node_data
+    with RpcClient(RpcConfig(url)) as rpc:
+        receipt = rpc.call("eth_getTransactionReceipt", [scenario.deposit_tx])
+        block = rpc.call("eth_getBlockByNumber", [receipt["blockNumber"], False])
+    btc = Bitcoind(bitcoin_node_chain(scenario, int(block["timestamp"], 16)))
+    labels = tmp_path / "labels.csv"
+    labels.write_text("chain,address,service,category,confidence,source,date\n"
+                      f"bitcoin,{BTC_EXCHANGE},Example Exchange,exchange,0.95,test labels,2026-01-01\n")  # fmt: skip
+    db = ["--db", str(tmp_path / "two.duckdb")]
+    out = tmp_path / "r.json"
+    runner = CliRunner()
+    try:
+        for args in (["trace", "labels", "csv", str(labels)],
+                     ["trace", "run", "--seed", scenario.thief, "--chain", "ethereum", "--policy", policy,
+                      "--rpc", f"ethereum={url}", "--rpc", f"bitcoin={btc.url}", "-o", str(out)]):  # fmt: skip
+            result = runner.invoke(cli, [*args, *db], catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+    finally:
+        btc.close()
+    report = json.loads(out.read_text())
+    bridge = next(lk for lk in report["links"] if lk["kind"] == "bridge")
+    assert bridge["source"]["tx_hash"] == scenario.deposit_tx
+    assert (
+        bridge["target"]["chain"] == "bitcoin"
+        and int(bridge["base_units"]["converted"]) == OUT_SATS
+    )
+    assert any("OUT:" + scenario.deposit_tx[2:].upper() in ev for ev in bridge["evidence"])
+    btc_hits = [
+        (e["address"], e["amounts"]) for e in report["endpoints"] if e["chain"] == "bitcoin"
+    ]
+    assert btc_hits == [(BTC_EXCHANGE, {"BTC": "1.2"})]
+    for sym, b in report["buckets"].items():
+        parts = sum(Decimal(b[k]) for k in ("at_services", "at_addresses", "fees", "dust"))
+        assert parts == Decimal(b["seeded"]), sym

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,6 +21,11 @@ from nkwatch.trace.lake import lake_import, lake_options, lake_trace, wants_lake
 from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.policies import policy_names
 from nkwatch.trace.report_model import TraceReport
+
+if TYPE_CHECKING:
+    from nkwatch.store import Store
+    from nkwatch.trace.bitcoind import BitcoinNode
+    from nkwatch.trace.labels import LabelBook
 
 
 @click.group("trace", cls=NkwatchGroup)
@@ -176,8 +182,18 @@ def _seeds(seed: tuple[str, ...], seed_tx: tuple[str, ...], since: datetime | No
 @click.option(
     "--rpc",
     multiple=True,
-    help="EVM JSON-RPC URL (or CHAIN=URL): crawl a live node instead of the store; its swap "
-    "and bridge logs are fetched too.",
+    help="JSON-RPC node URL, or CHAIN=URL per chain: the traced EVM chain's node is crawled "
+    "instead of the store (its swap and bridge logs too); a Bitcoin Core node "
+    "(bitcoin=http://user:pass@host:8332) is followed into across a bridge, or traced from "
+    "--seed-tx when --chain is bitcoin.",
+)
+@click.option(
+    "--scan-blocks",
+    type=click.IntRange(1, 1_000_000),
+    default=1008,
+    show_default=True,
+    help="Bitcoin node: blocks scanned past a bridge departure (or a seed) for the outbound "
+    "and the onward spends.",
 )
 @click.option(
     "--midgard",
@@ -191,7 +207,8 @@ def _seeds(seed: tuple[str, ...], seed_tx: tuple[str, ...], since: datetime | No
 def run_cmd(
     settings: Settings, seed: tuple[str, ...], seed_tx: tuple[str, ...], chain: str, policy: str,
     max_hops: int, min_amount: str, max_addresses: int, since: str | None, until: str | None,
-    rpc: tuple[str, ...], midgard: tuple[Path, ...], output: Path, engine: str | None,
+    rpc: tuple[str, ...], scan_blocks: int, midgard: tuple[Path, ...], output: Path,
+    engine: str | None,
     lake_dir: Path | None, spark_master: str | None, spark_conf: tuple[str, ...],
 ) -> None:  # fmt: skip
     """Trace from the seeds and write the JSON report."""
@@ -211,7 +228,8 @@ def run_cmd(
             settings, seeds, params, labels, engine, lake_dir, spark_master, spark_conf
         )
     else:
-        report = _run(settings, chain, seeds, params, _node_for(chain, rpc), midgard)
+        nodes = _nodes(chain, rpc)
+        report = _run(settings, chain, seeds, params, nodes, midgard, scan_blocks)
     output.write_text(report.to_json_text(), encoding="utf-8")
     data = report.to_data()
     emit_json(
@@ -219,58 +237,96 @@ def run_cmd(
     )
 
 
-def _node_for(chain: str, values: tuple[str, ...]) -> str | None:
-    """The node URL for ``chain`` from ``--rpc URL`` / ``--rpc CHAIN=URL`` values."""
+def _nodes(chain: str, values: tuple[str, ...]) -> dict[str, str]:
+    """Chain -> node URL from ``--rpc URL`` (the traced chain) / ``--rpc CHAIN=URL`` values:
+    the traced chain's node, and UTXO chains' nodes a bridge leads to."""
     nodes: dict[str, str] = {}
     for value in values:
         name, sep, url = value.partition("=")
         if not sep or name.startswith(("http://", "https://")):
             name, url = chain, value
         nodes[get_chain(name, where="--rpc").id] = url.strip()
+    traced = get_chain(chain).family
     for name in nodes:
-        if name != chain:
+        if name == chain:
+            continue
+        if traced == "utxo" or get_chain(name).family != "utxo":
             raise UserError(
-                f"only the traced chain's node is crawled; {name} data comes from the store "
-                f"(import it, e.g. `nkwatch trace import bitcoin-etl`)",
+                f"a {name} node is not used here: besides the traced chain's node, only UTXO "
+                f"chains' nodes (bitcoin=URL) are followed into across a bridge; {name} data "
+                f"comes from the store (import it)",
                 where="--rpc",
             )
-    return nodes.get(chain)
+    return nodes
 
 
 def _run(
-    settings: Settings, chain: str, seeds: list[Seed], params: TraceParams, rpc: str | None,
-    midgard: tuple[Path, ...] = (),
+    settings: Settings, chain: str, seeds: list[Seed], params: TraceParams,
+    nodes: dict[str, str], midgard: tuple[Path, ...] = (), scan_blocks: int = 1008,
 ) -> TraceReport:  # fmt: skip
-    from nkwatch.trace.bridges.midgard import read_actions
     from nkwatch.trace.label_sources import load_label_book
-    from nkwatch.trace.report import build_report
-    from nkwatch.trace.repository import load_graph
 
     validate_seeds(chain, seeds)
     with store_for(settings) as store:
         labels = load_label_book(store)
         if get_chain(chain).family == "utxo":
-            from nkwatch.trace.utxo import load_utxo_txs, trace_utxo
+            return _run_utxo(store, chain, seeds, params, labels, nodes.get(chain), scan_blocks)
+        from nkwatch.trace.bitcoind import open_node
 
-            return build_report(trace_utxo(load_utxo_txs(store, chain), seeds, params, labels))
-        if rpc is None:
-            from nkwatch.trace.across.run import has_cross_data, trace_store_across
-
-            graph = load_graph(store, chain)
-            actions = [a for path in midgard for a in read_actions(path)]
-            if actions or has_cross_data(store, chain):
-                return trace_store_across(store, graph, seeds, params, labels, actions)
-            return build_report(trace(graph, seeds, params, labels=labels))
-        from nkwatch.trace.evm.crawler import rpc_source
-
-        crawler = rpc_source(store, rpc, chain)
+        others = {c: u for c, u in nodes.items() if c != chain}
+        utxo_nodes = {}
         try:
-            from nkwatch.trace.across.run import crawl_across
-
-            actions = [a for path in midgard for a in read_actions(path)]
-            return crawl_across(store, crawler, seeds, params, labels, actions)
+            for name, url in others.items():
+                utxo_nodes[name] = open_node(url, name)
+            return _run_evm(store, chain, seeds, params, labels, nodes.get(chain), midgard,
+                            utxo_nodes, scan_blocks)  # fmt: skip
         finally:
-            crawler.fetcher.rpc.close()
+            for node in utxo_nodes.values():
+                node.close()
+
+
+def _run_utxo(
+    store: Store, chain: str, seeds: list[Seed], params: TraceParams, labels: LabelBook,
+    url: str | None, scan_blocks: int,
+) -> TraceReport:  # fmt: skip
+    from nkwatch.trace.report import build_report
+    from nkwatch.trace.utxo import load_utxo_txs, trace_utxo
+
+    if url is None:
+        return build_report(trace_utxo(load_utxo_txs(store, chain), seeds, params, labels))
+    from nkwatch.trace.bitcoind.seeded import trace_from_node
+
+    return trace_from_node(store, url, chain, seeds, params, labels, scan_blocks)
+
+
+def _run_evm(
+    store: Store, chain: str, seeds: list[Seed], params: TraceParams, labels: LabelBook,
+    rpc: str | None, midgard: tuple[Path, ...], utxo_nodes: dict[str, BitcoinNode],
+    scan_blocks: int,
+) -> TraceReport:  # fmt: skip
+    from nkwatch.trace.bridges.midgard import read_actions
+    from nkwatch.trace.report import build_report
+    from nkwatch.trace.repository import load_graph
+
+    actions = [a for path in midgard for a in read_actions(path)]
+    if rpc is None:
+        from nkwatch.trace.across.run import has_cross_data, trace_store_across
+        from nkwatch.trace.across.utxo_nodes import fetch_utxo_sides
+
+        graph = load_graph(store, chain)
+        noted = fetch_utxo_sides(store, graph, utxo_nodes, params, labels, scan_blocks)
+        if actions or has_cross_data(store, chain):
+            return trace_store_across(store, graph, seeds, params, labels, actions, noted)
+        return build_report(trace(graph, seeds, params, labels=labels))
+    from nkwatch.trace.across.run import crawl_across
+    from nkwatch.trace.evm.crawler import rpc_source
+
+    crawler = rpc_source(store, rpc, chain)
+    try:
+        return crawl_across(store, crawler, seeds, params, labels, actions, utxo_nodes,
+                            scan_blocks)  # fmt: skip
+    finally:
+        crawler.fetcher.rpc.close()
 
 
 def _load_report(path: Path) -> TraceReport:

@@ -3,7 +3,7 @@ UTXO chains that bridges lead to (their transactions with OP_RETURN memos)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,7 @@ from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.report_model import TraceReport
 
 if TYPE_CHECKING:
+    from nkwatch.trace.bitcoind import BitcoinNode
     from nkwatch.trace.evm.crawler import EvmCrawler
 
 
@@ -63,7 +64,7 @@ def finish(
 
 def trace_store_across(
     store: Store, graph: TransferGraph, seeds: list[Seed], params: TraceParams,
-    labels: LabelBook, actions: Sequence[MidgardAction] = (),
+    labels: LabelBook, actions: Sequence[MidgardAction] = (), noted: Sequence[Anomaly] = (),
 ) -> TraceReport:  # fmt: skip
     """The whole case from the store: see the package docstring."""
     from nkwatch.trace.logstore import load_logs
@@ -71,7 +72,7 @@ def trace_store_across(
 
     logs, bad = load_logs(store, graph.chain)
     anomalies = [Anomaly(r.chain, r.tx_hash, "malformed-log", f"log {r.log_index}: {why}")
-                 for r, why in bad]  # fmt: skip
+                 for r, why in bad] + list(noted)  # fmt: skip
     named = [o.asset.chain for a in actions for o in a.outbound]
     chains = {c: ChainData(c, load_utxo_txs(store, c)) for c in utxo_chains(store, named)}
     result = trace_across(graph, seeds, params, labels=labels, logs=logs, anomalies=anomalies,
@@ -81,12 +82,17 @@ def trace_store_across(
 
 def crawl_across(
     store: Store, crawler: EvmCrawler, seeds: list[Seed], params: TraceParams, labels: LabelBook,
-    actions: Sequence[MidgardAction] = (),
+    actions: Sequence[MidgardAction] = (), utxo_nodes: Mapping[str, BitcoinNode] | None = None,
+    scan_blocks: int = 1008,
 ) -> TraceReport:  # fmt: skip
     """``--rpc``: crawl the node outward from the seeds, fetch the bridge and swap logs of
-    the crawled block span (kept in the store), and trace across like the store path."""
+    the crawled block span (kept in the store), look for the bridge outbounds and their
+    onward spends on the destination chains' nodes (``--rpc bitcoin=URL``: kept in the
+    store too), and trace across like the store path."""
+    from nkwatch.trace.across.utxo_nodes import fetch_utxo_sides
     from nkwatch.trace.crawl import crawl
     from nkwatch.trace.evm.logs import fetch_logs
+    from nkwatch.trace.evm.transport import shown_url
     from nkwatch.trace.logstore import WANTED_TOPICS, add_logs
 
     graph = crawl(crawler, seeds, params, labels)
@@ -94,5 +100,8 @@ def crawl_across(
     if blocks:
         rpc = crawler.fetcher.rpc
         add_logs(store, fetch_logs(rpc, graph.chain, min(blocks), max(blocks), WANTED_TOPICS),
-                 source=f"rpc:{rpc.config.url}")  # fmt: skip
-    return trace_store_across(store, graph, seeds, params, labels, actions)
+                 source=f"rpc:{shown_url(rpc.config.url)}")  # fmt: skip
+    noted: list[Anomaly] = []
+    if utxo_nodes:
+        noted = fetch_utxo_sides(store, graph, utxo_nodes, params, labels, scan_blocks)
+    return trace_store_across(store, graph, seeds, params, labels, actions, noted)

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from nkwatch.errors import OperationalError, UserError
-from nkwatch.trace.evm.transport import Connections, TransportError
+from nkwatch.trace.evm.transport import Connections, TransportError, shown_url
 
 # JSON-RPC error codes that mean "try again later" rather than "no".
 _TRANSIENT_CODES = frozenset({-32005, -32098, -32099, 429})
@@ -144,7 +144,7 @@ class RpcClient:
         for (method, _), raw in zip(calls, self.batch_raw(calls), strict=True):
             if isinstance(raw, RpcError):
                 raise raw
-            out.append(decode_result(method, raw, decoder, self.config.url))
+            out.append(decode_result(method, raw, decoder, shown_url(self.config.url)))
         return out
 
     def batch_raw(self, calls: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
@@ -169,7 +169,7 @@ class RpcClient:
                 self._sleep(backoff_delay(attempt, self.config, self._rng))
         raise NodeUnavailable(
             f"no usable answer after {self.config.max_retries + 1} attempts ({last})",
-            where=self.config.url,
+            where=shown_url(self.config.url),
         )
 
     def _send(self, calls: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
@@ -185,7 +185,7 @@ class RpcClient:
         if status == 429 or status >= 500:
             raise _Transient(f"HTTP {status}")
         if status >= 400:
-            raise NodeUnavailable(f"HTTP {status}", where=self.config.url)
+            raise NodeUnavailable(f"HTTP {status}", where=shown_url(self.config.url))
         try:
             answer = _ANSWERS.decode(content)
         except msgspec.DecodeError as exc:
@@ -195,7 +195,9 @@ class RpcClient:
             code, message = _error_parts(answer.error)
             if code in _TRANSIENT_CODES:
                 raise _Transient(message)
-            raise NodeUnavailable(f"request rejected: {code} {message}", where=self.config.url)
+            raise NodeUnavailable(
+                f"request rejected: {code} {message}", where=shown_url(self.config.url)
+            )
         by_id = {item.id: item for item in ([answer] if isinstance(answer, _Answer) else answer)}
         out: list[Any] = []
         for i, (method, _) in zip(ids, calls, strict=True):

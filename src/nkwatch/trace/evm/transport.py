@@ -21,6 +21,16 @@ from nkwatch.errors import UserError
 _STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 
 
+def shown_url(url: str) -> str:
+    """A node URL without its user and password: what errors, the store and reports show."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    port = f":{parts.port}" if parts.port else ""
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme}://{parts.hostname or ''}{port}{parts.path}{query}"
+
+
 class TransportError(Exception):
     """No HTTP answer: refused, reset, timed out, or not HTTP."""
 
