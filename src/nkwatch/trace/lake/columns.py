@@ -132,6 +132,7 @@ class Columns:
         self.t = table
         self.rows = rows
         self.path = path
+        self._raw: dict[str, pa.Array] = {}
 
     def at(self, i: int) -> str:
         return f"{self.path}:{self.rows[i].as_py()}"
@@ -145,8 +146,13 @@ class Columns:
             raise UserError(f"missing column(s) {', '.join(missing)}", where=str(self.path))
 
     def raw(self, name: str) -> pa.Array:
-        col = self.t[name]
-        return col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+        got = self._raw.get(name)
+        if got is None:
+            col = self.t[name]
+            if isinstance(col, pa.ChunkedArray):
+                col = col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
+            got = self._raw[name] = col
+        return got
 
     def text(self, name: str) -> pa.Array:
         """A column as text, missing values as ''."""
@@ -180,31 +186,53 @@ class Columns:
         elif pa.types.is_timestamp(col.type):
             values = pc.divide(col.cast(pa.int64()), _per_second(col.type))
         else:
-            text = self.text(name)
-            if default is not None:
-                text = pc.if_else(pc.equal(text, ""), str(default), text)
-            self.fail(
-                name, pc.match_substring_regex(text, r"^-?[0-9]{1,18}(\.0+)?$"), "not an integer"
-            )
-            values = pc.replace_substring_regex(text, r"\.0+$", "").cast(pa.int64())
-        self.fail(name, pc.and_(pc.greater_equal(values, lo), pc.less_equal(values, hi)),
-                  f"out of range {lo}..{hi}")  # fmt: skip
+            values = _plain_integers(col)
+            if values is None:  # blanks, "12.0", padding: the exact (slower) text path
+                text = self.text(name)
+                if default is not None:
+                    text = pc.if_else(pc.equal(text, ""), str(default), text)
+                self.fail(
+                    name,
+                    pc.match_substring_regex(text, r"^-?[0-9]{1,18}(\.0+)?$"),
+                    "not an integer",
+                )
+                values = pc.replace_substring_regex(text, r"\.0+$", "").cast(pa.int64())
+        bounds = pc.min_max(values)
+        low, high = bounds["min"].as_py(), bounds["max"].as_py()
+        if values.null_count or (low is not None and (low < lo or high > hi)):
+            self.fail(name, pc.and_(pc.greater_equal(values, lo), pc.less_equal(values, hi)),
+                      f"out of range {lo}..{hi}")  # fmt: skip
         return pc.fill_null(values, default) if default is not None else values
 
-    def address(self, name: str, fallback: pa.Array | None = None) -> pa.Array:
-        """An EVM address column, lower-cased; empty -> ``fallback`` (else an error)."""
+    def address(self, name: str, fallback: pa.Array | None = None) -> tuple[pa.Array, pa.Array]:
+        """An EVM address column, lower-cased, and its ids; empty -> ``fallback`` (else an
+        error). Exports hold exact lower-case text: checked, hashed and used as it is."""
         from nkwatch.trace.lake.fastcols import evm_column
 
+        if self.has(name) and _is_text(self.raw(name).type):
+            lowered, ids, bad = evm_column(self.raw(name))
+            if bad < 0:
+                return lowered, pa.array(ids)
         text = self.text(name)
         if fallback is not None:
             text = pc.if_else(pc.equal(text, ""), fallback, text)
-        lowered, _, bad = evm_column(text)
+        lowered, ids, bad = evm_column(text)
         if bad >= 0:
             value = self.raw(name)[bad].as_py() if self.has(name) else ""
             raise UserError(
                 f"column {name}: not a 0x-prefixed 20-byte address: {value!r}", where=self.at(bad)
             )
-        return lowered
+        return lowered, pa.array(ids)
+
+    def lower(self, name: str) -> pa.Array:
+        """A text column trimmed and lower-cased (as it is when it needs neither)."""
+        from nkwatch.trace.lake.fastcols import plain_column
+
+        if self.has(name) and _is_text(self.raw(name).type):
+            plain = plain_column(self.raw(name))
+            if plain is not None:
+                return plain
+        return pc.utf8_lower(self.text(name))
 
     def amount(self, name: str) -> list[pa.Array]:
         """An integer amount column (text, integer or decimal type) as limbs."""
@@ -212,6 +240,9 @@ class Columns:
 
         self.need(name)
         col = self.raw(name)
+        limbs, bad, _ = limb_column(col) if _is_text(col.type) else ([], 0, 0)
+        if bad < 0:
+            return limbs
         text = amounts.as_text(col) if not pa.types.is_null(col.type) else self.text(name)
         limbs, bad, why = limb_column(text)
         if bad >= 0:
@@ -224,6 +255,8 @@ class Columns:
         """Block times as unix seconds: integers, timestamps or 'YYYY-MM-DD HH:MM:SS[ UTC]'."""
         col = self.raw(name)
         if pa.types.is_integer(col.type) or pa.types.is_timestamp(col.type):
+            return self.integer(name)
+        if _plain_integers(col) is not None:
             return self.integer(name)
         text = self.text(name)
         digits = pc.match_substring_regex(text, r"^[0-9]+$")
@@ -238,6 +271,19 @@ class Columns:
             parsed = pa.nulls(len(norm), pa.timestamp("s"))
         self.fail(name, pc.is_valid(parsed), "not a block time")
         return parsed.cast(pa.int64())
+
+
+def _is_text(t: pa.DataType) -> bool:
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t))
+
+
+def _plain_integers(col: pa.Array) -> pa.Array | None:
+    """Text that is all plain decimal integers (``-?[0-9]{1,18}``), as int64; None for
+    anything else (blanks, padding, "12.0", nulls), which the exact text path then judges
+    row by row."""
+    from nkwatch.trace.lake.fastcols import int_column
+
+    return int_column(col) if _is_text(col.type) else None
 
 
 def _per_second(t: pa.DataType) -> int:

@@ -39,6 +39,7 @@ class Batch:
 
 
 Source = Callable[[Path], Iterator[Batch]]
+_EMPTY = pa.table({})
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class StagedPiece:
     dataset: str
     path: str  # under the staging directory; "" while it is held in memory (``Memory``)
     index: int = -1
+    rows: int = 0
 
 
 class Memory:
@@ -101,14 +103,14 @@ def stage_file(
                 part = rows.filter(pc.and_(pc.equal(rows["chain"], chain), pc.equal(ranges, rng)))
             held = memory.keep(part) if memory is not None else -1
             if held >= 0:
-                pieces.append(
-                    StagedPiece(batch.table, str(chain), int(rng), batch.dataset, "", held)
-                )
+                pieces.append(StagedPiece(batch.table, str(chain), int(rng), batch.dataset, "",
+                                          held, part.num_rows))  # fmt: skip
                 continue
             rel = f"pieces/{batch.table}/{chain}/{rng}/{batch.dataset}/{tag}-{n}.parquet"
             (staging / rel).parent.mkdir(parents=True, exist_ok=True)
             pq.write_table(part, staging / rel, compression="lz4")
-            pieces.append(StagedPiece(batch.table, str(chain), int(rng), batch.dataset, rel))
+            pieces.append(StagedPiece(batch.table, str(chain), int(rng), batch.dataset, rel,
+                                      -1, part.num_rows))  # fmt: skip
     return pieces
 
 
@@ -128,11 +130,28 @@ def merge_partition(
     data = table.drop_columns(["_file", "_row"]).cast(TABLES[first.table])
     out = staging / final_rel
     out.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(data, out, compression=COMPRESSION, compression_level=1, row_group_size=1 << 20)
+    write_partition_file(data, out)
     blocks = data["block"]
     return Partition(first.table, first.chain, first.range, first.dataset, (final_rel,),
                      data.num_rows, int(pc.min(blocks).as_py()), int(pc.max(blocks).as_py()),
                      origin, out.stat().st_size)  # fmt: skip
+
+
+# columns with few distinct values per partition: dictionary-encoded; hashes and
+# addresses (unique-ish text) are written plain, without the writer's dictionary attempt
+_PLAIN_TEXT = frozenset({"tx_hash", "from_address", "to_address", "address", "prev_tx"})
+
+
+def write_partition_file(data: pa.Table, out: Path) -> None:
+    """One partition's Parquet file: zstd level 1, row groups of 2^20 rows, min/max
+    statistics on the numeric columns (block ranges, ids: what readers prune by)."""
+    fields = list(data.schema)
+    text = [f.name for f in fields if pa.types.is_string(f.type)]
+    pq.write_table(
+        data, out, compression=COMPRESSION, compression_level=1, row_group_size=1 << 20,
+        use_dictionary=[n for n in text if n not in _PLAIN_TEXT],
+        write_statistics=[f.name for f in fields if not pa.types.is_string(f.type)],
+    )  # fmt: skip
 
 
 def _sorted(table: pa.Table) -> bool:
@@ -195,17 +214,22 @@ def origin_text(paths: Iterable[Path], label: str) -> str:
 def write(lake: Lake, source: Source, paths: list[Path], label: str) -> ImportResult:
     """Import ``paths`` with ``source`` into ``lake`` in one commit (local engine)."""
     with lake.writer() as writer:
+        memory = Memory()
         try:
             pieces = [
                 p
                 for i, path in enumerate(paths)
-                for p in stage_file(source, path, writer.staging, f"f{i}")
+                for p in stage_file(source, path, writer.staging, f"f{i}", memory)
             ]
-            parts = [
-                merge_partition(group, writer.staging, writer.final_name(*key, 0), origin_text(paths, label))
-                for key, group in group_pieces(pieces).items()
-            ]  # fmt: skip
-            read = sum(pq.ParquetFile(writer.staging / p.path).metadata.num_rows for p in pieces)
+            origin = origin_text(paths, label)
+            parts = []
+            for key, group in group_pieces(pieces).items():
+                parts.append(merge_partition(group, writer.staging, writer.final_name(*key, 0),
+                                             origin, memory))  # fmt: skip
+                for p in group:  # written: its rows need not stay in memory
+                    if not p.path:
+                        memory.tables[p.index] = _EMPTY
+            read = sum(p.rows for p in pieces)
         except BaseException:
             writer.abandon()
             raise

@@ -30,6 +30,7 @@ from nkwatch.errors import UserError
 from nkwatch.trace.importers.ethereum_etl import KINDS
 from nkwatch.trace.lake import amounts
 from nkwatch.trace.lake.columns import Columns, batches, const, header, ids
+from nkwatch.trace.lake.ids import address_id
 from nkwatch.trace.lake.ingest import Batch, check_block_order
 from nkwatch.trace.lake.schema import (
     AMOUNT_COLUMNS,
@@ -129,7 +130,7 @@ class EthereumSource:
 
     def _rows(self, cols: Columns, block: pa.Array, *, tx_index: pa.Array, seq: pa.Array,
               tx_hash: pa.Array, kind: str | pa.Array, asset: pa.Array, symbol: pa.Array,
-              decimals: pa.Array, src: pa.Array, dst: pa.Array, amount: list[pa.Array],
+              decimals: pa.Array, src: Addresses, dst: Addresses, amount: list[pa.Array],
               fee: list[pa.Array] | None, failed: pa.Array) -> pa.Table:  # fmt: skip
         n = len(block)
         zero = const(0, n, pa.int64())
@@ -139,7 +140,7 @@ class EthereumSource:
             "out_index": const(0, n, pa.int32()), "time": self.times.lookup(cols, block),
             "tx_hash": tx_hash, "kind": kind if isinstance(kind, pa.Array) else const(kind, n, pa.string()),
             "asset": asset, "symbol": symbol, "decimals": decimals.cast(pa.int32()),
-            "from_address": src, "to_address": dst, "from_id": ids(src), "to_id": ids(dst),
+            "from_address": src[0], "to_address": dst[0], "from_id": src[1], "to_id": dst[1],
             **dict(zip(AMOUNT_COLUMNS, amount, strict=True)),
             **dict(zip(FEE_COLUMNS, fee or [zero, zero], strict=True)),
             "failed": failed, "_file": const(str(cols.path), n, pa.string()), "_row": cols.rows,
@@ -171,7 +172,7 @@ class EthereumSource:
         asset, symbol, decimals = self._native(n)
         return self._rows(
             cols, block, tx_index=cols.integer("transaction_index", 0, BLOCK_TX - 1), seq=const(0, n, pa.int64()),
-            tx_hash=pc.utf8_lower(cols.text("hash")), kind="native", asset=asset, symbol=symbol,
+            tx_hash=cols.lower("hash"), kind="native", asset=asset, symbol=symbol,
             decimals=decimals, src=cols.address("from_address"), dst=cols.address("to_address", fallback),
             amount=value, fee=_fee(cols), failed=failed,
         )  # fmt: skip
@@ -179,14 +180,13 @@ class EthereumSource:
     def _tokens(self, cols: Columns, block: pa.Array) -> pa.Table:
         n = len(block)
         contract = cols.address("token_address")
-        uniq = pc.unique(contract).to_pylist()
-        meta = [self.tokens.symbols.get(c, ("?", 0)) for c in uniq]
-        pos = pc.index_in(contract, pa.array(uniq, pa.string()))
-        symbol = pa.array([m[0] for m in meta], pa.string()).take(pos)
-        decimals = pa.array([m[1] for m in meta], pa.int32()).take(pos)
+        coded = pc.dictionary_encode(contract[0])
+        meta = [self.tokens.symbols.get(c, ("?", 0)) for c in coded.dictionary.to_pylist()]
+        symbol = pa.array([m[0] for m in meta], pa.string()).take(coded.indices)
+        decimals = pa.array([m[1] for m in meta], pa.int32()).take(coded.indices)
         return self._rows(
             cols, block, tx_index=const(NO_TX, n, pa.int32()), seq=cols.integer("log_index", 0, 2**31 - 1),
-            tx_hash=pc.utf8_lower(cols.text("transaction_hash")), kind="token", asset=contract,
+            tx_hash=cols.lower("transaction_hash"), kind="token", asset=contract[0],
             symbol=symbol, decimals=decimals, src=cols.address("from_address"),
             dst=cols.address("to_address"), amount=cols.amount("value"), fee=None,
             failed=const(False, n, pa.bool_()),
@@ -221,7 +221,7 @@ class EthereumSource:
         dst = cols.address("to_address", pc.if_else(pc.invert(keep), ZERO_ADDRESS, ""))
         asset, symbol, decimals = self._native(n)
         out = self._rows(
-            cols, block, tx_index=tx_index, seq=seq, tx_hash=pc.utf8_lower(cols.text("transaction_hash")),
+            cols, block, tx_index=tx_index, seq=seq, tx_hash=cols.lower("transaction_hash"),
             kind=kind, asset=asset, symbol=symbol, decimals=decimals, src=src, dst=dst,
             amount=value, fee=None, failed=const(False, n, pa.bool_()),
         )  # fmt: skip
@@ -253,10 +253,13 @@ class EthereumSource:
             return None
         pick = pa.array([r[0] for r in rows])
         sub = Columns(cols.t.take(pick), cols.rows.take(pick), cols.path)
-        dst = pa.array([r[2] for r in rows], pa.string())
+        dst_text = pa.array([r[2] for r in rows], pa.string())
         sub.fail(
-            "withdrawals", pc.match_substring_regex(dst, r"^0x[0-9a-f]{40}$"), "not a 0x address"
+            "withdrawals",
+            pc.match_substring_regex(dst_text, r"^0x[0-9a-f]{40}$"),
+            "not a 0x address",
         )
+        dst = (dst_text, ids(dst_text))
         n = len(rows)
         asset, symbol, decimals = self._native(n)
         value = amounts.limb_columns(pa.array([str(r[3]) for r in rows]))
@@ -264,9 +267,16 @@ class EthereumSource:
             sub, block.take(pick), tx_index=const(BLOCK_TX, n, pa.int32()),
             seq=pa.array([WITHDRAWAL_SEQ + r[1] for r in rows], pa.int64()), tx_hash=const("", n, pa.string()),
             kind="withdrawal", asset=asset, symbol=symbol, decimals=decimals,
-            src=const(ZERO_ADDRESS, n, pa.string()), dst=dst, amount=value, fee=None,
+            src=_constant_address(ZERO_ADDRESS, n), dst=dst, amount=value, fee=None,
             failed=const(False, n, pa.bool_()),
         )  # fmt: skip
+
+
+Addresses = tuple[pa.Array, pa.Array]  # canonical text and ids
+
+
+def _constant_address(address: str, n: int) -> Addresses:
+    return const(address, n, pa.string()), const(address_id(address), n, pa.int64())
 
 
 _WITH_ORIGIN = pa.schema([*TRANSFERS, ("_file", pa.string()), ("_row", pa.int64())])
@@ -360,7 +370,7 @@ def plan(paths: Sequence[Path], chain: str, symbol: str, token_decimals: dict[st
                 lake_times.add(np.asarray(cols.integer("number").to_numpy(), np.int64),
                                np.asarray(cols.times("timestamp").to_numpy(), np.int64))  # fmt: skip
             else:
-                addr = cols.address("address").to_pylist()
+                addr = cols.address("address")[0].to_pylist()
                 dec = cols.integer("decimals", 0, 255).to_pylist()
                 sym = cols.text("symbol").to_pylist()
                 tokens.symbols.update({a: (s, d) for a, s, d in zip(addr, sym, dec, strict=True)})
