@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nkwatch.sanctions.model import Relationship
-from nkwatch.sanctions.names import NameIndex, persist
+from nkwatch.sanctions.names import NameIndex, hanfile, persist
 from nkwatch.sanctions.partycodec import PartyRows
 from nkwatch.sanctions.repository import (
     ListVersion,
@@ -106,7 +106,9 @@ def save(index: NameIndex, path: Path, key: persist.IndexKey) -> bool:
 
 
 def refresh(store: Store) -> Path | None:
-    """After an import: make sure the active lists' index file exists (build it if not)."""
+    """After an import: make sure the active lists' index file exists (build it if not), and
+    the Han readings file a cold Han lookup reads (``names.hanfile``, once per installation)."""
+    hanfile.ensure()
     directory = index_dir(store.path)
     lists = load_active(store, lazy=True)
     if directory is None or not lists.versions:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
+import os
 import pickle
 import subprocess
 import sys
@@ -20,7 +21,7 @@ import pytest
 
 from nkwatch.sanctions import indexfiles
 from nkwatch.sanctions.model import ListDocument, Party, PartyName, Schema
-from nkwatch.sanctions.names import NameIndex, NameQuery, persist
+from nkwatch.sanctions.names import NameIndex, NameQuery, hanfile, persist
 from nkwatch.sanctions.repository import import_document
 from nkwatch.sanctions.service import ScreenerCache, ScreeningService
 from nkwatch.settings import Settings
@@ -182,9 +183,10 @@ def test_concurrent_readers_see_whole_files_while_a_writer_replaces_it(store: St
     assert all(a == results[0][0] for r in results for a in r) and results[0][0][0] == "ofac-2"
 
 
-def test_latin_lookup_loads_no_han_reader(store: Store) -> None:
-    """A Latin query on a persisted index needs neither pypinyin, ToJyutping nor OpenCC; a
-    Han query loads them and answers as the built index does."""
+def test_latin_lookup_loads_no_han_reader(store: Store, tmp_path: Path) -> None:
+    """A Latin query on a persisted index needs neither pypinyin, ToJyutping nor OpenCC. A Han
+    query with no Han readings file loads the libraries (and writes the file for the next
+    process); with the file it loads OpenCC only. Every answer is the built index's."""
     _import(store)
     built = _answers(store)
     db = str(store.path)
@@ -206,15 +208,24 @@ def test_latin_lookup_loads_no_han_reader(store: Store) -> None:
         "    for r in (latin, han):\n"
         "        print(repr([(m.entity_id, m.score, m.explanation) for m in r.matches]))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script, QUERIES[0], QUERIES[2]],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
-    assert out[0] == "[]"
-    assert out[1] == "['ToJyutping', 'opencc', 'pypinyin']"
-    assert out[2] == repr(built[0]) and out[3] == repr(built[2])
+    env = {**os.environ, "NKWATCH_CACHE_DIR": str(tmp_path / "cache")}
+
+    def run() -> list[str]:
+        return subprocess.run(
+            [sys.executable, "-c", script, QUERIES[0], QUERIES[2]],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        ).stdout.splitlines()
+
+    first, second = run(), run()
+    assert first[0] == second[0] == "[]"
+    assert first[1] == "['ToJyutping', 'opencc', 'pypinyin']"
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [hanfile.file_name()]
+    assert second[1] == "['opencc']"
+    for out in (first, second):
+        assert out[2] == repr(built[0]) and out[3] == repr(built[2])
 
 
 def test_service_workers_read_the_persisted_index(

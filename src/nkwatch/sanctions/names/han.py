@@ -13,6 +13,7 @@ import unicodedata
 from functools import cache
 from typing import Protocol
 
+from nkwatch.sanctions.names import hanfile
 from nkwatch.sanctions.names.lexicon import lexicon
 from nkwatch.sanctions.names.normalize import Token, script_of
 
@@ -73,12 +74,7 @@ def same_character(a: tuple[str, ...], i: int, b: tuple[str, ...], j: int) -> bo
 @cache
 def pinyin_syllables() -> frozenset[str]:
     """Every toneless pinyin syllable (pypinyin's character table, ``ü`` as ``u``): a Latin
-    word that is one of them is written in pinyin and names its own characters."""
-    from pypinyin.pinyin_dict import pinyin_dict  # imports pypinyin: only when needed
-
-    found: set[str] = set()
-    for readings in pinyin_dict.values():
-        for reading in readings.split(","):
-            decomposed = unicodedata.normalize("NFKD", reading)
-            found.add("".join(c for c in decomposed if not unicodedata.combining(c)))
-    return frozenset(found)
+    word that is one of them is written in pinyin and names its own characters. From the
+    persisted Han readings when there are some, else from pypinyin (about a second)."""
+    table = hanfile.table()
+    return table.syllables if table is not None else hanfile.library_syllables()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-import ToJyutping  # type: ignore[import-untyped]
+from nkwatch.sanctions.names import hanfile
 
 _SYLLABLE = re.compile(r"^(gw|kw|ng|[bpmfdtnlgkhwzcsj]?)([a-z]+?)([1-6]?)$")
 _INITIALS = {"b": "p", "d": "t", "g": "k", "gw": "kw", "z": "ch", "c": "ch", "j": "y"}
@@ -50,7 +50,24 @@ def plausible(name: str, *, is_person: bool) -> bool:
 def romanize(text: str) -> list[str]:
     """One HK-spelled syllable per Chinese character; characters without a reading are dropped."""
     out: list[str] = []
-    for _, reading in ToJyutping.get_jyutping_list(text):
+    for _, reading in jyutping_list(text):
         if reading:
             out.append(syllable(reading.split()[0]))
     return out
+
+
+def jyutping_list(text: str) -> list[tuple[str, str | None]]:
+    """ToJyutping's reading per character, from its persisted table when there is one."""
+    table = hanfile.table()
+    if table is not None:
+        return table.jyutping_list(text)
+    hanfile.ensure_once()
+    return library_jyutping_list(text)
+
+
+def library_jyutping_list(text: str) -> list[tuple[str, str | None]]:
+    """ToJyutping itself (parses its trie at import: one to two seconds)."""
+    import ToJyutping  # type: ignore[import-untyped]
+
+    found: list[tuple[str, str | None]] = ToJyutping.get_jyutping_list(text)
+    return found

@@ -9,15 +9,28 @@ from __future__ import annotations
 
 import re
 
-from pypinyin import Style, lazy_pinyin
-
+from nkwatch.sanctions.names import hanfile
 from nkwatch.sanctions.names.lexicon import lexicon
 from nkwatch.sanctions.names.translit import glossary
 
 
 def pinyin(text: str) -> list[str]:
-    """One toneless pinyin syllable per Chinese character (``ü`` written ``v`` -> ``u``)."""
-    return [s.replace("v", "u") for s in lazy_pinyin(text, style=Style.NORMAL, v_to_u=False)]
+    """One toneless pinyin syllable per Chinese character (``ü`` written ``v`` -> ``u``):
+    pypinyin's reading, from its persisted table when there is one (``hanfile``)."""
+    table = hanfile.table()
+    found = table.pinyin(text) if table is not None else None
+    if found is None:
+        found = library_pinyin(text)
+        if table is None:
+            hanfile.ensure_once()
+    return [s.replace("v", "u") for s in found]
+
+
+def library_pinyin(text: str) -> list[str]:
+    """pypinyin itself (loads its phrase dictionary: about a second)."""
+    from pypinyin import Style, lazy_pinyin
+
+    return list(lazy_pinyin(text, style=Style.NORMAL, v_to_u=False))
 
 
 # Pinyin -> Wade-Giles (apostrophes dropped), the spelling of Taiwanese and older names.
