@@ -81,3 +81,20 @@ def test_console_script_help_matches_manifest_lines() -> None:
     ):
         assert f"\n  {name} " in out, out
     assert "Follow stolen funds to the exchanges, bridges and mixers..." in out
+
+
+def test_trace_group_help_loads_no_heavy_library() -> None:
+    """A group's help (and a subcommand's) is as lazy as the top's: ``nkwatch trace --help``
+    imported numba, pyarrow, DuckDB and pydantic through the engine and importers."""
+    code = (
+        "import contextlib, io\n"
+        "from nkwatch.cli.main import cli\n"
+        "for args in (['trace', '--help'], ['trace', 'run', '--help']):\n"
+        "    buf = io.StringIO()\n"
+        "    with contextlib.redirect_stdout(buf), contextlib.suppress(SystemExit):\n"
+        "        cli(args, prog_name='nkwatch')\n"
+        "    assert 'Usage: nkwatch trace' in buf.getvalue(), buf.getvalue()\n"
+        "    assert args[1:] != ['--help'] or 'freeze-requests' in buf.getvalue()\n"
+    )
+    loaded = _loaded_after(code)
+    assert loaded.isdisjoint((*HEAVY, "pydantic")), sorted(loaded & {*HEAVY, "pydantic"})

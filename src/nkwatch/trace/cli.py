@@ -1,4 +1,8 @@
-"""``nkwatch trace``: import transfers and labels, run traces, render reports, freeze requests."""
+"""``nkwatch trace``: import transfers and labels, run traces, render reports, freeze requests.
+
+The engine (numba), the importers (DuckDB, pyarrow) and the report model (pydantic) load
+inside the commands that use them: ``nkwatch trace --help`` imports none of them.
+"""
 
 from __future__ import annotations
 
@@ -14,18 +18,15 @@ from nkwatch.chains import get_chain
 from nkwatch.clitools import NkwatchGroup, emit_json, pass_settings, store_for
 from nkwatch.errors import UserError
 from nkwatch.settings import Settings
-from nkwatch.trace.engine import trace, validate_seeds
-from nkwatch.trace.importers import ImportOptions, import_files, importer_names
-from nkwatch.trace.importers.common import MAX_DECIMALS
 from nkwatch.trace.lake import lake_import, lake_options, lake_trace, wants_lake
-from nkwatch.trace.params import Seed, TraceParams
+from nkwatch.trace.params import MAX_DECIMALS, Seed, TraceParams
 from nkwatch.trace.policies import policy_names
-from nkwatch.trace.report_model import TraceReport
 
 if TYPE_CHECKING:
     from nkwatch.store import Store
     from nkwatch.trace.bitcoind import BitcoinNode
     from nkwatch.trace.labels import LabelBook
+    from nkwatch.trace.report_model import TraceReport
 
 
 @click.group("trace", cls=NkwatchGroup)
@@ -75,6 +76,8 @@ def import_cmd(
     lake_dir: Path | None, spark_master: str | None, spark_conf: tuple[str, ...],
 ) -> None:  # fmt: skip
     """Import transfers. FORMAT: see `nkwatch trace formats` (lake: `nkwatch lake formats`)."""
+    from nkwatch.trace.importers import ImportOptions, import_files
+
     opts = ImportOptions(chain, from_address, _decimals_map(token_decimals), assume_decimals)
     if wants_lake(settings, engine, lake_dir):
         emit_json(
@@ -91,6 +94,8 @@ def import_cmd(
 @trace_group.command("formats")
 def formats_cmd() -> None:
     """List the import formats and taint policies."""
+    from nkwatch.trace.importers import importer_names
+
     emit_json({"import_formats": importer_names(), "policies": policy_names()})
 
 
@@ -219,6 +224,7 @@ def run_cmd(
     params = TraceParams(chain, policy, max_hops, dust, max_addresses, _when(until, "--until"))
     seeds = _seeds(seed, seed_tx, _when(since, "--since"))
     if not rpc and not midgard and wants_lake(settings, engine, lake_dir):
+        from nkwatch.trace.engine import validate_seeds
         from nkwatch.trace.label_sources import load_label_book
 
         validate_seeds(chain, seeds)
@@ -264,6 +270,7 @@ def _run(
     settings: Settings, chain: str, seeds: list[Seed], params: TraceParams,
     nodes: dict[str, str], midgard: tuple[Path, ...] = (), scan_blocks: int = 1008,
 ) -> TraceReport:  # fmt: skip
+    from nkwatch.trace.engine import validate_seeds
     from nkwatch.trace.label_sources import load_label_book
 
     validate_seeds(chain, seeds)
@@ -305,6 +312,7 @@ def _run_evm(
     scan_blocks: int,
 ) -> TraceReport:  # fmt: skip
     from nkwatch.trace.bridges.midgard import read_actions
+    from nkwatch.trace.engine import trace
     from nkwatch.trace.report import build_report
     from nkwatch.trace.repository import load_graph
 
@@ -330,6 +338,8 @@ def _run_evm(
 
 
 def _load_report(path: Path) -> TraceReport:
+    from nkwatch.trace.report_model import TraceReport
+
     return TraceReport.from_json_text(read_text(path, what="JSON report"), where=str(path))
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+MAX_DECIMALS = 77  # a token's decimals: 10**77 < 2**256, more than any uint256 token could use
+
 
 @dataclass(frozen=True)
 class Seed:

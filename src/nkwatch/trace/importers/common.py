@@ -11,6 +11,7 @@ from typing import Any
 from nkwatch.boundary import UINT256_MAX, csv_dicts, exact_units, load_json, parse_int, read_text
 from nkwatch.chains import canonical_address, is_valid_address
 from nkwatch.errors import UserError
+from nkwatch.trace.params import MAX_DECIMALS
 
 
 def where(path: Path, line: int) -> str:
@@ -34,7 +35,6 @@ def read_csv(path: Path, required: Sequence[str]) -> Iterator[tuple[int, dict[st
 STORE_MAX_AMOUNT = 2**127 - 1
 MAX_BLOCK = 2**63 - 1
 MAX_INDEX = 2**31 - 1
-MAX_DECIMALS = 77  # 10**77 < 2**256: more decimals than any uint256 token could use
 _TX_HASH = re.compile(r"(?:0x)?[0-9a-fA-F]{64}")
 
 

@@ -21,7 +21,6 @@ from nkwatch.errors import UserError
 from nkwatch.trace.bridges.abi import RawLog, split_topics
 from nkwatch.trace.importers import Importer, ImportOptions, register
 from nkwatch.trace.importers.common import (
-    MAX_DECIMALS,
     MAX_INDEX,
     address,
     base_units,
@@ -33,6 +32,7 @@ from nkwatch.trace.importers.common import (
 )
 from nkwatch.trace.model import Asset, Transfer, TransferKind
 from nkwatch.trace.noise import canonical_tokens
+from nkwatch.trace.params import MAX_DECIMALS
 
 KINDS = {
     "transactions": ("hash", "block_number", "from_address", "to_address", "value"),

@@ -18,7 +18,6 @@ from nkwatch.chains import chain_id, get_chain
 from nkwatch.errors import UserError
 from nkwatch.trace.importers import Importer, ImportOptions, register
 from nkwatch.trace.importers.common import (
-    MAX_DECIMALS,
     address,
     base_units,
     integer,
@@ -29,6 +28,7 @@ from nkwatch.trace.importers.common import (
 from nkwatch.trace.importers.common import tx_hash as parse_tx_hash
 from nkwatch.trace.model import Asset, Transfer, TransferKind
 from nkwatch.trace.noise import canonical_tokens
+from nkwatch.trace.params import MAX_DECIMALS
 
 REQUIRED = (
     "hash",
