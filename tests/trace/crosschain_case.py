@@ -17,9 +17,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nkwatch.settings import Settings
 from nkwatch.trace.bridges import thorchain
 from nkwatch.trace.bridges.abi import encode_dynamic, encode_words
 from nkwatch.trace.bridges.btc_memo import op_return_hex
+from nkwatch.trace.report_model import TraceReport
 from nkwatch.trace.swaps import UNISWAP_V2_SWAP
 
 ETH = 10**18
@@ -176,3 +178,31 @@ LABELS_CSV = (
     f"bitcoin,{BTC_EXCHANGE},Example Exchange,exchange,0.95,test labels,2025-02-01\n"
     f"ethereum,{ROUTER},THORChain,bridge,0.9,test labels,2025-02-01\n"
 )
+
+
+def traced_report(settings: Settings, folder: Path, *, hostile: str = "") -> TraceReport:
+    """The case imported into ``settings``' store and traced (haircut) from the thief; with
+    ``hostile``, that text is planted in a link's evidence and an endpoint's service name
+    (a page must show it as text)."""
+    from nkwatch.store import open_store
+    from nkwatch.trace.across.run import trace_store_across
+    from nkwatch.trace.importers import import_files
+    from nkwatch.trace.label_sources import load_label_book, save_labels, user_csv
+    from nkwatch.trace.params import Seed, TraceParams
+    from nkwatch.trace.repository import load_graph
+
+    case = write_case(folder)
+    labels = folder / "labels.csv"
+    labels.write_text(LABELS_CSV, encoding="utf-8")
+    with open_store(settings) as store:
+        import_files(store, "ethereum-etl", case.eth_files)
+        import_files(store, "bitcoin-etl", case.btc_files)
+        save_labels(store, list(user_csv(labels)))
+        report = trace_store_across(store, load_graph(store, "ethereum"), [Seed(address=THIEF)],
+                                    TraceParams("ethereum", "haircut"), load_label_book(store))  # fmt: skip
+    if not hostile:
+        return report
+    data = report.to_data()
+    data["links"][0]["evidence"] = [*data["links"][0]["evidence"], hostile]
+    data["endpoints"][0]["service"] = hostile
+    return TraceReport.from_data(data)

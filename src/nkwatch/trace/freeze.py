@@ -33,10 +33,12 @@ def freeze_requests(report: TraceReport) -> dict[str, dict[str, Any]]:
             "policy": p.policy, "data_version": p.data_version, "addresses": [],
         })  # fmt: skip
         req["addresses"].append({
-            "address": e.address, "amounts": dict(e.amounts), "first_seen": e.first_seen, "hops": e.hops,
+            "address": e.address, "chain": report.chain_of(e), "amounts": dict(e.amounts), "first_seen": e.first_seen, "hops": e.hops,
             "label_source": e.label_source, "confidence": e.confidence, "detail": e.detail,
             "txs": [t.model_dump(mode="json", by_alias=True) for t in e.txs],
         })  # fmt: skip
+    for req in out.values():  # one service reached on several chains: each address says its own
+        req["chain"] = ", ".join(sorted({a["chain"] for a in req["addresses"]}))
     return out
 
 
@@ -53,7 +55,7 @@ def _markdown(req: dict[str, Any]) -> str:
     ]
     for a in req["addresses"]:
         amounts = ", ".join(f"{v} {k}" for k, v in a["amounts"].items())
-        lines += [f"## `{a['address']}`", "",
+        lines += [f"## `{a['address']}` ({a.get('chain') or req['chain']})", "",
                   f"Traced value: {amounts}; first arrival {a['first_seen']}; {a['hops']} hops from the theft.",
                   f"Attribution: {a['label_source']} (confidence {a['confidence']}){'; ' + a['detail'] if a.get('detail') else ''}.",
                   "", "| transaction | block | time (UTC) | from | amount |", "|---|---:|---|---|---:|"]  # fmt: skip
