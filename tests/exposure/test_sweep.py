@@ -63,7 +63,7 @@ def test_taint_per_transfer_equals_the_tracer_kernel(syn: Synthetic, policy: str
         stop[g.address_id(label.address)] = True
     code = {"poison": kernel.POISON, "haircut": kernel.HAIRCUT, "fifo": kernel.FIFO}[policy]
     rec = sweep.group_sweep(g.src, g.dst, g.amount, g.fee, local_of, np.zeros(1, np.int64),
-                            is_source, stop, code, 60)  # fmt: skip
+                            is_source, stop, code, 60, np.zeros(g.n_addresses, np.int64))  # fmt: skip
     since = np.where(is_source, np.iinfo(np.int64).min, np.iinfo(np.int64).max)
     none = np.zeros(0, np.int64)
     ref = kernel.sweep(g.src, g.dst, g.amount, g.fee, g.ts, g.n_addresses, stop, since,

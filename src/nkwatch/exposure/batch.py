@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,9 +103,14 @@ def _screen_chain(
     return out
 
 
+# a chain's service for its rows (subjects, transaction hashes): the store's, or the lake's
+ServiceFor = Callable[[str, list[str], list[str]], ExposureService]
+
+
 def screen_deposits(
-    store: Store, path: Path, output: Path, config: ExposureConfig, *, default_chain: str
-) -> BatchSummary:
+    store: Store, path: Path, output: Path, config: ExposureConfig, *, default_chain: str,
+    service_for: ServiceFor | None = None,
+) -> BatchSummary:  # fmt: skip
     rows = read_deposits(path, default_chain)
     by_chain: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
@@ -112,11 +118,19 @@ def screen_deposits(
     outcome: dict[int, ExposureResult | UserError] = {}
     for chain, members in by_chain.items():
         service: ExposureService | UserError
+        mine = [rows[i] for i in members]
         try:
-            service = ExposureService(store, chain, config)
+            if service_for is None:
+                service = ExposureService(store, chain, config)
+            else:
+                service = service_for(
+                    chain,
+                    [r.subject for r in mine if r.kind == "address" and r.subject],
+                    [r.subject for r in mine if r.kind == "tx" and r.subject],
+                )
         except UserError as exc:
             service = exc
-        found = _screen_chain(service, [rows[i] for i in members])
+        found = _screen_chain(service, mine)
         outcome.update(zip(members, found, strict=True))
     records: list[dict[str, Any]] = []
     counts = {d: 0 for d in Decision}

@@ -24,6 +24,7 @@ from nkwatch.exposure.service import (
 from nkwatch.exposure.sources import from_user_csv
 from nkwatch.settings import Settings
 from nkwatch.trace import policy_names
+from nkwatch.trace.lake import engine_for, lake_at, lake_options, wants_lake
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -92,13 +93,33 @@ def tx_cmd(settings: Settings, tx_hash: str, chain: str, policy: str, max_hops: 
 @click.argument("deposits", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
 @_options
+@lake_options
 @pass_settings
 def file_cmd(settings: Settings, deposits: Path, output: Path, chain: str, policy: str, max_hops: int,
-             rules_path: Path | None, risk_lists: tuple[Path, ...]) -> None:  # fmt: skip
-    """Score a CSV of deposits (chain, address or tx_hash, optional amount) into OUTPUT (.csv/.jsonl)."""
+             rules_path: Path | None, risk_lists: tuple[Path, ...], engine: str | None,
+             lake_dir: Path | None, spark_master: str | None, spark_conf: tuple[str, ...]) -> None:  # fmt: skip
+    """Score a CSV of deposits (chain, address or tx_hash, optional amount) into OUTPUT (.csv/.jsonl).
+
+    With --engine or --lake (or $NKWATCH_ENGINE / $NKWATCH_LAKE) the transfers come from the
+    transfer lake, the stages run on DuckDB (local) or Spark, and the sweep on this node."""
     config = _config(policy, max_hops, rules_path, risk_lists)
     with store_for(settings) as store:
-        summary = screen_deposits(store, deposits, output, config, default_chain=chain)
+        if not wants_lake(settings, engine, lake_dir):
+            summary = screen_deposits(store, deposits, output, config, default_chain=chain)
+        else:
+            from nkwatch.exposure.lake import LakeExposureService
+
+            lake = lake_at(settings, lake_dir)
+            eng = engine_for(engine, spark_master, spark_conf)
+            try:
+                summary = screen_deposits(
+                    store, deposits, output, config, default_chain=chain,
+                    service_for=lambda c, subjects, txs: LakeExposureService(
+                        store, c, config, lake, eng, subjects, txs
+                    ),
+                )  # fmt: skip
+            finally:
+                eng.close()
     click.echo(
         f"screened {summary.rows} deposits: {summary.allow} allow, {summary.review} review, "
         f"{summary.block} block, {summary.errors} errors -> {output}"

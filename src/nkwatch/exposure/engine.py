@@ -14,7 +14,7 @@ attribution boundaries: they receive taint but do not pass it on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -42,6 +42,16 @@ class ExposureParams:
     max_hops: int = 4
     until: datetime | None = None  # only value received up to this time counts
     max_fan_in: int = 1_000  # intermediaries with more inflows are treated as services
+
+
+@dataclass(frozen=True)
+class Window:
+    """What a sweep over part of a graph needs from the whole (a lake extraction): the
+    inflow counts of its high-fan-in addresses over the whole lake, and per asset id each
+    address's balance before its first transfer in the part (zeros where absent)."""
+
+    fan_in: Mapping[str, int]
+    opening: Mapping[int, I64]
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,7 @@ class ExposureIndex:
         sources: Sequence[RiskSource],
         services: Sequence[str] = (),
         rules: Sequence[Rule] = DEFAULT_RULES,
+        window: Window | None = None,
     ) -> None:
         self.graph = graph
         self.rules = tuple(rules)
@@ -94,6 +105,14 @@ class ExposureIndex:
         counts = np.bincount(graph.dst, minlength=graph.n_addresses)
         self._in_edges = order
         self._in_ptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        self._fan_in = counts.astype(np.int64)
+        self._opening: dict[int, I64] = {}
+        if window is not None:  # a lake extraction: lake-wide fan-in, opening balances
+            for address, n in window.fan_in.items():
+                aid = graph.address_id(address)
+                if aid is not None:
+                    self._fan_in[aid] = n
+            self._opening = dict(window.opening)
         # Score every asset a deposit can carry except impersonating tokens: an exchange only
         # credits tokens it lists, so "unverified" ones still count; fakes never do.
         verdicts = classify_assets(graph)
@@ -136,7 +155,7 @@ class ExposureIndex:
         code = get_policy(params.policy).kernel_code()  # unknown / Python-only: UserError
         graph = self.graph
         is_source = self._group_of >= 0
-        hub = (np.diff(self._in_ptr) > params.max_fan_in) & ~is_source & ~self._service
+        hub = (self._fan_in > params.max_fan_in) & ~is_source & ~self._service
         stop = self._service | hub
         n_groups = len(self._groups)
         per_group = max(graph.n_addresses * params.max_hops * 8, 1)
@@ -150,6 +169,7 @@ class ExposureIndex:
             pos[edges] = np.arange(edges.size)
             src, dst = graph.src[edges], graph.dst[edges]
             amount, fee = graph.amount[edges], graph.fee[edges]
+            bal0 = self._opening.get(asset_id, np.zeros(graph.n_addresses, np.int64))
             for start in range(0, n_groups, chunk):
                 gids = np.arange(start, min(start + chunk, n_groups), dtype=np.int64)
                 lut = np.full(n_groups + 1, -1, np.int64)
@@ -157,7 +177,7 @@ class ExposureIndex:
                 local_of = lut[self._group_of]  # -1 indexes the sentinel
                 rec = sweep.group_sweep(
                     src, dst, amount, fee, local_of, gids, is_source, stop,
-                    code, params.max_hops,
+                    code, params.max_hops, bal0,
                 )  # fmt: skip
                 rec[0] = edges[rec[0]]
                 first = readoff.first_records(rec, edges.size, pos)
@@ -282,7 +302,7 @@ class ExposureIndex:
         )
         notes += tuple(
             f"not traced past {graph.addresses[h]} "
-            f"({int(self._in_ptr[h + 1] - self._in_ptr[h])} inflows > {params.max_fan_in}):"
+            f"({int(self._fan_in[h])} inflows > {params.max_fan_in}):"
             " treated as a service"
             for h in hubs[:5]
         )

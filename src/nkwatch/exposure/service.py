@@ -63,6 +63,12 @@ class ExposureService:
     """One chain's graph + the risk book, ready for many queries."""
 
     def __init__(self, store: Store, chain: str, config: ExposureConfig) -> None:
+        self._open(store, chain, config)
+        graph = load_graph(store, self.chain)
+        self.index = ExposureIndex(graph, self.book.sources, self.book.services, config.rules)
+
+    def _open(self, store: Store, chain: str, config: ExposureConfig) -> None:
+        """Chain, configuration and risk book (the graph is the caller's: store or lake)."""
         info = get_chain(chain)
         if info.family not in ("evm", "utxo"):
             scored = ", ".join(c.id for c in all_chains() if c.family in ("evm", "utxo"))
@@ -74,8 +80,6 @@ class ExposureService:
         self.chain = chain
         self.config = config
         self.book = load_book(store, config)
-        graph = load_graph(store, chain)
-        self.index = ExposureIndex(graph, self.book.sources, self.book.services, config.rules)
         self.params = ExposureParams(chain=chain, policy=config.policy, max_hops=config.max_hops)
 
     def address(self, address: str, *, where: str = "address") -> ExposureResult:
@@ -102,11 +106,7 @@ class ExposureService:
 
     def tx(self, tx_hash: str, *, where: str = "tx") -> ExposureResult:
         text = check_tx_hash(tx_hash, where=where)
-        rows = self.store.query(
-            "SELECT rowid FROM trace_transfers WHERE chain = ? AND lower(tx_hash) = ?",
-            [self.chain, text],
-        )
-        edges = self.index.edges_for_refs([int(r[0]) for r in rows])
+        edges = self._tx_edges(text)
         if not edges:
             raise UserError(
                 "transaction not in the store: import it with `nkwatch trace import` "
@@ -114,6 +114,14 @@ class ExposureService:
                 where=f"{where} {tx_hash}",
             )
         return self._logged(self.index.transfer(edges, text, self.params))
+
+    def _tx_edges(self, text: str) -> list[int]:
+        """Graph edges of one transaction (the store's rows of it)."""
+        rows = self.store.query(
+            "SELECT rowid FROM trace_transfers WHERE chain = ? AND lower(tx_hash) = ?",
+            [self.chain, text],
+        )
+        return self.index.edges_for_refs([int(r[0]) for r in rows])
 
     def _logged(self, result: ExposureResult) -> ExposureResult:
         audit.record(

@@ -213,15 +213,18 @@ def _land(e, d, x, keep, gids, st, arrive, flagged, rec, n_rec, lots, n_lots):  
 
 
 @njit(cache=True)
-def group_sweep(src, dst, amt, fee, local_of, gids, is_source, stop, policy, max_hops):  # type: ignore[no-untyped-def]
-    """Records (4, n) int64: edge index, global group id, amount arriving, min arrival level."""
+def group_sweep(src, dst, amt, fee, local_of, gids, is_source, stop, policy, max_hops, bal0):  # type: ignore[no-untyped-def]
+    """Records (4, n) int64: edge index, global group id, amount arriving, min arrival level.
+
+    ``bal0``: each address's balance before the first transfer swept (zeros for a whole
+    history; a lake extraction's opening balances otherwise)."""
     n_addr, n_g, top, fifo = local_of.shape[0], gids.shape[0], max_hops, policy == FIFO
     # only the state the policy uses is sized to the graph
     taint = np.zeros((1 if fifo else n_addr, n_g * top), np.int64)
     touch = np.full((n_addr if policy == POISON else 1, n_g), top + 1, np.int64)
     queues = np.full((2, (n_addr if fifo else 1) * n_g), -1, np.int64)  # head, tail
     queued = np.zeros((n_addr if fifo else 1) * n_g, np.bool_)
-    bal = np.zeros(n_addr, np.int64)
+    bal = bal0.copy()
     active = np.zeros(n_addr, np.bool_)
     st = (policy, taint, touch, queues, queued, bal, active)
     lots = np.full((4, 1024), -1, np.int64)

@@ -7,6 +7,9 @@ Public API (loaded lazily, so ``import nkwatch.trace.lake`` costs nothing):
   lake, one commit per import; :func:`import_synthetic` for the generator.
 - :class:`EngineConfig`, :func:`open_engine` (``engine``): ``local`` (DuckDB) or ``spark``.
 - :func:`trace_lake`, :func:`canonical_report` (``tracing``): a trace over the lake.
+- :func:`exposure_window`, :class:`ExposureWindow` (``window``): the extraction an exposure
+  batch sweeps, from all risk sources at once.
+- :func:`lake_at`, :func:`engine_for` (``cli``): the lake and engine a command names.
 - :func:`import_with_spark` (``spark_jobs``): the import's per-file and per-partition work
   as Spark tasks.
 """
@@ -18,7 +21,14 @@ from typing import TYPE_CHECKING
 from nkwatch.capability import lazy_exports
 
 if TYPE_CHECKING:
-    from nkwatch.trace.lake.cli import lake_import, lake_options, lake_trace, wants_lake
+    from nkwatch.trace.lake.cli import (
+        engine_for,
+        lake_at,
+        lake_import,
+        lake_options,
+        lake_trace,
+        wants_lake,
+    )
     from nkwatch.trace.lake.engine import EngineConfig, open_engine
     from nkwatch.trace.lake.importer import (
         FORMATS,
@@ -29,9 +39,11 @@ if TYPE_CHECKING:
     from nkwatch.trace.lake.spark_jobs import import_with_spark
     from nkwatch.trace.lake.store import Lake
     from nkwatch.trace.lake.tracing import canonical_report, trace_lake
+    from nkwatch.trace.lake.window import ExposureWindow, exposure_window
 
 __all__ = [
-    "FORMATS", "EngineConfig", "Lake", "LakeImportOptions", "canonical_report", "import_files",
+    "FORMATS", "EngineConfig", "ExposureWindow", "Lake", "LakeImportOptions", "canonical_report",
+    "engine_for", "exposure_window", "import_files", "lake_at",
     "import_synthetic", "import_with_spark", "lake_import", "lake_options", "lake_trace",
     "open_engine", "trace_lake", "wants_lake",
 ]  # fmt: skip
@@ -53,5 +65,9 @@ __getattr__ = lazy_exports(
         "lake_options": "nkwatch.trace.lake.cli",
         "lake_trace": "nkwatch.trace.lake.cli",
         "wants_lake": "nkwatch.trace.lake.cli",
+        "lake_at": "nkwatch.trace.lake.cli",
+        "engine_for": "nkwatch.trace.lake.cli",
+        "exposure_window": "nkwatch.trace.lake.window",
+        "ExposureWindow": "nkwatch.trace.lake.window",
     },
 )

@@ -1,8 +1,11 @@
 """The Spark engine: the pyspark wheel alone (Spark SQL, Parquet, Arrow), no JVM packages.
 
-``SparkEngine.start`` builds (or reuses) a session for ``master`` (``local[*]``,
-``spark://host:port``, ``yarn``, ``k8s://...``) with the ``spark.*`` settings passed
-through. A ``spark://`` master is probed with a TCP connect first, so an unreachable one is
+``SparkEngine.start`` builds a session for ``master`` (``local[*]``, ``spark://host:port``,
+``yarn``, ``k8s://...``) with the ``spark.*`` settings passed through. A process holds one
+Spark context: when one is already running (a notebook's, an earlier engine's), it is reused
+only if it runs the same master, worker Python and static settings; runtime SQL settings
+(``spark.sql.*``) are applied to it, and any other difference is refused in one line naming
+the setting, never silently run on the old session (``getOrCreate`` alone would). A ``spark://`` master is probed with a TCP connect first, so an unreachable one is
 one :class:`~nkwatch.errors.OperationalError` naming it within seconds instead of Spark's
 minute of retries; a JVM that cannot start (no Java) is reported the same way. Materialised
 tables are checkpointed (``localCheckpoint``), so an expansion's plan does not grow with
@@ -31,6 +34,8 @@ DEFAULTS = {
     "spark.driver.memory": "4g",
     "spark.sql.adaptive.enabled": "true",
 }
+
+COSMETIC = frozenset({"spark.app.name", "spark.ui.enabled"})  # a running session may differ
 
 
 def probe_master(master: str, timeout_s: float = 5.0) -> None:
@@ -67,14 +72,18 @@ class SparkEngine:
             raise UserError(
                 "the Spark engine needs pyspark: pip install 'nkwatch[spark]'", where="--engine"
             ) from None
-        builder = SparkSession.builder.master(master)
         # Python workers run this interpreter (its packages: pyarrow, nkwatch) unless told
         # otherwise (a cluster: --spark-conf spark.pyspark.python=/path/on/the/executors)
         python = (
             conf.get("spark.pyspark.python") or os.environ.get("PYSPARK_PYTHON") or sys.executable
         )
+        settings = {**DEFAULTS, "spark.pyspark.python": python, **conf}
+        running = _running_session()
+        if running is not None:
+            return cls(_reuse(running, master, settings))
         os.environ["PYSPARK_PYTHON"] = python  # read by SparkContext, not by the conf
-        for key, value in {**DEFAULTS, "spark.pyspark.python": python, **conf}.items():
+        builder = SparkSession.builder.master(master)
+        for key, value in settings.items():
             builder = builder.config(key, value)
         try:
             session = builder.getOrCreate()
@@ -109,6 +118,54 @@ class SparkEngine:
 
     def close(self) -> None:
         """Sessions are reused within a process (starting one costs seconds)."""
+
+
+def _running_session() -> Any:
+    """The session of the Spark context running in this process, if any."""
+    from pyspark import SparkContext
+    from pyspark.sql import SparkSession
+
+    sc = SparkContext._active_spark_context
+    if sc is None:
+        return None
+    return SparkSession.getActiveSession() or SparkSession(sc)
+
+
+def _differences(sc: Any, master: str, settings: Mapping[str, str]) -> list[str]:
+    """What the running context does not match (master, worker Python, static settings)."""
+    out = [] if sc.master == master else [f"master {master} (running: {sc.master})"]
+    have = sc.getConf()
+    for key, value in sorted(settings.items()):
+        if key.startswith("spark.sql.") or key in COSMETIC:
+            continue  # runtime settings: applied to the running session
+        got = sc.pythonExec if key == "spark.pyspark.python" else have.get(key, None)
+        if got != value:
+            out.append(f"{key}={value} (running: {got if got is not None else 'unset'})")
+    return out
+
+
+def _reuse(session: Any, master: str, settings: Mapping[str, str]) -> Any:
+    """The running session if it matches ``master`` and ``settings`` (SQL settings applied to
+    it); a :class:`UserError` naming every difference otherwise."""
+    differs = _differences(session.sparkContext, master, settings)
+    if differs:
+        raise UserError(
+            "a Spark session already runs in this process with other settings: "
+            + "; ".join(differs)
+            + " (stop it first, or ask for the same settings)",
+            where="--engine spark",
+        )
+    for key, value in settings.items():
+        if key.startswith("spark.sql.") and session.conf.get(key, None) != value:
+            try:
+                session.conf.set(key, value)
+            except Exception as exc:  # a static SQL setting (AnalysisException)
+                raise UserError(
+                    f"a Spark session already runs in this process and {key} cannot change"
+                    f" on it (running: {session.conf.get(key, None)}, asked: {value})",
+                    where="--engine spark",
+                ) from exc
+    return session
 
 
 def _ddl(schema: pa.Schema) -> str:
