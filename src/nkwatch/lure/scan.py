@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from nkwatch.lure import binaries, defang, deps, jsfacts, jsrules, npm, pyfacts, vscode
+from nkwatch.lure import binaries, defang, deps, jsrules, npm, pyfacts, vscode
+from nkwatch.lure.extract import Entry
 from nkwatch.lure.indicators import Indicators, load
 from nkwatch.lure.model import Finding, Hit, Moment, Note, Report
 from nkwatch.lure.rules import RULES
@@ -42,9 +43,29 @@ SKIP_DIRS = {".git", ".hg", ".svn"}
 
 @dataclass(frozen=True)
 class _File:
+    """A file to check: on disk (``path``) or already in memory (``data``, an archive
+    member)."""
+
     rel: str
-    path: Path
     size: int
+    path: Path | None = None
+    data: bytes | None = None
+
+    @property
+    def name(self) -> str:
+        return self.rel.rsplit("/", 1)[-1]
+
+    @property
+    def ext(self) -> str:
+        return PurePosixPath(self.name).suffix.lower()
+
+    def read(self, limit: int = -1) -> bytes:
+        if self.data is not None:
+            return self.data if limit < 0 else self.data[:limit]
+        if self.path is None:
+            return b""
+        with self.path.open("rb") as fh:
+            return fh.read(limit)
 
 
 def _walk(root: Path, notes: list[Note]) -> Iterator[_File]:
@@ -67,7 +88,7 @@ def _walk(root: Path, notes: list[Note]) -> Iterator[_File]:
             if count > MAX_FILES:
                 notes.append(Note(".", f"stopped after {MAX_FILES:,} files"))
                 return
-            yield _File(rel, path, st.st_size)
+            yield _File(rel, st.st_size, path)
 
 
 def _moments(
@@ -77,15 +98,15 @@ def _moments(
     runs: dict[str, Moment] = {}
     hits: list[tuple[str, Hit]] = []
     for f in files:
-        name = f.path.name
+        name = f.name
         parent = PurePosixPath(f.rel).parent
         if name == "package.json" and f.size < MAX_PARSE:
-            facts = npm.check(f.path.read_bytes(), ind)
+            facts = npm.check(f.read(), ind)
             hits += [(f.rel, h) for h in facts.hits]
             for target, moment in facts.runs.items():
                 runs.setdefault(_join(parent, target), moment)
         elif name == "tasks.json" and parent.name == ".vscode" and f.size < MAX_PARSE:
-            task_hits, targets = vscode.check(f.path.read_bytes())
+            task_hits, targets = vscode.check(f.read())
             hits += [(f.rel, h) for h in task_hits]
             for target in targets:
                 clean = target.replace("${workspaceFolder}/", "").replace(
@@ -107,8 +128,7 @@ def _join(base: PurePosixPath, target: str) -> str:
 
 
 def _file_hits(f: _File, data: bytes, moment: Moment | None, ind: Indicators) -> list[Hit]:
-    name = f.path.name
-    ext = f.path.suffix.lower()
+    name, ext = f.name, f.ext
     hits: list[Hit] = []
     autorun = moment in AUTORUN
     if ext in binaries.MAGIC:
@@ -137,11 +157,11 @@ def _dist_name(data: bytes) -> bytes:
 def _moment_of(f: _File, runs: dict[str, Moment]) -> Moment | None:
     if f.rel in runs:
         return runs[f.rel]
-    if CONFIG.match(f.path.name):
+    if CONFIG.match(f.name):
         return Moment.app_start
-    if f.path.name == "setup.py":
+    if f.name == "setup.py":
         return Moment.install
-    if f.path.suffix == ".py":
+    if f.ext == ".py":
         return Moment.imported
     return None
 
@@ -183,42 +203,65 @@ def _wanted(name: str, ext: str) -> bool:
     )
 
 
+def keep_bytes(rel: str, size: int) -> int:
+    """How many bytes of an archive member the checkers read (0: none of it)."""
+    name = rel.rsplit("/", 1)[-1]
+    ext = PurePosixPath(name).suffix.lower()
+    if not _wanted(name, ext):
+        return 0
+    return BINARY_KEEP if ext in binaries.MAGIC else size
+
+
+BINARY_KEEP = 1 << 20  # a "font" or "image" is judged by its head; a script posing as one is
+# read as JavaScript up to this size
+
+
 def scan(root: Path, label: str) -> Report:
     """Check every file under ``root``; ``label`` names the target in the report."""
     started = time.perf_counter()
-    ind = load()
     notes: list[Note] = []
     files = list(_walk(root, notes))
+    return _check(files, label, notes, started)
+
+
+def scan_entries(entries: list[Entry], label: str, notes: list[Note]) -> Report:
+    """Check archive members read by :func:`nkwatch.lure.extract.unpack`."""
+    started = time.perf_counter()
+    files = [_File(e.rel, e.size, e.path, e.data) for e in sorted(entries, key=lambda e: e.rel)]
+    return _check(files, label, list(notes), started)
+
+
+def _check(files: list[_File], label: str, notes: list[Note], started: float) -> Report:
+    ind = load()
     runs, early = _moments(files, ind)
     findings = [_finding(rel, h, runs.get(rel)) for rel, h in early]
     total = 0
     for f in files:
         total += f.size
         moment = _moment_of(f, runs)
-        ext = f.path.suffix.lower()
-        if not _wanted(f.path.name, ext):
+        if not _wanted(f.name, f.ext):
             continue  # no checker reads this kind of file: its bytes are never loaded
         try:
-            with f.path.open("rb") as fh:
-                data = fh.read(4096) if ext in binaries.MAGIC and moment is None else fh.read()
+            data = f.read(4096 if f.ext in binaries.MAGIC and moment is None else -1)
         except OSError as exc:
             notes.append(Note(f.rel, f"unreadable: {exc.strerror}"))
             continue
-        if ext in _TEXT_EXT and b"\x00" in data[:8192]:
-            notes.append(Note(f.rel, "binary data where text is expected: not parsed"))
-            continue
-        if len(data) > MAX_PARSE and ext in _TEXT_EXT:
-            notes.append(
-                Note(
-                    f.rel, f"{len(data) / 2**20:.0f} MiB: checked for hidden code only, not parsed"
-                )
-            )
-            hits = jsfacts.hidden_code(data, None) if ext in JS_EXT else []
-        else:
-            hits = _file_hits(f, data, moment, ind)
-        findings += [_finding(f.rel, h, moment) for h in hits]
+        findings += [_finding(f.rel, h, moment) for h in _hits_of(f, data, moment, ind, notes)]
     unique = {(x.rule_id, x.path, x.line): x for x in findings}
     ordered = sorted(unique.values(), key=lambda x: (-x.severity.rank, x.path, x.line))
     return Report(
         label, len(files), total, time.perf_counter() - started, tuple(ordered), tuple(notes)
     )
+
+
+def _hits_of(
+    f: _File, data: bytes, moment: Moment | None, ind: Indicators, notes: list[Note]
+) -> list[Hit]:
+    if f.ext in _TEXT_EXT and b"\x00" in data[:8192]:
+        notes.append(Note(f.rel, "binary data where text is expected: not parsed"))
+        return []
+    if len(data) > MAX_PARSE and f.ext in _TEXT_EXT:
+        what = "syntax trees of its head, tail and trigger spots only"
+        notes.append(Note(f.rel, f"{len(data) / 2**20:.0f} MiB: {what}"))
+        return _file_hits(f, data, moment, ind) if f.ext in JS_EXT else []
+    return _file_hits(f, data, moment, ind)

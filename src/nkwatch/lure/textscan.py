@@ -39,15 +39,29 @@ MIN_BLANK_WIDTH = 120  # columns (a tab counts 4): far enough to push code off-s
 
 
 class _BlankRun:
-    """Runs of blanks at least :data:`MIN_BLANK_WIDTH` columns wide, followed by code."""
+    """Runs of blanks at least :data:`MIN_BLANK_WIDTH` columns wide, followed by code.
+
+    Such a run has at least 30 characters, so it holds 120 spaces, 30 tabs, or a space next
+    to a tab; those literals are found with a fast substring search and each run is measured
+    from there (a regex over every position of a multi-megabyte bundle was the cost)."""
+
+    _SEEDS = (b" " * MIN_BLANK_WIDTH, b"\t" * (MIN_BLANK_WIDTH // 4), b" \t", b"\t ")
 
     def finditer(self, data: bytes) -> Iterator[re.Match[bytes]]:
-        if not any(k in data for k in (b" " * 30, b"\t" * 8, b" \t", b"\t ")):
-            return  # no run of blanks 120 columns wide can exist: skip the regex
-        for m in _BLANKS.finditer(data):
-            run = m.group(0)
-            if run.count(b" ") + 4 * run.count(b"\t") >= MIN_BLANK_WIDTH:
-                yield m
+        found: dict[int, re.Match[bytes]] = {}
+        for seed in self._SEEDS:
+            at = data.find(seed)
+            while at >= 0:
+                start = at
+                while start > 0 and data[start - 1] in (32, 9):
+                    start -= 1
+                m = _BLANKS.match(data, start)
+                if m is not None and start not in found:
+                    run = m.group(0)
+                    if run.count(b" ") + 4 * run.count(b"\t") >= MIN_BLANK_WIDTH:
+                        found[start] = m
+                at = data.find(seed, max(m.end() if m is not None else 0, at + 1))
+        yield from (found[k] for k in sorted(found))
 
     def search(self, data: bytes) -> re.Match[bytes] | None:
         return next(self.finditer(data), None)
@@ -121,8 +135,10 @@ def decoded_literals(data: bytes) -> list[tuple[int, str]]:
     return out
 
 
-def dead_drop_hosts(text: str, ind: Indicators) -> list[str]:
-    low = text.lower()
+def dead_drop_hosts(text: str | bytes, ind: Indicators) -> list[str]:
+    """Dead-drop hosts named in ``text`` (bytes are lowered as bytes and read as latin-1:
+    hosts are ASCII, and a UTF-8 decode of a whole bundle costs more than the search)."""
+    low = text.lower() if isinstance(text, str) else text.lower().decode("latin-1")
     found = []
     for host in ind.dead_drops:
         at = low.find(host)
