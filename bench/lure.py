@@ -1,14 +1,16 @@
 """Lure check benchmark (issue #15), side by side with DataDog's guarddog on the same inputs.
 
-    flock /tmp/bench.lock python bench/lure.py [--rounds 3] [--guarddog /work/venvs/guarddog/bin/guarddog]
+    nice -n 19 python bench/lure_guarddog.py            # guarddog verdicts into the cache (slow)
+    nice -n 19 python bench/lure.py --part quality      # nkwatch on every input + cached verdicts
+    flock /tmp/bench.lock python bench/lure.py --part speed [--rounds 3]
 
 Inputs: the rebuilt lures (tests/lure/lures), their generated mutations, and clean inputs:
 every distribution in this virtualenv's site-packages, the npm packages under node_modules,
 starter projects made by the real generators (create-next-app, Vite, express-generator,
-Hardhat, Django startproject, Flask's sdist) and a few dozen popular npm packages and PyPI
-sdists fetched once by name (``npm pack`` / ``pip download``) into the git-ignored cache
-``bench/cache/lure``. guarddog runs in its own venv on the lures, the mutations, the starters,
-the fetched packages and a fixed sample of installed packages. Prints a table, writes JSON.
+Hardhat, Django startproject, Flask's tutorial app) and a few dozen popular npm packages and
+PyPI sdists fetched once by name (``npm pack`` / the PyPI JSON API) into the git-ignored
+cache ``/bench/cache/lure`` (``NKWATCH_BENCH_CACHE``). guarddog's verdicts on the same inputs
+come from :mod:`lure_guarddog` (parallel, cached, resumable). Prints a table, writes JSON.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import shutil
 import statistics
 import subprocess
@@ -28,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.lure.mutate
+sys.path.insert(0, str(ROOT / "bench"))  # lure_guarddog
 CACHE = Path(os.environ.get("NKWATCH_BENCH_CACHE", "/bench/cache")) / "lure"
 LURES = ROOT / "tests" / "lure" / "lures"
 NPM_POPULAR = [
@@ -125,7 +129,11 @@ class Outcome:
     high: int = 0
     warning: int = 0
     rules: list[str] = field(default_factory=list)
-    gd_flag: bool | None = None  # guarddog: threat rule or risk label above low
+    cpu_s: float = 0.0
+    wall_s: float = 0.0
+    gd_malicious: bool | None = None  # guarddog risk label high_risk (None: not scanned)
+    gd_flagged: bool | None = None  # a threat-* rule or a label of suspicious or above
+    gd_label: str = ""
     gd_rules: list[str] = field(default_factory=list)
 
 
@@ -250,6 +258,7 @@ def run_nkwatch(group: str, name: str, path: Path) -> Outcome:
     from nkwatch.errors import UserError
     from nkwatch.lure import check_path
 
+    wall, cpu = time.perf_counter(), time.process_time()
     try:
         report = check_path(path)
     except UserError as exc:
@@ -261,36 +270,9 @@ def run_nkwatch(group: str, name: str, path: Path) -> Outcome:
         report.high,
         report.warnings,
         sorted({f.rule_id for f in report.findings}),
+        round(time.process_time() - cpu, 3),
+        round(time.perf_counter() - wall, 3),
     )
-
-
-def run_guarddog(exe: str, path: Path) -> tuple[bool | None, list[str]]:
-    eco = (
-        "npm"
-        if (path / "package.json").exists()
-        or path.name.endswith(".tgz")
-        or list(path.glob("*/package.json"))
-        else "pypi"
-    )
-    try:
-        proc = subprocess.run(
-            [exe, eco, "scan", str(path), "--output-format", "json"],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        doc = json.loads(proc.stdout)
-    except (OSError, subprocess.TimeoutExpired, json.JSONDecodeError):
-        return None, []
-    found = sorted(k for k, v in (doc.get("results") or {}).items() if v)
-    label = (doc.get("risk_score") or {}).get("label", "")
-    flagged = any(k.startswith("threat-") for k in found) or label not in (
-        "",
-        "no_risks_detected",
-        "low",
-    )
-    return flagged, found
 
 
 def _timed(path: Path) -> tuple[int, float, float]:
@@ -302,17 +284,26 @@ def _timed(path: Path) -> tuple[int, float, float]:
     return files, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def speed(rounds: int) -> dict[str, object]:
-    """files/s over the whole site-packages walk, and a 2,000-file real repository (the first
-    2,000 files of the Hardhat starter with its node_modules), wall and CPU, medians of rounds."""
-    site = Path(sysconfig.get_paths()["purelib"])
-    runs = [_timed(site) for _ in range(rounds)]
-    out: dict[str, object] = {
-        "site_files": runs[0][0],
-        "site_files_per_s": statistics.median(f / w for f, w, _ in runs),
-        "site_files_per_cpu_s": statistics.median(f / c for f, _, c in runs),
-        "site_wall_s": [round(w, 2) for _, w, _ in runs],
-    }
+def speed(rounds: int, class_rounds: int) -> dict[str, object]:
+    """Per input class: files per second of wall and of CPU over every input of the class,
+    medians of rounds; and a 2,000-file real repository (the first 2,000 files of the
+    Hardhat starter with its node_modules). Take /tmp/bench.lock around it."""
+    inputs = clean_inputs()
+    out: dict[str, object] = {}
+    for group in dict.fromkeys(g for g, _, _ in inputs):
+        paths = [p for g, _, p in inputs if g == group]
+        runs = []
+        for _ in range(class_rounds):
+            timed = [_timed(p) for p in paths]
+            runs.append(tuple(sum(t[i] for t in timed) for i in range(3)))
+        out[group] = {
+            "inputs": len(paths),
+            "files": runs[0][0],
+            "files_per_wall_s": round(statistics.median(f / w for f, w, _ in runs)),
+            "files_per_cpu_s": round(statistics.median(f / c for f, _, c in runs)),
+            "wall_s": [round(w, 1) for _, w, _ in runs],
+            "cpu_s": [round(c, 1) for _, _, c in runs],
+        }
     source = CACHE / "starters" / "hardhat-app"
     files = sorted(p for p in source.rglob("*") if p.is_file())[:2000]
     with tempfile.TemporaryDirectory() as tmp:
@@ -321,40 +312,47 @@ def speed(rounds: int) -> dict[str, object]:
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(p, dest)
         repo = [_timed(Path(tmp)) for _ in range(rounds)]
-    out |= {
-        "repo_files": repo[0][0],
-        "repo_wall_s": statistics.median(w for _, w, _ in repo),
-        "repo_cpu_s": statistics.median(c for _, _, c in repo),
-        "repo_wall_s_all": [round(w, 2) for _, w, _ in repo],
+    out["repo-2000"] = {
+        "files": repo[0][0],
+        "wall_s": statistics.median(w for _, w, _ in repo),
+        "cpu_s": statistics.median(c for _, _, c in repo),
+        "wall_s_all": [round(w, 2) for _, w, _ in repo],
     }
     return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--guarddog", default="/work/venvs/guarddog/bin/guarddog")
-    ap.add_argument("--no-guarddog", action="store_true")
-    ap.add_argument(
-        "--gd-sample", type=int, default=60, help="installed packages guarddog scans per group"
-    )
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of the 2,000-file repository")
+    ap.add_argument("--class-rounds", type=int, default=1, help="rounds over each input class")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "lure.json")
     ap.add_argument(
         "--part",
-        choices=("all", "quality", "speed"),
-        default="all",
-        help="quality: detection beside guarddog (not timed); speed: timed rounds (take the lock)",
+        choices=("quality", "speed", "table"),
+        default="quality",
+        help="quality: nkwatch on every input beside guarddog's cached verdicts (not timed; "
+        "bench/lure_guarddog.py fills that cache); speed: timed rounds (take the lock)",
     )
     args = ap.parse_args()
     if args.part == "speed":
-        merge(args.out, {"speed": speed(args.rounds), "speed_load": os.getloadavg()})
-        return
+        load = os.getloadavg()
+        merge(
+            args.out,
+            {"speed": speed(args.rounds, args.class_rounds), "speed_load": [load, os.getloadavg()]},
+        )
+    elif args.part == "quality":
+        merge(args.out, quality())
+    table(json.loads(args.out.read_text()))
+
+
+def quality() -> dict[str, object]:
     from tests.lure.mutate import mutants
+
+    from lure_guarddog import by_priority, verdicts
 
     fetch_cache()
     load0 = os.getloadavg()
     outcomes: list[Outcome] = []
-    gd = None if args.no_guarddog or not Path(args.guarddog).exists() else args.guarddog
     with tempfile.TemporaryDirectory() as tmp:
         inputs = [("lures", p.name, p) for p in sorted(LURES.iterdir()) if p.is_dir()]
         for _, name, lure in list(inputs):
@@ -362,27 +360,26 @@ def main() -> None:
                 ("mutations", f"{name}/{m}", folder) for m, folder in mutants(lure, Path(tmp))
             ]
         inputs += clean_inputs()
-        sampled: dict[str, int] = {}
+        gd = verdicts(by_priority(inputs), scan_missing=False, log=False)
         for group, name, path in inputs:
             o = run_nkwatch(group, name, path)
-            take = (
-                group not in ("site-packages", "node_modules")
-                or sampled.get(group, 0) < args.gd_sample
-            )
-            if gd and take:
-                sampled[group] = sampled.get(group, 0) + 1
-                o.gd_flag, o.gd_rules = run_guarddog(gd, path)
+            v = gd.get((group, name))
+            if v is not None:
+                o.gd_malicious, o.gd_flagged, o.gd_label = v.malicious, v.flagged, v.label
+                o.gd_rules = v.threats
             outcomes.append(o)
-    result: dict[str, object] = {
+    from lure_splice import spliced
+
+    nxt = sorted((CACHE / "npm").glob("next-[0-9]*.tgz"))
+    return {
+        "spliced": spliced(LURES, nxt[-1] if nxt else Path("-")),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": f"{os.cpu_count()} cores, {platform.platform()}",
         "load_before": load0,
         "load_after": os.getloadavg(),
         "groups": summarise(outcomes),
         "outcomes": [asdict(o) for o in outcomes],
     }
-    if args.part == "all":
-        result["speed"] = speed(args.rounds)
-    merge(args.out, result)
-    table(json.loads(args.out.read_text()))
 
 
 def merge(out: Path, part: dict[str, object]) -> None:
@@ -397,26 +394,39 @@ def summarise(outcomes: list[Outcome]) -> dict[str, dict[str, object]]:
     groups: dict[str, dict[str, object]] = {}
     for g in dict.fromkeys(o.group for o in outcomes):
         rows = [o for o in outcomes if o.group == g]
-        gd_rows = [o for o in rows if o.gd_flag is not None]
+        gd_rows = [o for o in rows if o.gd_flagged is not None]
+        attack = g in ("lures", "mutations")
+        cpu = sum(o.cpu_s for o in rows)
         groups[g] = {
             "inputs": len(rows),
             "files": sum(o.files for o in rows),
             "nk_high": sum(1 for o in rows if o.high),
             "nk_any": sum(1 for o in rows if o.high or o.warning),
-            "nk_high_files": sum(o.high for o in rows),
-            "nk_warning_findings": sum(o.warning for o in rows),
+            "nk_files_per_cpu_s": round(sum(o.files for o in rows) / cpu) if cpu else None,
             "gd_scanned": len(gd_rows),
-            "gd_flagged": sum(1 for o in gd_rows if o.gd_flag),
-            "gd_flagged_not_nk": [
-                o.name for o in gd_rows if o.gd_flag and not (o.high or o.warning)
+            "gd_malicious": sum(1 for o in gd_rows if o.gd_malicious),
+            "gd_flagged": sum(1 for o in gd_rows if o.gd_flagged),
+            "gd_flagged_nk_reports": sum(
+                1 for o in gd_rows if o.gd_flagged and (o.high or o.warning)
+            ),
+            "gd_flagged_inputs": [
+                f"{o.name} [{o.gd_label}; {','.join(o.gd_rules)}] nkwatch: "
+                + ("high" if o.high else "warning" if o.warning else "nothing")
+                for o in gd_rows
+                if o.gd_flagged
             ],
-            "nk_missed": [o.name for o in rows if g in ("lures", "mutations") and not o.high],
-            "gd_missed": [o.name for o in gd_rows if g in ("lures", "mutations") and not o.gd_flag],
-            "nk_high_inputs": [o.name for o in rows if g not in ("lures", "mutations") and o.high],
+            "nk_missed": [o.name for o in rows if attack and not o.high],
+            "gd_missed": [o.name for o in gd_rows if attack and not o.gd_flagged],
+            "nk_high_inputs": [o.name for o in rows if not attack and o.high],
             "nk_warned_inputs": [
                 f"{o.name}: {','.join(o.rules)}"
                 for o in rows
-                if g not in ("lures", "mutations") and o.warning and not o.high
+                if not attack and o.warning and not o.high
+            ],
+            "refused": [
+                f"{o.name}: {o.rules[0]}"
+                for o in rows
+                if o.rules[:1] and o.rules[0].startswith("refused")
             ],
         }
     return groups
@@ -425,25 +435,37 @@ def summarise(outcomes: list[Outcome]) -> dict[str, dict[str, object]]:
 def table(result: dict[str, object]) -> None:
     groups = result.get("groups", {})
     assert isinstance(groups, dict)
-    print(
-        f"{'group':16}{'inputs':>8}{'files':>9}{'nk high':>9}{'nk any':>8}{'gd scanned':>12}{'gd flagged':>12}"
+    head = (
+        "group",
+        "inputs",
+        "files",
+        "nk high",
+        "nk any",
+        "f/cpu-s",
+        "gd scan",
+        "gd mal",
+        "gd flag",
+        "gd&nk",
     )
+    print("".join(f"{h:>10}" if i else f"{h:16}" for i, h in enumerate(head)))
     for g, s in groups.items():
-        print(
-            f"{g:16}{s['inputs']:>8}{s['files']:>9}{s['nk_high']:>9}{s['nk_any']:>8}{s['gd_scanned']:>12}{s['gd_flagged']:>12}"
-        )
+        cells = (s["inputs"], s["files"], s["nk_high"], s["nk_any"], s["nk_files_per_cpu_s"])
+        cells += (s["gd_scanned"], s["gd_malicious"], s["gd_flagged"], s["gd_flagged_nk_reports"])
+        print(f"{g:16}" + "".join(f"{c!s:>10}" for c in cells))
     for g, s in groups.items():
         for key in (
             "nk_missed",
             "gd_missed",
-            "gd_flagged_not_nk",
+            "gd_flagged_inputs",
             "nk_high_inputs",
             "nk_warned_inputs",
+            "refused",
         ):
-            if s[key]:
+            if s.get(key):
                 print(f"{g} {key}: {s[key]}")
-    keys = ("speed", "speed_load", "load_before", "load_after")
-    print(json.dumps({k: result.get(k) for k in keys}))
+    print(
+        json.dumps({k: result.get(k) for k in ("speed", "speed_load", "load_before", "load_after")})
+    )
 
 
 if __name__ == "__main__":

@@ -147,9 +147,14 @@ def key_of(exe: str, group: str, path: Path) -> str:
 
 
 def verdicts(
-    inputs: list[tuple[str, str, Path]], exe: str = GUARDDOG, jobs: int = 2, log: bool = True
+    inputs: list[tuple[str, str, Path]],
+    exe: str = GUARDDOG,
+    jobs: int = 2,
+    log: bool = True,
+    scan_missing: bool = True,
 ) -> dict[tuple[str, str], Verdict]:
-    """(group, name) -> guarddog's verdict; cached ones are not scanned again."""
+    """(group, name) -> guarddog's verdict; cached ones are not scanned again (and with
+    ``scan_missing`` off, nothing is scanned: only the cache is read)."""
     out: dict[tuple[str, str], Verdict] = {}
     todo: list[tuple[str, str, Path, str]] = []
     for group, name, path in inputs:
@@ -157,7 +162,7 @@ def verdicts(
         hit = _cached(key)
         if hit is not None:
             out[(group, name)] = hit
-        else:
+        elif scan_missing:
             todo.append((group, name, path, key))
     if log:
         print(f"guarddog: {len(out)} cached, {len(todo)} to scan with {jobs} workers", flush=True)
@@ -193,10 +198,9 @@ def main() -> None:
     import tempfile
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from lure import LURES, clean_inputs, fetch_cache  # type: ignore[import-not-found]
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from tests.lure.mutate import mutants
+
+    from lure import LURES, clean_inputs, fetch_cache
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--jobs", type=int, default=2)
