@@ -22,6 +22,7 @@ import numpy as np
 from nkwatch import __version__
 from nkwatch.trace.engine import AssetRun, TraceResult
 from nkwatch.trace.graph import TransferGraph
+from nkwatch.trace.labels import Label
 from nkwatch.trace.noise import classify_assets, lookalikes
 from nkwatch.trace.report_model import (
     REPORT_FORMAT,
@@ -112,7 +113,7 @@ def _endpoints(result: TraceResult, symbols: dict[int, str]) -> list[Endpoint]:
                 EndpointLabel(label.service, label.category, label.confidence, label.source,
                               label.source_date, label.detail),
                 int(run.hop[d]), time, _path(graph, run, d),
-                bridge_destination=label.detail if label.category == "bridge" else None,
+                bridge_destination=_unknown_destination(label) if label.category == "bridge" else None,
             )  # fmt: skip
         hit.first_seen = min(hit.first_seen, time)
         local = int(np.searchsorted(run.edges, e))
@@ -288,3 +289,10 @@ def _utxo_report(result: UtxoTrace) -> TraceReport:
             coinjoins=tuple(CoinJoin(tx_hash=h, kind=k) for h, k in result.coinjoins),
         ),
     )  # fmt: skip
+
+
+def _unknown_destination(label: Label) -> str:
+    """A bridge known from a label only (no decoded departure: a cross-chain trace replaces
+    this with "bridge to <chain>" or "left for chain X at address Y" when the data says)."""
+    said = f" ({label.detail})" if label.detail else ""
+    return f"entered bridge {label.service}, destination unknown: no bridge event or memo in the data{said}"
