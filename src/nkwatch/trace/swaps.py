@@ -8,7 +8,11 @@ the link, so nothing is created and what is dropped is accounted for.
 
 The swap itself is recognised from transfer data alone (``crosschain``); where logs are
 present the known events are decoded for the explanation: Uniswap V2 ``Swap``, Uniswap V3
-``Swap`` and Curve ``TokenExchange`` (both id widths).
+``Swap`` and Curve ``TokenExchange`` (both id widths), and the aggregator routers' own
+events — 1inch ``Swapped`` (AggregationRouter v4), 0x ``TransformedERC20`` (Exchange
+Proxy) and ParaSwap ``SwappedV3`` (Augustus v5) — which also name the recipient of the
+proceeds (1inch ``dstReceiver``, ParaSwap ``beneficiary``), so a swap paying another address
+is still followed.
 """
 
 from __future__ import annotations
@@ -22,7 +26,14 @@ UNISWAP_V2_SWAP = "0xd78ad95fa46c994b6551d0da85fc275fe613ce37657fb8d5e3d13084015
 UNISWAP_V3_SWAP = "0xc42079f94a6350d7e6235f29174924f928cc2ac818eb64fed8004e115fbcca67"
 CURVE_EXCHANGE = "0x8b3e96f2b889fa771c53c981b40daf005f63f637f1869f707052d15a3dd97140"
 CURVE_EXCHANGE_U256 = "0xb2e76ae99761dc136e598d4a629bb347eccb9532a5f8bbd72e18467c3c34cc98"
-SWAP_TOPICS = frozenset({UNISWAP_V2_SWAP, UNISWAP_V3_SWAP, CURVE_EXCHANGE, CURVE_EXCHANGE_U256})
+ONEINCH_SWAPPED = "0xd6d4f5681c246c9f42c203e287975af1601f8df8035a9251f79aab5c8f09e2f8"
+ZEROX_TRANSFORMED = "0x0f6672f78a59ba8e5e5b5d38df3ebc67f3c792e2c9259b8d97d7f00dd78ba1b3"
+PARASWAP_SWAPPED_V3 = "0xe00361d207b252a464323eb23d45d42583e391f2031acdd2e9fa36efddd43cb0"
+AGGREGATOR_TOPICS = frozenset({ONEINCH_SWAPPED, ZEROX_TRANSFORMED, PARASWAP_SWAPPED_V3})
+SWAP_TOPICS = (
+    frozenset({UNISWAP_V2_SWAP, UNISWAP_V3_SWAP, CURVE_EXCHANGE, CURVE_EXCHANGE_U256})
+    | AGGREGATOR_TOPICS
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +67,12 @@ class SwapEvent:
     amount_in: int
     token_out: int
     amount_out: int
+    event: str = "Swap"
+    tokens: tuple[str, str] | None = None  # aggregators name the token contracts (in, out)
+
+    @property
+    def aggregator(self) -> bool:
+        return self.log.topic0 in AGGREGATOR_TOPICS
 
 
 def _v2(log: EvmLog) -> SwapEvent:
@@ -92,8 +109,40 @@ def _curve(log: EvmLog) -> SwapEvent:
     return SwapEvent(log, "curve", buyer, buyer, sold_id, sold, bought_id, bought)
 
 
+def _oneinch(log: EvmLog) -> SwapEvent:
+    """``Swapped(sender, srcToken, dstToken, dstReceiver, spentAmount, returnAmount)``."""
+    if len(log.topics) != 1:
+        raise AbiError("1inch Swapped has 1 topic")
+    sender, src, dst, receiver, spent, returned = (word(log.data, i) for i in range(6))
+    return SwapEvent(log, "1inch", address_of(sender), address_of(receiver), 0, spent, 1,
+                     returned, "Swapped", (address_of(src), address_of(dst)))  # fmt: skip
+
+
+def _zerox(log: EvmLog) -> SwapEvent:
+    """``TransformedERC20(taker indexed, inputToken, outputToken, inputAmount, outputAmount)``:
+    the taker receives the output."""
+    if len(log.topics) != 2:
+        raise AbiError("0x TransformedERC20 has 2 topics")
+    src, dst, spent, returned = (word(log.data, i) for i in range(4))
+    taker = address_of(log.topics[1])
+    return SwapEvent(log, "0x", taker, taker, 0, spent, 1, returned, "TransformedERC20",
+                     (address_of(src), address_of(dst)))  # fmt: skip
+
+
+def _paraswap(log: EvmLog) -> SwapEvent:
+    """``SwappedV3(uuid, partner, feePercent, initiator, beneficiary indexed, srcToken indexed,
+    destToken indexed, srcAmount, receivedAmount, expectedAmount)``."""
+    if len(log.topics) != 4:
+        raise AbiError("ParaSwap SwappedV3 has 4 topics")
+    initiator, spent, received = word(log.data, 3), word(log.data, 4), word(log.data, 5)
+    return SwapEvent(log, "paraswap", address_of(initiator), address_of(log.topics[1]), 0,
+                     spent, 1, received, "SwappedV3",
+                     (address_of(log.topics[2]), address_of(log.topics[3])))  # fmt: skip
+
+
 _DECODERS = {UNISWAP_V2_SWAP: _v2, UNISWAP_V3_SWAP: _v3, CURVE_EXCHANGE: _curve,
-             CURVE_EXCHANGE_U256: _curve}  # fmt: skip
+             CURVE_EXCHANGE_U256: _curve, ONEINCH_SWAPPED: _oneinch, ZEROX_TRANSFORMED: _zerox,
+             PARASWAP_SWAPPED_V3: _paraswap}  # fmt: skip
 
 
 def decode_swap(log: EvmLog) -> SwapEvent:
@@ -106,8 +155,9 @@ def decode_swap(log: EvmLog) -> SwapEvent:
 
 def describe(event: SwapEvent) -> str:
     """One line for the report's link evidence."""
+    tin, tout = event.tokens or (f"token {event.token_in}", f"token {event.token_out}")
     return (
-        f"{event.dex} Swap at {event.log.address} (log {event.log.log_index}): "
-        f"{event.amount_in} of token {event.token_in} in, {event.amount_out} of token "
-        f"{event.token_out} out, recipient {event.recipient}"
+        f"{event.dex} {event.event} at {event.log.address} (log {event.log.log_index}): "
+        f"{event.amount_in} of {tin} in, {event.amount_out} of {tout} out, "
+        f"recipient {event.recipient}"
     )

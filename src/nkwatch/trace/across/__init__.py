@@ -107,7 +107,7 @@ def trace_across(
         evm = trace(graph, seeds, params, labels=labels, carried=carried,
                     extra_endpoints=base.extra, runs_cache=cache)  # fmt: skip
         state = base.next_round(base.anomalies)
-        _links(state, evm, labels)
+        _links(state, evm, labels, carried)
         if state.carried == carried and len(base.extra) == known:
             break
         if rounds == MAX_ROUNDS:
@@ -138,15 +138,22 @@ def _bridge_endpoints(state: State, departures: Sequence[Departure], labels: Lab
             )
 
 
-def _links(state: State, evm: TraceResult, labels: LabelBook) -> None:
-    """Follow the swaps and bridges of the tainted transactions of one round's sweep."""
+def _links(
+    state: State, evm: TraceResult, labels: LabelBook, carried: dict[int, SeedEdges]
+) -> None:
+    """Follow the swaps and bridges of the tainted transactions of one round's sweep. The
+    edges a link carried proceeds on (its seed edges) are arrivals, never a new departure
+    of their sender (a pool or router paying the swap's named recipient)."""
     graph = state.graph
     tainted: dict[int, tuple[int, int]] = {}  # graph edge -> (taint base units, asset id)
     hops = {}
     for run in evm.runs:
         hops[run.asset_id] = run.hop
+        seeded = carried.get(run.asset_id, {})
         for local in np.flatnonzero(run.flag == 1).tolist():
             e = int(run.edges[local])
+            if e in seeded:
+                continue
             tainted[e] = (graph.base_units(run.asset_id, int(run.out_taint[local])), run.asset_id)
     groups = tx_groups(graph, list(tainted))
     taint_of = {e: t for e, (t, _) in tainted.items()}

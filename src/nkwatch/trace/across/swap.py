@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from nkwatch.trace.across.model import Anomaly, Link, State, side
 from nkwatch.trace.labels import Label, LabelBook
-from nkwatch.trace.swaps import convert, describe
+from nkwatch.trace.swaps import SwapEvent, convert, describe
 
 SHAPE = "swap (by shape)"
 
@@ -61,6 +61,11 @@ def _receivers(state: State, tx_hash: str, sender: int) -> tuple[set[int], list[
     return receivers, evidence
 
 
+def _via(event: SwapEvent) -> str:
+    what = "aggregator" if event.aggregator else "pool"
+    return f"{event.dex} {what} (its {event.event} event)"
+
+
 def follow_swap(
     state: State, key: tuple[str, int, int], members: Sequence[int],
     taint_of: Mapping[int, int], hop: int, labels: LabelBook,
@@ -93,7 +98,7 @@ def follow_swap(
     conv = convert(received, tainted, total)
     carried = carry(state, out_id, back, conv.converted, hop)
     events = state.swap_events.get(tx_hash, ())
-    via = f"{events[0].dex} pool (its Swap event)" if events else SHAPE
+    via = _via(events[0]) if events else SHAPE
     for p in payees:
         if p in receivers:
             continue
