@@ -109,6 +109,21 @@ def frontier_bound(result: TraceResult) -> dict[str, int]:
     return out
 
 
+def open_chain(lake: Lake, eng: Engine, chain: str) -> tuple[Any, list[stages.AssetInfo]]:
+    """``lake_t`` (the chain's transfers) and ``scaled`` (in the tracer's units) on ``eng``;
+    the manifest read and the assets' exact totals."""
+    manifest = lake.manifest()
+    files = [f"{lake.uri.rstrip('/')}/{f}" for f in manifest.files("transfers", chain)]
+    if not files:
+        raise UserError(
+            f"no {chain} transfers in the lake: import some first", where=str(lake.root)
+        )
+    eng.lake_table("lake_t", files)
+    infos = stages.assets(eng)
+    stages.canonical(eng, infos)
+    return manifest, infos
+
+
 def trace_lake(
     lake: Lake,
     eng: Engine,
@@ -123,15 +138,7 @@ def trace_lake(
     chain = params.chain
     seed_list = validate_seeds(chain, seeds)
     clock = Timings()
-    manifest = lake.manifest()
-    files = [f"{lake.uri.rstrip('/')}/{f}" for f in manifest.files("transfers", chain)]
-    if not files:
-        raise UserError(
-            f"no {chain} transfers in the lake: import some first", where=str(lake.root)
-        )
-    eng.lake_table("lake_t", files)
-    infos = stages.assets(eng)
-    stages.canonical(eng, infos)
+    manifest, infos = open_chain(lake, eng, chain)
     clock.mark("canonical")
     known = [a for a in labels.addresses(chain) if labels.endpoint(chain, a) is not None]
     wallets = [

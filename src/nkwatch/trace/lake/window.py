@@ -27,13 +27,12 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from nkwatch.chains import canonical_address
-from nkwatch.errors import UserError
 from nkwatch.trace.graph import TransferGraph
 from nkwatch.trace.lake import extract, stages
 from nkwatch.trace.lake.engine import Engine
 from nkwatch.trace.lake.ids import address_id
 from nkwatch.trace.lake.store import Lake
-from nkwatch.trace.lake.tracing import Timings
+from nkwatch.trace.lake.tracing import Timings, open_chain
 from nkwatch.trace.noise import classify_asset
 
 I64 = npt.NDArray[np.int64]
@@ -62,15 +61,7 @@ def exposure_window(
     """Run the stages on ``eng`` and return the extraction as a graph with what its sweep
     needs from the whole lake."""
     clock = Timings()
-    manifest = lake.manifest()
-    files = [f"{lake.uri.rstrip('/')}/{f}" for f in manifest.files("transfers", chain)]
-    if not files:
-        raise UserError(
-            f"no {chain} transfers in the lake: import some first", where=str(lake.root)
-        )
-    eng.lake_table("lake_t", files)
-    infos = stages.assets(eng)
-    stages.canonical(eng, infos)
+    manifest, infos = open_chain(lake, eng, chain)
     scored = [
         a.asset for a in infos if classify_asset(chain, a.symbol, a.asset or None)[0] != "fake"
     ]
