@@ -180,26 +180,37 @@ LABELS_CSV = (
 )
 
 
-def traced_report(settings: Settings, folder: Path, *, hostile: str = "") -> TraceReport:
-    """The case imported into ``settings``' store and traced (haircut) from the thief; with
-    ``hostile``, that text is planted in a link's evidence and an endpoint's service name
-    (a page must show it as text)."""
+def import_case(settings: Settings, case: Case) -> None:
+    """The case's files and labels into ``settings``' store."""
     from nkwatch.store import open_store
-    from nkwatch.trace.across.run import trace_store_across
     from nkwatch.trace.importers import import_files
-    from nkwatch.trace.label_sources import load_label_book, save_labels, user_csv
-    from nkwatch.trace.params import Seed, TraceParams
-    from nkwatch.trace.repository import load_graph
+    from nkwatch.trace.label_sources import save_labels, user_csv
 
-    case = write_case(folder)
-    labels = folder / "labels.csv"
+    labels = case.folder / "labels.csv"
     labels.write_text(LABELS_CSV, encoding="utf-8")
     with open_store(settings) as store:
         import_files(store, "ethereum-etl", case.eth_files)
         import_files(store, "bitcoin-etl", case.btc_files)
         save_labels(store, list(user_csv(labels)))
+
+
+def traced_report(
+    settings: Settings, folder: Path, *, hostile: str = "", policy: str = "haircut",
+    case: Case | None = None,
+) -> TraceReport:  # fmt: skip
+    """The case (``write_case``'s unless given) imported into ``settings``' store and traced
+    from the thief; with ``hostile``, that text is planted in a link's evidence and an
+    endpoint's service name (a page must show it as text)."""
+    from nkwatch.store import open_store
+    from nkwatch.trace.across.run import trace_store_across
+    from nkwatch.trace.label_sources import load_label_book
+    from nkwatch.trace.params import Seed, TraceParams
+    from nkwatch.trace.repository import load_graph
+
+    import_case(settings, case or write_case(folder))
+    with open_store(settings) as store:
         report = trace_store_across(store, load_graph(store, "ethereum"), [Seed(address=THIEF)],
-                                    TraceParams("ethereum", "haircut"), load_label_book(store))  # fmt: skip
+                                    TraceParams("ethereum", policy), load_label_book(store))  # fmt: skip
     if not hostile:
         return report
     data = report.to_data()

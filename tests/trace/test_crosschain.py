@@ -18,20 +18,13 @@ from nkwatch.cli.main import cli
 from nkwatch.settings import Settings
 from nkwatch.store import open_store
 from nkwatch.trace.across.run import trace_store_across
-from nkwatch.trace.importers import import_files
-from nkwatch.trace.label_sources import load_label_book, save_labels, user_csv
+from nkwatch.trace.label_sources import load_label_book
 from nkwatch.trace.params import Seed, TraceParams
 from nkwatch.trace.repository import load_graph
 
 
 def _store_case(settings: Settings, folder: Path, gas: bool) -> None:
-    case = cc.write_case(folder, gas=gas)
-    labels = folder / "labels.csv"
-    labels.write_text(cc.LABELS_CSV, encoding="utf-8")
-    with open_store(settings) as store:
-        import_files(store, "ethereum-etl", case.eth_files)
-        import_files(store, "bitcoin-etl", case.btc_files)
-        save_labels(store, list(user_csv(labels)))
+    cc.import_case(settings, cc.write_case(folder, gas=gas))
 
 
 def _run(settings: Settings, policy: str, seed: Seed | None = None) -> dict:

@@ -15,12 +15,6 @@ import pytest
 from tests.trace import crosschain_case as cc
 
 from nkwatch.settings import Settings
-from nkwatch.store import open_store
-from nkwatch.trace.across.run import trace_store_across
-from nkwatch.trace.importers import import_files
-from nkwatch.trace.label_sources import load_label_book, save_labels, user_csv
-from nkwatch.trace.params import Seed, TraceParams
-from nkwatch.trace.repository import load_graph
 
 DEP_BAD, DEP_OFF = cc.h(0xE100), cc.h(0xE101)
 ETH = cc.ETH
@@ -62,14 +56,7 @@ def _bad_case(folder: Path) -> cc.Case:
 @pytest.mark.parametrize("policy", ["poison", "haircut", "fifo"])
 def test_bad_input_is_noise_never_a_link(settings: Settings, tmp_path: Path, policy: str) -> None:
     case = _bad_case(tmp_path)
-    labels = tmp_path / "labels.csv"
-    labels.write_text(cc.LABELS_CSV, encoding="utf-8")
-    with open_store(settings) as store:
-        import_files(store, "ethereum-etl", case.eth_files)
-        import_files(store, "bitcoin-etl", case.btc_files)
-        save_labels(store, list(user_csv(labels)))
-        report = trace_store_across(store, load_graph(store, "ethereum"), [Seed(address=cc.THIEF)],
-                                    TraceParams("ethereum", policy), load_label_book(store)).to_data()  # fmt: skip
+    report = cc.traced_report(settings, tmp_path, policy=policy, case=case).to_data()
     noise = {(a["kind"], a["tx_hash"]) for a in report["noise"]["crosschain"]}
     assert {("bad-memo", DEP_BAD), ("unreconciled", DEP_OFF), ("bad-memo", cc.b(5)),
             ("unreconciled", cc.b(6)), ("forged-out", cc.b(4))} <= noise  # fmt: skip
