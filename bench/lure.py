@@ -135,6 +135,7 @@ class Outcome:
     gd_flagged: bool | None = None  # a threat-* rule or a label of suspicious or above
     gd_label: str = ""
     gd_rules: list[str] = field(default_factory=list)
+    gd_key: str = ""  # the input's key in guarddog's verdict cache
 
 
 def _run(cmd: list[str], cwd: Path, timeout: int = 600) -> bool:
@@ -328,10 +329,11 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "lure.json")
     ap.add_argument(
         "--part",
-        choices=("quality", "speed", "table"),
+        choices=("quality", "speed", "join", "table"),
         default="quality",
         help="quality: nkwatch on every input beside guarddog's cached verdicts (not timed; "
-        "bench/lure_guarddog.py fills that cache); speed: timed rounds (take the lock)",
+        "bench/lure_guarddog.py fills that cache); join: re-join the verdicts cached since; "
+        "speed: timed rounds (take the lock)",
     )
     args = ap.parse_args()
     if args.part == "speed":
@@ -342,13 +344,15 @@ def main() -> None:
         )
     elif args.part == "quality":
         merge(args.out, quality())
+    elif args.part == "join":
+        rejoin(args.out)
     table(json.loads(args.out.read_text()))
 
 
 def quality() -> dict[str, object]:
     from tests.lure.mutate import mutants
 
-    from lure_guarddog import by_priority, verdicts
+    from lure_guarddog import GUARDDOG, key_of
 
     fetch_cache()
     load0 = os.getloadavg()
@@ -360,14 +364,16 @@ def quality() -> dict[str, object]:
                 ("mutations", f"{name}/{m}", folder) for m, folder in mutants(lure, Path(tmp))
             ]
         inputs += clean_inputs()
-        gd = verdicts(by_priority(inputs), scan_missing=False, log=False)
-        for group, name, path in inputs:
+        for i, (group, name, path) in enumerate(inputs, 1):
             o = run_nkwatch(group, name, path)
-            v = gd.get((group, name))
-            if v is not None:
-                o.gd_malicious, o.gd_flagged, o.gd_label = v.malicious, v.flagged, v.label
-                o.gd_rules = v.threats
+            o.gd_key = key_of(GUARDDOG, group, path)
             outcomes.append(o)
+            if i % 50 == 0 or o.high and group not in ("lures", "mutations"):
+                print(
+                    f"[{i}/{len(inputs)}] {group}/{name}: high={o.high} warn={o.warning}",
+                    flush=True,
+                )
+    join(outcomes)
     from lure_splice import spliced
 
     nxt = sorted((CACHE / "npm").glob("next-[0-9]*.tgz"))
@@ -388,6 +394,25 @@ def merge(out: Path, part: dict[str, object]) -> None:
     doc = json.loads(out.read_text()) if out.exists() else {}
     doc.update(part)
     out.write_text(json.dumps(doc, indent=1))
+
+
+def join(outcomes: list[Outcome]) -> None:
+    """Fill in guarddog's verdicts from its cache (what bench/lure_guarddog.py has scanned)."""
+    from lure_guarddog import cached
+
+    for o in outcomes:
+        v = cached(o.gd_key) if o.gd_key else None
+        if v is not None:
+            o.gd_malicious, o.gd_flagged, o.gd_label = v.malicious, v.flagged, v.label
+            o.gd_rules = v.threats
+
+
+def rejoin(out: Path) -> None:
+    """Join the verdicts cached since the quality run into its outcomes and summaries."""
+    doc = json.loads(out.read_text())
+    outcomes = [Outcome(**o) for o in doc["outcomes"]]
+    join(outcomes)
+    merge(out, {"groups": summarise(outcomes), "outcomes": [asdict(o) for o in outcomes]})
 
 
 def summarise(outcomes: list[Outcome]) -> dict[str, dict[str, object]]:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 GD_CACHE = Path(os.environ.get("NKWATCH_BENCH_CACHE", "/bench/cache")) / "lure-guarddog"
 GUARDDOG = "/work/venvs/guarddog/bin/guarddog"
-TIMEOUT = 1800
+TIMEOUT = 900
 _JS = (".js", ".cjs", ".mjs", ".ts", ".tsx", ".jsx")
 
 
@@ -125,7 +125,7 @@ def scan(exe: str, group: str, path: Path) -> Verdict:
     return v
 
 
-def _cached(key: str) -> Verdict | None:
+def cached(key: str) -> Verdict | None:
     f = GD_CACHE / f"{key}.json"
     if not f.exists():
         return None
@@ -159,7 +159,7 @@ def verdicts(
     todo: list[tuple[str, str, Path, str]] = []
     for group, name, path in inputs:
         key = key_of(exe, group, path)
-        hit = _cached(key)
+        hit = cached(key)
         if hit is not None:
             out[(group, name)] = hit
         elif scan_missing:
@@ -179,12 +179,12 @@ def verdicts(
     return out
 
 
-PRIORITY = ("lures", "fetched-npm", "fetched-pypi", "starters", "mutations")
+PRIORITY = ("lures", "fetched-npm", "fetched-pypi")
 
 
 def by_priority(inputs: list[tuple[str, str, Path]]) -> list[tuple[str, str, Path]]:
-    """Lures and the small classes first, then installed packages round-robin by class, so
-    a run cut short still covers every class."""
+    """Lures and the fetched packages first, then the other classes (starters, mutations,
+    installed packages) round-robin, so a run cut short still covers every class."""
     first = [i for g in PRIORITY for i in inputs if i[0] == g]
     rest = [i for i in inputs if i[0] not in PRIORITY]
     classes = list(dict.fromkeys(g for g, _, _ in rest))
