@@ -349,21 +349,25 @@ def main() -> None:
     table(json.loads(args.out.read_text()))
 
 
-def quality() -> dict[str, object]:
+def all_inputs(tmp: Path) -> list[tuple[str, str, Path]]:
+    """(class, name, path) of every input: lures, their mutations (generated under ``tmp``)
+    and the clean inputs."""
     from tests.lure.mutate import mutants
 
+    inputs = [("lures", p.name, p) for p in sorted(LURES.iterdir()) if p.is_dir()]
+    for _, name, lure in list(inputs):
+        inputs += [("mutations", f"{name}/{m}", folder) for m, folder in mutants(lure, tmp)]
+    return inputs + clean_inputs()
+
+
+def quality() -> dict[str, object]:
     from lure_guarddog import GUARDDOG, key_of
 
     fetch_cache()
     load0 = os.getloadavg()
     outcomes: list[Outcome] = []
     with tempfile.TemporaryDirectory() as tmp:
-        inputs = [("lures", p.name, p) for p in sorted(LURES.iterdir()) if p.is_dir()]
-        for _, name, lure in list(inputs):
-            inputs += [
-                ("mutations", f"{name}/{m}", folder) for m, folder in mutants(lure, Path(tmp))
-            ]
-        inputs += clean_inputs()
+        inputs = all_inputs(Path(tmp))
         for i, (group, name, path) in enumerate(inputs, 1):
             o = run_nkwatch(group, name, path)
             o.gd_key = key_of(GUARDDOG, group, path)

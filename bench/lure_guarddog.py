@@ -198,9 +198,8 @@ def main() -> None:
     import tempfile
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from tests.lure.mutate import mutants
-
-    from lure import LURES, clean_inputs, fetch_cache
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.lure.mutate
+    from lure import all_inputs, fetch_cache
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--jobs", type=int, default=2)
@@ -208,13 +207,7 @@ def main() -> None:
     args = ap.parse_args()
     fetch_cache()
     with tempfile.TemporaryDirectory() as tmp:
-        inputs = [("lures", p.name, p) for p in sorted(LURES.iterdir()) if p.is_dir()]
-        for _, name, lure in list(inputs):
-            inputs += [
-                ("mutations", f"{name}/{m}", folder) for m, folder in mutants(lure, Path(tmp))
-            ]
-        inputs += clean_inputs()
-        found = verdicts(by_priority(inputs), args.guarddog, args.jobs)
+        found = verdicts(by_priority(all_inputs(Path(tmp))), args.guarddog, args.jobs)
     flagged = sum(1 for v in found.values() if v.flagged)
     print(f"{len(found)} inputs, {flagged} flagged by guarddog")
 
