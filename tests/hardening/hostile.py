@@ -405,6 +405,40 @@ def param_cases() -> Iterator[Case]:
                    {"f.csv": _etherscan(kind="token", contract=C, asset="XYZ")})  # fmt: skip
 
 
+# ---- found by fuzzing (bench/fuzz.py): each crash's input, reduced, through its command ----
+
+_OFAC_NS = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ADVANCED_XML"
+
+
+def fuzz_cases() -> Iterator[Case]:
+    ofac = (f'<?xml version="1.0"?><Sanctions xmlns="{_OFAC_NS}"><DateOfIssue><Year>{"9" * 20}</Year>'
+            "<Month>1</Month><Day>1</Day></DateOfIssue></Sanctions>")  # fmt: skip
+    yield Case(
+        "fuzz/ofac-xml:year-past-c-long", ("lists", "import", "{f}"), {"f.xml": ofac.encode()}
+    )
+    lake = (
+        "trace",
+        "import",
+        "ethereum-etl",
+        "{transactions}",
+        "--engine",
+        "local",
+        "--lake",
+        "{dir}/lake",
+    )
+    ragged = ETL_HEADER + "1,2\n"
+    yield Case("fuzz/lake:csv-ragged-first-block", lake, {"transactions.csv": ragged.encode()})
+    yield Case("fuzz/lake:csv-header-not-utf8", lake, {"transactions.csv": b"ha\xffsh,b\n1,2\n"})
+    midgard = (*RUN, "--seed", A, "--midgard", "{f}")
+    for name, doc in {
+        "not-utf8": b'{"actions": [{"type": "swap", "memo": "\x95"}]}',
+        "coin-a-string": b'{"actions": [{"type": "swap", "in": [{"coins": ["BTC.BTC"]}]}]}',
+        "metadata-a-list": b'{"actions": [{"type": "swap", "metadata": [1]}]}',
+        "nested-deep": b'{"actions": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+    }.items():
+        yield Case(f"fuzz/midgard:{name}", midgard, {"f.json": doc})
+
+
 def all_cases() -> list[Case]:
     cases: list[Case] = []
     for command, argv, suffix in FILE_COMMANDS:
@@ -413,6 +447,7 @@ def all_cases() -> list[Case]:
             cases.append(Case(case.id, case.argv, {**case.files, **extra}))
     cases.extend(field_cases())
     cases.extend(param_cases())
+    cases.extend(fuzz_cases())
     ids = [c.id for c in cases]
     assert len(ids) == len(set(ids)), "duplicate case ids"
     return cases

@@ -99,7 +99,7 @@ def _ymd(state: _State, elem: Any) -> date | None:
     day = text(elem.find(state.q("Day"))) or "1"
     try:
         return date(int(year), int(month), int(day))
-    except ValueError:
+    except (ValueError, OverflowError):  # a year past C long (fuzzing) is as bad as month 13
         return None
 
 

@@ -7,7 +7,6 @@ inbound memo. An action with an outbound txID is an exact inbound -> outbound li
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,15 +33,33 @@ class MidgardAction:
     memo: str | None
 
 
+def _mapping(value: Any, what: str, at: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise UserError(f"{what} is not an object: {str(value)[:60]!r}", where=at)
+    return value
+
+
+def _list(value: Any, what: str, at: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise UserError(f"{what} is not a list: {str(value)[:60]!r}", where=at)
+    return value
+
+
 def _txs(items: Any, at: str) -> tuple[MidgardTx, ...]:
     out = []
-    for tx in items or ():
-        for coin in tx.get("coins") or ():
+    for item in _list(items, "in/out", at):
+        tx = _mapping(item, "a transaction", at)
+        for entry in _list(tx.get("coins"), "coins", at):
+            coin = _mapping(entry, "a coin", at)
             try:
                 asset = parse_asset(str(coin["asset"]))
                 amount = int(str(coin["amount"]))
             except (KeyError, ValueError, MemoError) as exc:
-                raise UserError(f"bad coin {coin!r}: {exc}", where=at) from None
+                raise UserError(f"bad coin {str(coin)[:120]!r}: {exc}", where=at) from None
             out.append(MidgardTx(normalise_hash(str(tx.get("txID") or "")),
                                  str(tx.get("address") or ""), asset, amount))  # fmt: skip
     return tuple(out)
@@ -58,12 +75,14 @@ def parse_actions(doc: Any, at: str = "actions") -> list[MidgardAction]:
         here = f"{at}: action {n}"
         if not isinstance(item, dict) or "type" not in item:
             raise UserError("an action needs a type", where=here)
-        meta = item.get("metadata") or {}
-        memo = (meta.get("swap") or meta.get("refund") or {}).get("memo")
+        meta = _mapping(item.get("metadata"), "metadata", here)
+        memo = _mapping(meta.get("swap") or meta.get("refund"), "metadata", here).get("memo")
         try:
             date = int(str(item.get("date") or 0))
         except ValueError:
-            raise UserError(f"date is not an integer: {item.get('date')!r}", where=here) from None
+            raise UserError(
+                f"date is not an integer: {str(item.get('date'))[:40]!r}", where=here
+            ) from None
         found.append(MidgardAction(str(item["type"]), str(item.get("status") or ""), date,
                                    _txs(item.get("in"), here), _txs(item.get("out"), here),
                                    None if memo is None else str(memo)))  # fmt: skip
@@ -71,8 +90,8 @@ def parse_actions(doc: Any, at: str = "actions") -> list[MidgardAction]:
 
 
 def read_actions(path: Path) -> list[MidgardAction]:
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise UserError(f"not a readable JSON file: {exc}", where=str(path)) from exc
-    return parse_actions(doc, str(path))
+    """A saved Midgard answer, read through the shared bounded readers (UTF-8, nesting,
+    integer size)."""
+    from nkwatch.boundary import load_json, read_text
+
+    return parse_actions(load_json(read_text(path), where=str(path)), str(path))

@@ -40,14 +40,27 @@ def header(path: Path) -> list[str]:
     if ext == ".parquet":
         import pyarrow.parquet as pq
 
-        return list(pq.ParquetFile(path).schema_arrow.names)
+        try:
+            return list(pq.ParquetFile(path).schema_arrow.names)
+        except Exception as exc:  # pyarrow raises several types for a bad file
+            raise UserError(f"not a readable Parquet file: {exc}", where=str(path)) from exc
     if ext in (".csv", ".csv.gz"):
         import pyarrow.csv as pcsv
 
-        reader = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 16))
-        return list(reader.schema.names)
+        try:  # the first block is parsed here: a bad row or bad bytes in it surface now
+            reader = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 16))
+            return list(reader.schema.names)
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            raise UserError(
+                f"not a readable CSV file: {_first_line(exc)}", where=str(path)
+            ) from None
     first = next(iter(_records(path)), None)
     return list(first[1].keys()) if first else []
+
+
+def _first_line(exc: BaseException) -> str:
+    """pyarrow quotes the offending row (any bytes, any length): the problem, kept short."""
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
 
 
 def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -110,8 +123,10 @@ def batches(path: Path) -> Iterator[tuple[pa.Table, pa.Array]]:
                 n = rb.num_rows
                 yield pa.Table.from_batches([rb]), pa.array(np.arange(done + 2, done + n + 2))
                 done += n
-        except pa.ArrowInvalid as exc:
-            raise UserError(f"not a readable CSV file: {exc}", where=str(path)) from exc
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            raise UserError(
+                f"not a readable CSV file: {_first_line(exc)}", where=str(path)
+            ) from None
         return
     rows: list[dict[str, Any]] = []
     lines: list[int] = []

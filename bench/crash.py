@@ -1,0 +1,151 @@
+"""Crash-consistency sweep: SIGKILL each import kind at many points, check the store.
+
+    nice -n 19 python bench/crash.py                  # 50 points per kind (+ the audit segments)
+    python bench/crash.py --kind lists --points 8
+
+Per kind (sanctions lists, intel, transfers, applicants): a store holding a previous
+version is copied for every point; the import of a new version runs in a fresh process armed
+with ``NKWATCH_CRASH_AT`` (``bench/crashkit.py``) and dies by SIGKILL at that point; then
+the store must open and hold exactly the previous state or exactly the new one (never a
+mix), a read command must still answer, and a re-run of the import must succeed and leave
+exactly the new state. Results go to ``bench/results/crash.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.crashkit import Kind, Outcome, Sweep
+
+ROOT = Path(__file__).resolve().parent.parent
+A = "0x098b716b8aaf21512996dc57eb0615e2383e2f96"
+
+
+def _un(folder: Path) -> None:
+    src = ROOT / "src/nkwatch/data/sanctions/un_consolidated_2026-02-27.xml.gz"
+    text = gzip.decompress(src.read_bytes()).decode("utf-8")
+    (folder / "un_v1.xml").write_text(text, "utf-8")
+    # the next publication: a later date and one designation fewer
+    v2 = re.sub(r'dateGenerated="[^"]*"', 'dateGenerated="2026-03-06T00:00:00.000Z"', text, count=1)
+    v2 = re.sub(r"<INDIVIDUAL>.*?</INDIVIDUAL>", "", v2, count=1, flags=re.S)
+    (folder / "un_v2.xml").write_text(v2, "utf-8")
+
+
+def _intel(folder: Path) -> None:
+    rows = ["incidents:"]
+    addrs = ["addresses:"]
+    for i in range(40):
+        rows += [f"  - incident_id: 2026-01-{i % 28 + 1:02d}-crash{i}", f"    theft_date: 2026-01-{i % 28 + 1:02d}",
+                 f"    victim: Victim {i}", "    victim_type: defi_protocol", "    confidence: suspected",
+                 f"    sources: https://example.org/{i}"]  # fmt: skip
+        addrs += [f"  - incident_id: 2026-01-{i % 28 + 1:02d}-crash{i}", "    chain: ETH", "    role: laundering_hop",
+                  f"    address: '0x{i + 1:040x}'", f"    source: https://example.org/{i}"]  # fmt: skip
+    (folder / "incidents.yaml").write_text("\n".join(rows + addrs) + "\n")
+
+
+def _etl(first: int, n: int) -> str:
+    out = ["hash,nonce,transaction_index,from_address,to_address,value,gas,gas_price,input,"
+           "block_timestamp,block_number,block_hash,receipt_status"]  # fmt: skip
+    for i in range(first, first + n):
+        out.append(f"0x{i:064x},{i},0,0x{i % 97 + 1:040x},0x{i % 89 + 200:040x},{10**18 + i},"
+                   f"21000,1,0x,{1_700_000_000 + i},{100 + i // 10},0x{i + 7:064x},1")  # fmt: skip
+    return "\n".join(out) + "\n"
+
+
+def _transfers(folder: Path) -> None:
+    (folder / "v1").mkdir()
+    (folder / "v1" / "transactions.csv").write_text(_etl(0, 500))
+    (folder / "v2").mkdir()
+    (folder / "v2" / "transactions.csv").write_text(_etl(500, 20000))
+
+
+def _applicants(folder: Path) -> None:
+    head = "id,full_name,email,phone,country,applied_at,wallets,ip\n"
+    for name, first, n in (("a1.csv", 0, 30), ("a2.csv", 30, 120)):
+        rows = [f"p{i},Person {i} Kim,p{i}@example.org,+1 415 555 {i % 10000:04d},US,2025-03-01,"
+                f"0x{i + 1:040x},203.0.113.{i % 250}" for i in range(first, first + n)]  # fmt: skip
+        (folder / name).write_text(head + "\n".join(rows) + "\n")
+
+
+def kinds() -> dict[str, Kind]:
+    db = ["--db", "{db}"]
+    hiring = ["--no-sanctions", "--no-splink"]
+    return {
+        "lists": Kind(
+            "lists",
+            _un,
+            [["lists", "import", *db, "{dir}/un_v1.xml"]],
+            ["lists", "import", *db, "{dir}/un_v2.xml"],
+            ["screen", "name", *db, "KIM IL SUNG"],
+        ),  # fmt: skip
+        "intel": Kind(
+            "intel",
+            _intel,
+            [["intel", "load-bundled", *db]],
+            ["intel", "import", *db, "--by", "crash", "{dir}/incidents.yaml"],
+            ["intel", "stats", *db],
+        ),  # fmt: skip
+        "transfers": Kind(
+            "transfers",
+            _transfers,
+            [["trace", "import", *db, "ethereum-etl", "{dir}/v1/transactions.csv"]],
+            ["trace", "import", *db, "ethereum-etl", "{dir}/v2/transactions.csv"],
+        ),  # fmt: skip
+        "applicants": Kind(
+            "applicants",
+            _applicants,
+            [["hiring", "screen", *db, *hiring, "-o", "{dir}/r1.txt", "{dir}/a1.csv"]],
+            ["hiring", "screen", *db, *hiring, "-o", "{dir}/r2.txt", "{dir}/a2.csv"],
+        ),  # fmt: skip
+    }
+
+
+def sweep(kind: Kind, points: int, work: Path) -> tuple[int, list[Outcome]]:
+    s = Sweep(kind, work)
+    s.base()
+    n = s.count()
+    return n, [s.kill_at(p) for p in s.points(points)]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--kind", action="append", choices=sorted(kinds()))
+    ap.add_argument("--points", type=int, default=50)
+    args = ap.parse_args()
+    results = []
+    for name in args.kind or list(kinds()):
+        start = time.monotonic()
+        work = Path(tempfile.mkdtemp(prefix=f"nkcrash-{name}-"))
+        try:
+            sites, outcomes = sweep(kinds()[name], args.points, work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        states = Counter(o.state.split(":")[0] for o in outcomes)
+        row = {
+            "kind": name, "write_sites": sites, "points": len(outcomes),
+            "states": dict(states), "rerun_failed": sum(not o.rerun_ok for o in outcomes),
+            "bad": [asdict(o) for o in outcomes if o.state.startswith(("corrupt", "not")) or not o.rerun_ok],
+            "seconds": round(time.monotonic() - start, 1), "load_avg": os.getloadavg(),
+        }  # fmt: skip
+        print(json.dumps(row), flush=True)
+        results.append(row)
+    out = ROOT / "bench" / "results" / "crash.json"
+    out.write_text(json.dumps({"at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                               "kinds": results}, indent=1) + "\n")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
