@@ -403,17 +403,17 @@ def _tar_seed() -> bytes:
 
 
 def _run_lure(variant: str, body: bytes, folder: Path) -> Any:
-    from nkwatch.lure.extract import Limits, extract
+    from nkwatch.lure.extract import Limits, unpack
 
     if variant == "package.json":
         from nkwatch.lure import npm
         from nkwatch.lure.indicators import load
 
         return npm.check(body, load())
-    into = folder / "out"
-    into.mkdir()
+    spill = folder / "spill"
+    spill.mkdir()
     small = Limits(max_files=200, max_total=4 << 20, max_member=1 << 20, max_depth=8)
-    return extract(_file(folder, variant, body), into, small)
+    return unpack(_file(folder, variant, body), small, lambda rel, size: 4096, spill)
 
 
 # ---- the families ------------------------------------------------------------------------

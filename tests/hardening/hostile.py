@@ -437,6 +437,43 @@ def fuzz_cases() -> Iterator[Case]:
         "nested-deep": b'{"actions": ' + b"[" * 5000 + b"]" * 5000 + b"}",
     }.items():
         yield Case(f"fuzz/midgard:{name}", midgard, {"f.json": doc})
+    misp = ('{"response": [{"Event": {"info": "x", "date": "2025-02-21", "Tag": [{"colour": "#fff"}],'
+            ' "Attribute": []}}]}')  # fmt: skip
+    yield Case(
+        "fuzz/intel:misp-tag-without-name", ("intel", "import", "{f}"), {"f.json": misp.encode()}
+    )
+    bare_cr = b"incident_id,theft_date,victim\r\n2025-01-01-x,2025-01-01,a\rb\n"
+    yield Case("fuzz/intel:csv-bare-cr-in-field", ("intel", "import", "{f}"), {"f.csv": bare_cr})
+    for name, archive in {"method-99": _zip_method(99), "encrypted": _zip_flags(0x1)}.items():
+        yield Case(f"fuzz/lure-archive:{name}", ("lure", "check", "{f}"), {"f.zip": archive})
+
+
+def _zip_member() -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("package/index.js", "module.exports = 1;\n")
+    return out.getvalue()
+
+
+def _zip_method(method: int) -> bytes:
+    """A zip whose member names a compression method ``zipfile`` does not implement."""
+    data = bytearray(_zip_member())
+    data[8:10] = method.to_bytes(2, "little")  # local header
+    central = data.rindex(b"PK\x01\x02")
+    data[central + 10 : central + 12] = method.to_bytes(2, "little")
+    return bytes(data)
+
+
+def _zip_flags(flags: int) -> bytes:
+    """A zip whose member is flagged encrypted (bit 0)."""
+    data = bytearray(_zip_member())
+    data[6:8] = flags.to_bytes(2, "little")
+    central = data.rindex(b"PK\x01\x02")
+    data[central + 8 : central + 10] = flags.to_bytes(2, "little")
+    return bytes(data)
 
 
 def all_cases() -> list[Case]:

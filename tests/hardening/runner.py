@@ -62,6 +62,8 @@ def run_case(case: Case, folder: Path, db: Path) -> Outcome:
 
 def _with_db(argv: list[str], db: Path) -> list[str]:
     """``--db`` goes on the (sub)command that takes it: right after the command path."""
+    if argv[0] == "lure":  # reads no store
+        return argv
     if argv[0] in (
         "trace",
         "intel",

@@ -15,6 +15,7 @@ from dataclasses import replace
 from importlib import resources
 from typing import Any
 
+from nkwatch.errors import UserError
 from nkwatch.intel.model import Actor, Alias, Dataset, Incident, Software
 from nkwatch.intel.records import (
     address_from_row,
@@ -85,6 +86,16 @@ def with_actors(incidents: Iterable[Incident], actors: tuple[Actor, ...]) -> tup
     return tuple(replace(i, actor_ids=resolve_actors(i.attribution, actors)) for i in incidents)
 
 
+def _dict_rows(text: str, origin: str) -> list[dict[str, Any]]:
+    """Every row of a CSV table; a malformed one (a bare carriage return inside an unquoted
+    field, found by fuzzing) is one UserError naming its line."""
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise UserError(f"bad CSV: {exc}", where=f"{origin}:{reader.line_num}") from None
+
+
 def parse_csv_tables(
     incidents_csv: str,
     addresses_csv: str | None,
@@ -94,7 +105,7 @@ def parse_csv_tables(
     known_incidents: set[str] | None = None,
 ) -> tuple[list[Incident], list[Any], list[Any]]:
     """Parse the three CSV tables (any may be empty), checking ids and references."""
-    rows = list(csv.DictReader(io.StringIO(incidents_csv))) if incidents_csv else []
+    rows = _dict_rows(incidents_csv, origin) if incidents_csv else []
     incidents = [incident_from_row(r, f"{origin}:{n + 2}") for n, r in enumerate(rows)]
     check_unique(
         ((i.incident_id, f"{origin}:{n + 2}") for n, i in enumerate(incidents)), "incident"
@@ -102,13 +113,13 @@ def parse_csv_tables(
     known = {i.incident_id for i in incidents} | (known_incidents or set())
     addresses = []
     if addresses_csv:
-        for n, r in enumerate(csv.DictReader(io.StringIO(addresses_csv))):
+        for n, r in enumerate(_dict_rows(addresses_csv, origin)):
             addresses.append(address_from_row(r, f"{origin}:{n + 2}", known))
     statistics = []
     if statistics_csv:
         statistics = [
             statistic_from_row(r, f"{origin}:{n + 2}")
-            for n, r in enumerate(csv.DictReader(io.StringIO(statistics_csv)))
+            for n, r in enumerate(_dict_rows(statistics_csv, origin))
         ]
         check_unique(
             ((s.statistic_id, f"{origin}:{n + 2}") for n, s in enumerate(statistics)), "statistic"

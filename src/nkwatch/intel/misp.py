@@ -111,6 +111,11 @@ def _events(doc: Any, where: str) -> list[dict[str, Any]]:
             raise UserError(
                 f"MISP item #{n} is not an event (needs Event.info and Event.date)", where=where
             )
+        tags = event.get("Tag") or []
+        if not isinstance(tags, list) or not all(
+            isinstance(t, dict) and isinstance(t.get("name"), str) for t in tags
+        ):  # found by fuzzing: a tag without its name
+            raise UserError(f"MISP item #{n}: Tag must be a list of tags with a name", where=where)
         events.append(event)
     return events
 

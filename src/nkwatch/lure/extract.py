@@ -11,9 +11,11 @@ itself (never ``extractall``), under the caller's temporary directory.
 
 from __future__ import annotations
 
+import lzma
 import stat
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -150,10 +152,14 @@ def unpack(
                 entries = _read_all(_tar_members(tf), limits, compressed, where, notes, keep, spill)
         else:
             raise UserError("not a zip or tar archive (or it is corrupt)", where=where)
-    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, ValueError, zlib.error,
+            lzma.LZMAError, NotImplementedError, RuntimeError) as exc:  # fmt: skip
+        # NotImplementedError: a compression method zipfile lacks; RuntimeError: an encrypted
+        # member; zlib/lzma errors: damaged compressed data (all found by fuzzing)
         if isinstance(exc, UserError):
             raise
-        raise UserError(f"corrupt archive: {str(exc).splitlines()[0][:120]}", where=where) from None
+        text = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        raise UserError(f"corrupt or unsupported archive: {text}", where=where) from None
     return entries, notes
 
 
