@@ -199,7 +199,7 @@ def main() -> None:
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.lure.mutate
-    from lure import all_inputs, fetch_cache
+    from lure_inputs import all_inputs, fetch_cache
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--jobs", type=int, default=2)

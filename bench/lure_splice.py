@@ -72,7 +72,8 @@ if __name__ == "__main__":
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from lure import CACHE, LURES, ROOT, merge
+    from lure import merge
+    from lure_inputs import CACHE, LURES, ROOT
 
     nxt = sorted((CACHE / "npm").glob("next-[0-9]*.tgz"))
     result = spliced(LURES, nxt[-1] if nxt else Path("-"))
