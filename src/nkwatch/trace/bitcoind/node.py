@@ -94,9 +94,10 @@ class BitcoinNode:
         hashes = self.hashes(heights)
         return self._strict([("getblockheader", [h, True]) for h in hashes], wire.HEADER)
 
-    def blocks(self, heights: Sequence[int]) -> list[tuple[int, int, list[UtxoTx]]]:
-        """(height, time, transactions) of each block; inputs carry their spent outputs
-        when the node gives them (``getblock`` verbosity 3, Core 23+)."""
+    def blocks(self, heights: Sequence[int]) -> list[wire.Block]:
+        """The blocks at ``heights``, as the node sent them (``convert`` makes a kept
+        transaction the tracer's value); inputs carry their spent outputs when the node
+        gives them (``getblock`` verbosity 3, Core 23+)."""
         out = []
         for start in range(0, len(heights), BLOCKS_PER_REQUEST):
             part = heights[start : start + BLOCKS_PER_REQUEST]
@@ -106,11 +107,12 @@ class BitcoinNode:
                 if block.height != want:
                     raise UserError(f"getblock: asked for height {want}, got {block.height}",
                                     where=self.shown)  # fmt: skip
-                at = f"{self.shown} block {block.height}"
-                txs = [wire.to_utxo_tx(self.chain, t, block.height, block.time, at)
-                       for t in block.tx]  # fmt: skip
-                out.append((block.height, block.time, txs))
+                out.append(block)
         return out
+
+    def convert(self, block: wire.Block, tx: wire.Tx) -> UtxoTx:
+        return wire.to_utxo_tx(self.chain, tx, block.height, block.time,
+                               f"{self.shown} block {block.height}")  # fmt: skip
 
     def height_at(self, when: datetime, tip: int) -> int:
         """The first height whose median time is at or after ``when`` (``tip + 1`` when none

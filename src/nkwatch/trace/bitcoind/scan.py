@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from nkwatch.trace.bitcoind.node import BitcoinNode
+from nkwatch.trace.bitcoind.wire import may_matter
 from nkwatch.trace.bridges.thorchain import MemoError, OutMemo, parse_memo
 from nkwatch.trace.cluster import coinjoin_kind
 from nkwatch.trace.model import UtxoTx
@@ -156,13 +157,14 @@ def _walk(node: BitcoinNode, follower: _Follower, start: int, end: int) -> None:
     result.first, result.last = start, start - 1
     until = follower.limits.until
     for step in range(start, end + 1, BLOCKS_PER_STEP):
-        for height, time, txs in node.blocks(range(step, min(step + BLOCKS_PER_STEP, end + 1))):
-            if until is not None and time > until.timestamp():
+        for block in node.blocks(range(step, min(step + BLOCKS_PER_STEP, end + 1))):
+            if until is not None and block.time > until.timestamp():
                 _fill(node, follower)
                 return
-            result.last = height
-            for tx in txs:
-                follower.see(tx)
+            result.last = block.height
+            for tx in block.tx:
+                if may_matter(tx, follower.watched):
+                    follower.see(node.convert(block, tx))
         if not follower.watched and len(follower.found) == len(follower.wanted):
             break  # nothing followed is unspent and every outbound was seen
     _fill(node, follower)

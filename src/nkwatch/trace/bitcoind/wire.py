@@ -11,6 +11,7 @@ through a float) and must be whole satoshis. Addresses come from ``scriptPubKey.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -34,7 +35,7 @@ class Script(msgspec.Struct, gc=False):
 
 
 class Prevout(msgspec.Struct, gc=False):
-    value: Decimal
+    value: msgspec.Raw  # read by ``sats`` for the few transactions kept
     scriptPubKey: Script
 
 
@@ -46,7 +47,7 @@ class Vin(msgspec.Struct, gc=False):
 
 
 class Vout(msgspec.Struct, gc=False):
-    value: Decimal
+    value: msgspec.Raw
     n: int
     scriptPubKey: Script
 
@@ -86,8 +87,14 @@ INFO = msgspec.json.Decoder(ChainInfo)
 HASH = msgspec.json.Decoder(str)
 
 
-def sats(value: Decimal, where: str) -> int:
-    """Whole coins (8 decimals) -> satoshis; anything else is the node's bad answer."""
+def sats(raw: msgspec.Raw, where: str) -> int:
+    """A JSON number of whole coins (8 decimals), read exactly from its text -> satoshis;
+    anything else is the node's bad answer."""
+    text = bytes(raw).decode("ascii", "replace")
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        raise UserError(f"amount {text[:40]!r} is not a number", where=where) from None
     scaled = value * SATS
     if (
         not scaled.is_finite()
@@ -142,6 +149,16 @@ def to_utxo_tx(chain: str, tx: Tx, height: int, time: int, where: str) -> UtxoTx
     )
     return UtxoTx(chain, _hash(tx.txid, at), height, datetime.fromtimestamp(time, UTC),
                   tuple(inputs), outputs, coinbase)  # fmt: skip
+
+
+def may_matter(tx: Tx, watched: Mapping[tuple[str, int], int]) -> bool:
+    """Whether a scan must look closer at ``tx`` (it spends a followed output, or carries an
+    OP_RETURN memo): most of a block is skipped before any conversion."""
+    for vin in tx.vin:
+        if vin.txid is not None and (vin.txid, vin.vout or 0) in watched:
+            return True
+    return any(o.scriptPubKey.type == "nulldata" or o.scriptPubKey.asm.startswith("OP_RETURN")
+               for o in tx.vout)  # fmt: skip
 
 
 def missing_prevouts(tx: UtxoTx) -> bool:
