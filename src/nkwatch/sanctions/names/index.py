@@ -2,7 +2,8 @@
 
 ``build`` analyses every published name into its readings (``normalize``), files each reading
 under its keys (``keys``) and counts key document frequencies for IDF weights. ``search``
-gathers candidates from the exact and trigram-fuzzy key postings with numpy, scores only the
+gathers candidates from the exact and trigram-fuzzy key postings and from the keys of written
+words one edit away (a SymSpell-style deletion table, ``key_spellings``) with numpy, scores only the
 best few hundred readings with ``score.compare``, applies party facts (weak alias, schema,
 date of birth, country, identifiers) and returns candidates best first, not cut at a threshold.
 """
@@ -47,9 +48,12 @@ FUZZY_PER_TOKEN = 24
 IDF_FLOOR = 0.3
 FUZZY_CACHE = 100_000  # query keys whose fuzzy expansions are kept
 MIN_EDIT_KEY, MAX_EDIT_KEY = 4, 9  # keys also met at one edit through their deletions
+MIN_SPELL, MAX_SPELL = 4, 16  # written words met at one edit through their deletions
+NEAR_EXISTING = 5  # letters from which a word names are filed under is also met at one edit
 _MISSING = np.empty(0, dtype=np.int32)  # fuzzy cache: not looked up yet
 
 IntArray = npt.NDArray[np.int32]
+FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +148,8 @@ class NameIndex:
         postings: Postings,
         grams: Postings | None = None,
         deletes: Postings | None = None,
+        spelled: Postings | None = None,
+        spelled_deletes: Postings | None = None,
     ) -> None:
         self._parties = parties
         self._entries = entries
@@ -152,12 +158,16 @@ class NameIndex:
             tuple[int, bool, bool], tuple[tuple[Prepared, ...], tuple[frozenset[str], ...]]
         ] = {}
         self._arabic: dict[tuple[int, bool], Prepared | None] = {}
-        self._fuzzy_cache: dict[tuple[str, bool], IntArray | None] = {}
+        self._fuzzy_cache: dict[tuple[str, bool, str], IntArray | None] = {}
         self._postings = postings
         self._vocab = postings.keys
         self._vocab_len = np.fromiter(map(len, self._vocab), dtype=np.int32, count=len(postings))
         self._grams = grams if grams is not None else key_trigrams(self._vocab)
         self._deletes = deletes if deletes is not None else key_deletions(self._vocab)
+        if spelled is None or spelled_deletes is None:
+            spelled, spelled_deletes = key_spellings(entries, postings)
+        self._spelled = spelled
+        self._spelled_deletes = spelled_deletes
         self._korean: dict[int, bool] = {}  # party -> whether Korean readings of Han names apply
         n = max(1, len(entries))
         self._idf_full = math.log((n + 1) / (max(3.0, n * 0.0005) + 1))
@@ -214,6 +224,16 @@ class NameIndex:
     def grams(self) -> Postings:
         """Trigram -> vocabulary ids of the fuzzy-searchable keys."""
         return self._grams
+
+    @property
+    def spelled(self) -> Postings:
+        """Distinctive written word of the indexed names -> vocabulary ids of its keys."""
+        return self._spelled
+
+    @property
+    def spelled_deletes(self) -> Postings:
+        """One-letter deletion of a written word (and the word itself) -> ids in ``spelled``."""
+        return self._spelled_deletes
 
     @property
     def deletes(self) -> Postings:
@@ -371,39 +391,52 @@ class NameIndex:
         Each query reading is weighed on its own: a candidate's share is the best share of any
         one reading's key weight it carries, so a name that fully meets a short reading (托爾幹
         read as one word, Torgan) is not cut because another reading of the query is long.
-        Candidates tied with the last one kept are kept too, up to ``TIED_CANDIDATES``.
+        Candidates are ranked by ``_reading_weights``' rank share and cut at the word share
+        (``CANDIDATE_FLOOR``); those tied with the last one kept are kept too, up to
+        ``TIED_CANDIDATES``.
         """
         share: npt.NDArray[np.float64] | None = None
+        rank: npt.NDArray[np.float64] | None = None
         for form in q_forms:
-            acc = self._reading_weights(form)
-            if acc is not None:
-                share = acc if share is None else np.maximum(share, acc)
-        if share is None:
+            found = self._reading_weights(form)
+            if found is not None:
+                share = found[0] if share is None else np.maximum(share, found[0])
+                rank = found[1] if rank is None else np.maximum(rank, found[1])
+        if share is None or rank is None:
             return []
-        top = _top_k(share, CANDIDATES, TIED_CANDIDATES)
+        top = _top_k(rank, CANDIDATES, TIED_CANDIDATES)
         if not len(top):
             return []
-        floor = max(CANDIDATE_FLOOR, RELATIVE_FLOOR * float(share[top[0]]))
+        floor = max(CANDIDATE_FLOOR, RELATIVE_FLOOR * float(share.max()))
         return [int(e) for e in top if share[e] >= floor]
 
-    def _reading_weights(self, form: NameForm) -> npt.NDArray[np.float64] | None:
-        """Per entry: the share of this reading's key weight its exact and fuzzy hits carry."""
-        total = 0.0
+    def _reading_weights(self, form: NameForm) -> tuple[FloatArray, FloatArray] | None:
+        """Per entry: the share of this reading's word-key weight its exact and fuzzy hits
+        carry (joined keys add to it), and the share it is ranked by.
+
+        A Latin reading is ranked by its share of all its keys, joined ones included, capped at
+        1: the person and organisation readings of one name differ in their keys (legal forms
+        fold in the latter only), and the person reading of ``Joint Stock Company Iliadis``
+        would otherwise rank every joint stock company (``joint stock`` joined) above the
+        Iliadis its organisation reading meets in full. A reading from another script keeps
+        its word share as rank: its syllables are joined in many runs, and ranking by all of
+        them lost Han names on the cross-script bench.
+        """
+        total = whole = 0.0
         ids: list[IntArray] = []
-        weights: list[npt.NDArray[np.float64]] = []
+        weights: list[FloatArray] = []
         for key, idx in form_keys(form).items():
             w = sum(self.weight(form.tokens[i]) for i in idx)
             single = len(idx) == 1
+            whole += w
             if single:
                 total += w
             posting = self._postings.get(key)
             if posting is not None:
                 ids.append(posting)
                 weights.append(np.full(len(posting), w))
-            # keys one edit away only for a key no name is filed under (a word that exists is
-            # not taken for a typo) and never for a romanised Han/Hangul syllable (closed set)
-            near = posting is None and single and not any(form.tokens[i].syllabic for i in idx)
-            fuzzy_posting = self._fuzzy_postings(key, near) if single else None
+            terms = _near_terms(form, idx, posting is None)
+            fuzzy_posting = None if terms is None else self._fuzzy_postings(key, *terms)
             if fuzzy_posting is not None:
                 ids.append(fuzzy_posting)
                 weights.append(np.full(len(fuzzy_posting), 0.7 * w))
@@ -412,22 +445,27 @@ class NameIndex:
         acc = np.bincount(
             np.concatenate(ids), weights=np.concatenate(weights), minlength=len(self._entries)
         )
-        return acc / total
+        share = acc / total
+        return share, share if form.translit else np.minimum(acc / whole, 1.0)
 
-    def _fuzzy_postings(self, key: str, near: bool) -> IntArray | None:
+    def _fuzzy_postings(self, key: str, near: bool, spelling: str) -> IntArray | None:
         """Entries filed under keys that nearly equal ``key`` (``near``: also those one edit
-        away), concatenated in key order.
+        away) or under the keys of words one edit from the written ``spelling``, concatenated
+        in key order.
 
         Cached per key: names share surnames and syllables, so batches repeat keys a lot.
         """
-        found = self._fuzzy_cache.get((key, near), _MISSING)
+        found = self._fuzzy_cache.get((key, near, spelling), _MISSING)
         if found is not _MISSING:
             return found
         vids = self._fuzzy(key, near)
+        if spelling:
+            own = self._postings.key_id(key)
+            vids = [*vids, *(v for v in self._spelled_near(spelling) if v != own and v not in vids)]
         found = np.concatenate([self._postings.at(v) for v in vids]) if vids else None
         if len(self._fuzzy_cache) >= FUZZY_CACHE:
             self._fuzzy_cache.clear()
-        self._fuzzy_cache[(key, near)] = found
+        self._fuzzy_cache[(key, near, spelling)] = found
         return found
 
     def _fuzzy(self, key: str, near: bool) -> list[int]:
@@ -454,6 +492,25 @@ class NameIndex:
                         near.append(vid)
         near.sort()  # vocabulary order: stable across processes
         return near[:FUZZY_PER_TOKEN]
+
+    def _spelled_near(self, spelling: str) -> list[int]:
+        """Keys of the indexed words one edit (OSA: a letter replaced, left out, added or two
+        swapped) from the written word ``spelling``, found through shared deletions."""
+        if not MIN_SPELL <= len(spelling) <= MAX_SPELL + 1 or not spelling.isalpha():
+            return []
+        seen: set[int] = set()
+        out: list[int] = []
+        for variant in (spelling, *_deletions(spelling)):
+            posting = self._spelled_deletes.get(variant)
+            for sid in () if posting is None else posting.tolist():
+                if sid in seen:
+                    continue
+                seen.add(sid)
+                other = self._spelled.keys[sid]
+                if other != spelling and OSA.distance(spelling, other, score_cutoff=1) <= 1:
+                    out.extend(v for v in self._spelled.at(sid).tolist() if v not in out)
+        out.sort()  # vocabulary order: stable across processes
+        return out[:FUZZY_PER_TOKEN]
 
     def _trigram_fuzzy(self, key: str) -> list[int]:
         if len(key) < MIN_FUZZY_LEN or not key.isalpha():
@@ -494,8 +551,55 @@ def key_deletions(vocab: Sequence[str]) -> Postings:
     return Postings.from_lists(deletes)
 
 
+def key_spellings(entries: Sequence[IndexEntry], postings: Postings) -> tuple[Postings, Postings]:
+    """Each distinctive written word of the indexed names (folded, not keyed) -> vocabulary
+    ids of its keys; and each one-letter deletion of such a word (and the word) -> its id."""
+    spelled: dict[str, set[int]] = defaultdict(set)
+    for entry in entries:
+        for form in entry.forms:
+            for key, span in form_keys(form).items():
+                token = form.tokens[span[0]]
+                if len(span) == 1 and _spelling(token.text) and not token.syllabic:
+                    vid = postings.key_id(key)
+                    if vid is not None:
+                        spelled[token.text].add(vid)
+    words = sorted(spelled)
+    deletes: dict[str, list[int]] = defaultdict(list)
+    for sid, word in enumerate(words):
+        for variant in sorted(_deletions(word) | {word}):
+            deletes[variant].append(sid)
+    return (
+        Postings.from_lists({w: sorted(spelled[w]) for w in words}),
+        Postings.from_lists(deletes),
+    )
+
+
+def _spelling(text: str) -> bool:
+    """A written word long enough (and short enough) to be met at one edit."""
+    return MIN_SPELL <= len(text) <= MAX_SPELL and text.isalpha()
+
+
 def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
+def _near_terms(form: NameForm, idx: tuple[int, ...], missing: bool) -> tuple[bool, str] | None:
+    """How a query key is met fuzzily: (one key edit, the written word met at one edit); None:
+    not at all (a joined key). A single word's key is met by trigrams in any case.
+
+    Never at one edit: a romanised Han/Hangul syllable (a closed set).
+    Keys one edit away only for a key no name is filed under; the written word one edit away
+    also for a word some name has, from ``NEAR_EXISTING`` letters: ``Siidki`` keys as a name
+    some party has, yet is ``Sidiki`` with two letters swapped; a four-letter word is too
+    often another name (from four letters, ``Sara Tran`` met ``IRAN SADRA`` at 0.86 on the
+    false-positive bench).
+    """
+    if len(idx) != 1:
+        return None
+    if form.tokens[idx[0]].syllabic:
+        return False, ""
+    text = form.tokens[idx[0]].text
+    return missing, text if missing or len(text) >= NEAR_EXISTING else ""
 
 
 def _final_score(name: PartyName, score: float, adjust: float) -> float:

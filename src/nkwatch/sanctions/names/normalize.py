@@ -192,10 +192,11 @@ def _fold_legal(tokens: list[Token], *, legal_forms: bool) -> tuple[Token, ...]:
 
 def _near_legal(window: tuple[str, ...]) -> tuple[str, ...] | None:
     """The canonical form of a legal phrase typed with one typo in one of its long words
-    (``limiyed liability company``, ``obshchestvo s ogranichennoi otvetstvennostyh``)."""
+    (``limiyed liability company``, ``obshchestvo s ogranichennoi otvetstvennostyh``; a
+    letter left out of a five-letter word too: ``jint stock company``)."""
     lex = lexicon()
     odd = [k for k, word in enumerate(window) if word not in lex.legal_words]
-    if len(odd) != 1 or len(window[odd[0]]) < NEAR_LEGAL_LEN:
+    if len(odd) != 1 or len(window[odd[0]]) < NEAR_LEGAL_LEN - 1:
         return None
     k = odd[0]
     for word, canon in lex.legal_near.get((*window[:k], "*", *window[k + 1 :]), ()):

@@ -51,7 +51,7 @@ from nkwatch.sanctions.names.normalize import NameForm, Token
 from nkwatch.sanctions.names.postings import Postings
 
 MAGIC = b"NKWNAMES"
-FORMAT = 2  # 2: the one-edit (deletion) table of short keys
+FORMAT = 3  # 2: the one-edit (deletion) table of short keys; 3: written words' one-edit tables
 _ALIGN = 64
 _CHECK = 4  # crc32 trailer
 _PREFIX = len(MAGIC) + 8
@@ -178,7 +178,13 @@ def _header_bytes(header: dict[str, Any]) -> bytes:
 
 def _sections(index: NameIndex) -> dict[str, tuple[bytes, str]]:
     out: dict[str, tuple[bytes, str]] = {}
-    tables = (("postings", index.postings), ("grams", index.grams), ("deletes", index.deletes))
+    tables = (
+        ("postings", index.postings),
+        ("grams", index.grams),
+        ("deletes", index.deletes),
+        ("spelled", index.spelled),
+        ("spelled_deletes", index.spelled_deletes),
+    )
     for name, table in tables:
         out[f"{name}.keys"] = (_joined(table.keys, name), "utf-8")
         out[f"{name}.offsets"] = (table.offsets.astype("<i8").tobytes(), "<i8")
@@ -256,6 +262,8 @@ def load(path: Path, key: IndexKey) -> NameIndex:
             _postings(sections, "postings"),
             _postings(sections, "grams"),
             _postings(sections, "deletes"),
+            _postings(sections, "spelled"),
+            _postings(sections, "spelled_deletes"),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise IndexFileError(f"{path}: malformed tables ({exc})") from exc
