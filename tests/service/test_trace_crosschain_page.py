@@ -14,6 +14,7 @@ from nkwatch.settings import Settings
 from nkwatch.store import open_store
 from nkwatch.trace.freeze import freeze_requests
 from nkwatch.trace.pages import flow_graph, sankey
+from nkwatch.trace.render import render
 from nkwatch.trace.repository import save_report
 
 from .conftest import Keys, login
@@ -47,6 +48,10 @@ def test_pictures_show_every_asset_and_the_chain_boundaries(
     assert all(lk["value"] > 0 for lk in sk["links"])
     deposit = next(lk for lk in sk["links"] if lk["target"] == f"bitcoin:{cc.BTC_EXCHANGE}")
     assert deposit["value"] == 80.0  # 1.2 of the 1.5 BTC that arrived
+    # the standalone HTML report lists the links too, as text
+    html = render(report, "html")
+    assert "Across swaps and chains" in html and "left for chain litecoin" in html
+    assert HOSTILE not in html and "&lt;img src=x" in html
     # freeze requests reach the Bitcoin-side exchange like an Ethereum-side one
     letters = freeze_requests(report)
     assert any(r["chain"] == "bitcoin" and r["addresses"][0]["amounts"] == {"BTC": "1.2"}

@@ -114,7 +114,32 @@ def html(report: TraceReport) -> str:
         "<th>at services</th><th>at addresses</th><th>fees</th><th>dust</th></tr>"
         f"{buckets}</table><h2>Services reached</h2><table><tr><th>service</th><th>category</th><th>address</th>"
         f"<th>amounts</th><th>hops</th><th>first seen</th><th>label</th></tr>{rows}</table>"
-        f"<h2>Flow</h2>{flow_svg(report)}</body></html>\n"
+        f"{_html_links(report)}<h2>Flow</h2>{flow_svg(report)}</body></html>\n"
+    )
+
+
+def _html_links(report: TraceReport) -> str:
+    """The cross-chain links (both sides' chain, asset, transaction; converted amount;
+    evidence), the departures in flight and the cross-chain noise, all escaped."""
+    if not report.cross_chain:
+        return ""
+    rows = "".join(
+        f"<tr><td>{lk.hop}</td><td>{escape(lk.kind)} via {escape(lk.via)}</td>"
+        f"<td>{escape(lk.source.chain)} {escape(lk.source.symbol)} <code>{escape(lk.source.tx_hash)}</code></td>"
+        f"<td>{escape(lk.tainted_in)} of {escape(lk.total_in)}</td>"
+        f"<td>{escape(lk.target.chain)} {escape(lk.target.symbol)} <code>{escape(lk.target.address)}</code> "
+        f"<code>{escape(lk.target.tx_hash)}</code></td><td>{escape(lk.converted)} of {escape(lk.received)}</td>"
+        f"<td>{'<br>'.join(escape(ev) for ev in lk.evidence)}</td></tr>"
+        for lk in report.links
+    )
+    flights = "".join(f"<li>in flight via {escape(f.bridge)}: {escape(f.tainted_in)} {escape(f.symbol)} "
+                      f"{escape(f.summary)}</li>" for f in report.in_flight)  # fmt: skip
+    noise = "".join(f"<li>{escape(a.kind)} on {escape(a.chain)} <code>{escape(a.tx_hash)}</code>: "
+                    f"{escape(a.detail)}</li>" for a in report.noise.crosschain)  # fmt: skip
+    return (
+        "<h2>Across swaps and chains</h2><table><tr><th>hop</th><th>link</th><th>from</th>"
+        f"<th>tainted in</th><th>to</th><th>converted</th><th>evidence</th></tr>{rows}</table>"
+        f"<ul>{flights}{noise}</ul>"
     )
 
 
