@@ -120,15 +120,60 @@ def sweep(kind: Kind, points: int, work: Path) -> tuple[int, list[Outcome]]:
     return n, [s.kill_at(p) for p in s.points(points)]
 
 
+def audit_sweep(points: int, work: Path) -> tuple[int, list[dict[str, object]]]:
+    """The service's audit segments: a worker+owner process killed at ``points`` of its
+    writes (every other one also has the next start's ingest killed once), then recovered."""
+    import random
+
+    from bench.crashkit import audit_state, run_audit
+
+    first = work / "count"
+    first.mkdir()
+    assert run_audit(first, "count").returncode == 0
+    sites = json.loads((first / "sites.json").read_text())
+    every = [f"{i}{s}" for i in range(1, len(sites) + 1) for s in ("", "+")]
+    rng = random.Random(16)
+    out = []
+    for n, point in enumerate(
+        sorted(rng.sample(every, min(points, len(every))), key=lambda p: int(p.rstrip("+")))
+    ):
+        folder = work / f"p{n}"
+        folder.mkdir()
+        killed = run_audit(folder, point).returncode
+        recover = None
+        if n % 2:
+            recover = str(rng.randint(1, 12))
+            run_audit(folder, recover, recover=True)
+        problems = audit_state(folder / "store.duckdb", folder / "segments", folder / "answered")
+        out.append({"point": point, "site": sites[int(point.rstrip("+")) - 1], "killed": killed == -9,
+                    "recovery_killed_at": recover, "problems": problems})  # fmt: skip
+        shutil.rmtree(folder)
+    return len(sites), out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--kind", action="append", choices=sorted(kinds()))
+    ap.add_argument("--kind", action="append", choices=[*sorted(kinds()), "audit"])
     ap.add_argument("--points", type=int, default=50)
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "crash.json")
     args = ap.parse_args()
     results = []
-    for name in args.kind or list(kinds()):
+    for name in args.kind or [*kinds(), "audit"]:
         start = time.monotonic()
         work = Path(tempfile.mkdtemp(prefix=f"nkcrash-{name}-"))
+        if name == "audit":
+            try:
+                sites, found = audit_sweep(args.points, work)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+            row = {"kind": "audit", "write_sites": sites, "points": len(found),
+                   "killed": sum(bool(f["killed"]) for f in found),
+                   "recoveries_killed": sum(f["recovery_killed_at"] is not None for f in found),
+                   "bad": [f for f in found if f["problems"]],
+                   "seconds": round(time.monotonic() - start, 1), "load_avg": os.getloadavg()}  # fmt: skip
+            print(json.dumps(row), flush=True)
+            results.append(row)
+            continue
         try:
             sites, outcomes = sweep(kinds()[name], args.points, work)
         finally:
@@ -142,7 +187,7 @@ def main() -> None:
         }  # fmt: skip
         print(json.dumps(row), flush=True)
         results.append(row)
-    out = ROOT / "bench" / "results" / "crash.json"
+    out = args.out
     out.write_text(json.dumps({"at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                                "kinds": results}, indent=1) + "\n")  # fmt: skip
 

@@ -117,7 +117,9 @@ def arm(spec: str, log_path: str | None = None) -> None:
         sys.stderr.flush()
         os.kill(os.getpid(), signal.SIGKILL)
 
-    def hit(name: str, frame: FrameType | None, run: Callable[[], Any]) -> Any:
+    def hit(name: str, frame: FrameType | None, run: Callable[[], Any] | None) -> Any:
+        """Count one write; kill before it, or after it (``run`` it first; for a traced C
+        call, ``run`` is None and the kill waits for its ``c_return``)."""
         with lock:
             state["n"] += 1
             n = state["n"]
@@ -125,14 +127,22 @@ def arm(spec: str, log_path: str | None = None) -> None:
             sites.append(_site(frame, name))
         elif n == target and not after:
             die(_site(frame, name), "")
+        if run is None:
+            if n == target and after:
+                armed.append(frame)
+            return None
         result = run()
         if n == target and after:
             die(_site(frame, name), "+")
         return result
 
+    armed: list[FrameType] = []
+
     def profile(frame: FrameType, event: str, arg: Any) -> None:
         if event == "c_call" and _is_write(arg):
-            hit(arg.__name__, frame, lambda: None)
+            hit(arg.__name__, frame, None)
+        elif armed and event in ("c_return", "c_exception") and frame is armed[0]:
+            die(_site(frame, getattr(arg, "__name__", "?")), "+")
 
     real_connect = duckdb.connect
 

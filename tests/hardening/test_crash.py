@@ -79,3 +79,29 @@ def test_a_second_writer_gets_one_store_busy_line(tmp_path: Path) -> None:
     after = run_cli(sweep._fill(sweep.kind.new, folder))  # the killed holder left it whole
     assert after.returncode == 0, after.stderr
     shutil.rmtree(folder)
+
+
+def test_a_recovery_killed_after_removing_a_segment_forgets_its_offset(tmp_path: Path) -> None:
+    """Killed between a sealed segment's unlink and the DELETE of its offset: the next start
+    forgets the offset, so a new worker reusing the pid (and the segment name) loses nothing."""
+    folder = tmp_path / "run"
+    folder.mkdir()
+    assert run_audit(folder, None, count=2).returncode == 0  # leaves its (ingested) segment
+    probe = tmp_path / "probe"
+    shutil.copytree(folder, probe)
+    assert run_audit(probe, "count", recover=True).returncode == 0
+    sites = json.loads((probe / "recover.json").read_text())
+    unlink = next(i for i, s in enumerate(sites, 1) if s.startswith("unlink"))
+    segment = next((folder / "segments").glob("seg-*"))
+    assert run_audit(folder, f"{unlink}+", recover=True).returncode == -signal.SIGKILL
+    assert not segment.exists()
+    assert run_audit(folder, None, recover=True).returncode == 0  # the next start, first thing
+    # then the pid comes back (a restarted container): its first segment has the same name
+    segment.write_bytes(b"".join(
+        json.dumps({"id": 10_000 + i, "at_us": 0, "actor": "key:crash", "action": "screen.address",
+                    "query": {}, "result": {}, "list_versions": []}).encode() + b"\n"
+        for i in range(3)))  # fmt: skip
+    (folder / "answered").write_text(
+        (folder / "answered").read_text() + "".join(f"{10_000 + i}\n" for i in range(3))
+    )
+    assert audit_state(folder / "store.duckdb", folder / "segments", folder / "answered") == []

@@ -229,6 +229,14 @@ class SegmentIngester:
                 for p in self._dir.iterdir()
                 if (m := _SEGMENT.match(p.name))
             )
+            # A crash between a sealed segment's unlink and its DELETE below leaves an offset
+            # for a file that is gone; a later worker with the same pid (containers reuse
+            # pids across restarts) would name its segment alike and be read from that
+            # offset, losing its first entries. Forget offsets of segments that are gone.
+            present = {p.name for _, _, p in segments}
+            for name in [n for n in done if n not in present]:
+                store.conn.execute("DELETE FROM service_audit_segments WHERE name = ?", [name])
+                del done[name]
             latest = {pid: seq for pid, seq, _ in segments}
             added = 0
             for pid, seq, path in segments:
