@@ -1,18 +1,23 @@
 """A large batch screened on several processes, each reading the persisted name index.
 
-A worker process maps the index file beside the store (``indexfiles``) in a tenth of a
-second instead of building the index, so a 2,000-row ``nkwatch screen file`` can use every
-core. The workers get the rows in chunks and return each row's outcome; the caller keeps
-the input order and writes the audit log itself (workers never open the store: DuckDB
-admits one writer). Each worker's screener is made from the same file and list versions
-as the caller's, so the outcomes equal a sequential run's. Without a persisted index, on
-one core, or for a small batch, the caller screens sequentially (``None``).
+The workers get the rows in chunks and return each row's outcome; the caller keeps the
+input order and writes the audit log itself (workers never open the store: DuckDB admits
+one writer). On Linux the workers are forked from the caller and screen with the caller's
+own screener (its imports, its memory-mapped index and the Han readings are already
+there: a spawned worker paid about a CPU-second to import nkwatch and map the index
+again); a forked worker never calls into DuckDB and leaves by ``os._exit``, so the
+caller's open connection is never used twice. Elsewhere a spawned worker maps the index
+file beside the store (``indexfiles``) in a tenth of a second instead of building it.
+Either way the screener comes from the same file and list versions as the caller's, so
+the outcomes equal a sequential run's. Without a persisted index, on one core, or for a
+small batch, the caller screens sequentially (``None``).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -43,6 +48,12 @@ class _Job:
 
 
 _worker: tuple[_Job, Screener] | None = None  # per worker process, set by ``_start``
+_inherited: tuple[_Job, Screener] | None = None  # the caller's, seen by forked workers
+
+
+def start_method() -> str:
+    """``fork`` on Linux (workers share the caller's loaded screener), else ``spawn``."""
+    return "fork" if sys.platform == "linux" else "spawn"
 
 
 def workers_for(rows: int) -> int:
@@ -71,10 +82,13 @@ def screen_parallel(
     ]
     size = max(1, -(-len(rows) // (workers * CHUNKS_PER_WORKER)))
     chunks = [rows[i : i + size] for i in range(0, len(rows), size)]
-    spawn = multiprocessing.get_context("spawn")  # the parent holds a DuckDB connection
+    global _inherited
+    method = start_method()
+    context = multiprocessing.get_context(method)
+    _inherited = (job, service.screener) if method == "fork" else None
     outcomes: list[RowOutcome] = []
     try:
-        with ProcessPoolExecutor(workers, spawn, initializer=_start, initargs=(job,)) as pool:
+        with ProcessPoolExecutor(workers, context, initializer=_start, initargs=(job,)) as pool:
             for done in pool.map(_screen, chunks):
                 outcomes += done
                 if on_row is not None:
@@ -82,11 +96,16 @@ def screen_parallel(
                         on_row(outcome.row)
     except (BrokenProcessPool, OSError):  # a worker could not start or died: do it here
         return None
+    finally:
+        _inherited = None
     return outcomes
 
 
 def _start(job: _Job) -> None:
     global _worker
+    if _inherited is not None and _inherited[0] == job:  # forked: the caller's screener
+        _worker = _inherited
+        return
     index = load_index(Path(job.store_path), [v.version_id for v in job.versions])
     if index is None:
         raise RuntimeError("the persisted name index is gone")

@@ -253,13 +253,22 @@ def test_service_workers_read_the_persisted_index(
     assert answers == built
 
 
+@pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_large_batch_on_worker_processes_equals_the_sequential_run(
-    store: Store, monkeypatch: pytest.MonkeyPatch
+    store: Store, monkeypatch: pytest.MonkeyPatch, method: str
 ) -> None:
-    """``screen file`` fans a large batch out to processes that map the index file; the
-    outcomes and the audit rows are the sequential run's, in input order."""
+    """``screen file`` fans a large batch out to processes (forked with the caller's
+    screener, or spawned and mapping the index file); the outcomes and the audit rows are
+    the sequential run's, in input order."""
     from nkwatch.sanctions import batch, batch_pool
 
+    monkeypatch.setattr(batch_pool, "start_method", lambda: method)
+    if method == "fork":  # forked workers screen with the caller's screener: no file load
+
+        def no_load(*_: object) -> None:
+            raise AssertionError("a forked worker loaded the index again")
+
+        monkeypatch.setattr(batch_pool, "load_index", no_load)
     _import(store)
     _answers(store)  # writes the index file
     names = [*QUERIES, "John Smith", "", "Kim Jong-un", "komid trading", "Лавров С."] * 60
