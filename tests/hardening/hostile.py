@@ -429,6 +429,22 @@ def fuzz_cases() -> Iterator[Case]:
     ragged = ETL_HEADER + "1,2\n"
     yield Case("fuzz/lake:csv-ragged-first-block", lake, {"transactions.csv": ragged.encode()})
     yield Case("fuzz/lake:csv-header-not-utf8", lake, {"transactions.csv": b"ha\xffsh,b\n1,2\n"})
+    btc = (
+        "trace",
+        "import",
+        "bitcoin-etl",
+        "{transactions}",
+        "--engine",
+        "local",
+        "--lake",
+        "{dir}/lake",
+    )
+    big = _btc_tx(
+        inputs=[{"index": 2**70, "spent_transaction_hash": "bb" * 32, "spent_output_index": 0}]
+    )
+    yield Case(
+        "fuzz/lake-bitcoin:nested-int-past-64-bits", btc, {"transactions.jsonl": _btc_etl(big)}
+    )
     midgard = (*RUN, "--seed", A, "--midgard", "{f}")
     for name, doc in {
         "not-utf8": b'{"actions": [{"type": "swap", "memo": "\x95"}]}',

@@ -134,10 +134,23 @@ def batches(path: Path) -> Iterator[tuple[pa.Table, pa.Array]]:
         rows.append({k: _plain(v) for k, v in rec.items()})
         lines.append(line)
         if len(rows) >= BATCH_ROWS // 8:
-            yield pa.Table.from_pylist(rows), pa.array(lines)
+            yield _table(rows, lines, path), pa.array(lines)
             rows, lines = [], []
     if rows:
-        yield pa.Table.from_pylist(rows), pa.array(lines)
+        yield _table(rows, lines, path), pa.array(lines)
+
+
+def _table(rows: list[dict[str, Any]], lines: list[int], path: Path) -> pa.Table:
+    """Records as one Arrow table; nested values Arrow cannot hold (an integer past 64 bits
+    inside a list, a field that is a list in one record and text in the next: found by
+    fuzzing) are one UserError naming the records' lines."""
+    try:
+        return pa.Table.from_pylist(rows)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as exc:
+        raise UserError(
+            f"records Arrow cannot hold (nested values of mixed types or past 64 bits): {_first_line(exc)}",
+            where=f"{path}:{lines[0]}-{lines[-1]}",
+        ) from None
 
 
 class Columns:
