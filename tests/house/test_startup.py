@@ -11,6 +11,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 # The libraries that made ``nkwatch --help`` take ~3 s: each must load only inside the
 # function that needs it.
 HEAVY = (
@@ -83,18 +85,27 @@ def test_console_script_help_matches_manifest_lines() -> None:
     assert "Follow stolen funds to the exchanges, bridges and mixers..." in out
 
 
-def test_trace_group_help_loads_no_heavy_library() -> None:
+@pytest.mark.parametrize(
+    ("group", "sub", "listed"),
+    [
+        ("trace", "run", "freeze-requests"),
+        ("screen", "file", "address"),
+        ("lists", "import", "diff"),
+    ],
+)
+def test_group_help_loads_no_heavy_library(group: str, sub: str, listed: str) -> None:
     """A group's help (and a subcommand's) is as lazy as the top's: ``nkwatch trace --help``
-    imported numba, pyarrow, DuckDB and pydantic through the engine and importers."""
+    imported numba, pyarrow, DuckDB and pydantic through the engine and importers, ``screen``
+    and ``lists`` DuckDB, numpy and lxml through the matcher, the store and the parsers."""
     code = (
         "import contextlib, io\n"
         "from nkwatch.cli.main import cli\n"
-        "for args in (['trace', '--help'], ['trace', 'run', '--help']):\n"
+        f"for args in ([{group!r}, '--help'], [{group!r}, {sub!r}, '--help']):\n"
         "    buf = io.StringIO()\n"
         "    with contextlib.redirect_stdout(buf), contextlib.suppress(SystemExit):\n"
         "        cli(args, prog_name='nkwatch')\n"
-        "    assert 'Usage: nkwatch trace' in buf.getvalue(), buf.getvalue()\n"
-        "    assert args[1:] != ['--help'] or 'freeze-requests' in buf.getvalue()\n"
+        f"    assert 'Usage: nkwatch {group}' in buf.getvalue(), buf.getvalue()\n"
+        f"    assert len(args) == 3 or {listed!r} in buf.getvalue(), buf.getvalue()\n"
     )
     loaded = _loaded_after(code)
     assert loaded.isdisjoint((*HEAVY, "pydantic")), sorted(loaded & {*HEAVY, "pydantic"})

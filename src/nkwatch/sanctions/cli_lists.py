@@ -1,27 +1,25 @@
-"""``nkwatch lists``: import, show, diff and update sanctions list versions."""
+"""``nkwatch lists``: import, show, diff and update sanctions list versions.
+
+The parsers (lxml), the repository (DuckDB) and the name index (numpy) load inside the
+commands: ``nkwatch lists --help`` imports none of them.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from nkwatch.clitools import emit_json, pass_settings, store_for
-from nkwatch.sanctions import indexfiles
-from nkwatch.sanctions.diff import ListDiff, diff_documents
-from nkwatch.sanctions.model import ListDocument
-from nkwatch.sanctions.parsers import parse_list
-from nkwatch.sanctions.repository import (
-    ImportResult,
-    import_document,
-    list_versions,
-    load_version,
-)
-from nkwatch.sanctions.update import update_lists
 from nkwatch.settings import Settings
-from nkwatch.store import Store
+
+if TYPE_CHECKING:
+    from nkwatch.sanctions.diff import ListDiff
+    from nkwatch.sanctions.model import ListDocument
+    from nkwatch.sanctions.repository import ImportResult
+    from nkwatch.store import Store
 
 
 @click.group("lists")
@@ -51,6 +49,10 @@ def import_cmd(settings: Settings, paths: tuple[Path, ...]) -> None:
     Every file is parsed before anything is written; all imports run in one
     transaction, so one bad file leaves the store unchanged.
     """
+    from nkwatch.sanctions import indexfiles
+    from nkwatch.sanctions.parsers import parse_list
+    from nkwatch.sanctions.repository import import_document
+
     docs = [parse_list(path) for path in paths]
     with store_for(settings) as store:
         with store.transaction():
@@ -66,6 +68,8 @@ def import_cmd(settings: Settings, paths: tuple[Path, ...]) -> None:
 @pass_settings
 def show_cmd(settings: Settings, as_json: bool) -> None:
     """List imported versions: active flag, publisher, publication date, sha256, counts."""
+    from nkwatch.sanctions.repository import list_versions
+
     with store_for(settings) as store:
         versions = list_versions(store)
     if as_json:
@@ -88,6 +92,9 @@ def show_cmd(settings: Settings, as_json: bool) -> None:
 
 def _document(store: Store, ref: str) -> ListDocument:
     """A file path (parsed, not imported) or a stored version id / unique prefix."""
+    from nkwatch.sanctions.parsers import parse_list
+    from nkwatch.sanctions.repository import load_version
+
     path = Path(ref)
     if path.exists():
         return parse_list(path)
@@ -129,6 +136,8 @@ def diff_cmd(settings: Settings, old: str, new: str, as_json: bool, limit: int) 
 
     OLD and NEW are stored version ids, unique prefixes of them, or list files.
     """
+    from nkwatch.sanctions.diff import diff_documents
+
     with store_for(settings) as store:
         before, after = _document(store, old), _document(store, new)
     diff = diff_documents(before, after)
@@ -145,6 +154,9 @@ def diff_cmd(settings: Settings, old: str, new: str, as_json: bool, limit: int) 
 @pass_settings
 def update_cmd(settings: Settings, base_url: str | None, un_url: str | None) -> None:
     """Download the current OFAC and UN lists, verify them and import them atomically."""
+    from nkwatch.sanctions import indexfiles
+    from nkwatch.sanctions.update import update_lists
+
     if base_url:
         settings = dataclasses.replace(settings, lists_base_url=base_url)
     if un_url:

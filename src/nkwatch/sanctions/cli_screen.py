@@ -1,12 +1,15 @@
 """``nkwatch screen``: names, crypto addresses or a CSV batch against the active lists.
 
 Exit codes: 0 = screened, no hit; 3 = at least one hit at/above the threshold; 2 = bad input.
+The screening code (the matcher with numpy, the store with DuckDB) loads inside the commands:
+``nkwatch screen --help`` imports neither.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -14,12 +17,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from rich.table import Table
 
 from nkwatch.clitools import EXIT_HIT, EXIT_OK, emit_json, pass_settings, store_for
-from nkwatch.sanctions import batch
 from nkwatch.sanctions.model import Identifier, Schema
-from nkwatch.sanctions.names import NameQuery
-from nkwatch.sanctions.screening import ScreeningResult
-from nkwatch.sanctions.service import ScreeningService
 from nkwatch.settings import Settings
+
+if TYPE_CHECKING:
+    from nkwatch.sanctions import batch
+    from nkwatch.sanctions.screening import ScreeningResult
+    from nkwatch.sanctions.service import ScreeningService
 
 
 @click.group("screen")
@@ -47,6 +51,9 @@ def screen_name(
     as_json: bool,
 ) -> None:
     """Screen one name (any script) against the active lists."""
+    from nkwatch.sanctions.names import NameQuery
+    from nkwatch.sanctions.service import ScreeningService
+
     query = NameQuery(
         name=text,
         schema=Schema(schema) if schema else None,
@@ -67,6 +74,8 @@ def screen_name(
 @pass_settings
 def screen_address(settings: Settings, address: str, chain: str | None, as_json: bool) -> None:
     """Screen one crypto address (validated and canonicalised first)."""
+    from nkwatch.sanctions.service import ScreeningService
+
     with store_for(settings) as store:
         result = ScreeningService(store).screen_address(address, chain)
     _finish(result, as_json)
@@ -107,6 +116,9 @@ def screen_file(
         raise click.UsageError("output must end in .csv or .jsonl")
     if output.resolve() == input_path.resolve():
         raise click.UsageError("output would overwrite the input file")
+    from nkwatch.sanctions import batch
+    from nkwatch.sanctions.service import ScreeningService
+
     data = batch.read_csv(input_path)
     overrides = {
         "name": name_column,
@@ -139,6 +151,8 @@ def run_batch(
     threshold: float | None,
 ) -> list[batch.RowOutcome]:
     """Screen with a progress bar on stderr when it is a terminal."""
+    from nkwatch.sanctions import batch
+
     if not sys.stderr.isatty():
         return batch.screen_rows(service, data, cols, threshold=threshold, processes=True)
     columns = (
