@@ -23,8 +23,7 @@ from nkwatch.exposure.service import (
 )
 from nkwatch.exposure.sources import from_user_csv
 from nkwatch.settings import Settings
-from nkwatch.trace import policy_names
-from nkwatch.trace.lake import engine_for, lake_at, lake_options, wants_lake
+from nkwatch.trace import engine_for, lake_at, lake_options, policy_names, wants_lake
 
 F = TypeVar("F", bound=Callable[..., Any])
 

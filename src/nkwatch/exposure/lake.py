@@ -27,7 +27,7 @@ class LakeExposureService(ExposureService):
         self, store: Store, chain: str, config: ExposureConfig, lake: Any, eng: Any,
         subjects: Sequence[str], subject_txs: Sequence[str] = (),
     ) -> None:  # fmt: skip
-        from nkwatch.trace.lake import exposure_window
+        from nkwatch.trace import exposure_window
 
         self._open(store, chain, config)
         if get_chain(self.chain).family != "evm":

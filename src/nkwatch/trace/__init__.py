@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from nkwatch.trace.kernel_lots import muldiv
     from nkwatch.trace.label_sources import load_label_book
     from nkwatch.trace.labels import Label, LabelBook
+    from nkwatch.trace.lake import engine_for, exposure_window, lake_at, lake_options, wants_lake
     from nkwatch.trace.model import Asset, Transfer, TransferKind, UtxoTx
     from nkwatch.trace.noise import classify_assets
     from nkwatch.trace.params import Seed, TraceParams
@@ -79,6 +80,11 @@ _EXPORTS = {
     "TokenMeta": "nkwatch.trace.evm.tokens",
     "fetch_token_meta": "nkwatch.trace.evm.tokens",
     "senders": "nkwatch.trace.evm.wire",
+    "engine_for": "nkwatch.trace.lake",
+    "exposure_window": "nkwatch.trace.lake",
+    "lake_at": "nkwatch.trace.lake",
+    "lake_options": "nkwatch.trace.lake",
+    "wants_lake": "nkwatch.trace.lake",
 }
 __all__ = [
     "Asset",
@@ -110,14 +116,19 @@ __all__ = [
     "UtxoTx",
     "build_report",
     "classify_assets",
+    "engine_for",
+    "exposure_window",
     "fetch_token_meta",
     "get_policy",
+    "lake_at",
+    "lake_options",
     "load_graph",
     "load_label_book",
     "load_report",
     "muldiv",
     "policy_names",
     "save_report",
+    "wants_lake",
     "senders",
     "trace",
     "whole",
