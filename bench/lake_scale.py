@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import tempfile
 import time
@@ -34,6 +35,7 @@ import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
 from nkwatch.trace.engine import Seed, TraceParams
+from nkwatch.trace.lake import stages, tracing
 from nkwatch.trace.lake.engine import LocalEngine
 from nkwatch.trace.lake.importer import import_files, import_synthetic
 from nkwatch.trace.lake.sources.model import hex_strings
@@ -82,6 +84,10 @@ def _timed(fn: Callable[[], Any]) -> tuple[float, float, Any]:
     return time.perf_counter() - w, time.process_time() - c, out
 
 
+def _median(rounds: list[tuple[float, float]], i: int) -> float:
+    return statistics.median(r[i] for r in rounds)
+
+
 def bench_import(n: int, rounds: int, work: Path) -> dict[str, Any]:
     parquet, csv = token_export(n, work)
     out: dict[str, Any] = {
@@ -89,16 +95,20 @@ def bench_import(n: int, rounds: int, work: Path) -> dict[str, Any]:
         "parquet_mb": parquet.stat().st_size / 2**20,
         "csv_mb": csv.stat().st_size / 2**20,
     }
+    # warm-up (not timed): module imports and the compiled checks' cache load
+    (work / "warm").mkdir(exist_ok=True)
+    import_files(Lake(work / "lake-warm"), "ethereum-etl", [token_export(1000, work / "warm")[0]])
     for name, path in (("parquet", parquet), ("csv", csv)):
         ours, peer = [], []
         lake_bytes = 0
-        for r in range(rounds):
+        for r in range(rounds):  # nkwatch and DuckDB alternate, so both see the same load
             lake = Lake(work / f"lake-{name}-{r}")
             wall, cpu, res = _timed(
                 lambda lake=lake, path=path: import_files(lake, "ethereum-etl", [path])
             )
             ours.append((wall, cpu))
             lake_bytes = sum(p.bytes for p in res.partitions)
+            shutil.rmtree(lake.root)
             con = duckdb.connect()
             reader = "read_parquet" if name == "parquet" else "read_csv"
             target = str(work / f"copy-{name}-{r}.parquet")
@@ -108,67 +118,134 @@ def bench_import(n: int, rounds: int, work: Path) -> dict[str, Any]:
                 )
             )
             peer.append((wall, cpu))
-        med = lambda xs, i: statistics.median(x[i] for x in xs)  # noqa: E731
+            Path(target).unlink()
+        ours_rate, peer_rate = n / _median(ours, 1), n / _median(peer, 1)
         out[name] = {
-            "nkwatch_wall_s": med(ours, 0), "nkwatch_cpu_s": med(ours, 1),
-            "nkwatch_rows_per_cpu_s": n / med(ours, 1), "duckdb_copy_wall_s": med(peer, 0),
-            "duckdb_copy_cpu_s": med(peer, 1), "duckdb_copy_rows_per_cpu_s": n / med(peer, 1),
-            "lake_bytes_per_row": lake_bytes / n, "rounds": rounds,
+            "nkwatch_wall_s": _median(ours, 0), "nkwatch_cpu_s": _median(ours, 1),
+            "nkwatch_rows_per_cpu_s": ours_rate, "duckdb_copy_wall_s": _median(peer, 0),
+            "duckdb_copy_cpu_s": _median(peer, 1), "duckdb_copy_rows_per_cpu_s": peer_rate,
+            "ratio_vs_duckdb_copy": ours_rate / peer_rate, "lake_bytes_per_row": lake_bytes / n,
+            "rounds": rounds, "nkwatch_cpu_s_rounds": [c for _, c in ours],
+            "duckdb_cpu_s_rounds": [c for _, c in peer],
         }  # fmt: skip
         print(name, json.dumps(out[name]), flush=True)
     return out
 
 
-def bench_trace(n: int, master: str, work: Path, spark_rounds: int) -> dict[str, Any]:
+class StageClock:
+    """Per-stage CPU beside ``trace_lake``'s own per-stage wall times: this process (Python
+    and DuckDB's threads) plus, for Spark, the JVM's counters (local mode: one JVM)."""
+
+    def __init__(self, jvm: int | None) -> None:
+        self.jvm = jvm
+        self.cpu: dict[str, float] = {}
+        self.ext_bytes = 0
+        self._last = 0.0
+
+    def now(self) -> float:
+        return time.process_time() + (_proc_cpu(self.jvm) if self.jvm else 0.0)
+
+    def install(self) -> Callable[[], None]:
+        original_mark, original_extract = tracing.Timings.mark, stages.extract
+        clock = self
+
+        def mark(timings: tracing.Timings, name: str) -> None:
+            original_mark(timings, name)
+            now = clock.now()
+            clock.cpu[name] = now - clock._last
+            clock._last = now
+
+        def extract(*args: Any, **kwargs: Any) -> Any:
+            got = original_extract(*args, **kwargs)
+            clock.ext_bytes = got[0].nbytes + got[1].nbytes
+            return got
+
+        tracing.Timings.mark = mark  # type: ignore[method-assign]
+        stages.extract = extract
+
+        def restore() -> None:
+            tracing.Timings.mark = original_mark  # type: ignore[method-assign]
+            stages.extract = original_extract
+
+        return restore
+
+    def start(self) -> None:
+        self.cpu = {}
+        self._last = self.now()
+
+
+def _engine_rounds(eng: Any, jvm: int | None, rounds: int, run: Callable[[Any], Any],
+                   n: int) -> tuple[dict[str, Any], Any]:  # fmt: skip
+    clock = StageClock(jvm)
+    restore = clock.install()
+    done = []
+    try:
+        for _ in range(rounds):
+            clock.start()
+            w0 = time.perf_counter()
+            rep = run(eng)
+            done.append({"wall_s": time.perf_counter() - w0, "stages_wall_s": rep.run.stages_s,
+                         "stages_cpu_s": dict(clock.cpu), "cpu_s": sum(clock.cpu.values())})  # fmt: skip
+    finally:
+        restore()
+    first, warm = done[0], done[1:] or done[:1]
+    names = list(first["stages_wall_s"])
+    med = {
+        "wall_s": statistics.median(r["wall_s"] for r in warm),
+        "cpu_s": statistics.median(r["cpu_s"] for r in warm),
+        "stages_wall_s": {k: statistics.median(r["stages_wall_s"][k] for r in warm) for k in names},
+        "stages_cpu_s": {k: statistics.median(r["stages_cpu_s"][k] for r in warm) for k in names},
+    }
+    per_m = n / 1e6
+    out = {
+        "rounds": rounds, "first_round": first, "warm_median": med,
+        "core_s_per_million": med["cpu_s"] / per_m,
+        "stages_core_s_per_million": {k: v / per_m for k, v in med["stages_cpu_s"].items()},
+        "stages_wall_s_per_million": {k: v / per_m for k, v in med["stages_wall_s"].items()},
+        "first_round_core_s_per_million": first["cpu_s"] / per_m,
+        "extraction_arrow_bytes": clock.ext_bytes,
+    }  # fmt: skip
+    return out, rep
+
+
+def bench_trace(n: int, master: str, work: Path, rounds: int, spark_rounds: int) -> dict[str, Any]:
     gw, gc, syn = _timed(lambda: generate(n))
     lake = Lake(work / f"trace-lake-{n}")
     iw, ic, res = _timed(lambda: import_synthetic(lake, syn.graph))
+    lake_bytes = sum(p.bytes for p in res.partitions)
     out: dict[str, Any] = {"transfers": n, "generate_s": gw, "import_wall_s": iw, "import_cpu_s": ic,
-                           "lake_bytes": sum(p.bytes for p in res.partitions)}  # fmt: skip
+                           "lake_bytes": lake_bytes, "lake_bytes_per_transfer": lake_bytes / n}  # fmt: skip
     seeds = [Seed(address=a) for a in syn.thieves]
     params = TraceParams("synthetic", "haircut", 6)
+
+    def run(eng: Any) -> Any:
+        return trace_lake(lake, eng, seeds, params, syn.labels)
+
     runs: dict[str, Any] = {}
     reports = {}
+    ext = None
     for engine_name in ("local", "spark"):
         if engine_name == "spark":
             from nkwatch.trace.lake.spark import SparkEngine
 
-            sw, _, eng = _timed(
-                lambda: SparkEngine.start(
-                    master, {"spark.driver.memory": "4g", "spark.sql.shuffle.partitions": "8"}
-                )
-            )
+            sw, sc, eng = _timed(lambda: SparkEngine.start(master, {}))
             jvm = eng.spark.sparkContext._gateway.proc.pid
-            out["spark_start_s"] = sw
+            out["spark_start_wall_s"], out["spark_start_jvm_cpu_s"] = sw, _proc_cpu(jvm)
         else:
             eng, jvm = LocalEngine(), None
-        rounds = []
-        for _ in range(spark_rounds if engine_name == "spark" else 3):
-            j0 = _proc_cpu(jvm) if jvm else 0.0
-            wall, cpu, rep = _timed(
-                lambda eng=eng: trace_lake(lake, eng, seeds, params, syn.labels)
-            )
-            jcpu = (_proc_cpu(jvm) - j0) if jvm else 0.0
-            rounds.append(
-                {
-                    "wall_s": wall,
-                    "driver_cpu_s": cpu,
-                    "jvm_cpu_s": jcpu,
-                    "stages_s": rep.run.stages_s,
-                }
-            )
-            reports[engine_name] = canonical_report(rep)
-            ext = rep.extraction
-        best = sorted(rounds, key=lambda r: r["wall_s"])[len(rounds) // 2]
-        cpu_total = best["driver_cpu_s"] + best["jvm_cpu_s"]
-        runs[engine_name] = {**best, "rounds": len(rounds), "core_s_per_million": cpu_total / (n / 1e6),
-                             "jvm_peak_mb": _proc_hwm_mb(jvm) if jvm else None}  # fmt: skip
-        print(engine_name, json.dumps(runs[engine_name]), flush=True)
+        got, rep = _engine_rounds(eng, jvm, spark_rounds if jvm else rounds, run, n)
+        got["jvm_peak_mb"] = _proc_hwm_mb(jvm) if jvm else None
+        runs[engine_name] = got
+        reports[engine_name] = canonical_report(rep)
+        ext = rep.extraction
+        print(engine_name, json.dumps(got), flush=True)
     out["engines"] = runs
     out["identical_canonical_reports"] = reports["local"] == reports["spark"]
-    out["extraction_transfers"] = ext.transfers if ext else None
-    out["extraction_share"] = (ext.transfers / n) if ext else None
-    out["reached_addresses"] = ext.reached_addresses if ext else None
+    if ext is not None:
+        out["extraction_transfers"] = ext.transfers
+        out["extraction_share_of_lake_transfers"] = ext.transfers / n
+        out["reached_addresses"] = ext.reached_addresses
+        out["extraction_bytes_vs_lake_bytes"] = runs["local"]["extraction_arrow_bytes"] / lake_bytes
     out["python_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
@@ -179,7 +256,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="10000000")
     ap.add_argument("--spark-master", default="local[2]")
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--spark-rounds", type=int, default=1)
+    ap.add_argument("--spark-rounds", type=int, default=3)
     args = ap.parse_args()
     result: dict[str, Any] = {"measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
                               "load_average_start": os.getloadavg(), "cores": os.cpu_count()}  # fmt: skip
@@ -188,7 +265,7 @@ def main() -> None:
         if args.import_rows:
             result["import"] = bench_import(args.import_rows, args.rounds, work)
         result["trace"] = [
-            bench_trace(int(s), args.spark_master, work, args.spark_rounds)
+            bench_trace(int(s), args.spark_master, work, args.rounds, args.spark_rounds)
             for s in args.sizes.split(",")
             if s
         ]

@@ -83,16 +83,17 @@ def limb_columns(text: pa.Array) -> list[pa.Array]:
 
 def scaled_sql(prefix: str, limbs: int, dialect: str) -> str:
     """SQL for ``floor(amount / 10^k)`` as BIGINT from limb columns ``{prefix}0..``, with the
-    asset's ``k = 18 * q + r`` given per row as columns ``a.q`` and ``a.p10`` (= 10^r).
+    asset's ``k = 18 * q + r`` given per row as columns ``a.q``, ``a.p10`` (= 10^r) and
+    ``a.m10`` (= 10^(18-r)).
 
     Valid when the asset's total volume is below 2^62 * 10^k (how ``k`` is chosen): the
-    value then lives in limbs q and q+1 and fits 36 digits, in DuckDB's HUGEINT and in
-    Spark's DECIMAL(38,0) alike."""
-    wide = "HUGEINT" if dialect == "duckdb" else "DECIMAL(38,0)"
+    value then lives in limbs q and q+1, and since 10^r divides 10^18 it is exactly
+    ``limb[q+1] * 10^(18-r) + limb[q] div 10^r``, every term below 2^62: plain BIGINT
+    arithmetic, the same in DuckDB and Spark (no wide decimals per row)."""
     div = "//" if dialect == "duckdb" else "div"
     cases = []
     for q in range(limbs):
-        lo = f"CAST({prefix}{q} AS {wide})"
-        value = f"CAST({prefix}{q + 1} AS {wide}) * {BASE} + {lo}" if q + 1 < limbs else lo
+        low = f"{prefix}{q} {div} a.p10"
+        value = f"{prefix}{q + 1} * a.m10 + {low}" if q + 1 < limbs else low
         cases.append(f"WHEN {q} THEN {value}")
-    return f"CAST((CASE a.q {' '.join(cases)} ELSE 0 END) {div} a.p10 AS BIGINT)"
+    return f"(CASE a.q {' '.join(cases)} ELSE CAST(0 AS BIGINT) END)"

@@ -15,6 +15,7 @@ every hop.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import sys
 from collections.abc import Mapping
@@ -106,7 +107,18 @@ class SparkEngine:
         df.createOrReplaceTempView(name)
 
     def materialise(self, name: str, sql: str) -> None:
+        """Checkpoint the query's result under ``name``; a result small enough to broadcast
+        is marked so. A checkpointed table's size is unknown to Spark's planner (it
+        estimates from the plan that made it: the lake's), so without the mark every join
+        of the lake with a frontier, a stop list or the reached set would shuffle and sort
+        the whole lake."""
         df = self.spark.sql(sql).localCheckpoint(eager=True)
+        limit = _size_bytes(self.spark.conf.get("spark.sql.autoBroadcastJoinThreshold", "10MB"))
+        width = 8 + sum(_WIDTH.get(f.dataType.typeName(), 20) for f in df.schema.fields)
+        if limit > 0 and df.count() * width <= limit:
+            from pyspark.sql.functions import broadcast
+
+            df = broadcast(df)
         df.createOrReplaceTempView(name)
 
     def view(self, name: str, sql: str) -> None:
@@ -166,6 +178,20 @@ def _reuse(session: Any, master: str, settings: Mapping[str, str]) -> Any:
                     where="--engine spark",
                 ) from exc
     return session
+
+
+# bytes per value as Spark's planner estimates them (text: 20)
+_WIDTH = {"long": 8, "double": 8, "integer": 4, "short": 2, "byte": 1, "boolean": 1}
+_UNITS = {"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "m": 1 << 20, "mb": 1 << 20,
+          "g": 1 << 30, "gb": 1 << 30, "t": 1 << 40, "tb": 1 << 40}  # fmt: skip
+
+
+def _size_bytes(text: str) -> int:
+    """A Spark size setting ("10485760b", "10MB", "-1") in bytes."""
+    found = re.fullmatch(r"\s*(-?\d+)\s*([a-zA-Z]*)\s*", text)
+    if not found or found.group(2).lower() not in _UNITS:
+        return -1
+    return int(found.group(1)) * _UNITS[found.group(2).lower()]
 
 
 def _ddl(schema: pa.Schema) -> str:

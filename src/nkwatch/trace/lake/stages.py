@@ -30,7 +30,10 @@ import pyarrow as pa
 from nkwatch.trace.graph import unit_exponent
 from nkwatch.trace.lake.amounts import DIGITS, join
 from nkwatch.trace.lake.engine import Engine
-from nkwatch.trace.lake.schema import AMOUNT_COLUMNS, FEE_COLUMNS
+from nkwatch.trace.lake.ids import address_id
+from nkwatch.trace.lake.schema import AMOUNT_COLUMNS, FEE_COLUMNS, RANGE_BLOCKS
+
+_HALF = 10**9  # limbs (< 10^18) are summed as two halves below 10^9
 
 EXT_COLUMNS = (
     "block", "tx_index", "seq", "out_index", "time", "tx_hash", "kind", "asset",
@@ -49,17 +52,29 @@ class AssetInfo:
 
 
 def assets(eng: Engine) -> list[AssetInfo]:
+    """Per asset its rows and exact volume. Limbs (< 10^18) are summed as two BIGINT halves
+    (< 10^9 each) per asset and 100,000-block range, where no sum can overflow (a range
+    holds far fewer than 9 * 10^9 rows), and only those partial sums are added as wide
+    integers: plain long arithmetic per row on Spark (its DECIMAL(38,0) sums allocate)."""
     wide = "HUGEINT" if eng.dialect == "duckdb" else "DECIMAL(38,0)"
-    sums = ", ".join(f"sum(CAST({c} AS {wide})) AS {c}" for c in [*AMOUNT_COLUMNS, *FEE_COLUMNS])
-    got = eng.arrow(
-        f"SELECT asset, min(symbol) AS symbol, min(decimals) AS decimals, count(*) AS n, {sums} "  # noqa: S608
-        "FROM lake_t GROUP BY asset ORDER BY asset"
+    div = "//" if eng.dialect == "duckdb" else "div"
+    cols = [*AMOUNT_COLUMNS, *FEE_COLUMNS]
+    halves = ", ".join(
+        f"sum({c} {div} {_HALF}) AS {c}_h, sum({c} % {_HALF}) AS {c}_l" for c in cols
+    )
+    wides = ", ".join(f"sum(CAST({c}_{h} AS {wide})) AS {c}_{h}" for c in cols for h in "hl")
+    got = eng.arrow(  # symbol and decimals as keys: Spark hashes text keys but sorts for min(text)
+        f"SELECT asset, min(symbol) AS symbol, min(decimals) AS decimals, sum(n) AS n, {wides} "  # noqa: S608
+        f"FROM (SELECT asset, symbol, decimals, count(*) AS n, {halves} FROM lake_t "
+        f"GROUP BY asset, symbol, decimals, block {div} {RANGE_BLOCKS}) p "
+        "GROUP BY asset ORDER BY asset"
     ).to_pylist()
     out = []
     for r in got:
-        volume = join([int(r[c]) for c in AMOUNT_COLUMNS])
+        limbs = {c: int(r[f"{c}_h"]) * _HALF + int(r[f"{c}_l"]) for c in cols}
+        volume = join([limbs[c] for c in AMOUNT_COLUMNS])
         if r["asset"] == "":
-            volume += join([int(r[c]) for c in FEE_COLUMNS])
+            volume += join([limbs[c] for c in FEE_COLUMNS])
         out.append(
             AssetInfo(
                 r["asset"],
@@ -81,6 +96,7 @@ def canonical(eng: Engine, infos: Sequence[AssetInfo]) -> None:
         "asset": pa.array([a.asset for a in infos], pa.string()),
         "q": pa.array([a.unit_exp // DIGITS for a in infos], pa.int32()),
         "p10": pa.array([10 ** (a.unit_exp % DIGITS) for a in infos], pa.int64()),
+        "m10": pa.array([10 ** (DIGITS - a.unit_exp % DIGITS) for a in infos], pa.int64()),
     }))  # fmt: skip
     amt = scaled_sql("t.amount", len(AMOUNT_COLUMNS), eng.dialect)
     fee = scaled_sql("t.fee", len(FEE_COLUMNS), eng.dialect)
@@ -94,20 +110,25 @@ def canonical(eng: Engine, infos: Sequence[AssetInfo]) -> None:
 
 def deposits(eng: Engine, wallets: Sequence[str], known: Sequence[str]) -> None:
     """``deposits(id, address, hot)``: detected deposit addresses and their hot wallet."""
-    eng.arrow_table("wallets", pa.table({"address": pa.array(sorted(set(wallets)), pa.string())}))
+    listed = sorted(set(wallets))
+    eng.arrow_table("wallets", pa.table({
+        "address": pa.array(listed, pa.string()),
+        "id": pa.array([address_id(a) for a in listed], pa.int64()),
+    }))  # fmt: skip
     eng.arrow_table("known", pa.table({"address": pa.array(sorted(set(known)), pa.string())}))
-    eng.materialise(
+    eng.materialise(  # the lake is matched on ids; the texts on the (few) grouped rows
         "sweeps",
-        "SELECT s.from_id AS id, s.from_address AS address, s.to_address AS hot, count(*) AS n "
-        "FROM scaled s JOIN wallets w ON s.to_address = w.address "
-        "ANTI JOIN wallets x ON s.from_address = x.address "
-        "WHERE s.amt > 0 GROUP BY s.from_id, s.from_address, s.to_address",
+        "SELECT g.id, g.address, g.hot, g.n FROM ("
+        " SELECT s.from_id AS id, s.from_address AS address, s.to_address AS hot, count(*) AS n"
+        " FROM scaled s SEMI JOIN wallets w ON s.to_id = w.id WHERE s.amt > 0"
+        " GROUP BY s.from_id, s.from_address, s.to_address) g "
+        "SEMI JOIN wallets w ON g.hot = w.address ANTI JOIN wallets x ON g.address = x.address",
     )
     eng.materialise(
         "senders",
         "SELECT s.from_id AS id, s.from_address AS address, count(*) AS n_out, "
         "count(DISTINCT s.to_address) AS n_targets FROM scaled s "
-        "SEMI JOIN (SELECT DISTINCT id FROM sweeps) c ON s.from_id = c.id "
+        "SEMI JOIN sweeps c ON s.from_id = c.id "
         "WHERE s.amt > 0 GROUP BY s.from_id, s.from_address",
     )
     eng.materialise(
@@ -145,35 +166,40 @@ def seed_blocks(eng: Engine, starts: Sequence[int]) -> dict[int, int]:
 
 
 def expand(
-    eng: Engine, seeds: pa.Table, traced: Sequence[str], max_hops: int, until: int | None
+    eng: Engine, seeds: pa.Table, traced: Sequence[str] | None, max_hops: int, until: int | None
 ) -> int:
-    """``reached(id, first)`` after ``max_hops`` hops from ``seeds(id, first)``; returns the
-    number of hops that still found something. One lake scan per hop: the frontier (the
-    addresses whose first block improved last hop) is joined to the transfers it sent from
-    that block on, and the state is checkpointed."""
-    eng.arrow_table("traced", pa.table({"asset": pa.array(sorted(set(traced)), pa.string())}))
+    """``reached(id, first)`` after ``max_hops`` hops from ``seeds(id, first)`` over the
+    ``traced`` assets (None: all of them); returns the number of hops that still found
+    something. One lake scan per hop: the frontier (the addresses whose first block
+    improved last hop) is joined to the transfers it sent from that block on, and the state
+    is checkpointed."""
     window = f" AND t.time <= {int(until)}" if until is not None else ""
+    only = ""  # every asset traced (None): no join on the asset text per row
+    if traced is not None:
+        eng.arrow_table("traced", pa.table({"asset": pa.array(sorted(set(traced)), pa.string())}))
+        only = "SEMI JOIN traced a ON t.asset = a.asset"
     eng.view(
         "moves",
-        "SELECT t.from_id, t.to_id, t.block, t.time FROM lake_t t "
-        "SEMI JOIN traced a ON t.asset = a.asset",
+        f"SELECT t.from_id, t.to_id, t.block, t.time FROM lake_t t {only}",  # noqa: S608
     )
+    eng.view("traced_assets", "SELECT asset FROM " + ("traced" if only else "assets_k"))  # noqa: S608
     eng.arrow_table("seed_rows", seeds)
     eng.materialise(
         "state_0", "SELECT id, min(first) AS first, true AS fresh FROM seed_rows GROUP BY id"
     )
     hops = 0
     for hop in range(1, max_hops + 1):
-        eng.materialise(
+        eng.materialise(  # old and new first blocks in one aggregation (no outer join)
             f"state_{hop}",
-            "SELECT coalesce(r.id, n.id) AS id, "  # noqa: S608
-            "CASE WHEN n.first IS NOT NULL AND (r.first IS NULL OR n.first < r.first) THEN n.first ELSE r.first END AS first, "
-            "(n.first IS NOT NULL AND (r.first IS NULL OR n.first < r.first)) AS fresh "
-            f"FROM state_{hop - 1} r FULL OUTER JOIN ("
-            " SELECT t.to_id AS id, min(t.block) AS first FROM moves t "
-            f" JOIN (SELECT id, first FROM state_{hop - 1} WHERE fresh) f ON t.from_id = f.id "
-            f" ANTI JOIN stops s ON t.to_id = s.id WHERE t.block >= f.first{window} GROUP BY t.to_id"
-            ") n ON r.id = n.id",
+            "SELECT id, coalesce(least(old, new), old, new) AS first, "  # noqa: S608
+            "(new IS NOT NULL AND (old IS NULL OR new < old)) AS fresh FROM ("
+            " SELECT id, min(CASE WHEN o = 0 THEN first END) AS old, "
+            " min(CASE WHEN o = 1 THEN first END) AS new FROM ("
+            f"  SELECT id, first, 0 AS o FROM state_{hop - 1} UNION ALL"
+            "   SELECT t.to_id AS id, min(t.block) AS first, 1 AS o FROM moves t "
+            f"  JOIN (SELECT id, first FROM state_{hop - 1} WHERE fresh) f ON t.from_id = f.id "
+            f"  ANTI JOIN stops s ON t.to_id = s.id WHERE t.block >= f.first{window} GROUP BY t.to_id"
+            " ) u GROUP BY id) g",
         )
         if not eng.arrow(f"SELECT count(*) AS n FROM state_{hop} WHERE fresh")["n"][0].as_py():  # noqa: S608
             eng.view("reached", f"SELECT id, first FROM state_{hop}")  # noqa: S608
@@ -186,17 +212,29 @@ def expand(
 def extract(
     eng: Engine, seed_txs: Sequence[str], until: int | None, detected: bool
 ) -> tuple[pa.Table, pa.Table, pa.Table]:
-    """(transfers touching the reached set, opening balances, deposit labels they need)."""
-    eng.arrow_table("seed_txs", pa.table({"tx_hash": pa.array(sorted(set(seed_txs)), pa.string())}))
+    """(transfers touching the reached set, opening balances, deposit labels they need).
+
+    One scan of the lake keeps every transfer of a reached address (and of a seed
+    transaction) with the address's first-taint block: ``ext`` is the part from that block
+    on, the opening balances come from the part before it."""
     window = f" AND t.time <= {int(until)}" if until is not None else ""
     cols = ", ".join(f"t.{c}" for c in EXT_COLUMNS)
+    by_tx, seeded = "", "false"
+    if seed_txs:  # a join on the hash text costs a scan of it: only when seeded by hash
+        eng.arrow_table(
+            "seed_txs", pa.table({"tx_hash": pa.array(sorted(set(seed_txs)), pa.string())})
+        )
+        by_tx, seeded = "LEFT JOIN seed_txs x ON t.tx_hash = x.tx_hash ", "x.tx_hash IS NOT NULL"
     eng.materialise(
+        "touch",
+        f"SELECT {cols}, rs.first AS fs, rd.first AS fd, {seeded} AS seeded FROM scaled t "  # noqa: S608
+        f"LEFT JOIN reached rs ON t.from_id = rs.id LEFT JOIN reached rd ON t.to_id = rd.id {by_tx}"
+        f"WHERE rs.id IS NOT NULL OR rd.id IS NOT NULL OR {seeded}",
+    )
+    eng.view(
         "ext",
-        f"SELECT {cols} FROM scaled t "  # noqa: S608
-        "LEFT JOIN reached rs ON t.from_id = rs.id LEFT JOIN reached rd ON t.to_id = rd.id "
-        "LEFT JOIN seed_txs x ON t.tx_hash = x.tx_hash "
-        f"WHERE ((rs.id IS NOT NULL AND t.block >= rs.first) OR (rd.id IS NOT NULL AND t.block >= rd.first) "
-        f"OR x.tx_hash IS NOT NULL){window}",
+        f"SELECT {cols} FROM touch t WHERE ((t.fs IS NOT NULL AND t.block >= t.fs) "  # noqa: S608
+        f"OR (t.fd IS NOT NULL AND t.block >= t.fd) OR t.seeded){window}",
     )
     ext = eng.arrow(f"SELECT {', '.join(EXT_COLUMNS)} FROM ext")  # noqa: S608
     opening = eng.arrow(
@@ -204,11 +242,11 @@ def extract(
         " SELECT id, address, asset, d, sum(d) OVER (PARTITION BY id, address, asset "
         "  ORDER BY block, tx_index, seq, out_index, side ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS s"
         " FROM (SELECT t.from_id AS id, t.from_address AS address, t.asset, t.block, t.tx_index, t.seq, "
-        "   t.out_index, 0 AS side, -(t.amt + t.fee_s) AS d FROM scaled t JOIN reached r ON t.from_id = r.id "
-        "   SEMI JOIN traced a ON t.asset = a.asset WHERE t.block < r.first "
+        "   t.out_index, 0 AS side, -(t.amt + t.fee_s) AS d FROM touch t "
+        "   SEMI JOIN traced_assets a ON t.asset = a.asset WHERE t.block < t.fs "
         "  UNION ALL SELECT t.to_id, t.to_address, t.asset, t.block, t.tx_index, t.seq, t.out_index, 1, t.amt "
-        "   FROM scaled t JOIN reached r ON t.to_id = r.id SEMI JOIN traced a ON t.asset = a.asset "
-        "   WHERE t.block < r.first) e) w GROUP BY id, address, asset"
+        "   FROM touch t SEMI JOIN traced_assets a ON t.asset = a.asset WHERE t.block < t.fd) e) w "
+        "GROUP BY id, address, asset"
     )
     if detected:
         labels = eng.arrow(

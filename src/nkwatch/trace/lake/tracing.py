@@ -152,9 +152,10 @@ def trace_lake(
     stages.stops(eng, [address_id(a) for a in known], detect)
     clock.mark("deposits")
     seed_table = _seed_table(eng, chain, seed_list)
-    hops = stages.expand(
-        eng, seed_table, _traced(chain, infos, seed_list), params.max_hops, _ts(params.until)
-    )
+    traced: list[str] | None = _traced(chain, infos, seed_list)
+    if traced is not None and set(traced) >= {a.asset for a in infos}:
+        traced = None  # every asset: no filter on the asset text
+    hops = stages.expand(eng, seed_table, traced, params.max_hops, _ts(params.until))
     clock.mark("expand")
     ext, opening, deposit_rows = stages.extract(
         eng, [s.tx_hash.lower() for s in seed_list if s.tx_hash], _ts(params.until), detect
