@@ -87,8 +87,9 @@ def _script(out: Out) -> dict[str, Any]:
 
 class Bitcoind:
     def __init__(self, chain: Chain, *, old: bool = False, txindex: bool = True,
-                 garbage: str | None = None) -> None:  # fmt: skip
+                 garbage: str | None = None, status: int = 200) -> None:  # fmt: skip
         self.chain, self.old, self.txindex, self.garbage = chain, old, txindex, garbage
+        self.status = status  # 401: bitcoind's answer to a wrong user or password
         self.requests: list[list[dict[str, Any]]] = []
         me = self
 
@@ -98,8 +99,8 @@ class Bitcoind:
             def do_POST(self) -> None:
                 batch = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 me.requests.append(batch)
-                raw = _ENCODE([me.answer(c) for c in batch])
-                self.send_response(200)
+                raw = _ENCODE([me.answer(c) for c in batch]) if me.status == 200 else b""
+                self.send_response(me.status)
                 self.send_header("Content-Length", str(len(raw)))
                 self.end_headers()
                 self.wfile.write(raw)

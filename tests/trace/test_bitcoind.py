@@ -157,6 +157,17 @@ def test_unreachable_node_is_exit_69_in_one_line(tmp_path: Path) -> None:
     assert "pw" not in text and "Traceback" not in text
 
 
+def test_refused_credentials_are_a_user_error(tmp_path: Path) -> None:
+    server = Bitcoind(bitcoin_chain(), status=401)
+    try:
+        db = _ethereum_only(tmp_path)
+        code, text = _run(db, tmp_path / "r.json", "--seed", cc.THIEF, "--chain", "ethereum",
+                          "--rpc", f"bitcoin={server.url}")  # fmt: skip
+    finally:
+        server.close()
+    assert code == 2 and "refused the credentials (HTTP 401)" in text and "secret" not in text
+
+
 @pytest.mark.parametrize(
     ("garbage", "said"),
     [("getblockchaininfo", "not a Bitcoin Core answer"), ("getblock", "not a Bitcoin Core answer")],

@@ -18,7 +18,7 @@ import msgspec
 
 from nkwatch.errors import OperationalError, UserError
 from nkwatch.trace.bitcoind import wire
-from nkwatch.trace.evm.rpc import RpcClient, RpcConfig, RpcError
+from nkwatch.trace.evm.rpc import NodeUnavailable, RpcClient, RpcConfig, RpcError
 from nkwatch.trace.evm.transport import shown_url
 from nkwatch.trace.model import UtxoTx
 
@@ -53,8 +53,15 @@ class BitcoinNode:
     def _batch(self, calls: Sequence[tuple[str, Sequence[Any]]],
                decoder: msgspec.json.Decoder[T]) -> list[T | RpcError]:  # fmt: skip
         self.calls += len(calls)
+        try:
+            answers = self.rpc.batch_raw(calls)
+        except NodeUnavailable as exc:  # bitcoind answers 401/403 to a wrong user/password
+            if exc.message.startswith(("HTTP 401", "HTTP 403")):
+                raise UserError(f"the node refused the credentials ({exc.message}): give them "
+                                "as http://user:password@host:port", where=self.shown) from None  # fmt: skip
+            raise
         out: list[T | RpcError] = []
-        for (method, params), raw in zip(calls, self.rpc.batch_raw(calls), strict=True):
+        for (method, params), raw in zip(calls, answers, strict=True):
             if isinstance(raw, RpcError):
                 if raw.code == WARMUP:
                     raise OperationalError(f"{method}: node is starting ({raw.detail})",
