@@ -141,6 +141,45 @@ def test_bitcoin_seed_traced_straight_from_the_node(node: Bitcoind, tmp_path: Pa
     assert code == 2 and "--seed-tx" in text
 
 
+def test_midgard_export_and_a_node_without_logs(node: Bitcoind, tmp_path: Path) -> None:
+    """An explorer-style import (no logs): the Midgard export names the inbound, the node
+    gives the outbound (found by its OUT: memo) and the spends after it."""
+    case = cc.write_case(tmp_path)
+    coins = [{"asset": "ETH.ETH", "amount": str(200 * 10**8)}]
+    actions = {"actions": [{
+        "type": "swap", "status": "success", "date": "0",
+        "metadata": {"swap": {"memo": f"=:b:{cc.BTC_DEST}"}},
+        "in": [{"txID": cc.DEP_BTC[2:].upper(), "address": cc.THIEF, "coins": coins}],
+        "out": [{"txID": cc.b(2).upper(), "address": cc.BTC_DEST,
+                 "coins": [{"asset": "BTC.BTC", "amount": "150000000"}]}],
+    }]}  # fmt: skip
+    midgard = tmp_path / "actions.json"
+    midgard.write_text(json.dumps(actions), encoding="utf-8")
+    labels = tmp_path / "labels.csv"
+    labels.write_text(cc.LABELS_CSV, encoding="utf-8")
+    db = ["--db", str(tmp_path / "m.duckdb")]
+    no_logs = [str(p) for p in case.eth_files if p.suffix != ".json"]
+    runner = CliRunner()
+    for args in (
+        ["trace", "import", "ethereum-etl", *no_logs],
+        ["trace", "labels", "csv", str(labels)],
+    ):
+        result = runner.invoke(cli, [*args, *db], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    out = tmp_path / "r.json"
+    code, text = _run(db, out, "--seed", cc.THIEF, "--chain", "ethereum", "--midgard", str(midgard),
+                      "--rpc", f"bitcoin={node.url}", "--scan-blocks", "20")  # fmt: skip
+    assert code == 0, text
+    report = json.loads(out.read_text())
+    bridge = next(lk for lk in report["links"] if lk["kind"] == "bridge")
+    assert bridge["target"]["tx_hash"] == cc.b(2) and bridge["converted"] == "1.5"
+    assert any("Midgard action" in ev for ev in bridge["evidence"])
+    router = next(e for e in report["endpoints"] if e["address"] == cc.ROUTER)
+    assert "bridge to bitcoin" in router["bridge_destination"]
+    assert any(e["address"] == cc.BTC_EXCHANGE and e["amounts"] == {"BTC": "1.2"}
+               for e in report["endpoints"])  # fmt: skip
+
+
 def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -322,7 +322,7 @@ def _run_evm(
         from nkwatch.trace.across.utxo_nodes import fetch_utxo_sides
 
         graph = load_graph(store, chain)
-        noted = fetch_utxo_sides(store, graph, utxo_nodes, params, labels, scan_blocks)
+        noted = fetch_utxo_sides(store, graph, utxo_nodes, params, labels, scan_blocks, actions)
         if actions or has_cross_data(store, chain):
             return trace_store_across(store, graph, seeds, params, labels, actions, noted)
         return build_report(trace(graph, seeds, params, labels=labels))

@@ -103,5 +103,5 @@ def crawl_across(
                  source=f"rpc:{shown_url(rpc.config.url)}")  # fmt: skip
     noted: list[Anomaly] = []
     if utxo_nodes:
-        noted = fetch_utxo_sides(store, graph, utxo_nodes, params, labels, scan_blocks)
+        noted = fetch_utxo_sides(store, graph, utxo_nodes, params, labels, scan_blocks, actions)
     return trace_store_across(store, graph, seeds, params, labels, actions, noted)

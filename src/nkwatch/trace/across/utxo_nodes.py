@@ -6,13 +6,15 @@ path traces it like any bitcoin-etl file."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from nkwatch.chains import canonical_address
 from nkwatch.store import Store
 from nkwatch.trace.across.model import Anomaly
 from nkwatch.trace.bitcoind import BitcoinNode, ScanLimits, Wanted, scan_outbounds
-from nkwatch.trace.bridges.registry import Departure, decode_logs
+from nkwatch.trace.bridges.midgard import MidgardAction
+from nkwatch.trace.bridges.registry import decode_logs
 from nkwatch.trace.graph import TransferGraph
 from nkwatch.trace.labels import LabelBook
 from nkwatch.trace.logstore import load_logs
@@ -20,13 +22,38 @@ from nkwatch.trace.params import TraceParams
 from nkwatch.trace.repository import add_utxo_txs
 
 
-def _departures(store: Store, graph: TransferGraph, chains: Sequence[str]) -> list[Departure]:
-    """The bridge departures of the crawled transactions that leave for ``chains``."""
+@dataclass(frozen=True, slots=True)
+class _Left:
+    """A departure of the traced chain for a chain with a node."""
+
+    chain: str
+    key: str  # what the outbound's memo names
+    address: str  # the destination the memo (or the indexer) names
+    tx_hash: str
+    block: int
+
+
+def _departures(
+    store: Store, graph: TransferGraph, chains: Sequence[str], actions: Sequence[MidgardAction]
+) -> list[_Left]:
+    """The crawled transactions' bridge departures for ``chains``: from their events, and
+    from a Midgard export when the data has no logs (an explorer export)."""
     logs, _ = load_logs(store, graph.chain)
     found, _, _ = decode_logs(logs)
     mine = graph.find_tx
-    return [d for d in found if d.dest_chain in chains and d.dest_address
-            and (mine is None or mine(d.log.tx_hash))]  # fmt: skip
+    out = [_Left(d.dest_chain, d.key, d.dest_address, d.log.tx_hash, d.log.block)
+           for d in found if d.dest_chain is not None and d.dest_chain in chains
+           and d.dest_address and (mine is None or mine(d.log.tx_hash))]  # fmt: skip
+    known = {d.key for d in out}
+    for action in actions:
+        for inb in action.inbound if action.kind in ("swap", "refund") else ():
+            refs = mine("0x" + inb.tx_id) if mine is not None and inb.tx_id else []
+            if inb.asset.chain != graph.chain or not refs or inb.tx_id in known:
+                continue
+            block = graph.resolve(refs[:1])[refs[0]].block
+            out += [_Left(o.asset.chain, inb.tx_id, o.address, "0x" + inb.tx_id, block)
+                    for o in action.outbound if o.asset.chain in chains and o.address]  # fmt: skip
+    return out
 
 
 def _block_times(store: Store, chain: str, blocks: set[int]) -> dict[int, datetime]:
@@ -47,20 +74,20 @@ def _stops(labels: LabelBook, chain: str) -> Callable[[str], bool]:
 
 def fetch_utxo_sides(
     store: Store, graph: TransferGraph, nodes: Mapping[str, BitcoinNode],
-    params: TraceParams, labels: LabelBook, window: int,
+    params: TraceParams, labels: LabelBook, window: int, actions: Sequence[MidgardAction] = (),
 ) -> list[Anomaly]:  # fmt: skip
     """Store what each node shows of the departures' outbounds; anomalies for what stopped
     early (a departure whose block time is not known, a truncated scan)."""
-    departures = _departures(store, graph, list(nodes)) if nodes else []
+    departures = _departures(store, graph, list(nodes), actions) if nodes else []
     if not departures:
         return []
-    times = _block_times(store, graph.chain, {d.log.block for d in departures})
-    anomalies = [Anomaly(graph.chain, d.log.tx_hash, "no-block-time",
-                         f"block {d.log.block}: its time is not in the data; outbound not looked for")
-                 for d in departures if d.log.block not in times]  # fmt: skip
+    times = _block_times(store, graph.chain, {d.block for d in departures})
+    anomalies = [Anomaly(graph.chain, d.tx_hash, "no-block-time",
+                         f"block {d.block}: its time is not in the data; outbound not looked for")
+                 for d in departures if d.block not in times]  # fmt: skip
     for chain, node in nodes.items():
-        wanted = [Wanted(d.key, canonical_address(chain, d.dest_address or ""), times[d.log.block])
-                  for d in departures if d.dest_chain == chain and d.log.block in times]  # fmt: skip
+        wanted = [Wanted(d.key, canonical_address(chain, d.address), times[d.block])
+                  for d in departures if d.chain == chain and d.block in times]  # fmt: skip
         limits = ScanLimits(window, params.max_hops, params.max_addresses, params.until)
         found = scan_outbounds(node, wanted, limits, _stops(labels, chain))
         add_utxo_txs(store, found.txs, source=f"rpc:{node.shown}")
