@@ -101,10 +101,12 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
-def start_server(tmp: Path, port: int) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    tmp: Path, port: int, extra: tuple[str, ...] = ()
+) -> tuple[subprocess.Popen[bytes], str]:
     env = {**os.environ, "HOME": str(tmp), "NKWATCH_DB": str(tmp / "nk.duckdb")}
     log = (tmp / "serve.log").open("wb")
-    cmd = [sys.executable, "-m", "nkwatch", "serve", "--port", str(port), "--workers", "2"]
+    cmd = [sys.executable, "-m", "nkwatch", "serve", "--port", str(port), "--workers", "2", *extra]
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 600
@@ -194,12 +196,86 @@ def lua_script(tmp: Path, name: str, path: str, key: str, bodies: list[dict[str,
     return script
 
 
+def p99_rounds(seconds: int, rounds: int) -> None:
+    """Address screening at 8 and 16 connections against two servers started side by side,
+    one per audit mode (``--audit-sync write``, the default, and ``sync``, answers after
+    ``fdatasync``), in alternating rounds so both see the same machine load; medians of the
+    rounds per mode and connection count, the audit count checked per server at the end."""
+    import statistics
+
+    modes = ("write", "sync")
+    with tempfile.TemporaryDirectory(prefix="nkwatch-bench-") as d:
+        servers: dict[str, dict[str, Any]] = {}
+        try:
+            for mode in modes:
+                tmp = Path(d) / mode
+                tmp.mkdir()
+                port = _port()
+                proc, key, admin = start_server(tmp, port, ("--audit-sync", mode))
+                servers[mode] = {
+                    "proc": proc, "url": f"http://127.0.0.1:{port}",
+                    "pids": [proc.pid, *wait_workers(tmp / "serve.log", 2)],
+                    "audit": {"Authorization": f"Bearer {admin}"},
+                    "script": lua_script(tmp, "addr", "/api/v1/screen/address", key,
+                                         [{"address": a} for a in ADDRESSES]),
+                }  # fmt: skip
+            for srv in servers.values():
+                srv["before"] = _audit_total(srv)
+            runs: dict[str, list[dict[str, Any]]] = {}
+            for i in range(rounds):
+                for conns in (8, 16):
+                    for mode in modes if i % 2 == 0 else modes[::-1]:
+                        srv = servers[mode]
+                        row = run_wrk(srv["url"], seconds, conns, srv["script"], srv["pids"])
+                        runs.setdefault(f"{mode} c={conns}", []).append(row)
+                        print(f"round {i + 1} {mode} c={conns}: {row['rps']:.0f} req/s p50"
+                              f" {row['p50_ms']} p99 {row['p99_ms']} ms errors {row['errors']}"
+                              f" load {row['loadavg_1m']:.1f}", flush=True)  # fmt: skip
+            audit = {}
+            for mode, srv in servers.items():
+                answered = sum(
+                    r["requests"] for k, v in runs.items() if k.startswith(mode) for r in v
+                )
+                audit[mode] = {"logged": _audit_total(srv) - srv["before"], "answered": answered}
+        finally:
+            for srv in servers.values():
+                srv["proc"].terminate()
+                srv["proc"].wait(timeout=60)
+    summary = {
+        name: {k: statistics.median(r[k] for r in rows)
+               for k in ("rps", "p50_ms", "p90_ms", "p99_ms", "errors", "loadavg_1m")}
+        for name, rows in runs.items()
+    }  # fmt: skip
+    for name, m in summary.items():
+        print(f"median of {rounds} x {seconds} s, {name}: {m}")
+    print(f"audit entries vs answers (wrk counts): {audit}")
+    out = RESULTS.with_name("service_p99.json")
+    out.write_text(json.dumps({"seconds": seconds, "rounds": rounds, "median": summary,
+                               "runs": runs, "audit": audit,
+                               "machine": {"cores": os.cpu_count()}}, indent=2))  # fmt: skip
+
+
+def _audit_total(srv: dict[str, Any]) -> int:
+    got = httpx.get(srv["url"] + "/api/v1/audit", params={"limit": 1}, headers=srv["audit"])
+    return int(got.json()["total"])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=int, default=150, help="per screening scenario")
     ap.add_argument("--address-connections", type=int, default=16, help="wrk connections")
     ap.add_argument("--name-connections", type=int, default=8, help="wrk connections")
+    ap.add_argument(
+        "--p99-rounds",
+        type=int,
+        default=0,
+        help="instead: only address screening, this many rounds at 8 and at 16 connections"
+        " (alternating), reporting the median of the rounds",
+    )
     args = ap.parse_args()
+    if args.p99_rounds:
+        p99_rounds(args.seconds, args.p99_rounds)
+        return
     with tempfile.TemporaryDirectory(prefix="nkwatch-bench-") as d:
         tmp = Path(d)
         port = _port()

@@ -93,3 +93,100 @@ def test_dead_writers_segment_with_a_torn_line(settings: Settings, tmp_path: Pat
     assert not path.exists()  # sealed (writer gone) and fully ingested: removed
     assert access.view().query("SELECT count(*) FROM service_audit_segments")[0][0] == 0
     access.close()
+
+
+_KILLED_WRITER = """
+import asyncio, os, signal, sys
+from pathlib import Path
+from nkwatch.service.segments import SegmentWriter
+
+async def main() -> None:
+    next_id = iter(range(1, 10_000))
+
+    async def reserve(n: int) -> list[int]:
+        return [next(next_id) for _ in range(n)]
+
+    writer = SegmentWriter(Path(sys.argv[1]), reserve, sync_interval_s=3600)
+    for i in range(300):
+        entry_id = await writer.record(actor="key:k", action="screen.address",
+                                       query={"i": i}, result={}, list_versions=[])
+        print(entry_id, flush=True)  # "answered"
+    os.kill(os.getpid(), signal.SIGKILL)  # before any sync, before close
+
+asyncio.run(main())
+"""
+
+
+def test_an_answered_entry_survives_its_writer_killed_before_any_sync(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The default (write) mode answers once the entry is written, not synced: a SIGKILL of
+    the worker right after its answers loses none of them, and none is ingested twice."""
+    import sys
+
+    seg_dir = tmp_path / "segments"
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED_WRITER, str(seg_dir)], capture_output=True, text=True
+    )
+    assert done.returncode == -9, done.stderr
+    answered = [int(x) for x in done.stdout.split()]
+    assert len(answered) == 300
+    access = StoreAccess(settings)
+    ingester = SegmentIngester(access, seg_dir)
+    assert ingester.drain() == 300
+    assert ingester.drain() == 0
+    assert [r[0] for r in _rows(access)] == sorted(answered)
+    assert not list(seg_dir.iterdir())  # the writer is dead: sealed and removed
+    access.close()
+
+
+def test_sync_before_answer_mode_still_answers_each_entry_once(
+    settings: Settings, tmp_path: Path
+) -> None:
+    access = StoreAccess(settings)
+    seg_dir = tmp_path / "segments"
+
+    async def write() -> list[int]:
+        writer = SegmentWriter(seg_dir, _reserve(access), sync_before_answer=True)
+        ids = await asyncio.gather(
+            *(
+                writer.record(
+                    actor="a", action="screen.name", query={"i": i}, result={}, list_versions=[]
+                )  # fmt: skip
+                for i in range(200)
+            )
+        )
+        await writer.close()
+        return list(ids)
+
+    ids = asyncio.run(write())
+    assert SegmentIngester(access, seg_dir).drain() == 200
+    assert [r[0] for r in _rows(access)] == sorted(ids)
+    access.close()
+
+
+def test_rotated_segments_are_synced_closed_and_ingested_once(
+    settings: Settings, tmp_path: Path, monkeypatch: object
+) -> None:
+    from nkwatch.service import segments
+
+    monkeypatch.setattr(segments, "MAX_SEGMENT_BYTES", 400)  # type: ignore[attr-defined]
+    access = StoreAccess(settings)
+    seg_dir = tmp_path / "segments"
+
+    async def write() -> list[int]:
+        writer = SegmentWriter(seg_dir, _reserve(access), sync_interval_s=0.001)
+        ids = []
+        for i in range(60):
+            ids.append(await writer.record(actor="a", action="screen.name", query={"i": i},
+                                           result={}, list_versions=[]))  # fmt: skip
+            if i % 7 == 0:
+                await asyncio.sleep(0.002)  # let the syncer close rotated segments
+        await writer.close()
+        return ids
+
+    ids = asyncio.run(write())
+    assert len(list(seg_dir.iterdir())) > 5
+    assert SegmentIngester(access, seg_dir).drain() == 60
+    assert [r[0] for r in _rows(access)] == sorted(ids)
+    access.close()

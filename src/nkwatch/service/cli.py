@@ -46,6 +46,15 @@ from nkwatch.settings import Settings
     type=click.IntRange(0, 256),
     help="DuckDB threads of the store owner (0: all cores; 1 keeps checkpoints off the workers' core).",
 )
+@click.option(
+    "--audit-sync",
+    default="write",
+    show_default=True,
+    type=click.Choice(["write", "sync"]),
+    help="Workers answer once a decision's audit entry is written (survives killed processes,"
+    " synced every 20 ms) or only after it is fdatasynced (survives power cuts; the disk's"
+    " flush latency on every answer).",
+)
 @pass_settings
 def serve(
     settings: Settings,
@@ -57,6 +66,7 @@ def serve(
     key_cache_ttl: float,
     store_threads: int,
     trusted_proxies: tuple[str, ...],
+    audit_sync: str,
 ) -> None:
     """Serve the REST API and web UI on the store, importing bundled data if missing."""
     from nkwatch.service import supervisor
@@ -72,6 +82,7 @@ def serve(
         key_cache_ttl_s=key_cache_ttl,
         store_threads=store_threads,
         trusted_proxies=",".join(p.strip() for p in trusted_proxies),
+        audit_sync=audit_sync,
     )
     url = f"http://{host}:{port}/"
     click.echo(f"nkwatch: store {settings.db_path}")

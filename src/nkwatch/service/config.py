@@ -32,3 +32,7 @@ class ServiceConfig:
     # Comma-separated addresses of reverse proxies (TLS terminators) whose X-Forwarded-For /
     # X-Forwarded-Proto are believed; empty: none, the connection itself says http or https.
     trusted_proxies: str = ""
+    # Workers: "write" answers once the audit entry is written to the segment (survives a
+    # killed process; synced every 20 ms, so a power cut loses at most that window);
+    # "sync" answers only after the entry's fdatasync (power-cut safe, the disk's latency).
+    audit_sync: str = "write"

@@ -75,6 +75,7 @@ def require(role: Role) -> Callable[..., Awaitable[Principal]]:
         await _check_csrf(request, principal)
         return principal
 
+    dependency.nkwatch_gate = ("api", role)  # type: ignore[attr-defined]  # for route sweeps
     return dependency
 
 
@@ -95,6 +96,7 @@ def page_principal(role: Role = Role.viewer) -> Callable[..., Awaitable[Principa
         await _check_csrf(request, principal)
         return principal
 
+    dependency.nkwatch_gate = ("page", role)  # type: ignore[attr-defined]
     return dependency
 
 

@@ -3,12 +3,17 @@
 A DuckDB commit costs milliseconds of CPU and only the owner process may write, so a
 worker does not commit each decision to the store. It appends the entry (with an id from a
 block the owner reserved from the log's own sequence, and its timestamp) to its own
-segment file and ``fdatasync``s it before the answer leaves: entries that arrive while one
-sync is in flight share the next (group commit), so the guarantee "every decision is
-logged before it is answered" costs one sync per batch. The owner's ingester moves complete
-lines into ``audit_log`` in batches, recording how far it got in the same transaction, so
-nothing is lost or inserted twice, also across crashes (leftover segments are ingested at
-the next start). Admin reads drain every segment first, so they see every answered entry.
+segment file with ``write()`` before the answer leaves: from then on the entry is in the
+kernel's page cache and survives the death of the worker or the owner (SIGKILL included).
+A background task ``fdatasync``s the segment every ``sync_interval_s`` (20 ms), so a power
+cut or kernel crash loses at most that window of answered entries. With
+``sync_before_answer`` the answer instead waits for the ``fdatasync`` of its group (group
+commit: entries arriving while one sync is in flight share the next), which makes every
+answer power-cut durable but gives each request the disk's flush latency (p99 50-100 ms on
+a shared disk, bench/fsync_probe.py). The owner's ingester moves complete lines into
+``audit_log`` in batches, recording how far it got in the same transaction, so nothing is
+lost or inserted twice, also across crashes (leftover segments are ingested at the next
+start). Admin reads drain every segment first, so they see every answered entry.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ _SEGMENT = re.compile(r"^seg-(\d+)-(\d{6})\.jsonl$")
 ID_BLOCK = 512
 INGEST_NICE = 10
 MAX_SEGMENT_BYTES = 64 * 1024 * 1024
+SYNC_INTERVAL_S = 0.02
 
 
 def segment_dir(db_path: Path) -> Path:
@@ -51,9 +57,16 @@ def ensure_dir(path: Path) -> Path:
 
 
 class SegmentWriter:
-    """One worker's segment, written from its event loop; the sync runs on one thread."""
+    """One worker's segment, written from its event loop; the syncs run on one thread."""
 
-    def __init__(self, directory: Path, reserve: Callable[[int], Awaitable[list[int]]]) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        reserve: Callable[[int], Awaitable[list[int]]],
+        *,
+        sync_before_answer: bool = False,
+        sync_interval_s: float = SYNC_INTERVAL_S,
+    ) -> None:
         self._dir = ensure_dir(directory)
         self._reserve = reserve
         self._ids: deque[int] = deque()
@@ -62,6 +75,11 @@ class SegmentWriter:
         self._waiters: list[asyncio.Future[None]] = []
         self._flusher: asyncio.Task[None] | None = None
         self._sync = ThreadPoolExecutor(1, thread_name_prefix="nkwatch-audit-sync")
+        self._before_answer = sync_before_answer
+        self._interval = sync_interval_s
+        self._dirty = False
+        self._retired: list[int] = []  # rotated segments not yet synced and closed
+        self._syncer: asyncio.Task[None] | None = None
         self._seq = 0
         self._fd = -1
         self._size = 0
@@ -69,7 +87,7 @@ class SegmentWriter:
 
     def _open_next(self) -> None:
         if self._fd >= 0:
-            os.close(self._fd)
+            self._retired.append(self._fd)
         self._seq += 1
         path = self._dir / f"seg-{os.getpid()}-{self._seq:06d}.jsonl"
         self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
@@ -80,7 +98,9 @@ class SegmentWriter:
         return await self.append(AuditRecord(**fields))
 
     async def append(self, entry: AuditRecord) -> int:
-        """Append one decision; returns its audit-log id once the segment is synced."""
+        """Append one decision; returns its audit-log id once the entry is written (and,
+        with ``sync_before_answer``, synced). An ``OSError`` means it was not: the caller
+        must not answer."""
         entry_id = await self._next_id()
         line = orjson.dumps(
             {
@@ -94,6 +114,12 @@ class SegmentWriter:
             },
             default=str,
         )
+        if not self._before_answer:
+            self._write(line + b"\n")  # one small write to the page cache: microseconds
+            self._dirty = True
+            if self._syncer is None:
+                self._syncer = asyncio.create_task(self._sync_every())
+            return entry_id
         done = asyncio.get_running_loop().create_future()
         self._pending.append(line + b"\n")
         self._waiters.append(done)
@@ -101,6 +127,15 @@ class SegmentWriter:
             self._flusher = asyncio.create_task(self._flush())
         await done
         return entry_id
+
+    def _write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:  # a regular file takes it all unless the disk is full
+            written = os.write(self._fd, view)
+            self._size += written
+            view = view[written:]
+        if self._size >= MAX_SEGMENT_BYTES:
+            self._open_next()
 
     async def _next_id(self) -> int:
         if len(self._ids) < ID_BLOCK // 4 and (self._refill is None or self._refill.done()):
@@ -115,18 +150,32 @@ class SegmentWriter:
     async def _top_up(self) -> None:
         self._ids.extend(await self._reserve(ID_BLOCK))
 
+    async def _sync_every(self) -> None:
+        """Background mode: bound what a power cut can take to one interval of entries."""
+        while True:
+            await asyncio.sleep(self._interval)
+            await self._sync_written()
+
+    async def _sync_written(self) -> None:
+        if not self._dirty and not self._retired:
+            return
+        self._dirty = False
+        fds, self._retired = [self._fd, *self._retired], []
+        try:
+            await asyncio.get_running_loop().run_in_executor(self._sync, _sync_all, fds[0], fds[1:])
+        except OSError:  # answered already; the entries are in the page cache, say so loudly
+            log.exception("audit segment sync failed; entries stay in the page cache")
+            self._dirty = True
+
     async def _flush(self) -> None:
         loop = asyncio.get_running_loop()
         while self._pending:
             lines, waiters = self._pending, self._waiters
             self._pending, self._waiters = [], []
             try:
-                data = memoryview(b"".join(lines))
-                while data:  # a regular file takes it all unless the disk is full
-                    written = os.write(self._fd, data)
-                    self._size += written
-                    data = data[written:]
-                await loop.run_in_executor(self._sync, os.fdatasync, self._fd)
+                self._write(b"".join(lines))
+                await loop.run_in_executor(self._sync, _sync_all, self._fd, self._retired)
+                self._retired = []
             except OSError as exc:  # the waiting requests fail (500): nothing unlogged leaves
                 for w in waiters:
                     if not w.done():
@@ -135,16 +184,26 @@ class SegmentWriter:
             for w in waiters:
                 if not w.done():
                     w.set_result(None)
-            if self._size >= MAX_SEGMENT_BYTES:
-                self._open_next()
 
     async def close(self) -> None:
         if self._flusher is not None:
             await self._flusher
+        if self._syncer is not None:
+            self._syncer.cancel()
+            self._dirty = True
         if self._fd >= 0:
+            await self._sync_written()
             os.close(self._fd)
             self._fd = -1
         self._sync.shutdown(wait=True)
+
+
+def _sync_all(current: int, retired: list[int]) -> None:
+    """``fdatasync`` the open segment, and sync then close rotated ones."""
+    for fd in retired:
+        os.fdatasync(fd)
+        os.close(fd)
+    os.fdatasync(current)
 
 
 @dataclass(frozen=True)

@@ -140,7 +140,9 @@ class WorkerApp:
         async def reserve(n: int) -> list[int]:
             return await loop.run_in_executor(self._pool, owner.reserve_ids, n)
 
-        self._audit = SegmentWriter(Path(self.spec.segments), reserve)
+        self._audit = SegmentWriter(
+            Path(self.spec.segments), reserve, sync_before_answer=self.config.audit_sync == "sync"
+        )
         self._poller = asyncio.create_task(self._poll_lists())
         print(  # the start-up line bench and operators wait for
             f"nkwatch: worker {self.spec.index + 1}/{self.spec.count} ready (pid {os.getpid()})",
