@@ -306,6 +306,9 @@ def main() -> None:
                 if httpx.post(url + "/api/v1/screen/name", json={"name": "warm"}, timeout=60,
                               headers={"Authorization": f"Bearer {key}"}).status_code == 200:  # fmt: skip
                     break
+            # exposure builds its index on first use (seconds): not part of the timed load
+            httpx.post(url + "/api/v1/exposure", json={"address": ADDRESSES[0]}, timeout=600,
+                       headers={"Authorization": f"Bearer {key}"}).raise_for_status()  # fmt: skip
             before = {
                 a: set(audit_entries(url, admin, a))
                 for a in ("screen.address", "screen.name", "exposure.address")
@@ -318,6 +321,7 @@ def main() -> None:
                 a: [i for i in audit_entries(url, admin, a) if i not in before[a]] for a in before
             }
             log_text = (tmp / "serve.log").read_text()
+            RESULTS.with_suffix(".log").write_text(log_text)  # what any 5xx was, for the record
         finally:
             proc.terminate()
             proc.wait(timeout=60)
