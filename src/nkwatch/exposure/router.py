@@ -50,6 +50,10 @@ def screen(state: ServiceState, who: Principal, body: ExposureRequest) -> dict[s
         if service is None:
             service = ExposureService(state.access.view(), chain, ExposureConfig())
             services[chain] = service
+        # this thread's own cursor: the one the service was built with belongs to another
+        # thread, which may be using it for another request right now (DuckDB connections
+        # are not thread-safe; sharing it gave 500s under mixed load)
+        service.store = state.access.view()
         service.config = replace(service.config, actor=who.name)
         if body.tx_hash:
             result = service.tx(body.tx_hash, where="tx_hash")

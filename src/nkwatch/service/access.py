@@ -35,6 +35,13 @@ class StoreAccess:
             self._local.store = view
         return view
 
+    def dedicated(self) -> Store:
+        """A cursor of its own for work that hops threads (a streamed answer is iterated on
+        any thread of the pool, while the thread that started it serves other requests);
+        the caller closes it."""
+        with self._lock:
+            return Store(self._owner.conn.cursor(), self._owner.path, read_only=False)
+
     @contextmanager
     def use(self) -> Iterator[Store]:
         yield self.view()

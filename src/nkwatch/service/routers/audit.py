@@ -63,6 +63,13 @@ def list_entries(
 
 
 def _stream(store: Store, fmt: str, action: str | None) -> Iterator[str]:
+    try:
+        yield from _lines(store, fmt, action)
+    finally:
+        store.close()
+
+
+def _lines(store: Store, fmt: str, action: str | None) -> Iterator[str]:
     if fmt == "csv":
         buf = io.StringIO()
         writer = SafeCsvWriter(buf)
@@ -108,7 +115,7 @@ def export(
     state.drain_audit()
     media = "text/csv" if fmt == "csv" else "application/x-ndjson"
     return StreamingResponse(
-        _stream(state.access.view(), fmt, action),
+        _stream(state.access.dedicated(), fmt, action),
         media_type=media,
         headers={"Content-Disposition": f'attachment; filename="nkwatch-audit.{fmt}"'},
     )
