@@ -196,14 +196,18 @@ def test_unreachable_node_is_exit_69_in_one_line(tmp_path: Path) -> None:
     assert "pw" not in text and "Traceback" not in text
 
 
-def test_refused_credentials_are_a_user_error(tmp_path: Path) -> None:
-    server = Bitcoind(bitcoin_chain(), status=401)
+def _against(server: Bitcoind, tmp_path: Path) -> tuple[int, str]:
+    """A trace from the thief with ``server`` as the Bitcoin node (closed afterwards)."""
     try:
         db = _ethereum_only(tmp_path)
-        code, text = _run(db, tmp_path / "r.json", "--seed", cc.THIEF, "--chain", "ethereum",
-                          "--rpc", f"bitcoin={server.url}")  # fmt: skip
+        return _run(db, tmp_path / "r.json", "--seed", cc.THIEF, "--chain", "ethereum",
+                    "--rpc", f"bitcoin={server.url}", "--scan-blocks", "20")  # fmt: skip
     finally:
         server.close()
+
+
+def test_refused_credentials_are_a_user_error(tmp_path: Path) -> None:
+    code, text = _against(Bitcoind(bitcoin_chain(), status=401), tmp_path)
     assert code == 2 and "refused the credentials (HTTP 401)" in text and "secret" not in text
 
 
@@ -212,13 +216,7 @@ def test_refused_credentials_are_a_user_error(tmp_path: Path) -> None:
     [("getblockchaininfo", "not a Bitcoin Core answer"), ("getblock", "not a Bitcoin Core answer")],
 )
 def test_bad_answers_are_user_errors(tmp_path: Path, garbage: str, said: str) -> None:
-    server = Bitcoind(bitcoin_chain(), garbage=garbage)
-    try:
-        db = _ethereum_only(tmp_path)
-        code, text = _run(db, tmp_path / "r.json", "--seed", cc.THIEF, "--chain", "ethereum",
-                          "--rpc", f"bitcoin={server.url}", "--scan-blocks", "20")  # fmt: skip
-    finally:
-        server.close()
+    code, text = _against(Bitcoind(bitcoin_chain(), garbage=garbage), tmp_path)
     assert code == 2 and said in text and len(text.strip().splitlines()) == 1, text
 
 
@@ -229,13 +227,8 @@ def test_an_evm_node_given_as_bitcoin_and_other_chains_are_refused(tmp_path: Pat
         "id": call["id"],
         "error": {"code": -32601, "message": "Method not found"},
     }
-    try:
-        db = _ethereum_only(tmp_path)
-        code, text = _run(db, tmp_path / "r.json", "--seed", cc.THIEF, "--chain", "ethereum",
-                          "--rpc", f"bitcoin={server.url}")  # fmt: skip
-    finally:
-        server.close()
+    code, text = _against(server, tmp_path)
     assert code == 2 and "not a Bitcoin Core node" in text
-    code, text = _run(db, tmp_path / "r.json", "--seed", cc.THIEF, "--chain", "ethereum",
-                      "--rpc", "bsc=http://127.0.0.1:1")  # fmt: skip
+    code, text = _run(["--db", str(tmp_path / "c.duckdb")], tmp_path / "r.json", "--seed",
+                      cc.THIEF, "--chain", "ethereum", "--rpc", "bsc=http://127.0.0.1:1")  # fmt: skip
     assert code == 2 and "bsc node is not used here" in text
