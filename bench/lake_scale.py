@@ -257,6 +257,7 @@ def main() -> None:
     ap.add_argument("--spark-master", default="local[2]")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--spark-rounds", type=int, default=3)
+    ap.add_argument("--out", type=Path, default=RESULTS, help="result JSON (default %(default)s)")
     args = ap.parse_args()
     result: dict[str, Any] = {"measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
                               "load_average_start": os.getloadavg(), "cores": os.cpu_count()}  # fmt: skip
@@ -270,7 +271,7 @@ def main() -> None:
             if s
         ]
     result["load_average_end"] = os.getloadavg()
-    RESULTS.write_text(json.dumps(result, indent=1))
+    args.out.write_text(json.dumps(result, indent=1))
     print(json.dumps(result, indent=1))
 
 
