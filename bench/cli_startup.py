@@ -47,7 +47,7 @@ NAMES = {  # one cold lookup per script the lists use most
     "Latin organisation, typo": "Korea Minng Development Trading",
     "Cyrillic": "Сергей Лавров",
     "Hangul": "김여정",
-    "Han (loads pypinyin, ToJyutping, OpenCC)": "金與正",
+    "Han (reads the Han readings file, loads OpenCC)": "金與正",
 }
 
 
