@@ -29,7 +29,7 @@ from nkwatch.sanctions.indexfiles import index_dir, index_key, index_path, load_
 from nkwatch.sanctions.model import Relationship
 from nkwatch.sanctions.repository import ListVersion
 from nkwatch.sanctions.screening import Screener
-from nkwatch.sanctions.service import LazyAddressIndex, ScreeningService
+from nkwatch.sanctions.service import LazyAddressIndex, LazyNameIndex, ScreeningService
 
 ROWS_PER_WORKER = 500  # below this a process's start-up costs more than it saves
 MAX_WORKERS = 4
@@ -86,6 +86,9 @@ def screen_parallel(
     method = start_method()
     context = multiprocessing.get_context(method)
     _inherited = (job, service.screener) if method == "fork" else None
+    names = service.screener.names
+    if method == "fork" and isinstance(names, LazyNameIndex):
+        _ = names.index  # map the index file here, once: the forked workers share it
     outcomes: list[RowOutcome] = []
     try:
         with ProcessPoolExecutor(workers, context, initializer=_start, initargs=(job,)) as pool:
