@@ -163,3 +163,25 @@ def test_a_running_session_with_other_settings_is_refused(spark: SparkEngine) ->
     assert again.spark.conf.get("spark.sql.shuffle.partitions") == "3"
     assert again.spark.sparkContext.pythonExec == sys.executable
     SparkEngine.start("local[2]", SPARK_CONF)
+
+
+def test_exposure_file_takes_the_engine_and_lake_from_the_environment(
+    tmp_path: Path, break_lake: Lake
+) -> None:
+    """``NKWATCH_ENGINE`` / ``NKWATCH_LAKE`` select the lake like the flags; a bad engine
+    name is one line, exit 2."""
+    risk = tmp_path / "risk.csv"
+    risk.write_text(f"address,label,dprk_linked\n{bc.THIEF},thief,true\n", encoding="utf-8")
+    deposits = tmp_path / "deposits.csv"
+    deposits.write_text(f"address\n{bc.DEP}\n{bc.C}\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    args = ["exposure", "file", str(deposits), "-o", str(out), "--risk-list", str(risk),
+            "--db", str(tmp_path / "nk.duckdb")]  # fmt: skip
+    env = {"NKWATCH_ENGINE": "local", "NKWATCH_LAKE": str(break_lake.root)}
+    result = CliRunner().invoke(cli, args, env=env)
+    assert result.exit_code == 3, result.output  # the thief's ETH reached both
+    got = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["decision"] for r in got] == ["block", "block"]
+    assert got[0]["result"]["sources"][0]["key"] == "user_list:user:risk.csv"
+    bad = CliRunner().invoke(cli, args, env={**env, "NKWATCH_ENGINE": "flink"})
+    assert bad.exit_code == 2 and "unknown engine 'flink'" in bad.output
