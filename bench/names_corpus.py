@@ -24,17 +24,21 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import multiprocessing
+import os
 import pickle
 import random
 import statistics
 import time
 from collections import Counter, defaultdict
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bench.names_common import (
     FTM_SCHEMA,
+    RESULTS,
     load_corpus,
     nomenklatura_scorer,
     perturb,
@@ -311,11 +315,29 @@ def main() -> None:
     index = None
     if "speed" in only:
         out["speed"], index = speed(parties, args.nk_sample, args.rounds)
+        out["speed"]["measured"] = _when()
     if "fp" in only:
         out["false_positives"] = false_positives(index or NameIndex.build(parties))
+        out["false_positives"]["measured"] = _when()
     if "cross" in only:
         out["cross_script"] = cross_script(parties)
-    print(f"wrote {write_result('names_corpus', out)}")
+        out["cross_script"]["measured"] = _when()
+    # parts not run now keep their last recorded figures; each part says when it ran
+    print(f"wrote {write_result('names_corpus', {**_previous_parts(), **out})}")
+
+
+def _previous_parts() -> dict[str, Any]:
+    path = RESULTS / "names_corpus.json"
+    if not path.exists():
+        return {}
+    old: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return {k: old[k] for k in ("speed", "false_positives", "cross_script") if k in old}
+
+
+def _when() -> str:
+    """UTC time and the machine's 1-minute load average at the end of a part."""
+    load = os.getloadavg()[0]
+    return f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M')} UTC, load average {load:.1f}"
 
 
 if __name__ == "__main__":

@@ -29,7 +29,10 @@ a sample of the queries, scoring the query against every name nkwatch scored for
 names of the true party (a perfect blocking step for the truth): rank 1 when the true party's
 best score is at least every other party's.
 
-    python -m bench.names_typos [--per-kind N] [--nk-sample N] [--corpus-cache PATH]
+    python -m bench.names_typos [--per-kind N] [--nk-sample N] [--corpus-cache PATH] [--seed N]
+
+``--seed`` draws another labelled set with the same generator (a check that a change is not
+tuned to seed 14's draw); its results go to ``names_typos_seed<N>.json`` / ``_set.tsv``.
 """
 
 from __future__ import annotations
@@ -178,12 +181,14 @@ def main() -> None:
     ap.add_argument("--nk-sample", type=int, default=300, help="queries scored by nomenklatura")
     ap.add_argument("--corpus-cache", type=Path, help="pickle of parsed parties")
     ap.add_argument("--misses", type=int, default=20, help="misses printed")
+    ap.add_argument("--seed", type=int, default=SEED, help="generator seed")
     args = ap.parse_args()
     parties = corpus(args.corpus_cache)
     by_id = {p.entity_id: p for p in parties}
-    cases = labelled_set(parties, args.per_kind)
+    cases = labelled_set(parties, args.per_kind, args.seed)
+    name = "names_typos" if args.seed == SEED else f"names_typos_seed{args.seed}"
     RESULTS.mkdir(parents=True, exist_ok=True)
-    with (RESULTS / "names_typos_set.tsv").open("w", encoding="utf-8", newline="") as fh:
+    with (RESULTS / f"{name}_set.tsv").open("w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh, delimiter="\t", lineterminator="\n")
         out.writerow(("kind", "entity_id", "listed", "query"))
         out.writerows((c.kind, c.entity_id, c.listed, c.query) for c in cases)
@@ -218,9 +223,10 @@ def main() -> None:
     for m in misses[: args.misses]:
         print("   miss:", m)
     path = write_result(
-        "names_typos",
+        name,
         {
             "kernel": kernel.describe(),
+            "seed": args.seed,
             "per_kind": per,
             "sample": {
                 "n": len(sample),

@@ -61,3 +61,15 @@ def test_legal_phrase_with_a_letter_left_out_of_a_five_letter_word() -> None:
         "Open Joint Stock Company Mostotrest"
     )
     assert texts("Joint Stoc Company Scan") == texts("Joint Stock Company Scan")
+
+
+def test_missing_space_beside_a_long_legal_word() -> None:
+    def texts(name: str) -> list[tuple[str, ...]]:
+        return [tuple(t.text for t in f.tokens) for f in analyze(name, is_person=False)]
+
+    assert texts("limited liability companyksk ltd") == texts("Limited Liability Company KSK LTD")
+    assert texts("BINRINLIMITED") == texts("Binrin Limited")
+    assert texts("Unlimited") == [("unlimited",)]  # 'un' is too short to be a word of its own
+    parties = _rivals("Limited Liability Company {}", Schema.ORGANIZATION)
+    parties.append(_party("true", "Limited Liability Company Globaltek", Schema.ORGANIZATION))
+    assert _top(parties, "LIMITED LIABILITY COMPANYGLOBALTEK") == "true"

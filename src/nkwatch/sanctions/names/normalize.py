@@ -29,6 +29,7 @@ from nkwatch.sanctions.names.variants import phonetic_key
 
 _APOSTROPHES = str.maketrans("", "", "'’‘`ʼʻ´′")
 _INITIALISM = re.compile(r"(?<!\w)((?:\w\.){2,}\w?)")
+GLUED_LEGAL, MIN_GLUED = 7, 3  # a legal word this long, run into a word this long, is split
 MAX_TOKENS = 24  # beyond this a "name" is prose; the extra tokens add cost, not evidence
 
 
@@ -164,6 +165,7 @@ def _fold_legal(tokens: list[Token], *, legal_forms: bool) -> tuple[Token, ...]:
     if not legal_forms:
         return tuple(_token(t.text, legal=False, syllabic=t.syllabic) for t in tokens)
     legal_set = lex.legal_tokens
+    tokens = [part for tok in tokens for part in _unglue(tok, lex.legal_words)]
     out: list[Token] = []
     i = 0
     while i < len(tokens):
@@ -188,6 +190,22 @@ def _fold_legal(tokens: list[Token], *, legal_forms: bool) -> tuple[Token, ...]:
             out.append(_token(text, legal=text in legal_set, syllabic=tok.syllabic))
             i += 1
     return tuple(out)
+
+
+def _unglue(tok: Token, legal_words: frozenset[str]) -> list[Token]:
+    """A word run together with a long legal-phrase word before or after it, as two words
+    (``companyksk``, ``binrinlimited``, ``otvetstvennostyuabakan``): a missing space is a
+    common slip, and the legal phrase is only recognised word by word."""
+    text = tok.text
+    if tok.syllabic or len(text) < GLUED_LEGAL + MIN_GLUED or not text.isalpha():
+        return [tok]
+    for cut in range(MIN_GLUED, len(text) - MIN_GLUED + 1):
+        head, tail = text[:cut], text[cut:]
+        if len(head) >= GLUED_LEGAL and head in legal_words:
+            return [Token(head, "", tok.share), Token(tail, "", tok.share)]
+        if len(tail) >= GLUED_LEGAL and tail in legal_words:
+            return [Token(head, "", tok.share), Token(tail, "", tok.share)]
+    return [tok]
 
 
 def _near_legal(window: tuple[str, ...]) -> tuple[str, ...] | None:
