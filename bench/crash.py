@@ -17,6 +17,7 @@ import argparse
 import gzip
 import json
 import os
+import random
 import re
 import shutil
 import sys
@@ -113,18 +114,26 @@ def kinds() -> dict[str, Kind]:
     }
 
 
-def sweep(kind: Kind, points: int, work: Path) -> tuple[int, list[Outcome]]:
+def sweep(
+    kind: Kind, points: int, work: Path, progress: Path | None = None
+) -> tuple[int, list[Outcome]]:
     s = Sweep(kind, work)
     s.base()
     n = s.count()
-    return n, [s.kill_at(p) for p in s.points(points)]
+    out = []
+    spread = s.points(points)
+    random.Random(16).shuffle(spread)  # any prefix of a cut-short sweep covers the whole run
+    for p in spread:
+        out.append(s.kill_at(p))
+        if progress is not None:  # one line per point, so a cut-short sweep still counts
+            with progress.open("a") as fh:
+                fh.write(json.dumps(asdict(out[-1])) + "\n")
+    return n, out
 
 
 def audit_sweep(points: int, work: Path) -> tuple[int, list[dict[str, object]]]:
     """The service's audit segments: a worker+owner process killed at ``points`` of its
     writes (every other one also has the next start's ingest killed once), then recovered."""
-    import random
-
     from bench.crashkit import audit_state, run_audit
 
     first = work / "count"
@@ -147,6 +156,8 @@ def audit_sweep(points: int, work: Path) -> tuple[int, list[dict[str, object]]]:
         problems = audit_state(folder / "store.duckdb", folder / "segments", folder / "answered")
         out.append({"point": point, "site": sites[int(point.rstrip("+")) - 1], "killed": killed == -9,
                     "recovery_killed_at": recover, "problems": problems})  # fmt: skip
+        with (ROOT / "bench" / "results" / "crash-audit.jsonl").open("a") as fh:
+            fh.write(json.dumps(out[-1]) + "\n")
         shutil.rmtree(folder)
     return len(sites), out
 
@@ -175,7 +186,8 @@ def main() -> None:
             results.append(row)
             continue
         try:
-            sites, outcomes = sweep(kinds()[name], args.points, work)
+            progress = args.out.with_name(f"{args.out.stem}-{name}.jsonl")
+            sites, outcomes = sweep(kinds()[name], args.points, work, progress)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         states = Counter(o.state.split(":")[0] for o in outcomes)

@@ -460,7 +460,12 @@ def fuzz_cases() -> Iterator[Case]:
     )
     bare_cr = b"incident_id,theft_date,victim\r\n2025-01-01-x,2025-01-01,a\rb\n"
     yield Case("fuzz/intel:csv-bare-cr-in-field", ("intel", "import", "{f}"), {"f.csv": bare_cr})
-    for name, archive in {"method-99": _zip_method(99), "encrypted": _zip_flags(0x1)}.items():
+    archives = {
+        "method-99": _zip_method(99),
+        "encrypted": _zip_flags(0x1),
+        "empty-name": _zip_named(""),
+    }
+    for name, archive in archives.items():
         yield Case(f"fuzz/lure-archive:{name}", ("lure", "check", "{f}"), {"f.zip": archive})
 
 
@@ -471,6 +476,16 @@ def _zip_member() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
         zf.writestr("package/index.js", "module.exports = 1;\n")
+    return out.getvalue()
+
+
+def _zip_named(name: str) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr(zipfile.ZipInfo(name), "x")
     return out.getvalue()
 
 

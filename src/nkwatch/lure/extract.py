@@ -55,6 +55,8 @@ def _safe_name(name: str, where: str, limits: Limits) -> PurePosixPath:
     path = PurePosixPath(clean)
     if clean.startswith("/") or (len(clean) > 1 and clean[1] == ":") or "\x00" in clean:
         raise UserError(f"archive member {name!r} has an absolute path: refused", where=where)
+    if not path.parts:  # "" or "." names nothing: a forged archive (found by fuzzing)
+        raise UserError(f"archive member {name!r} has no name: refused", where=where)
     if ".." in path.parts:
         raise UserError(f"archive member {name!r} escapes the folder (..): refused", where=where)
     if len(path.parts) > limits.max_depth:
@@ -70,7 +72,7 @@ def _zip_members(zf: zipfile.ZipFile) -> Iterator[_Member]:
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
             kind = "link"
-        elif info.is_dir():
+        elif info.filename.endswith("/"):  # is_dir() indexes [-1]: an empty name (fuzzing)
             kind = "dir"
         elif mode and not stat.S_ISREG(mode) and stat.S_IFMT(mode):
             kind = "special"
