@@ -25,6 +25,11 @@ def _rivals(pattern: str, schema: Schema) -> list[Party]:
     return [_party(f"r{k}", n, schema) for k, n in enumerate(names)]
 
 
+def texts(name: str) -> list[tuple[str, ...]]:
+    """Token texts of each organisation reading of ``name``."""
+    return [tuple(t.text for t in f.tokens) for f in analyze(name, is_person=False)]
+
+
 def _top(parties: list[Party], query: str) -> str:
     return NameIndex.build(parties).search(NameQuery(query), limit=3)[0].entity_id
 
@@ -53,9 +58,6 @@ def test_person_reading_of_a_company_name_does_not_outrank_its_company_reading()
 
 
 def test_legal_phrase_with_a_letter_left_out_of_a_five_letter_word() -> None:
-    def texts(name: str) -> list[tuple[str, ...]]:
-        return [tuple(t.text for t in f.tokens) for f in analyze(name, is_person=False)]
-
     assert texts("Jint Stock Company Quorum") == texts("Joint Stock Company Quorum")
     assert texts("Open Jont Stock Company Mostotrest") == texts(
         "Open Joint Stock Company Mostotrest"
@@ -64,9 +66,6 @@ def test_legal_phrase_with_a_letter_left_out_of_a_five_letter_word() -> None:
 
 
 def test_missing_space_beside_a_long_legal_word() -> None:
-    def texts(name: str) -> list[tuple[str, ...]]:
-        return [tuple(t.text for t in f.tokens) for f in analyze(name, is_person=False)]
-
     assert texts("limited liability companyksk ltd") == texts("Limited Liability Company KSK LTD")
     assert texts("BINRINLIMITED") == texts("Binrin Limited")
     assert texts("Unlimited") == [("unlimited",)]  # 'un' is too short to be a word of its own
