@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -49,7 +50,10 @@ def worker(family_name: str, runs: int, max_time: int, seed: int, out: Path) -> 
     from bench.fuzz_targets import FAMILIES, Scratch, one_input
 
     family = FAMILIES[family_name]
-    scratch = Scratch()
+    base = out / "scratch" / family_name
+    shutil.rmtree(base, ignore_errors=True)  # what an earlier run's exit() left
+    base.mkdir(parents=True)
+    scratch = Scratch(base)
     crashes = out / "crashes" / family_name
     crashes.mkdir(parents=True, exist_ok=True)
     log = out / f"{family_name}.crashes.jsonl"

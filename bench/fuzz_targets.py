@@ -42,11 +42,13 @@ class Family:
 
 
 class Scratch:
-    """One private folder per process (tmpfs when there is one), emptied between inputs."""
+    """One private folder per process (under ``base``, else tmpfs when there is one),
+    emptied between inputs. libFuzzer ends the process with exit(), past any ``finally``:
+    a fuzzing worker passes a ``base`` it owns and sweeps it at its next start."""
 
-    def __init__(self) -> None:
-        base = "/dev/shm" if os.path.isdir("/dev/shm") else None
-        self.root = Path(tempfile.mkdtemp(prefix="nkfuzz-", dir=base))
+    def __init__(self, base: Path | None = None) -> None:
+        where = str(base) if base else "/dev/shm" if os.path.isdir("/dev/shm") else None
+        self.root = Path(tempfile.mkdtemp(prefix="nkfuzz-", dir=where))
 
     def fresh(self) -> Path:
         for child in self.root.iterdir():
