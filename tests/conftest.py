@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,12 @@ from nkwatch.store import Store, open_store
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep derived caches (the Han readings file) out of the user's home: one per session."""
+    if "NKWATCH_CACHE_DIR" not in os.environ:
+        os.environ["NKWATCH_CACHE_DIR"] = tempfile.mkdtemp(prefix="nkwatch-test-cache-")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
