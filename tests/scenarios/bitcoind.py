@@ -8,15 +8,13 @@ answers ``getrawtransaction`` of a confirmed transaction with bitcoind's error -
 
 from __future__ import annotations
 
-import json
 import statistics
-import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import msgspec
+from tests.scenarios.loopback import RpcEndpoint
 
 from nkwatch.trace.bridges.btc_memo import op_return_hex
 
@@ -90,32 +88,17 @@ class Bitcoind:
                  garbage: str | None = None, status: int = 200) -> None:  # fmt: skip
         self.chain, self.old, self.txindex, self.garbage = chain, old, txindex, garbage
         self.status = status  # 401: bitcoind's answer to a wrong user or password
-        self.requests: list[list[dict[str, Any]]] = []
-        me = self
+        self._endpoint = RpcEndpoint(self._answer_batch)
+        self.requests = self._endpoint.requests
+        self.url = f"http://user:secret@127.0.0.1:{self._endpoint.port}"
 
-        class Handler(BaseHTTPRequestHandler):
-            disable_nagle_algorithm = True
-
-            def do_POST(self) -> None:
-                batch = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                me.requests.append(batch)
-                raw = _ENCODE([me.answer(c) for c in batch]) if me.status == 200 else b""
-                self.send_response(me.status)
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.handle_error = lambda request, address: None  # type: ignore[method-assign]
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
-        self.url = f"http://user:secret@127.0.0.1:{self.server.server_address[1]}"
+    def _answer_batch(self, batch: list[dict[str, Any]]) -> tuple[int, bytes]:
+        if self.status != 200:
+            return self.status, b""
+        return 200, _ENCODE([self.answer(c) for c in batch])
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._endpoint.close()
 
     def methods(self) -> list[str]:
         return [c["method"] for b in self.requests for c in b]

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.scenarios.loopback import RpcEndpoint
 
 from nkwatch.errors import UserError
 from nkwatch.settings import Settings
@@ -29,42 +27,17 @@ from nkwatch.trace.evm.rpc import (
 Reply = Callable[[int, list[dict[str, Any]]], tuple[int, Any]]
 
 
-class _Server(ThreadingHTTPServer):
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that gave up (the timeout tests) is expected: printing its BrokenPipe
-        traceback from this thread would land in whatever a later test captures."""
-        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            return
-        super().handle_error(request, client_address)
-
-
-class Scripted:
+class Scripted(RpcEndpoint):
     """Answers request n with ``reply(n, batch)`` -> (HTTP status, JSON body or None)."""
 
     def __init__(self, reply: Reply) -> None:
         self.reply = reply
-        self.requests: list[list[dict[str, Any]]] = []
-        me = self
+        super().__init__(self._answer)
+        self.url = f"http://127.0.0.1:{self.port}"
 
-        class Handler(BaseHTTPRequestHandler):
-            disable_nagle_algorithm = True
-
-            def do_POST(self) -> None:
-                batch = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                me.requests.append(batch)
-                status, body = me.reply(len(me.requests), batch)
-                raw = b"" if body is None else json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = _Server(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+    def _answer(self, batch: list[dict[str, Any]]) -> tuple[int, bytes]:
+        status, body = self.reply(len(self.requests), batch)
+        return status, b"" if body is None else json.dumps(body).encode()
 
 
 @pytest.fixture()
@@ -77,8 +50,7 @@ def serve() -> Iterator[Callable[[Reply], Scripted]]:
 
     yield start
     for s in servers:
-        s.server.shutdown()
-        s.server.server_close()
+        s.close()
 
 
 def ok(
