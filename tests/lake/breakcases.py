@@ -14,6 +14,11 @@ T0 = 1_700_000_000
 ETH = 10**18
 
 
+# The lake suites' one Spark setting: the engine refuses to reuse a running session whose
+# static settings differ, so every module starts its session (and its CLI runs) with these.
+SPARK_CONF = {"spark.sql.shuffle.partitions": "4", "spark.driver.memory": "2g"}
+
+
 def addr(name: str) -> str:
     return "0x" + name.encode().hex().rjust(40, "0")[-40:]
 

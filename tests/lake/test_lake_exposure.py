@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,25 +27,12 @@ from nkwatch.trace.lake.tracing import whole_graph
 from nkwatch.trace.lake.window import exposure_window
 
 pytestmark = pytest.mark.timeout(900)
-SPARK_CONF = {"spark.sql.shuffle.partitions": "4", "spark.driver.memory": "2g"}
 SOURCES = [
     RiskSource(bc.THIEF, RiskCategory.USER_LIST, "thief", True, source="test", group="user:t"),
     RiskSource(bc.MIX, RiskCategory.MIXER, "Mixer M", False, source="test", group="mixer:M"),
 ]
 SERVICES = [bc.HOT]
 FAN_IN = 30  # the break cases' hub has 61 inflows
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[SparkEngine]:
-    yield SparkEngine.start("local[2]", SPARK_CONF)
-
-
-@pytest.fixture(scope="module")
-def break_lake(tmp_path_factory: pytest.TempPathFactory) -> Lake:
-    lake = bc.reimported_lake(tmp_path_factory.mktemp("break"))
-    assert isinstance(lake, Lake)
-    return lake
 
 
 def _addresses(lake: Lake) -> list[str]:
@@ -138,7 +124,7 @@ def test_exposure_file_is_byte_identical_on_both_engines(
     spark_args = (
         "--spark-master",
         "local[2]",
-        *[f"--spark-conf={k}={v}" for k, v in SPARK_CONF.items()],
+        *[f"--spark-conf={k}={v}" for k, v in bc.SPARK_CONF.items()],
     )
     local = _file(tmp_path, lake, deposits, "local")
     assert local == _file(tmp_path, lake, deposits, "spark", *spark_args)
@@ -153,16 +139,18 @@ def test_exposure_file_is_byte_identical_on_both_engines(
 
 def test_a_running_session_with_other_settings_is_refused(spark: SparkEngine) -> None:
     with pytest.raises(UserError, match=r"spark.driver.memory=3g \(running: 2g\)"):
-        SparkEngine.start("local[2]", {**SPARK_CONF, "spark.driver.memory": "3g"})
+        SparkEngine.start("local[2]", {**bc.SPARK_CONF, "spark.driver.memory": "3g"})
     with pytest.raises(UserError, match=r"master local\[3\] \(running: local\[2\]\)"):
-        SparkEngine.start("local[3]", SPARK_CONF)
+        SparkEngine.start("local[3]", bc.SPARK_CONF)
     with pytest.raises(UserError, match=r"spark.pyspark.python=/opt/other/python \(running: "):
-        SparkEngine.start("local[2]", {**SPARK_CONF, "spark.pyspark.python": "/opt/other/python"})
-    again = SparkEngine.start("local[2]", {**SPARK_CONF, "spark.sql.shuffle.partitions": "3"})
+        SparkEngine.start(
+            "local[2]", {**bc.SPARK_CONF, "spark.pyspark.python": "/opt/other/python"}
+        )
+    again = SparkEngine.start("local[2]", {**bc.SPARK_CONF, "spark.sql.shuffle.partitions": "3"})
     assert again.spark is spark.spark  # same settings: reused, runtime SQL settings applied
     assert again.spark.conf.get("spark.sql.shuffle.partitions") == "3"
     assert again.spark.sparkContext.pythonExec == sys.executable
-    SparkEngine.start("local[2]", SPARK_CONF)
+    SparkEngine.start("local[2]", bc.SPARK_CONF)
 
 
 def test_exposure_file_takes_the_engine_and_lake_from_the_environment(

@@ -4,7 +4,6 @@ a local one. One Spark session serves the module (starting one costs seconds).""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -31,13 +30,6 @@ pytestmark = pytest.mark.timeout(900)
 LABELS = LabelBook([Label("ethereum", a, s, c, 0.9, "test") for a, s, c in bc.LABELS])
 
 
-@pytest.fixture(scope="module")
-def spark() -> Iterator[SparkEngine]:
-    yield SparkEngine.start(
-        "local[2]", {"spark.sql.shuffle.partitions": "4", "spark.driver.memory": "2g"}
-    )
-
-
 def _parity(
     lake: Lake, spark: SparkEngine, seeds: list[Seed], params: TraceParams, labels: LabelBook
 ) -> dict[str, object]:
@@ -62,13 +54,6 @@ def test_synthetic_1m_is_byte_identical_on_both_engines(tmp_path: Path, spark: S
     found = {e["address"] for e in report["endpoints"]}  # type: ignore[union-attr]
     assert set(syn.truth) <= found
     assert report["extraction"]["transfers"] < 1_000_000 // 100  # type: ignore[index]
-
-
-@pytest.fixture(scope="module")
-def break_lake(tmp_path_factory: pytest.TempPathFactory) -> Lake:
-    lake = bc.reimported_lake(tmp_path_factory.mktemp("break"))
-    assert isinstance(lake, Lake)
-    return lake
 
 
 @pytest.mark.parametrize("policy", ["poison", "haircut", "fifo"])

@@ -39,13 +39,6 @@ def _same_as_whole(
     return got
 
 
-@pytest.fixture(scope="module")
-def break_lake(tmp_path_factory: pytest.TempPathFactory) -> Lake:
-    lake = bc.reimported_lake(tmp_path_factory.mktemp("break"))
-    assert isinstance(lake, Lake)
-    return lake
-
-
 @pytest.mark.parametrize("policy", ["poison", "haircut", "fifo"])
 def test_break_cases_trace_like_the_whole_lake(break_lake: Lake, policy: str) -> None:
     seeds = [Seed(address=bc.THIEF)]
