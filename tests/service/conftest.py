@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -55,15 +56,20 @@ def client(settings: Settings, keys: Keys, config: ServiceConfig) -> Iterator[Te
         yield c
 
 
-def login(client: TestClient, username: str = "alice") -> str:
-    """Log in through the form like a browser; returns the session's CSRF token."""
+def submit_login(client: TestClient, username: str, password: str) -> httpx.Response:
+    """Submit the login form like a browser (its CSRF token from the page); no redirect."""
     page = client.get("/login")
     token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-    res = client.post(
+    return client.post(
         "/login",
-        data={"username": username, "password": PASSWORD, "csrf_token": token, "next": "/"},
+        data={"username": username, "password": password, "csrf_token": token, "next": "/"},
         follow_redirects=False,
     )
+
+
+def login(client: TestClient, username: str = "alice") -> str:
+    """Log in through the form like a browser; returns the session's CSRF token."""
+    res = submit_login(client, username, PASSWORD)
     assert res.status_code == 303, res.text
     home = client.get("/")
     assert home.status_code == 200

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from nkwatch.service.jobs import JobManager
 from nkwatch.service.security import LoginThrottle
 
-from .conftest import PASSWORD, Keys
+from .conftest import PASSWORD, Keys, submit_login
 
 ANCHOR = "0x47666fab8bd0ac7003bce3f5c3585383f09486e2"
 
@@ -23,17 +23,6 @@ def _audit(client: TestClient, keys: Keys, action: str) -> list[dict[str, Any]]:
     assert res.status_code == 200, res.text
     items: list[dict[str, Any]] = res.json()["items"]
     return items
-
-
-def _login_form(client: TestClient, username: str, password: str) -> int:
-    page = client.get("/login")
-    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-    res = client.post(
-        "/login",
-        data={"username": username, "password": password, "csrf_token": token, "next": "/"},
-        follow_redirects=False,
-    )
-    return res.status_code
 
 
 def test_key_creation_and_revocation_are_audited(client: TestClient, keys: Keys) -> None:
@@ -52,8 +41,9 @@ def test_key_creation_and_revocation_are_audited(client: TestClient, keys: Keys)
 
 def test_failed_logins_are_audited_and_lock_the_account(client: TestClient, keys: Keys) -> None:
     for _ in range(5):
-        assert _login_form(client, "root", "wrong password!!") == 401
-    assert _login_form(client, "root", PASSWORD) == 429  # locked, even with the password
+        assert submit_login(client, "root", "wrong password!!").status_code == 401
+    # locked, even with the password
+    assert submit_login(client, "root", PASSWORD).status_code == 429
     entries = [e for e in _audit(client, keys, "auth.login") if e["actor"] == "root"]
     outcomes = [e["result"]["outcome"] for e in entries]
     assert outcomes.count("failed") == 4 and "failed, now locked" in outcomes
@@ -61,7 +51,7 @@ def test_failed_logins_are_audited_and_lock_the_account(client: TestClient, keys
 
 
 def test_login_and_logout_are_audited(client: TestClient, keys: Keys) -> None:
-    assert _login_form(client, "alice", PASSWORD) == 303
+    assert submit_login(client, "alice", PASSWORD).status_code == 303
     home = client.get("/")
     csrf = home.text.split('name="csrf_token" value="')[1].split('"')[0]
     assert (
