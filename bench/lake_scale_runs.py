@@ -2,7 +2,8 @@
 deposits over a synthetic lake, on ``--engine local`` (DuckDB) and Spark, each engine in a
 fresh process so its peak memory is its own.
 
-    # once per size, untimed and niced (the generator holds its graph in memory):
+    # once per size, untimed and niced (``generate`` holds its graph in memory; --stream
+    # writes partition by partition, as for 100M):
     nice -n 19 .venv/bin/python -m bench.lake_scale_runs prepare --n 10000000 --data /work/bench-data
     # timed, one engine per process, under the shared bench lock:
     flock /tmp/bench.lock .venv/bin/python -m bench.lake_scale_runs run --n 10000000 \\
@@ -38,23 +39,36 @@ def _lake_dir(data: Path, n: int) -> Path:
     return data / f"lake-{n}"
 
 
-def prepare(n: int, data: Path) -> None:
-    from nkwatch.trace.lake.importer import import_synthetic
+def prepare(n: int, data: Path, stream: bool = False) -> None:
+    """Generate and import the lake; ``stream``: slice by slice (``synthetic_stream``, memory
+    bounded by a slice and a partition) instead of ``synthetic.generate`` in memory."""
+    from nkwatch.trace.lake.importer import import_synthetic, import_synthetic_slices
     from nkwatch.trace.lake.store import Lake
-    from nkwatch.trace.synthetic import generate
 
     t0 = time.perf_counter()
-    syn = generate(n)
-    t1 = time.perf_counter()
     lake = Lake(_lake_dir(data, n))
-    res = import_synthetic(lake, syn.graph)
-    first_deposit = 20 + 5 + 3  # the generator's layout: hot wallets, mixers, bridges
+    if stream:
+        from nkwatch.trace.synthetic_stream import stream as draw
+
+        syn: Any = draw(n)
+        t1 = time.perf_counter()  # generation and import interleave: both are in import_s
+        res = import_synthetic_slices(lake, syn.slices())
+        transfers, first_deposit = syn.n_transfers, syn.first_deposit
+    else:
+        from nkwatch.trace.synthetic import generate
+
+        syn = generate(n)
+        t1 = time.perf_counter()
+        res = import_synthetic(lake, syn.graph)
+        transfers, first_deposit = syn.graph.n_edges, 20 + 5 + 3  # hot wallets, mixers, bridges
     meta = {
-        "n": n, "transfers": syn.graph.n_edges, "thieves": syn.thieves,
+        "n": n, "transfers": transfers, "thieves": syn.thieves,
+        "generator": "synthetic_stream" if stream else "synthetic.generate",
         "labels": [dataclasses.asdict(lb) for lb in syn.labels.all()],
         "deposits": [f"0x{i:040x}" for i in range(first_deposit, first_deposit + N_DEPOSITS)],
         "generate_s": t1 - t0, "import_s": time.perf_counter() - t1,
         "lake_bytes": sum(p.bytes for p in res.partitions), "partitions": len(res.partitions),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }  # fmt: skip
     (data / f"meta-{n}.json").write_text(json.dumps(meta))
     print(json.dumps({k: v for k, v in meta.items() if k not in ("thieves", "labels", "deposits")}))
@@ -188,13 +202,14 @@ def main() -> None:
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--driver-memory", default="4g")
     ap.add_argument("--hops", type=int, default=6)
+    ap.add_argument("--stream", action="store_true", help="prepare: the slice-by-slice generator")
     ap.add_argument(
         "--mixer-sources", action="store_true", help="the 5 mixers are risk sources too"
     )
     args = ap.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
     if args.step == "prepare":
-        prepare(args.n, args.data)
+        prepare(args.n, args.data, args.stream)
         return
     record = run(
         args.n, args.data, args.engine, args.master, args.driver_memory, args.hops,

@@ -47,7 +47,7 @@ def _resolve(refs: Sequence[int]) -> dict[int, EdgeInfo]:
 
 
 @dataclass
-class _Layout:
+class Layout:
     hot: int
     mixers: int
     bridges: int
@@ -60,10 +60,23 @@ class _Layout:
         return sum(getattr(self, p) for p in order[: order.index(part)])
 
 
-def _background(rng: np.random.Generator, n: int, lay: _Layout) -> tuple[np.ndarray, ...]:
-    u0, d0 = lay.start("users"), lay.start("deposits")
+def layout(n_transfers: int, n_thefts: int) -> Layout:
+    """Address ranges: hot wallets, mixers, bridges, deposit addresses, users, launderers."""
+    return Layout(hot=20, mixers=5, bridges=3, deposits=max(200, n_transfers // 50),
+                   users=max(1000, n_transfers // 10), launder=n_thefts * 60)  # fmt: skip
+
+
+def user_cdf(rng: np.random.Generator, lay: Layout) -> np.ndarray:
+    """Pareto activity weights of the users, as a cumulative distribution."""
     weights = rng.pareto(1.2, lay.users) + 1
-    cdf = np.cumsum(weights / weights.sum())
+    return np.cumsum(weights / weights.sum())
+
+
+def traffic(
+    rng: np.random.Generator, n: int, lay: Layout, cdf: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``n`` background transfers (sender, receiver, amount), without their times."""
+    u0, d0 = lay.start("users"), lay.start("deposits")
 
     def users(k: int) -> np.ndarray:
         return u0 + np.minimum(np.searchsorted(cdf, rng.random(k)), lay.users - 1)
@@ -87,18 +100,29 @@ def _background(rng: np.random.Generator, n: int, lay: _Layout) -> tuple[np.ndar
         np.where(kind == 5, b0 + rng.integers(0, lay.bridges, n), dst),
     )
     amount = np.minimum(rng.lognormal(16, 2, n), 1e13).astype(np.int64) + 1
+    return src, dst, amount
+
+
+def final_sweeps(rng: np.random.Generator, lay: Layout) -> tuple[np.ndarray, ...]:
+    """Every deposit address swept once to its hot wallet at the end of the history."""
+    d0 = lay.start("deposits")
+    src = d0 + np.arange(lay.deposits)
+    dst = (np.arange(lay.deposits) % lay.hot).astype(np.int64)
+    amount = rng.integers(1, 10**9, lay.deposits)
+    return src, dst, amount, HORIZON - rng.integers(1, 1000, lay.deposits)
+
+
+def _background(rng: np.random.Generator, n: int, lay: Layout) -> tuple[np.ndarray, ...]:
+    src, dst, amount = traffic(rng, n, lay, user_cdf(rng, lay))
     ts = rng.integers(0, HORIZON, n)
-    # every deposit address is swept at least once, at the end of the history
-    final_src = d0 + np.arange(lay.deposits)
-    src = np.concatenate([src, final_src])
-    dst = np.concatenate([dst, hot_of])
-    amount = np.concatenate([amount, rng.integers(1, 10**9, lay.deposits)])
-    ts = np.concatenate([ts, HORIZON - rng.integers(1, 1000, lay.deposits)])
+    fs, fd, fa, ft = final_sweeps(rng, lay)
+    src, dst = np.concatenate([src, fs]), np.concatenate([dst, fd])
+    amount, ts = np.concatenate([amount, fa]), np.concatenate([ts, ft])
     return src.astype(np.int32), dst.astype(np.int32), amount, ts.astype(np.int64)
 
 
-def _launder(
-    rng: np.random.Generator, n_thefts: int, lay: _Layout
+def launder(
+    rng: np.random.Generator, n_thefts: int, lay: Layout
 ) -> tuple[list[tuple[int, int, int, int]], dict[int, int], list[int], list[int], int]:
     rows: list[tuple[int, int, int, int]] = []
     truth: dict[int, int] = {}
@@ -149,9 +173,8 @@ def _launder(
 def generate(n_transfers: int, *, seed: int = 7, n_thefts: int = 20) -> Synthetic:
     """About ``n_transfers`` transfers (background + laundering), reproducible from ``seed``."""
     rng = np.random.default_rng(seed)
-    lay = _Layout(hot=20, mixers=5, bridges=3, deposits=max(200, n_transfers // 50),
-                  users=max(1000, n_transfers // 10), launder=n_thefts * 60)  # fmt: skip
-    rows, truth, thieves, times, stolen = _launder(rng, n_thefts, lay)
+    lay = layout(n_transfers, n_thefts)
+    rows, truth, thieves, times, stolen = launder(rng, n_thefts, lay)
     src, dst, amount, ts = _background(rng, max(n_transfers - len(rows) - lay.deposits, 0), lay)
     if rows:
         lr = np.array(rows, np.int64)
@@ -169,13 +192,17 @@ def generate(n_transfers: int, *, seed: int = 7, n_thefts: int = 20) -> Syntheti
         ref=np.arange(len(order), dtype=np.int64), resolve=_resolve,
         data_version=f"synthetic seed={seed} n={len(order)}",
     )  # fmt: skip
-    labels = LabelBook(
+    return Synthetic(graph, labels(lay), [_address(t) for t in thieves], times,
+                     {_address(a): v for a, v in truth.items()}, stolen)  # fmt: skip
+
+
+def labels(lay: Layout) -> LabelBook:
+    """The labelled services: exchange hot wallets, mixers and bridges."""
+    return LabelBook(
         [Label(CHAIN, _address(i), f"Exchange {i}", "exchange", 0.95, "synthetic") for i in range(lay.hot)]
         + [Label(CHAIN, _address(lay.start("mixers") + i), f"Mixer {i}", "mixer", 0.95, "synthetic") for i in range(lay.mixers)]
         + [Label(CHAIN, _address(lay.start("bridges") + i), f"Bridge {i}", "bridge", 0.95, "synthetic", detail="to chain B") for i in range(lay.bridges)]
     )  # fmt: skip
-    return Synthetic(graph, labels, [_address(t) for t in thieves], times,
-                     {_address(a): v for a, v in truth.items()}, stolen)  # fmt: skip
 
 
 def store_synthetic(store: Store, syn: Synthetic) -> int:

@@ -131,23 +131,31 @@ def synthetic_rows(graph: object, chain: str) -> pa.Table:
     from nkwatch.trace.graph import TransferGraph
 
     assert isinstance(graph, TransferGraph)
-    n = graph.n_edges
-    book = pa.array(graph.addresses, pa.string())
-    src = book.take(pa.array(graph.src))
-    dst = book.take(pa.array(graph.dst))
-    amount = np.asarray(graph.amount, np.int64)
+    asset = graph.assets[0]
+    return synthetic_table(np.asarray(graph.src, np.int64), np.asarray(graph.dst, np.int64),
+                           np.asarray(graph.amount, np.int64), np.asarray(graph.ts, np.int64),
+                           np.asarray(graph.ref, np.int64), chain, asset.symbol, asset.decimals)  # fmt: skip
+
+
+def synthetic_table(
+    src: np.ndarray, dst: np.ndarray, amount: np.ndarray, ts: np.ndarray, block: np.ndarray,
+    chain: str, symbol: str, decimals: int,
+) -> pa.Table:  # fmt: skip
+    """Synthetic transfers (address indexes ``0x%040x``, base units below 2^63) as lake
+    rows, one per block, its hash the block number."""
+    n = block.size
+    src_text, dst_text = hex_strings(src, 40), hex_strings(dst, 40)
     zero = const(0, n, pa.int64())
     limbs = [pa.array(amount % amounts.BASE), pa.array(amount // amounts.BASE), zero, zero, zero]
-    hashes = hex_strings(np.asarray(graph.ref, np.int64), 64)
     cols = {
-        "chain": const(chain, n, pa.string()), "block": pa.array(graph.ref), "tx_index": const(0, n, pa.int32()),
-        "seq": zero, "out_index": const(0, n, pa.int32()), "time": pa.array(graph.ts),
-        "tx_hash": hashes, "kind": const("native", n, pa.string()), "asset": const("", n, pa.string()),
-        "symbol": const(graph.assets[0].symbol, n, pa.string()), "decimals": const(graph.assets[0].decimals, n, pa.int32()),
-        "from_address": src, "to_address": dst, "from_id": ids(src), "to_id": ids(dst),
+        "chain": const(chain, n, pa.string()), "block": pa.array(block), "tx_index": const(0, n, pa.int32()),
+        "seq": zero, "out_index": const(0, n, pa.int32()), "time": pa.array(ts),
+        "tx_hash": hex_strings(block, 64), "kind": const("native", n, pa.string()), "asset": const("", n, pa.string()),
+        "symbol": const(symbol, n, pa.string()), "decimals": const(decimals, n, pa.int32()),
+        "from_address": src_text, "to_address": dst_text, "from_id": ids(src_text), "to_id": ids(dst_text),
         **dict(zip(AMOUNT_COLUMNS, limbs, strict=True)), "fee0": zero, "fee1": zero,
         "failed": const(False, n, pa.bool_()), "_file": const("synthetic", n, pa.string()),
-        "_row": pa.array(np.arange(1, n + 1)),
+        "_row": pa.array(block + 1),
     }  # fmt: skip
     return pa.table(cols).cast(pa.schema([*TRANSFERS, *_ORIGIN]))
 
