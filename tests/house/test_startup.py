@@ -91,6 +91,14 @@ def test_console_script_help_matches_manifest_lines() -> None:
         ("trace", "run", "freeze-requests"),
         ("screen", "file", "address"),
         ("lists", "import", "diff"),
+        ("exposure", "file", "address"),
+        ("hiring", "screen", "generate"),
+        ("intel", "stats", "export"),
+        ("keys", "create", "revoke"),
+        ("users", "create", "create"),
+        ("lake", "show", "formats"),
+        ("lure", "check", "check"),
+        ("store", "info", "info"),
     ],
 )
 def test_group_help_loads_no_heavy_library(group: str, sub: str, listed: str) -> None:
@@ -106,6 +114,22 @@ def test_group_help_loads_no_heavy_library(group: str, sub: str, listed: str) ->
         "        cli(args, prog_name='nkwatch')\n"
         f"    assert 'Usage: nkwatch {group}' in buf.getvalue(), buf.getvalue()\n"
         f"    assert len(args) == 3 or {listed!r} in buf.getvalue(), buf.getvalue()\n"
+    )
+    loaded = _loaded_after(code)
+    assert loaded.isdisjoint((*HEAVY, "pydantic")), sorted(loaded & {*HEAVY, "pydantic"})
+
+
+@pytest.mark.parametrize("command", ["watch", "serve", "demo"])
+def test_command_help_loads_no_heavy_library(command: str) -> None:
+    """Single commands too: ``watch --help`` loaded pyarrow and numpy through the alert sinks,
+    ``serve`` and ``demo`` DuckDB through the key store and the screener."""
+    code = (
+        "import contextlib, io\n"
+        "from nkwatch.cli.main import cli\n"
+        "buf = io.StringIO()\n"
+        "with contextlib.redirect_stdout(buf), contextlib.suppress(SystemExit):\n"
+        f"    cli([{command!r}, '--help'], prog_name='nkwatch')\n"
+        f"assert 'Usage: nkwatch {command}' in buf.getvalue(), buf.getvalue()\n"
     )
     loaded = _loaded_after(code)
     assert loaded.isdisjoint((*HEAVY, "pydantic")), sorted(loaded & {*HEAVY, "pydantic"})

@@ -1,4 +1,8 @@
-"""``nkwatch exposure``: score an address, a transaction or a CSV of deposits."""
+"""``nkwatch exposure``: score an address, a transaction or a CSV of deposits.
+
+The exposure engine (numba), the rules, the risk sources (the sanctions name index) and the
+store load inside the commands: ``nkwatch exposure --help`` imports none of them.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +10,17 @@ import io
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from nkwatch.clitools import EXIT_HIT, emit_json, pass_settings, store_for
-from nkwatch.exposure.batch import screen_deposits
-from nkwatch.exposure.model import Decision, ExposureResult
-from nkwatch.exposure.rules import DEFAULT_RULES, load_rules
-from nkwatch.exposure.service import (
-    ExposureConfig,
-    ExposureService,
-    check_subject,
-    check_tx_hash,
-    with_policy,
-)
-from nkwatch.exposure.sources import from_user_csv
 from nkwatch.settings import Settings
 from nkwatch.trace import engine_for, lake_at, lake_options, policy_names, wants_lake
+
+if TYPE_CHECKING:
+    from nkwatch.exposure.model import ExposureResult
+    from nkwatch.exposure.service import ExposureConfig
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,6 +46,10 @@ def _options(func: F) -> F:
 def _config(
     policy: str, max_hops: int, rules_path: Path | None, risk_lists: tuple[Path, ...]
 ) -> ExposureConfig:
+    from nkwatch.exposure.rules import DEFAULT_RULES, load_rules
+    from nkwatch.exposure.service import ExposureConfig, with_policy
+    from nkwatch.exposure.sources import from_user_csv
+
     rules = load_rules(rules_path) if rules_path is not None else DEFAULT_RULES
     user = tuple(s for path in risk_lists for s in from_user_csv(path))
     config = ExposureConfig(rules=rules, user_sources=user)
@@ -68,6 +69,8 @@ def exposure_group() -> None:
 def address_cmd(settings: Settings, address: str, chain: str, policy: str, max_hops: int,
                 rules_path: Path | None, risk_lists: tuple[Path, ...], as_json: bool) -> None:  # fmt: skip
     """Exposure of everything ADDRESS received."""
+    from nkwatch.exposure.service import ExposureService, check_subject
+
     check_subject(chain, address)  # before loading anything
     with store_for(settings) as store:
         service = ExposureService(store, chain, _config(policy, max_hops, rules_path, risk_lists))
@@ -82,6 +85,8 @@ def address_cmd(settings: Settings, address: str, chain: str, policy: str, max_h
 def tx_cmd(settings: Settings, tx_hash: str, chain: str, policy: str, max_hops: int,
            rules_path: Path | None, risk_lists: tuple[Path, ...], as_json: bool) -> None:  # fmt: skip
     """Exposure of the value one transaction delivered."""
+    from nkwatch.exposure.service import ExposureService, check_tx_hash
+
     check_tx_hash(tx_hash)  # before loading anything
     with store_for(settings) as store:
         service = ExposureService(store, chain, _config(policy, max_hops, rules_path, risk_lists))
@@ -101,6 +106,8 @@ def file_cmd(settings: Settings, deposits: Path, output: Path, chain: str, polic
 
     With --engine or --lake (or $NKWATCH_ENGINE / $NKWATCH_LAKE) the transfers come from the
     transfer lake, the stages run on DuckDB (local) or Spark, and the sweep on this node."""
+    from nkwatch.exposure.batch import screen_deposits
+
     config = _config(policy, max_hops, rules_path, risk_lists)
     with store_for(settings) as store:
         if not wants_lake(settings, engine, lake_dir):
@@ -128,6 +135,8 @@ def file_cmd(settings: Settings, deposits: Path, output: Path, chain: str, polic
 
 
 def _show(result: ExposureResult, as_json: bool) -> None:
+    from nkwatch.exposure.model import Decision
+
     if as_json:
         emit_json(result.to_json())
     else:

@@ -10,12 +10,7 @@ from types import FrameType
 import click
 
 from nkwatch.clitools import pass_settings, store_for
-from nkwatch.exposure.alerts import build_sinks
-from nkwatch.exposure.watch import Watcher
-from nkwatch.exposure.watch_config import load_config, resolve_seeds
-from nkwatch.intel import ensure_bundled, load_dataset
 from nkwatch.settings import Settings
-from nkwatch.trace import RpcClient, RpcConfig
 
 
 @click.command("watch")
@@ -33,6 +28,12 @@ def watch_command(settings: Settings, rpc_url: str, config_path: Path, once: boo
     """Alert (stdout JSON lines, webhook, audit log) when funds of a watched incident move or
     reach a monitored deposit address. Resumes from its cursor; survives reorgs and node
     restarts; never alerts twice for the same event."""
+    from nkwatch.exposure.alerts import build_sinks
+    from nkwatch.exposure.watch import Watcher
+    from nkwatch.exposure.watch_config import load_config, resolve_seeds
+    from nkwatch.intel import ensure_bundled, load_dataset
+    from nkwatch.trace import RpcClient, RpcConfig
+
     config = load_config(config_path)
     if not rpc_url.startswith(("http://", "https://")):
         raise click.BadParameter("must be an http(s) URL", param_hint="--rpc")

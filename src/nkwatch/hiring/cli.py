@@ -5,20 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from nkwatch.clitools import emit_json, pass_settings, store_for
 from nkwatch.errors import UserError
-from nkwatch.hiring import report as render
-from nkwatch.hiring import repository
-from nkwatch.hiring.importers import read_applicants, read_events
-from nkwatch.hiring.indicators.base import SanctionsChecker
-from nkwatch.hiring.model import Dataset, HostEvent, LoginEvent
-from nkwatch.hiring.refdata import ReferenceData
-from nkwatch.hiring.screening import ScreeningOptions, screen
 from nkwatch.settings import Settings
-from nkwatch.store import Store
+
+if TYPE_CHECKING:
+    from nkwatch.hiring.indicators.base import SanctionsChecker
+    from nkwatch.hiring.model import Dataset
+    from nkwatch.store import Store
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -37,6 +35,9 @@ def _sha256(path: Path) -> str:
 
 
 def _with_events(data: Dataset, logins: Path | None, hosts: Path | None) -> Dataset:
+    from nkwatch.hiring.importers import read_events
+    from nkwatch.hiring.model import Dataset, HostEvent, LoginEvent
+
     extra_logins, extra_hosts, errors = list(data.logins), list(data.host_events), list(data.errors)
     if logins:
         events, errs = read_events(logins, "login")
@@ -93,6 +94,12 @@ def screen_cmd(
     no_splink: bool,
 ) -> None:
     """Screen FILE (CSV, JSON, JSON Lines or an ATS export); bad records are reported."""
+    from nkwatch.hiring import report as render
+    from nkwatch.hiring import repository
+    from nkwatch.hiring.importers import read_applicants
+    from nkwatch.hiring.refdata import ReferenceData
+    from nkwatch.hiring.screening import ScreeningOptions, screen
+
     data = _with_events(read_applicants(file), logins, host_events)
     refdata = ReferenceData.bundled()
     if vpn_ranges:
@@ -132,6 +139,9 @@ def screen_cmd(
 @pass_settings
 def report_cmd(settings: Settings, item_id: str, screening_id: int | None, as_json: bool) -> None:
     """Show the stored report of a person (record id) or a cluster (C00001...)."""
+    from nkwatch.hiring import report as render
+    from nkwatch.hiring import repository
+
     with store_for(settings) as store:
         doc = repository.lookup(store, item_id, screening_id)
     if as_json:

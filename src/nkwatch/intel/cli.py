@@ -1,7 +1,7 @@
 """``nkwatch intel``: DPRK heists, actors, addresses and published figures.
 
-Heavy libraries (matplotlib, PyMISP, stix2, taxii2-client) are imported inside the
-commands that use them, so ``nkwatch`` itself starts fast.
+Heavy libraries (matplotlib, PyMISP, stix2, taxii2-client) and the store (DuckDB, pyarrow)
+are imported inside the commands that use them, so ``nkwatch intel --help`` starts fast.
 """
 
 from __future__ import annotations
@@ -10,38 +10,36 @@ import getpass
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from nkwatch.clitools import emit_json, pass_settings, store_for
 from nkwatch.errors import UserError
-from nkwatch.intel import views
-from nkwatch.intel.links import SanctionsLink, active_parties, link_parties
-from nkwatch.intel.model import Confidence, Dataset
-from nkwatch.intel.repository import (
-    Batch,
-    changes,
-    ensure_bundled,
-    known_incident_ids,
-    load_dataset,
-    save,
-)
+from nkwatch.intel.model import Confidence
 from nkwatch.intel.stats import GROUPINGS, YearBasis
 from nkwatch.settings import Settings
-from nkwatch.store import Store
+
+if TYPE_CHECKING:
+    from nkwatch.intel.links import SanctionsLink
+    from nkwatch.intel.model import Dataset
+    from nkwatch.intel.repository import Batch
+    from nkwatch.store import Store
+
+    # A view of one key (address, actor) that also shows the linked sanctions designations.
+    _LinkedView = Callable[[Dataset, str, list[SanctionsLink], str | None], dict[str, Any]]
 
 
 def _dataset(store: Store) -> Dataset:
+    from nkwatch.intel.repository import ensure_bundled, load_dataset
+
     ensure_bundled(store)
     return load_dataset(store)
 
 
-# A view of one key (address, actor) that also shows the linked sanctions designations.
-_LinkedView = Callable[[Dataset, str, list[SanctionsLink], str | None], dict[str, Any]]
-
-
 def _links(store: Store, data: Dataset) -> tuple[list[Any], str | None]:
+    from nkwatch.intel.links import active_parties, link_parties
+
     parties, relationships, note = active_parties(store)
     return link_parties(data.actors, parties, relationships), note
 
@@ -83,6 +81,8 @@ def intel_group() -> None:
 @pass_settings
 def load_bundled_cmd(settings: Settings) -> None:
     """Load the shipped curated dataset into the store (once; corrections are kept)."""
+    from nkwatch.intel.repository import ensure_bundled
+
     with store_for(settings) as store:
         loaded = ensure_bundled(store)
     click.echo("bundled intel dataset loaded" if loaded else "bundled intel dataset already loaded")
@@ -110,6 +110,8 @@ def stats_cmd(
     as_json: bool,
 ) -> None:
     """Totals from incidents next to published figures, with the differences explained."""
+    from nkwatch.intel import views
+
     with store_for(settings) as store:
         data = _dataset(store)
     conf = Confidence(confidence) if confidence else None
@@ -123,6 +125,9 @@ def stats_cmd(
 @pass_settings
 def incident_cmd(settings: Settings, incident_id: str, as_json: bool) -> None:
     """One incident with its actors, addresses, sources and change history."""
+    from nkwatch.intel import views
+    from nkwatch.intel.repository import changes
+
     with store_for(settings) as store:
         view = views.incident_view(_dataset(store), incident_id)
         view["history"] = changes(store, incident_id, limit=20)
@@ -135,6 +140,8 @@ def incident_cmd(settings: Settings, incident_id: str, as_json: bool) -> None:
 @pass_settings
 def address_cmd(settings: Settings, address: str, as_json: bool) -> None:
     """Which incidents and actors an address belongs to, its role, sources and designations."""
+    from nkwatch.intel import views
+
     _show_linked(settings, views.address_view, address, as_json)
 
 
@@ -144,6 +151,8 @@ def address_cmd(settings: Settings, address: str, as_json: bool) -> None:
 @pass_settings
 def actor_cmd(settings: Settings, name: str, as_json: bool) -> None:
     """An actor by any alias: names across vendors, incidents, total stolen, techniques."""
+    from nkwatch.intel import views
+
     _show_linked(settings, views.actor_view, name, as_json)
 
 
@@ -196,6 +205,8 @@ def export_cmd(settings: Settings, fmt: str, output: Path) -> None:
 
 
 def _save(store: Store, batch: Batch, by: str | None) -> None:
+    from nkwatch.intel.repository import save
+
     report = save(store, batch, changed_by=_who(by))
     click.echo(f"imported {batch.origin}: {report.summary()}")
 
@@ -207,6 +218,7 @@ def _save(store: Store, batch: Batch, by: str | None) -> None:
 def import_cmd(settings: Settings, file: Path, by: str | None) -> None:
     """Add or correct records from CSV, YAML, a STIX 2.1 bundle or MISP events (all or nothing)."""
     from nkwatch.intel.importers import read_file
+    from nkwatch.intel.repository import ensure_bundled, known_incident_ids
 
     with store_for(settings) as store:
         ensure_bundled(store)
@@ -224,6 +236,7 @@ def taxii_pull_cmd(
     settings: Settings, url: str, collection_id: str, user: str | None, by: str | None
 ) -> None:
     """Pull a TAXII 2.1 collection and import it (password from $NKWATCH_TAXII_PASSWORD)."""
+    from nkwatch.intel.repository import Batch, ensure_bundled, known_incident_ids
     from nkwatch.intel.stix.importer import parse_bundle
     from nkwatch.intel.taxii import TaxiiSource, pull
 
@@ -248,6 +261,8 @@ def taxii_pull_cmd(
 @pass_settings
 def history_cmd(settings: Settings, record_id: str | None, limit: int, as_json: bool) -> None:
     """Who changed which intel record, when, and from which source."""
+    from nkwatch.intel.repository import changes, ensure_bundled
+
     with store_for(settings) as store:
         ensure_bundled(store)
         rows = changes(store, record_id, limit)

@@ -2,22 +2,24 @@
 
 Imports the bundled OFAC and UN snapshots if needed, screens the bundled example batch
 (payees and wallets a DPRK-exposed exchange or employer really sees) and prints a table.
+The screener, the store and rich load inside the command, so ``nkwatch demo --help`` is fast.
 """
 
 from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.table import Table
 
 from nkwatch.clitools import pass_settings, store_for
-from nkwatch.sanctions import batch
-from nkwatch.sanctions.cli_screen import make_console, run_batch
-from nkwatch.sanctions.repository import ensure_bundled
-from nkwatch.sanctions.service import ScreeningService
 from nkwatch.settings import Settings
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from nkwatch.sanctions.batch import RowOutcome
 
 
 def example_batch_path() -> Path:
@@ -35,6 +37,11 @@ def example_batch_path() -> Path:
 @pass_settings
 def demo(settings: Settings, batch_path: Path | None) -> None:
     """Import the bundled lists if needed, screen the example batch, print the results."""
+    from nkwatch.sanctions import batch
+    from nkwatch.sanctions.cli_screen import make_console, run_batch
+    from nkwatch.sanctions.repository import ensure_bundled
+    from nkwatch.sanctions.service import ScreeningService
+
     console = make_console()
     path = batch_path or example_batch_path()
     data = batch.read_csv(path)
@@ -56,7 +63,9 @@ def demo(settings: Settings, batch_path: Path | None) -> None:
     )
 
 
-def results_table(outcomes: list[batch.RowOutcome], title: str) -> Table:
+def results_table(outcomes: list[RowOutcome], title: str) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"nkwatch screening: {title}", show_lines=True)
     for column in ("ref", "input", "result", "designated party", "score", "DPRK-linked", "why"):
         table.add_column(column, overflow="fold")

@@ -17,10 +17,13 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from nkwatch.errors import NotFoundError, UserError
 from nkwatch.service.security import record_event
-from nkwatch.store import Store
+
+if TYPE_CHECKING:
+    from nkwatch.store import Store
 
 
 class Role(StrEnum):

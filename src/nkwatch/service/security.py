@@ -18,9 +18,10 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nkwatch.store import Store
+if TYPE_CHECKING:
+    from nkwatch.store import Store
 
 
 @dataclass
