@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import resource
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,6 +97,10 @@ class Meter:
         w, c = time.perf_counter(), self.cpu()
         self.stages[name] = {"wall_s": round(w - self._w, 3), "core_s": round(c - self._c, 3)}
         self._w, self._c = w, c
+        hwm = f" jvm_hwm_mb={_hwm_mb(self.jvm):.0f}" if self.jvm else ""
+        print(f"{datetime.now(UTC):%H:%M:%S} {name} {self.stages[name]} load={os.getloadavg()[0]:.1f}"
+              f" py_maxrss_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}{hwm}",
+              file=sys.stderr, flush=True)  # fmt: skip
 
 
 def _hwm_mb(pid: int) -> float:
@@ -107,7 +112,7 @@ def _hwm_mb(pid: int) -> float:
 
 def run(
     n: int, data: Path, engine: str, master: str, driver_memory: str, hops: int,
-    mixer_sources: bool,
+    mixer_sources: bool, part: str = "both",
 ) -> dict[str, Any]:  # fmt: skip
     import nkwatch.trace.lake.tracing as tracing
     from nkwatch.exposure.engine import ExposureIndex, ExposureParams, Window
@@ -143,12 +148,14 @@ def run(
     tracing.Timings.mark = mark  # type: ignore[method-assign]
     prefix = "trace."
     meter.reset()
-    report = tracing.trace_lake(
-        lake, eng, [Seed(address=a) for a in meta["thieves"]],
-        TraceParams("synthetic", "haircut", hops), labels,
-    )  # fmt: skip
-    trace_digest = hashlib.sha256(tracing.canonical_report(report)).hexdigest()
-    ext = report.extraction
+    ext, trace_digest = None, None
+    if part in ("both", "trace"):
+        report = tracing.trace_lake(
+            lake, eng, [Seed(address=a) for a in meta["thieves"]],
+            TraceParams("synthetic", "haircut", hops), labels,
+        )  # fmt: skip
+        trace_digest = hashlib.sha256(tracing.canonical_report(report)).hexdigest()
+        ext = report.extraction
     prefix = "exposure."
     thieves = [RiskSource(a, RiskCategory.USER_LIST, "thieves", True, source="synthetic",
                           group="user:thieves") for a in meta["thieves"]]  # fmt: skip
@@ -158,21 +165,24 @@ def run(
     # lake); by default they are plain intermediaries (hubs past the fan-in bound)
     sources = thieves + (mixers if mixer_sources else [])
     meter.reset()
-    window = exposure_window(
-        lake, eng, "synthetic", sources=[s.address for s in sources], services=services,
-        subjects=meta["deposits"], subject_txs=[], max_hops=4, max_fan_in=1_000,
-    )  # fmt: skip
-    index = ExposureIndex(
-        window.graph, sources, services, window=Window(window.fan_in, window.opening)
-    )
-    results = index.addresses(meta["deposits"], ExposureParams("synthetic", "haircut", 4))
-    meter.mark("exposure.sweep+readoff")
-    lines = "\n".join(json.dumps(r.to_json(), sort_keys=True, default=str) for r in results)
+    window, results, lines = None, [], None
+    if part in ("both", "exposure"):
+        window = exposure_window(
+            lake, eng, "synthetic", sources=[s.address for s in sources], services=services,
+            subjects=meta["deposits"], subject_txs=[], max_hops=4, max_fan_in=1_000,
+        )  # fmt: skip
+        index = ExposureIndex(
+            window.graph, sources, services, window=Window(window.fan_in, window.opening)
+        )
+        results = index.addresses(meta["deposits"], ExposureParams("synthetic", "haircut", 4))
+        meter.mark("exposure.sweep+readoff")
+        lines = "\n".join(json.dumps(r.to_json(), sort_keys=True, default=str) for r in results)
     tracing.Timings.mark = original  # type: ignore[method-assign]
     cores = sum(s["core_s"] for s in meter.stages.values())
     record = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "n": n,
-        "lake_transfers": ext.lake_transfers if ext else None, "engine": engine,
+        "lake_transfers": meta["transfers"], "engine": engine, "part": part,
+        "generator": meta.get("generator", "synthetic.generate"),
         "master": master if engine == "spark" else None,
         "driver_memory": driver_memory if engine == "spark" else None,
         "engine_start_s": round(start_s, 2), "stages": meter.stages,
@@ -181,13 +191,14 @@ def run(
         "core_s_per_million": {k: round(v["core_s"] / (n / 1e6), 3) for k, v in meter.stages.items()},
         "trace_extraction": ext.transfers if ext else None,
         "trace_reached": ext.reached_addresses if ext else None,
-        "exposure_extraction": window.graph.n_edges, "exposure_reached": window.reached_addresses,
+        "exposure_extraction": window.graph.n_edges if window else None,
+        "exposure_reached": window.reached_addresses if window else None,
         "risk_sources": len(sources), "mixer_sources": mixer_sources,
         "deposits": len(results), "exposed": sum(1 for r in results if r.sources),
         "python_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "jvm_peak_rss_mb": round(_hwm_mb(jvm), 1) if jvm else None,
         "lake_bytes": meta["lake_bytes"], "trace_digest": trace_digest,
-        "exposure_digest": hashlib.sha256(lines.encode()).hexdigest(),
+        "exposure_digest": hashlib.sha256(lines.encode()).hexdigest() if lines is not None else None,
         "load_average_start": load_start, "load_average_end": os.getloadavg(),
     }  # fmt: skip
     return record
@@ -202,6 +213,7 @@ def main() -> None:
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--driver-memory", default="4g")
     ap.add_argument("--hops", type=int, default=6)
+    ap.add_argument("--part", choices=["both", "trace", "exposure"], default="both")
     ap.add_argument("--stream", action="store_true", help="prepare: the slice-by-slice generator")
     ap.add_argument(
         "--mixer-sources", action="store_true", help="the 5 mixers are risk sources too"
@@ -213,7 +225,7 @@ def main() -> None:
         return
     record = run(
         args.n, args.data, args.engine, args.master, args.driver_memory, args.hops,
-        args.mixer_sources,
+        args.mixer_sources, args.part,
     )  # fmt: skip
     print(json.dumps(record, indent=1), flush=True)
     done = json.loads(RESULTS.read_text()) if RESULTS.exists() else []

@@ -170,7 +170,8 @@ def hex_strings(values: np.ndarray, width: int) -> pa.Array:
     data = np.full((n, size), ord("0"), np.uint8)
     data[:, 1] = ord("x")
     v = values.astype(np.uint64)
-    for k in range(16):
+    digits = (int(v.max()).bit_length() + 3) // 4 if n else 0  # higher digits stay "0"
+    for k in range(min(digits, 16)):
         data[:, size - 1 - k] = _HEX[((v >> np.uint64(4 * k)) & np.uint64(15)).astype(np.intp)]
     offsets = np.arange(0, (n + 1) * size, size, dtype=np.int32)
-    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data.tobytes()))
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))  # no copy
