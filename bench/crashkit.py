@@ -36,8 +36,18 @@ ROOT = Path(__file__).resolve().parent.parent
 _DUCKDB = {"execute", "executemany", "sql", "append", "register", "unregister", "commit",
            "rollback", "begin", "checkpoint", "close", "from_arrow", "insert", "create"}  # fmt: skip
 _OS = {"write", "pwrite", "fsync", "fdatasync", "replace", "rename", "unlink", "remove",
-       "ftruncate", "truncate"}  # fmt: skip
+       "ftruncate", "truncate", "mkdir", "rmdir"}  # fmt: skip
 _IO = {"write", "writelines", "flush", "truncate"}
+# Python functions whose writes happen in C++ (Arrow's own file system): the call is the site
+_PY = {("pyarrow/parquet/core.py", "write_table")}
+
+
+_ENDS = {False: "c_return", True: "return"}  # how a traced C / Python call ends
+
+
+def _is_py_write(frame: FrameType) -> bool:
+    code = frame.f_code
+    return any(code.co_qualname == q and code.co_filename.endswith(f) for f, q in _PY)
 
 
 def _is_write(fn: Any) -> bool:
@@ -100,13 +110,15 @@ def arm(spec: str, log_path: str | None = None) -> None:
     import duckdb
 
     counting = spec == "count"
+    mark = spec == "mark"  # write NKWATCH_CRASH_LOG at the first write (timed kills), run on
     hold = spec.startswith("hold:")  # stop at the point (marker file) until killed
     spec = spec.removeprefix("hold:")
     after = spec.endswith("+")
-    target = -1 if counting else int(spec.rstrip("+"))
+    target = -1 if counting or mark else int(spec.rstrip("+"))
     sites: list[str] = []
+    times: list[float] = []  # seconds since the first write, per site (``count``)
     lock = threading.Lock()
-    state = {"n": 0}
+    state = {"n": 0.0, "t0": 0.0}
 
     def die(site: str, when: str) -> None:
         if hold and log_path:
@@ -117,31 +129,42 @@ def arm(spec: str, log_path: str | None = None) -> None:
         sys.stderr.flush()
         os.kill(os.getpid(), signal.SIGKILL)
 
-    def hit(name: str, frame: FrameType | None, run: Callable[[], Any] | None) -> Any:
+    def hit(
+        name: str, frame: FrameType | None, run: Callable[[], Any] | None,
+        callee: FrameType | None = None,
+    ) -> Any:  # fmt: skip
         """Count one write; kill before it, or after it (``run`` it first; for a traced C
-        call, ``run`` is None and the kill waits for its ``c_return``)."""
+        call, ``run`` is None and the kill waits for its ``c_return``; for a traced Python
+        function, for the ``return`` of its ``callee`` frame)."""
         with lock:
             state["n"] += 1
-            n = state["n"]
+            n = int(state["n"])
+        if n == 1:
+            state["t0"] = time.monotonic()
+            if mark and log_path:
+                Path(log_path).write_text("first write")
         if counting:
             sites.append(_site(frame, name))
+            times.append(time.monotonic() - state["t0"])
         elif n == target and not after:
             die(_site(frame, name), "")
         if run is None:
             if n == target and after:
-                armed.append(frame)
+                armed.append((callee or frame, callee is not None))
             return None
         result = run()
         if n == target and after:
             die(_site(frame, name), "+")
         return result
 
-    armed: list[FrameType] = []
+    armed: list[tuple[FrameType | None, bool]] = []  # (frame, a Python-level site)
 
     def profile(frame: FrameType, event: str, arg: Any) -> None:
         if event == "c_call" and _is_write(arg):
             hit(arg.__name__, frame, None)
-        elif armed and event in ("c_return", "c_exception") and frame is armed[0]:
+        elif event == "call" and _is_py_write(frame):
+            hit(frame.f_code.co_name, frame.f_back, None, callee=frame)
+        elif armed and frame is armed[0][0] and event in (_ENDS[armed[0][1]], "c_exception"):
             die(_site(frame, getattr(arg, "__name__", "?")), "+")
 
     real_connect = duckdb.connect
@@ -159,6 +182,7 @@ def arm(spec: str, log_path: str | None = None) -> None:
         def dump() -> None:
             sys.setprofile(None)
             Path(log_path).write_text(json.dumps(sites))
+            Path(f"{log_path}.times").write_text(json.dumps(times))
 
         atexit.register(dump)
 
@@ -213,9 +237,10 @@ _VOLATILE = ("TIMESTAMP", "TIME")
 _NOISE = re.compile(r'"timings_s": \{[^}]*\}')  # measured durations stored in summaries
 
 
-def snapshot(folder: Path, db: Path) -> dict[str, Any]:
+def snapshot(folder: Path, db: Path, lake: Path | None = None) -> dict[str, Any]:
     """Everything durable an import can touch: every table's rows (minus wall-clock
-    columns), sorted; and the files beside the store (name indexes, segments) by name."""
+    columns), sorted; the files beside the store (name indexes, segments) by name; and with
+    ``lake``, the lake's committed state (:func:`lake_state`)."""
     import duckdb
 
     con = duckdb.connect(str(db))
@@ -242,10 +267,48 @@ def snapshot(folder: Path, db: Path) -> dict[str, Any]:
     out["__files__"] = sorted(
         str(p.relative_to(side)) for p in side.rglob("*") if p.is_file() and ".tmp" not in p.name
     ) if side.exists() else []  # fmt: skip
+    if lake is not None:
+        out.update(lake_state(lake))
     return out
 
 
-DERIVED = ("__files__",)
+def lake_state(root: Path) -> dict[str, Any]:
+    """What readers of a lake see: its manifest's partitions (minus the commit time) with a
+    digest of every row of every committed file (each must exist and read); and, derived,
+    every file on disk (staging leftovers and orphans must be gone after the next commit)."""
+    import hashlib
+
+    import pyarrow.parquet as pq
+
+    from nkwatch.trace.lake.store import Lake
+
+    manifest = Lake(root).manifest()
+    parts = []
+    for p in manifest.partitions:
+        rows = hashlib.sha256()
+        for rel in p.files:
+            for row in pq.read_table(root / rel).to_pylist():
+                rows.update(repr(sorted(row.items())).encode())
+        parts.append(repr((p.key, p.files, p.rows, p.min_block, p.max_block, p.origin.split(" at ")[0],
+                           rows.hexdigest())))  # fmt: skip
+    parts.append(f"commit {manifest.commit} retired {sorted(manifest.retired)}")
+    files = (
+        sorted(str(f.relative_to(root)) for f in root.rglob("*") if f.is_file())
+        if root.exists()
+        else []
+    )
+    return {"__lake__": parts, "__lake_files__": files}
+
+
+def digest(state: dict[str, Any], ignore: Sequence[str] = ()) -> str:
+    """One SHA-256 over a snapshot (the previous / new version's fingerprint in results)."""
+    import hashlib
+
+    body = json.dumps({k: v for k, v in sorted(state.items()) if k not in ignore}, sort_keys=True)
+    return hashlib.sha256(body.encode()).hexdigest()[:16]
+
+
+DERIVED = ("__files__", "__lake_files__")
 
 
 def differs(a: dict[str, Any], b: dict[str, Any], ignore: Sequence[str] = ()) -> list[str]:
@@ -264,6 +327,7 @@ class Kind:
     previous: list[list[str]]  # commands (``{dir}``, ``{db}`` substituted) making the base
     new: list[str]  # the import that is killed
     check: list[str] | None = None  # a read command that must still succeed after the kill
+    lake: bool = False  # the import writes the lake at ``{dir}/lake`` (snapshotted too)
 
 
 @dataclass
@@ -274,6 +338,7 @@ class Outcome:
     state: str  # "previous" | "new" | "corrupt: ..." | "not reached"
     rerun_ok: bool
     detail: str = ""
+    digest: str = ""  # of the state the kill left (tables and lake, without derived files)
 
 
 @dataclass
@@ -282,6 +347,7 @@ class Sweep:
     work: Path
     sites: list[str] = field(default_factory=list)
     seconds: float = 0.0  # wall time of the import run clean (start-up included)
+    window: float = 0.0  # seconds from the first write to the last (traced run)
     before: dict[str, Any] = field(default_factory=dict)
     after: dict[str, Any] = field(default_factory=dict)
     twice: dict[str, Any] = field(default_factory=dict)  # the import run twice, clean
@@ -290,6 +356,11 @@ class Sweep:
         db = folder / "store.duckdb"
         return [a.replace("{dir}", str(folder)).replace("{db}", str(db)) for a in argv]
 
+    def snap(self, folder: Path) -> dict[str, Any]:
+        return snapshot(
+            folder, folder / "store.duckdb", folder / "lake" if self.kind.lake else None
+        )
+
     def base(self) -> Path:
         folder = self.work / "base"
         folder.mkdir(parents=True)
@@ -297,7 +368,7 @@ class Sweep:
         for argv in self.kind.previous:
             res = run_cli(self._fill(argv, folder))
             assert res.returncode == 0, (argv, res.stdout, res.stderr)
-        self.before = snapshot(folder, folder / "store.duckdb")
+        self.before = self.snap(folder)
         return folder
 
     def copy(self, name: str = "run") -> Path:
@@ -315,11 +386,13 @@ class Sweep:
         res = run_cli(self._fill(self.kind.new, folder), crash_at="count", log=log)
         assert res.returncode == 0, (res.stdout, res.stderr)
         self.sites = json.loads(log.read_text())
-        self.after = snapshot(folder, folder / "store.duckdb")
+        times = json.loads(Path(f"{log}.times").read_text())
+        self.window = times[-1] - times[0] if times else 0.0
+        self.after = self.snap(folder)
         assert differs(self.before, self.after), "the import changed nothing: no test"
         again = run_cli(self._fill(self.kind.new, folder))
         assert again.returncode == 0, again.stderr
-        self.twice = snapshot(folder, folder / "store.duckdb")
+        self.twice = self.snap(folder)
         shutil.rmtree(folder)
         if not timed:
             return len(self.sites)
@@ -327,23 +400,23 @@ class Sweep:
         start = time.monotonic()
         res = run_cli(self._fill(self.kind.new, folder))
         self.seconds = time.monotonic() - start
-        assert res.returncode == 0 and not differs(
-            snapshot(folder, folder / "store.duckdb"), self.after
-        )
+        assert res.returncode == 0 and not differs(self.snap(folder), self.after)
         shutil.rmtree(folder)
         return len(self.sites)
 
     def points(self, how_many: int) -> list[str]:
         """``how_many`` points: spread over every write site (alternating before/after the
         call); when there are fewer sites than that, the rest are kills at times spread over
-        the import's run (``t<ms>``), which land inside DuckDB's own work (insert, commit,
-        WAL write, checkpoint) where no Python call marks a point."""
+        the import's writes (``t<ms>``: that long after its first write, over the traced
+        run's span from first to last write), which land inside DuckDB's and Arrow's own work
+        (insert, commit, WAL write, Parquet pages) where no Python call marks a point."""
         n = len(self.sites)
         if how_many >= 2 * n:
             sited = [f"{i}{s}" for i in range(1, n + 1) for s in ("", "+")]
             rest = how_many - len(sited)
-            ms = self.seconds * 1000
-            timed = [f"t{round(ms * (0.2 + 0.85 * k / max(rest, 1)))}" for k in range(rest)]
+            rest += max(4, rest // 4)  # a timed kill after the last write is not counted
+            ms = self.window * 1000
+            timed = [f"t{round(ms * (k + 0.5) / max(rest, 1))}" for k in range(rest)]
             return sited + timed
         step = (2 * n - 1) / max(how_many - 1, 1)
         picks = sorted({round(k * step) for k in range(how_many)})
@@ -353,13 +426,17 @@ class Sweep:
         """Run the import to ``point``; (killed, site, stderr)."""
         argv = self._fill(self.kind.new, folder)
         if point.startswith("t"):
-            proc = popen_cli(argv)
+            marker = self.work / "first-write"
+            marker.unlink(missing_ok=True)
+            proc = popen_cli(argv, {"NKWATCH_CRASH_AT": "mark", "NKWATCH_CRASH_LOG": str(marker)})
+            while not marker.exists() and proc.poll() is None:
+                time.sleep(0.001)
             try:
                 proc.wait(timeout=int(point[1:]) / 1000)
             except subprocess.TimeoutExpired:
                 proc.send_signal(signal.SIGKILL)
             _, err = proc.communicate()
-            return proc.returncode == -signal.SIGKILL, f"at {point[1:]} ms", err
+            return proc.returncode == -signal.SIGKILL, f"{point[1:]} ms after the first write", err
         site = self.sites[int(point.rstrip("+")) - 1]
         res = run_cli(argv, crash_at=point)
         return res.returncode == -signal.SIGKILL, site, res.stderr
@@ -371,9 +448,10 @@ class Sweep:
             if not killed:
                 return Outcome(self.kind.name, point, site, "not reached", True, err[-300:])
             try:
-                got = snapshot(folder, folder / "store.duckdb")
+                got = self.snap(folder)
             except Exception as exc:  # the store does not open: the worst outcome
                 return Outcome(self.kind.name, point, site, f"corrupt: {exc}", False)
+            left = digest(got, DERIVED)
             # name indexes are a cache beside the store (rebuilt when missing): the tables
             # decide between the previous and the new state; the check below uses the index
             if not differs(got, self.before, DERIVED):
@@ -387,7 +465,7 @@ class Sweep:
             # new state, exactly what a second clean run gives (an import may be a no-op that
             # audits itself, a screening run adds a second screening)
             rerun = run_cli(self._fill(self.kind.new, folder))
-            final = snapshot(folder, folder / "store.duckdb")
+            final = self.snap(folder)
             want = self.after if state == "previous" else self.twice
             ok = rerun.returncode == 0 and not differs(final, want, DERIVED)
             if not ok:
@@ -396,11 +474,13 @@ class Sweep:
                 chk = run_cli(self._fill(self.kind.check, folder))
                 if chk.returncode != 0:
                     state, detail = "corrupt: check failed", detail + chk.stderr[-300:]
-            # and the name index (a cache) is back: rebuilt by the re-run or the lookup
-            files = snapshot(folder, folder / "store.duckdb")["__files__"]
-            if files != want["__files__"]:
-                ok, detail = False, detail + f" index files {files} != {want['__files__']}"
-            return Outcome(self.kind.name, point, site, state, ok, detail)
+            # and the name index (a cache) is back, rebuilt by the re-run or the lookup; no
+            # staged or orphaned lake file is left
+            now = self.snap(folder)
+            for key in DERIVED:
+                if now.get(key) != want.get(key):
+                    ok, detail = False, detail + f" {key} {now.get(key)} != {want.get(key)}"
+            return Outcome(self.kind.name, point, site, state, ok, detail, left)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 

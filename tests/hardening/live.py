@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,7 +91,9 @@ def _cli(env: dict[str, str], *args: str) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def serve(tmp: Path, bundled_store: Path) -> Iterator[Live]:
+def serve(tmp: Path, bundled_store: Path, before: Sequence[Sequence[str]] = ()) -> Iterator[Live]:
+    """The server on a copy of the bundled store, after the plants and the ``before``
+    commands (``nkwatch`` arguments, e.g. a hostile list import)."""
     db = tmp / "nk.duckdb"
     shutil.copyfile(bundled_store, db)
     offline = "http://127.0.0.1:9/unreachable"
@@ -101,6 +103,8 @@ def serve(tmp: Path, bundled_store: Path) -> Iterator[Live]:
     (tmp / "labels.csv").write_text(_labels_csv(), encoding="utf-8")
     _cli(env, "intel", "import", str(tmp / "incident.csv"))
     _cli(env, "trace", "labels", "csv", str(tmp / "labels.csv"))
+    for args in before:
+        _cli(env, *args)
     with open_store(Settings.from_env(env)) as store:
         keys = {role.value: auth.create_key(store, role) for role in auth.Role}
         keys["revoked"] = auth.create_key(store, auth.Role.admin)

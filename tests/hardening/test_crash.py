@@ -23,14 +23,22 @@ POINTS = int(os.environ.get("NKWATCH_CRASH_POINTS", "2"))
 SEED = int(os.environ.get("NKWATCH_CRASH_SEED", "16"))
 
 
-@pytest.mark.parametrize("kind", ["lists", "intel", "transfers", "applicants"])
+# Points where the sweep found a bug, run every time: (kind, site, before "" / after "+").
+# lake: killed while writing the manifest draft, its _manifest.json.tmp-<pid> was never
+# removed (every later commit left it in the lake root).
+REGRESSIONS = {"lake": [("write at trace/lake/store.py", "+")]}
+
+
+@pytest.mark.parametrize("kind", ["lists", "intel", "transfers", "lake", "applicants"])
 def test_a_killed_import_leaves_the_previous_or_the_new_state(kind: str, tmp_path: Path) -> None:
     sweep = Sweep(kinds()[kind], tmp_path)
     sweep.base()
     sites = sweep.count(timed=False)
     assert sites >= 10, sweep.sites  # the tracing sees the import's writes
     every = [f"{i}{s}" for i in range(1, sites + 1) for s in ("", "+")]
-    for point in random.Random(f"{SEED}-{kind}").sample(every, POINTS):
+    fixed = [f"{sweep.sites.index(next(x for x in sweep.sites if x.startswith(site))) + 1}{when}"
+             for site, when in REGRESSIONS.get(kind, [])]  # fmt: skip
+    for point in fixed + random.Random(f"{SEED}-{kind}").sample(every, POINTS):
         outcome = sweep.kill_at(point)
         assert outcome.state in ("previous", "new"), outcome
         assert outcome.rerun_ok, outcome

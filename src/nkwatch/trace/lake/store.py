@@ -160,8 +160,11 @@ class LakeWriter:
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def _sweep(self, manifest: Manifest) -> None:
-        """Delete what the previous commit retired and files no manifest names."""
+        """Delete what the previous commit retired, files no manifest names, and manifest
+        drafts a killed commit left (``_manifest.json.tmp-<pid>``: the lock is ours)."""
         root = self.lake.root
+        for draft in root.glob(f"{MANIFEST}.tmp-*"):
+            draft.unlink(missing_ok=True)
         live = {f for p in manifest.partitions for f in p.files} | set(manifest.retired)
         for table_dir in root.iterdir():
             if not table_dir.is_dir() or table_dir.name.startswith(("_", ".")):
