@@ -416,6 +416,12 @@ def fuzz_cases() -> Iterator[Case]:
     yield Case(
         "fuzz/ofac-xml:year-past-c-long", ("lists", "import", "{f}"), {"f.xml": ofac.encode()}
     )
+    brace = ofac.replace(
+        _OFAC_NS, "https://sanctionslistservice.ofac.treas.gov/A}B@C_XML"
+    )  # '}' in the namespace URI
+    yield Case(
+        "fuzz/ofac-xml:brace-in-namespace", ("lists", "import", "{f}"), {"f.xml": brace.encode()}
+    )
     lake = (
         "trace",
         "import",

@@ -63,7 +63,7 @@ def parse_ofac_advanced(path: Path) -> ListDocument:
         for elem in elements:
             ns, _, local = elem.tag.rpartition("}")
             if not state.ns:
-                state.ns = ns + "}" if ns else ""
+                state.ns = _namespace(ns, path)
             _HANDLERS[local](state, elem)
             release(elem)
         reader.drain()
@@ -84,6 +84,14 @@ def parse_ofac_advanced(path: Path) -> ListDocument:
         parties=parties,
         relationships=tuple(state.relationships),
     )
+
+
+def _namespace(ns: str, path: Path) -> str:
+    """The ``{uri}`` prefix of the document's tags. A ``}`` inside the URI (``ns`` is the
+    tag up to its last ``}``) would make every child lookup an invalid element path."""
+    if "}" in ns[1:]:
+        raise UserError(f"XML namespace {ns[1:][:100]!r} is not a URI", where=str(path))
+    return ns + "}" if ns else ""
 
 
 def _date_of_issue(state: _State, elem: Any) -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from nkwatch.errors import UserError
 from nkwatch.sanctions.model import ListDocument, NameKind, Party, Schema
 from nkwatch.sanctions.ofac import date_range_iso
+from nkwatch.sanctions.parsers import parse_list
 
 pytestmark = pytest.mark.slow  # parses the full OFAC file(s)
 
@@ -143,3 +146,16 @@ def test_year_only_birth_dates_are_partial(ofac_2025: ListDocument) -> None:
     dates = {d for p in ofac_2025.parties for d in p.birth_dates}
     assert any(len(d) == 4 for d in dates)
     assert all(len(d) in (4, 7, 10) for d in dates)
+
+
+def test_a_namespace_uri_with_a_closing_brace_is_refused_by_name(tmp_path: Path) -> None:
+    """Found by fuzzing: ``xmlns="…A}B@C…"`` made every child lookup an invalid element
+    path (``KeyError: '@'`` from lxml) instead of a one-line refusal."""
+    ns = "https://sanctionslistservice.ofac.treas.gov/A}B@C_XML"
+    path = tmp_path / "sdn.xml"
+    path.write_text(
+        f'<?xml version="1.0"?><Sanctions xmlns="{ns}"><DateOfIssue><Year>2026</Year>'
+        "</DateOfIssue></Sanctions>"
+    )
+    with pytest.raises(UserError, match=r"XML namespace '.*A}B@C_XML' is not a URI"):
+        parse_list(path)
