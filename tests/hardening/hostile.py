@@ -435,6 +435,10 @@ def fuzz_cases() -> Iterator[Case]:
     ragged = ETL_HEADER + "1,2\n"
     yield Case("fuzz/lake:csv-ragged-first-block", lake, {"transactions.csv": ragged.encode()})
     yield Case("fuzz/lake:csv-header-not-utf8", lake, {"transactions.csv": b"ha\xffsh,b\n1,2\n"})
+    twice = ETL_HEADER.replace("value,", "value,block_number,") + _etl().decode().split("\n")[1]
+    yield Case(
+        "fuzz/lake:csv-repeated-column", lake, {"transactions.csv": (twice + ",7\n").encode()}
+    )
     btc = (
         "trace",
         "import",

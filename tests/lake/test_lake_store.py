@@ -178,6 +178,19 @@ def test_bad_input_is_one_line_naming_file_row_and_column_and_leaves_the_lake(
     assert sorted(p.relative_to(lake.root) for p in lake.root.rglob("*.parquet")) == files_before
 
 
+def test_a_column_named_twice_is_refused_by_name(tmp_path: Path) -> None:
+    """Found by fuzzing: a header naming ``block_number`` twice reached Arrow's lookup by
+    name (``KeyError: Field "block_number" exists 2 times``)."""
+    path = tmp_path / "transactions.csv"
+    path.write_text(
+        "hash,block_number,from_address,to_address,value,block_timestamp,block_number\n"
+        f"0x{'ab' * 32},100,0x{'01' * 20},0x{'02' * 20},7,1700000000,100\n"
+    )
+    with pytest.raises(UserError, match="column 'block_number' appears more than once"):
+        import_files(Lake(tmp_path / "lake"), "ethereum-etl", [path])
+    assert not (tmp_path / "lake" / "_manifest.json").exists()
+
+
 def test_reimporting_a_range_replaces_it_and_other_ranges_stay(tmp_path: Path) -> None:
     chain = bc.build(extra_hub_senders=2)
     lake = Lake(tmp_path / "lake")

@@ -157,6 +157,10 @@ class Columns:
     """Typed, checked access to one batch's columns."""
 
     def __init__(self, table: pa.Table, rows: pa.Array, path: Path) -> None:
+        names = table.column_names
+        if len(set(names)) != len(names):  # Arrow would refuse to pick one by name
+            twice = next(n for n in names if names.count(n) > 1)
+            raise UserError(f"column {twice!r} appears more than once", where=str(path))
         self.t = table
         self.rows = rows
         self.path = path
