@@ -3,9 +3,10 @@
 Building the index over the full OFAC + UN lists reads every name in every script (about six
 CPU-seconds); a cold lookup should not pay that, nor the second it takes to decode every
 party. The file holds what the build computed and the parties it searches: the postings and
-trigram tables as flat little-endian arrays (used in place, memory-mapped), and each indexed
-name's readings and each party as one small JSON record, decoded only when a search reaches
-it. Nothing is unpickled: every byte is parsed by this module against a typed header.
+trigram tables as flat little-endian arrays (used in place, memory-mapped), each indexed
+name's readings as number columns (``entrycodec``: distinct tokens stored once, index keys as
+vocabulary ids) and each party as one small JSON record, both decoded only when a search
+reaches them. Nothing is unpickled: every byte is parsed against a typed header.
 
 Layout::
 
@@ -32,34 +33,31 @@ import os
 import sys
 import tempfile
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import Any, overload
 
 import numpy as np
 
 from nkwatch import __version__
 from nkwatch.sanctions import partycodec
-from nkwatch.sanctions.model import NameKind, PartyName
-from nkwatch.sanctions.names import kernel
-from nkwatch.sanctions.names.index import IndexEntry, NameIndex
-from nkwatch.sanctions.names.keys import form_keys
-from nkwatch.sanctions.names.normalize import NameForm, Token
+from nkwatch.sanctions.names import entrycodec, kernel
+from nkwatch.sanctions.names.index import NameIndex
 from nkwatch.sanctions.names.postings import Postings
 
 MAGIC = b"NKWNAMES"
-FORMAT = 3  # 2: the one-edit (deletion) table of short keys; 3: written words' one-edit tables
+# 2: the one-edit (deletion) table of short keys; 3: written words' one-edit tables;
+# 4: the indexed names as number columns (``entrycodec``) instead of JSON records
+FORMAT = 4
 _ALIGN = 64
 _CHECK = 4  # crc32 trailer
 _PREFIX = len(MAGIC) + 8
 # Third-party readers whose output is filed in the index (a new release may read differently).
 _READERS = ("anyascii", "pypinyin", "ToJyutping", "OpenCC", "cutlet")
-_KINDS = {k.value: k for k in NameKind}
 _SEP = "\x00"
-T = TypeVar("T")
 
 
 class IndexFileError(Exception):
@@ -192,7 +190,7 @@ def _sections(index: NameIndex) -> dict[str, tuple[bytes, str]]:
     parties = index.parties
     out["parties.ids"] = (_joined([p.entity_id for p in parties], "party ids"), "utf-8")
     _records(out, "parties", [partycodec.encode(p).encode() for p in parties])
-    _records(out, "entries", [_entry_json(e).encode() for e in index.entries])
+    out |= entrycodec.encode(index.entries, index.postings)
     return out
 
 
@@ -207,28 +205,6 @@ def _records(out: dict[str, tuple[bytes, str]], name: str, records: list[bytes])
     np.cumsum([len(r) for r in records], out=offsets[1:])
     out[f"{name}.offsets"] = (offsets.tobytes(), "<i8")
     out[f"{name}.records"] = (b"".join(records), "json")
-
-
-def _entry_json(entry: IndexEntry) -> str:
-    name = entry.name
-    return json.dumps(
-        [
-            entry.party,
-            entry.sig,
-            [name.value, name.script, name.kind.value, name.weak],
-            [_form_json(f) for f in entry.forms],
-            None if entry.arabic is None else _form_json(entry.arabic),
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-
-
-def _form_json(form: NameForm) -> list[Any]:
-    return [
-        form.translit,
-        [[t.text, t.key, t.share, int(t.legal) | int(t.syllabic) << 1] for t in form.tokens],
-    ]
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -255,11 +231,12 @@ def load(path: Path, key: IndexKey) -> NameIndex:
         sections = {name: _section(view, header, name) for name in header["sections"]}
         party_ids = _texts(sections["parties.ids"])
         parties = partycodec.PartyRows(party_ids, _Slices(*_pair(sections, "parties")))
-        entries = _Records(_Slices(*_pair(sections, "entries")), _decode_entry)
+        postings = _postings(sections, "postings")
+        entries = entrycodec.EntryTable(sections, postings.keys)
         index = NameIndex(
             parties,
             entries,
-            _postings(sections, "postings"),
+            postings,
             _postings(sections, "grams"),
             _postings(sections, "deletes"),
             _postings(sections, "spelled"),
@@ -344,45 +321,3 @@ class _Slices(Sequence[bytes]):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         return bytes(self._records[self._bounds[i] : self._bounds[i + 1]])
-
-
-class _Records(Sequence[T]):
-    """Records of a stored table, each decoded from its bytes on first access and kept."""
-
-    def __init__(self, raws: _Slices, decode: Callable[[bytes], T]) -> None:
-        self._raws = raws
-        self._decode = decode
-        self._decoded: list[T | None] = [None] * len(raws)
-
-    def __len__(self) -> int:
-        return len(self._decoded)
-
-    @overload
-    def __getitem__(self, i: int) -> T: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[T]: ...
-    def __getitem__(self, i: int | slice) -> T | Sequence[T]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        found = self._decoded[i]
-        if found is None:
-            found = self._decoded[i] = self._decode(self._raws[i])
-        return found
-
-
-def _decode_entry(record: bytes) -> IndexEntry:
-    party, sig, (value, script, kind, weak), forms, letters = json.loads(record)
-    name_forms = tuple(_decode_form(f) for f in forms)
-    return IndexEntry(
-        party,
-        PartyName(value, script, _KINDS[kind], weak),
-        name_forms,
-        tuple(frozenset(form_keys(f)) for f in name_forms),
-        sig,
-        None if letters is None else _decode_form(letters),
-    )
-
-
-def _decode_form(raw: list[Any]) -> NameForm:
-    label, tokens = raw
-    return NameForm(tuple(Token(t, k, s, bool(f & 1), bool(f & 2)) for t, k, s, f in tokens), label)
