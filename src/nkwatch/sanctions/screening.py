@@ -39,7 +39,9 @@ _DATE = re.compile(
 class NameSearcher(Protocol):
     """What the screener needs from the name index (``nkwatch.sanctions.names.NameIndex``)."""
 
-    def search(self, query: NameQuery, limit: int = 10) -> Sequence[NameMatch]: ...
+    def search(
+        self, query: NameQuery, limit: int = 10, floor: float | None = None
+    ) -> Sequence[NameMatch]: ...
 
 
 class AddressSearcher(Protocol):
@@ -196,7 +198,7 @@ class Screener:
         if query.birth_date is not None and not _real_date(query.birth_date):
             raise UserError(f"date of birth {query.birth_date!r} is not a calendar date")
         cut = DEFAULT_THRESHOLD if threshold is None else _check_threshold(threshold)
-        found = self.names.search(query, CANDIDATES)
+        found = self.names.search(query, CANDIDATES, cut)
         matches = [
             self._match(party, m.matched_name.value, m.score, m.explanation)
             for m in found

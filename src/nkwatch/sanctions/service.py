@@ -42,8 +42,10 @@ class LazyNameIndex:
         self._index: NameIndex | None = None
         self._lock = threading.Lock()
 
-    def search(self, query: NameQuery, limit: int = 10) -> Sequence[NameMatch]:
-        return self.index.search(query, limit)
+    def search(
+        self, query: NameQuery, limit: int = 10, floor: float | None = None
+    ) -> Sequence[NameMatch]:
+        return self.index.search(query, limit, floor)
 
     @property
     def index(self) -> NameIndex:

@@ -28,7 +28,7 @@ from nkwatch.sanctions.model import (
     PostalAddress,
     Schema,
 )
-from nkwatch.sanctions.names import NameIndex
+from nkwatch.sanctions.names import NameIndex, NameQuery
 from nkwatch.sanctions.repository import import_document, load_active
 from nkwatch.sanctions.screening import Screener
 from nkwatch.sanctions.service import LazyAddressIndex, ScreenerCache, ScreeningService
@@ -231,3 +231,22 @@ def test_forked_batch_on_the_persisted_index_equals_the_built_index_run(
     assert _rows(cols, data, ScreenerCache().get(store)) == old  # the persisted index, one process
     fast = batch_pool.screen_parallel(ScreeningService(store, ScreenerCache()), data, cols, None)
     assert fast == old  # workers forked from a screener that has decoded nothing yet
+
+
+def test_a_search_floor_only_cuts_what_the_threshold_would(store: Store) -> None:
+    """The screener asks for candidates at or above its threshold only (the others are neither
+    explained nor their parties decoded): the answer is the unfloored one, cut."""
+    _import(store)
+    lists = load_active(store)
+    loaded = indexfiles.load_index(store.path, lists.version_ids)
+    assert loaded is not None
+    cut = 0
+    for index in (NameIndex.build(lists.parties), loaded):
+        for name, country, dob in QUERIES[:-1]:
+            query = NameQuery(name, country=country or None, birth_date=dob or None)
+            full = index.search(query, 25)
+            for floor in (0.0, 0.5, 0.7, 0.85, 0.95):
+                expected = [m for m in full if m.score >= floor]
+                assert index.search(query, 25, floor) == expected, (name, floor)
+                cut += len(full) - len(expected)
+    assert cut > 40  # floors that really cut

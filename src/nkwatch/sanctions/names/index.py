@@ -50,6 +50,7 @@ FUZZY_CACHE = 100_000  # query keys whose fuzzy expansions are kept
 MIN_EDIT_KEY, MAX_EDIT_KEY = 4, 9  # keys also met at one edit through their deletions
 MIN_SPELL, MAX_SPELL = 4, 16  # written words met at one edit through their deletions
 NEAR_EXISTING = 5  # letters from which a word names are filed under is also met at one edit
+PERSON, KOREA = 1, 2  # party flags: a person; Korean readings of Han names may name it
 _MISSING = np.empty(0, dtype=np.int32)  # fuzzy cache: not looked up yet
 
 IntArray = npt.NDArray[np.int32]
@@ -138,7 +139,9 @@ class NameIndex:
     """Name index over parties; build once per set of active list versions.
 
     ``parties`` and ``entries`` may be sequences that decode on access (a persisted index,
-    ``persist.load``): a search touches only its candidates.
+    ``persist.load``): a search touches only its candidates. Such an index also brings each
+    party's entity id and flags (``party_flags``), so that ranking candidates decodes none of
+    their parties: only those shown are.
     """
 
     def __init__(
@@ -150,8 +153,16 @@ class NameIndex:
         deletes: Postings | None = None,
         spelled: Postings | None = None,
         spelled_deletes: Postings | None = None,
+        party_ids: Sequence[str] | None = None,
+        flags: Sequence[int] | None = None,
     ) -> None:
+        if (party_ids is not None and len(party_ids) != len(parties)) or (
+            flags is not None and len(flags) != len(parties)
+        ):
+            raise ValueError("one entity id and one flag set per party")
         self._parties = parties
+        self._party_ids = party_ids
+        self._flags = flags
         self._entries = entries
         self._prepared: dict[tuple[int, bool, bool], tuple[Prepared, ...]] = {}
         self._plain: dict[
@@ -244,8 +255,26 @@ class NameIndex:
         """Whether Korean readings of Han names may name this party (``korea_linked``)."""
         found = self._korean.get(party)
         if found is None:
-            found = self._korean[party] = korea_linked(self._parties[party])
+            flags = self._flags
+            found = self._korean[party] = (
+                bool(flags[party] & KOREA)
+                if flags is not None
+                else korea_linked(self._parties[party])
+            )
         return found
+
+    def _person(self, party: int) -> bool:
+        if self._flags is not None:
+            return bool(self._flags[party] & PERSON)
+        return self._parties[party].schema is Schema.PERSON
+
+    def _entity_id(self, party: int) -> str:
+        ids = self._party_ids
+        return ids[party] if ids is not None else self._parties[party].entity_id
+
+    def party_flags(self) -> list[int]:
+        """Each party's ``PERSON`` and ``KOREA`` flags (what ``persist`` stores)."""
+        return [party_flags(p) for p in self._parties]
 
     def weight(self, token: Token) -> float:
         """Token weight: lexicon share x IDF of its phonetic key over the indexed names."""
@@ -255,8 +284,13 @@ class NameIndex:
         """IDF factor of a token's phonetic key over the indexed names (1.0 for rare keys)."""
         return self._idf.get(token.key, 1.0)
 
-    def search(self, query: NameQuery, limit: int = 10) -> list[NameMatch]:
-        """Candidates ranked best first (not cut at a threshold), each with its explanation."""
+    def search(
+        self, query: NameQuery, limit: int = 10, floor: float | None = None
+    ) -> list[NameMatch]:
+        """Candidates ranked best first, each with its explanation: the best ``limit`` of
+        them, and of those only the ones scoring at least ``floor`` (given a threshold, the
+        others are neither explained nor their parties decoded: what is returned is what the
+        search without ``floor`` returns, cut at it)."""
         ctx = _QueryContext(query, self.query_forms(query), self.idf)
         # party -> (score, entry, scored reading pair), ranked without features
         best: dict[int, tuple[float, int, Scored]] = {}
@@ -267,7 +301,7 @@ class NameIndex:
         weigh_facts = has_facts(query)
         for eid in self._candidates(ctx.forms):
             entry = self._entries[eid]
-            person = self._parties[entry.party].schema is Schema.PERSON
+            person = self._person(entry.party)
             mkey = (entry.sig, person, self._korea(entry.party))
             if mkey not in memo:
                 memo[mkey] = self._compare(ctx, entry, person)
@@ -283,12 +317,14 @@ class NameIndex:
                 best[entry.party] = (score, eid, found)
         ranked = sorted(
             best.values(),
-            key=lambda se: (-se[0], self._parties[self._entries[se[1]].party].entity_id),
-        )
-        # Features are built for the shown candidates only, from the alignment that won above.
+            key=lambda se: (-se[0], self._entity_id(self._entries[se[1]].party)),
+        )[:limit]
+        # Features are built for the shown candidates only, from the alignment that won above
+        # (its final score is the ranking score: the same party facts, applied the same way).
         return [
             self._finish(query, self._entries[eid], found.score, explain(found).features)
-            for _, eid, found in ranked[:limit]
+            for score, eid, found in ranked
+            if floor is None or score >= floor
         ]
 
     def candidate_names(self, query: NameQuery) -> list[tuple[Party, PartyName]]:
@@ -313,7 +349,7 @@ class NameIndex:
     def score_entry(self, query: NameQuery, eid: int) -> NameMatch | None:
         """Full score of one indexed name against the query, explained, with party facts."""
         entry = self._entries[eid]
-        person = self._parties[entry.party].schema is Schema.PERSON
+        person = self._person(entry.party)
         ctx = _QueryContext(query, self.query_forms(query), self.idf)
         found = self._compare(ctx, entry, person)
         if found is None:
@@ -528,6 +564,11 @@ class NameIndex:
         exact = self._postings.key_id(key)
         order = keep[np.argsort(-dice[dice >= FUZZY_DICE], kind="stable")][:FUZZY_PER_TOKEN]
         return [int(v) for v in order if v != exact]
+
+
+def party_flags(party: Party) -> int:
+    """``PERSON`` and ``KOREA`` (``korea_linked``) of one party, as one number."""
+    return (PERSON if party.schema is Schema.PERSON else 0) | (KOREA if korea_linked(party) else 0)
 
 
 def key_trigrams(vocab: Sequence[str]) -> Postings:

@@ -50,8 +50,9 @@ from nkwatch.sanctions.names.postings import Postings
 
 MAGIC = b"NKWNAMES"
 # 2: the one-edit (deletion) table of short keys; 3: written words' one-edit tables;
-# 4: the indexed names as number columns (``entrycodec``) instead of JSON records
-FORMAT = 4
+# 4: the indexed names as number columns (``entrycodec``) instead of JSON records;
+# 5: each party's flags (``NameIndex.party_flags``), so ranking decodes no party
+FORMAT = 5
 _ALIGN = 64
 _CHECK = 4  # crc32 trailer
 _PREFIX = len(MAGIC) + 8
@@ -190,6 +191,7 @@ def _sections(index: NameIndex) -> dict[str, tuple[bytes, str]]:
     parties = index.parties
     out["parties.ids"] = (_joined([p.entity_id for p in parties], "party ids"), "utf-8")
     _records(out, "parties", [partycodec.encode(p).encode() for p in parties])
+    out["parties.flags"] = (np.asarray(index.party_flags(), dtype="|u1").tobytes(), "|u1")
     out |= entrycodec.encode(index.entries, index.postings)
     return out
 
@@ -241,6 +243,8 @@ def load(path: Path, key: IndexKey) -> NameIndex:
             _postings(sections, "deletes"),
             _postings(sections, "spelled"),
             _postings(sections, "spelled_deletes"),
+            parties.entity_ids,
+            memoryview(sections["parties.flags"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise IndexFileError(f"{path}: malformed tables ({exc})") from exc
