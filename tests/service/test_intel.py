@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from .conftest import Keys, login
@@ -73,3 +75,25 @@ def test_stix_and_misp_exports_keep_sources(client: TestClient, keys: Keys) -> N
     misp = client.get("/api/v1/intel/export/misp", headers=keys.headers("viewer"))
     assert misp.status_code == 200 and json.loads(misp.text)
     assert client.get("/api/v1/intel/export/pdf", headers=keys.headers("viewer")).status_code == 422
+
+
+def test_export_is_built_once_per_loaded_dataset(
+    client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The STIX bundle costs seconds of CPU (stix2 validates every object); feeds that poll
+    the route get the text built for the dataset the service has loaded."""
+    from nkwatch.intel.stix import export
+
+    calls: list[int] = []
+    real = export.to_bundle
+
+    def counting(data: Any) -> Any:
+        calls.append(1)
+        return real(data)
+
+    monkeypatch.setattr(export, "to_bundle", counting)
+    client.app.state.nk.cache.pop("intel_export", None)  # type: ignore[attr-defined]
+    first = client.get("/api/v1/intel/export/stix", headers=keys.headers("viewer"))
+    second = client.get("/api/v1/intel/export/stix", headers=keys.headers("viewer"))
+    assert first.status_code == second.status_code == 200
+    assert first.text == second.text and len(calls) == 1

@@ -243,6 +243,12 @@ async def export(
     from nkwatch.intel.stix.export import to_bundle
 
     data = dataset(state)
+    # Built once per loaded dataset: the STIX bundle costs ~3 CPU-s (stix2 validates every
+    # object), and feeds poll this route. A reload replaces ``data``, so the entry goes stale.
+    built: tuple[Dataset, dict[str, str]] | None = state.cache.get("intel_export")
+    if built is None or built[0] is not data:
+        built = (data, {})
+        state.cache["intel_export"] = built
 
     def build() -> str:
         if fmt == "stix":
@@ -250,7 +256,9 @@ async def export(
             return text
         return json.dumps(to_misp(data), indent=1, ensure_ascii=False)
 
-    text = await anyio.to_thread.run_sync(build)
+    text = built[1].get(fmt)
+    if text is None:
+        text = built[1][fmt] = await anyio.to_thread.run_sync(build)
     name = "nkwatch-intel.stix.json" if fmt == "stix" else "nkwatch-intel.misp.json"
     return Response(
         text,
