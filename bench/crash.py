@@ -38,20 +38,29 @@ A = "0x098b716b8aaf21512996dc57eb0615e2383e2f96"
 
 
 def _un(folder: Path) -> None:
+    """The bundled UN publication cut to 150 individuals and 40 entities (the DPRK ones
+    first), and the next publication; an OFAC publication of 150 parties and its next issue."""
     src = ROOT / "src/nkwatch/data/sanctions/un_consolidated_2026-02-27.xml.gz"
-    text = gzip.decompress(src.read_bytes()).decode("utf-8")
+    full = gzip.decompress(src.read_bytes()).decode("utf-8")
+    head = full[: full.index("<INDIVIDUALS>")]
+    kept = []
+    for tag, n in (("INDIVIDUAL", 150), ("ENTITY", 40)):
+        found = re.findall(rf"<{tag}>.*?</{tag}>", full, flags=re.S)
+        found.sort(key=lambda b: "<UN_LIST_TYPE>DPRK" not in b)  # stable: DPRK first
+        kept.append("".join(found[:n]))
+    text = f"{head}<INDIVIDUALS>{kept[0]}</INDIVIDUALS><ENTITIES>{kept[1]}</ENTITIES></CONSOLIDATED_LIST>\n"
     (folder / "un_v1.xml").write_text(text, "utf-8")
     # the next publication: a later date and one designation fewer
     v2 = re.sub(r'dateGenerated="[^"]*"', 'dateGenerated="2026-03-06T00:00:00.000Z"', text, count=1)
     v2 = re.sub(r"<INDIVIDUAL>.*?</INDIVIDUAL>", "", v2, count=1, flags=re.S)
     (folder / "un_v2.xml").write_text(v2, "utf-8")
     # and an OFAC publication beside it (both lists in one import, one transaction): the next
-    # issue drops 5 parties, renames 10 and adds 40
-    v1 = generated_parties(1000, 400)
+    # issue drops 5 parties, renames 10 and adds 20
+    v1 = generated_parties(1000, 150)
     (folder / "ofac_v1.xml").write_text(ofac_advanced(v1, date(2026, 2, 20)), "utf-8")
     later = [ListParty(p.ref, p.name + " JR", p.aliases, p.remarks, p.programs, p.address, p.person)
-             if p.ref % 40 == 0 else p for p in v1[5:]]  # fmt: skip
-    v2p = later + generated_parties(2000, 40)
+             if p.ref % 15 == 0 else p for p in v1[5:]]  # fmt: skip
+    v2p = later + generated_parties(2000, 20)
     (folder / "ofac_v2.xml").write_text(ofac_advanced(v2p, date(2026, 3, 5)), "utf-8")
 
 
@@ -123,7 +132,7 @@ def _transfers(folder: Path) -> None:
     (folder / "v1").mkdir()
     (folder / "v1" / "transactions.csv").write_text(_etl(0, 500))
     (folder / "v2").mkdir()
-    (folder / "v2" / "transactions.csv").write_text(_etl(500, 20000))
+    (folder / "v2" / "transactions.csv").write_text(_etl(500, 5000))
 
 
 def _applicants(folder: Path) -> None:
@@ -200,15 +209,26 @@ def kinds() -> dict[str, Kind]:
 
 
 def sweep(
-    kind: Kind, points: int, work: Path, progress: Path | None = None
+    kind: Kind, points: int, work: Path, progress: Path | None = None, skip: int = 0
 ) -> tuple[Sweep, list[Outcome]]:
+    """Kill ``kind`` at ``points`` points; ``skip`` starts that far into the (shuffled) list,
+    so a second process can work on the same sweep from elsewhere (``--merge`` joins them)."""
+    from bench.crashkit import DERIVED, digest
+
     s = Sweep(kind, work)
     s.base()
-    s.count()
+    s.count(timed=False)  # timed kills are placed from the traced run's write span
+    if progress is not None:
+        meta = {"kind": kind.name, "new": " ".join(kind.new), "write_sites": len(s.sites),
+                "write_span_s": round(s.window, 2), "digest_previous": digest(s.before, DERIVED),
+                "digest_new": digest(s.after, DERIVED)}  # fmt: skip
+        progress.with_name(f"crash-{kind.name}.meta.json").write_text(
+            json.dumps(meta, indent=1) + "\n"
+        )
     out = []
     spread = s.points(points)
     random.Random(16).shuffle(spread)  # any prefix of a cut-short sweep covers the whole run
-    for p in spread:
+    for p in spread[skip:] + spread[:skip]:
         out.append(s.kill_at(p))
         if progress is not None:  # one line per point, so a cut-short sweep still counts
             with progress.open("a") as fh:
@@ -251,11 +271,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kind", action="append", choices=[*sorted(kinds()), "audit"])
     ap.add_argument("--points", type=int, default=50)
+    ap.add_argument("--skip", type=int, default=0, help="start this far into the point list")
+    ap.add_argument("--merge", action="store_true", help="only join the kinds' point files")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results",
                     help="folder: crash-KIND.json (the kind's row) and crash-KIND.jsonl (each point)")  # fmt: skip
     args = ap.parse_args()
     for name in args.kind or [*kinds(), "audit"]:
         start = time.monotonic()
+        if args.merge:
+            _write_row(args.out / f"crash-{name}.json", start, merge(args.out, name))
+            continue
         work = Path(tempfile.mkdtemp(prefix=f"nkcrash-{name}-"))
         if name == "audit":
             try:
@@ -269,31 +294,41 @@ def main() -> None:
                    "seconds": round(time.monotonic() - start, 1), "load_avg": os.getloadavg()}  # fmt: skip
             _write_row(args.out / "crash-audit.json", start, row)
             continue
-        progress = args.out / f"crash-{name}.jsonl"
+        progress = args.out / f"crash-{name}{f'.from{args.skip}' if args.skip else ''}.jsonl"
         progress.write_text("")
         try:
-            s, outcomes = sweep(kinds()[name], args.points, work, progress)
+            sweep(kinds()[name], args.points, work, progress, args.skip)
         finally:
             shutil.rmtree(work, ignore_errors=True)
-        _write_row(args.out / f"crash-{name}.json", start, summary(s, outcomes))
+        if not args.skip:
+            _write_row(args.out / f"crash-{name}.json", start, merge(args.out, name))
 
 
-def summary(s: Sweep, outcomes: list[Outcome]) -> dict[str, object]:
-    """A kind's figures: points that killed the import (sited / timed), what each left."""
-    from bench.crashkit import DERIVED, digest
-
+def merge(folder: Path, name: str) -> dict[str, object]:
+    """A kind's figures from its point files (one per process; a point once): points that
+    killed the import (sited / timed), what each left."""
+    meta = json.loads((folder / f"crash-{name}.meta.json").read_text())
+    seen: dict[str, Outcome] = {}
+    for part in sorted(folder.glob(f"crash-{name}*.jsonl")):
+        for line in part.read_text().splitlines():
+            o = Outcome(**json.loads(line))
+            seen.setdefault(o.point, o)
+    outcomes = list(seen.values())
+    (folder / f"crash-{name}.jsonl").write_text(
+        "".join(json.dumps(asdict(o)) + "\n" for o in outcomes)
+    )
+    for part in folder.glob(f"crash-{name}.from*"):
+        part.unlink()
     killed = [o for o in outcomes if o.state != "not reached"]
     states = Counter(o.state.split(":")[0] for o in killed)
     return {
-        "kind": s.kind.name, "new": " ".join(s.kind.new), "write_sites": len(s.sites),
-        "clean_run_s": round(s.seconds, 2), "write_span_s": round(s.window, 2),
+        **meta,
         "points": len(killed), "sited_points": sum(not o.point.startswith("t") for o in killed),
         "timed_points": sum(o.point.startswith("t") for o in killed),
         "timed_not_reached": len(outcomes) - len(killed), "distinct_sites_hit": len({o.site for o in killed if not o.point.startswith("t")}),
         "states": dict(states), "corrupt": states.get("corrupt", 0),
         "lost_previous": sum(o.state not in ("previous", "new") for o in killed),
         "rerun_failed": sum(not o.rerun_ok for o in killed),
-        "digest_previous": digest(s.before, DERIVED), "digest_new": digest(s.after, DERIVED),
         "bad": [asdict(o) for o in killed if o.state.startswith("corrupt") or not o.rerun_ok],
     }  # fmt: skip
 

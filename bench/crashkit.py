@@ -263,10 +263,7 @@ def snapshot(folder: Path, db: Path, lake: Path | None = None) -> dict[str, Any]
             out[t] = sorted(_NOISE.sub("", repr(r)) for r in rows)
     finally:
         con.close()
-    side = db.with_name(db.name + ".d")
-    out["__files__"] = sorted(
-        str(p.relative_to(side)) for p in side.rglob("*") if p.is_file() and ".tmp" not in p.name
-    ) if side.exists() else []  # fmt: skip
+    out["__files__"] = _files(db.with_name(db.name + ".d"))
     if lake is not None:
         out.update(lake_state(lake))
     return out
@@ -292,12 +289,15 @@ def lake_state(root: Path) -> dict[str, Any]:
         parts.append(repr((p.key, p.files, p.rows, p.min_block, p.max_block, p.origin.split(" at ")[0],
                            rows.hexdigest())))  # fmt: skip
     parts.append(f"commit {manifest.commit} retired {sorted(manifest.retired)}")
-    files = (
-        sorted(str(f.relative_to(root)) for f in root.rglob("*") if f.is_file())
-        if root.exists()
-        else []
-    )
-    return {"__lake__": parts, "__lake_files__": files}
+    return {"__lake__": parts, "__lake_files__": _files(root, keep_tmp=True)}
+
+
+def _files(root: Path, keep_tmp: bool = False) -> list[str]:
+    """Files under ``root`` by name (an index's ``.tmp`` being written is not one yet)."""
+    if not root.exists():
+        return []
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*")
+                  if p.is_file() and (keep_tmp or ".tmp" not in p.name))  # fmt: skip
 
 
 def digest(state: dict[str, Any], ignore: Sequence[str] = ()) -> str:
@@ -355,6 +355,13 @@ class Sweep:
     def _fill(self, argv: Sequence[str], folder: Path) -> list[str]:
         db = folder / "store.duckdb"
         return [a.replace("{dir}", str(folder)).replace("{db}", str(db)) for a in argv]
+
+    def files(self, folder: Path) -> dict[str, list[str]]:
+        """Only the derived part of :meth:`snap`: the files beside the store and the lake."""
+        out = {"__files__": _files(folder / "store.duckdb.d")}
+        if self.kind.lake:
+            out["__lake_files__"] = _files(folder / "lake", keep_tmp=True)
+        return out
 
     def snap(self, folder: Path) -> dict[str, Any]:
         return snapshot(
@@ -476,7 +483,7 @@ class Sweep:
                     state, detail = "corrupt: check failed", detail + chk.stderr[-300:]
             # and the name index (a cache) is back, rebuilt by the re-run or the lookup; no
             # staged or orphaned lake file is left
-            now = self.snap(folder)
+            now = self.files(folder)
             for key in DERIVED:
                 if now.get(key) != want.get(key):
                     ok, detail = False, detail + f" {key} {now.get(key)} != {want.get(key)}"
