@@ -8,6 +8,7 @@ loopback address is an ordinary client.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -18,6 +19,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -138,3 +140,70 @@ def serve(tmp: Path, bundled_store: Path, before: Sequence[Sequence[str]] = ()) 
     finally:
         proc.terminate()
         proc.wait(timeout=60)
+
+
+# After every page load: did anything of ours run, or land in the DOM as live markup?
+PROBE = """() => ({
+  pwned: window.__pwned === undefined ? null : String(window.__pwned),
+  handlers: [...document.querySelectorAll('[onerror],[onload],[onclick]')]
+    .map(e => e.outerHTML.slice(0, 120)),
+  scripts: [...document.scripts].filter(s => (s.textContent || '').includes('__pwned'))
+    .map(s => s.outerHTML.slice(0, 120)),
+  jsLinks: [...document.querySelectorAll('a[href],form[action],iframe[src]')]
+    .map(e => e.getAttribute('href') || e.getAttribute('action') || e.getAttribute('src'))
+    .filter(u => /^\\s*javascript:/i.test(u)),
+  shown: document.body.innerText.includes('nkwxss'),
+})"""
+
+# An inline script added by hand: the page's CSP must stop it and report the violation.
+INLINE = """() => new Promise(done => {
+  document.addEventListener('securitypolicyviolation',
+    e => done({blocked: e.violatedDirective, ran: window.__inline === 1}), {once: true});
+  const s = document.createElement('script');
+  s.textContent = 'window.__inline = 1';
+  document.body.appendChild(s);
+  setTimeout(() => done({blocked: null, ran: window.__inline === 1}), 2000);
+})"""
+
+
+def wait_job(c: httpx.Client, job: dict[str, Any], h: dict[str, str]) -> dict[str, Any]:
+    """Poll a job until it ends; it must be done."""
+    deadline = time.monotonic() + 240
+    while job["status"] not in ("done", "failed", "error"):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.3)
+        job = c.get(f"/api/v1/jobs/{job['id']}", headers=h).json()
+    assert job["status"] == "done", job
+    return job
+
+
+@contextlib.contextmanager
+def browser(server: Live) -> Iterator[tuple[Any, list[str]]]:
+    """Chromium (headless) logged in as admin: the page, and the dialogs any page opened."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-gpu"],
+        )
+        page = chromium.new_context(base_url=server.url).new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto("/login")
+        page.get_by_label("User name").fill(server.users["admin"])
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(server.url + "/")
+        try:
+            yield page, dialogs
+        finally:
+            chromium.close()
+
+
+def assert_nothing_ran(seen: dict[str, dict[str, Any]]) -> None:
+    """Every page's PROBE: no planted script ran, no live handler or script, no js: link."""
+    for url, probe in seen.items():
+        assert probe["pwned"] is None, f"{url}: a planted script ran ({probe['pwned']})"
+        assert not probe["handlers"] and not probe["scripts"], f"{url}: live markup {probe}"
+        assert not probe["jsLinks"], f"{url}: javascript: link {probe['jsLinks']}"

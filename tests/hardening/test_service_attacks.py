@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from . import live, sweeps
-from .live import PASSWORD, TRUSTED_PROXY, Live
+from .live import INLINE, PASSWORD, PROBE, TRUSTED_PROXY, Live
 
 FULL = os.environ.get("NKWATCH_ATTACK_FULL") == "1"
 WRONG_KEY = "nkw_0123456789ab_" + "A" * 43
@@ -289,41 +289,6 @@ APPLICANTS = (
 UPLOAD_NAME = f"{live.MARK}<img src=x onerror=window.__pwned=1>.csv"
 CASE = f"nkwxss-case-{os.getpid()}"
 
-# After every page load: did anything of ours run, or land in the DOM as live markup?
-PROBE = """() => ({
-  pwned: window.__pwned === undefined ? null : String(window.__pwned),
-  handlers: [...document.querySelectorAll('[onerror],[onload],[onclick]')]
-    .map(e => e.outerHTML.slice(0, 120)),
-  scripts: [...document.scripts].filter(s => (s.textContent || '').includes('__pwned'))
-    .map(s => s.outerHTML.slice(0, 120)),
-  jsLinks: [...document.querySelectorAll('a[href],form[action],iframe[src]')]
-    .map(e => e.getAttribute('href') || e.getAttribute('action') || e.getAttribute('src'))
-    .filter(u => /^\\s*javascript:/i.test(u)),
-  shown: document.body.innerText.includes('nkwxss'),
-})"""
-
-# An inline script added by hand: the page's CSP must stop it and report the violation.
-INLINE = """() => new Promise(done => {
-  document.addEventListener('securitypolicyviolation',
-    e => done({blocked: e.violatedDirective, ran: window.__inline === 1}), {once: true});
-  const s = document.createElement('script');
-  s.textContent = 'window.__inline = 1';
-  document.body.appendChild(s);
-  setTimeout(() => done({blocked: null, ran: window.__inline === 1}), 2000);
-})"""
-
-
-def _wait_job(c: httpx.Client, job: dict[str, Any], h: dict[str, str]) -> dict[str, Any]:
-    import time
-
-    deadline = time.monotonic() + 240
-    while job["status"] not in ("done", "failed", "error"):
-        assert time.monotonic() < deadline, job
-        time.sleep(0.3)
-        job = c.get(f"/api/v1/jobs/{job['id']}", headers=h).json()
-    assert job["status"] == "done", job
-    return job
-
 
 def _plant(server: Live) -> dict[str, str]:
     """Hostile values through the upload and job APIs (the importers planted the rest)."""
@@ -336,11 +301,11 @@ def _plant(server: Live) -> dict[str, str]:
         up = c.post("/api/v1/hiring/screenings", headers=h,
                     files={"file": (f"{live.MARK}.csv", APPLICANTS.encode(), "text/csv")})  # fmt: skip
         assert up.status_code == 202, up.text
-        screening = _wait_job(c, up.json(), h)["result"]["screening_id"]
+        screening = live.wait_job(c, up.json(), h)["result"]["screening_id"]
         job = c.post("/api/v1/trace/jobs", headers=h,
                      json={"name": CASE, "seeds": [{"address": live.SEED}]})  # fmt: skip
         assert job.status_code == 202, job.text
-        _wait_job(c, job.json(), h)
+        live.wait_job(c, job.json(), h)
     return {
         "incident_id": live.INCIDENT_ID,
         "screening_id": str(screening),
@@ -349,8 +314,6 @@ def _plant(server: Live) -> dict[str, str]:
 
 
 def test_stored_values_never_run_as_script_in_chromium(server: Live) -> None:
-    from playwright.sync_api import sync_playwright
-
     ids = _plant(server)
     pages = [g for g in sweeps.route_table() if g.kind == "page" and g.method == "GET"]
     urls = []
@@ -364,20 +327,7 @@ def test_stored_values_never_run_as_script_in_chromium(server: Live) -> None:
         f"/applicants/{ids['screening_id']}",
         f"/cases/{CASE}",
     }
-    chromium = Path("/usr/bin/chromium")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(chromium), args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        context = browser.new_context(base_url=server.url)
-        page = context.new_page()
-        dialogs: list[str] = []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto("/login")
-        page.get_by_label("User name").fill(server.users["admin"])
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(server.url + "/")
+    with live.browser(server) as (page, dialogs):
         # the reflected path too: a hostile name typed into the screening form
         page.goto("/screen")
         page.locator("form[action='/screen'] input[name=name]").fill(live.PAYLOAD)
@@ -396,11 +346,7 @@ def test_stored_values_never_run_as_script_in_chromium(server: Live) -> None:
             page.wait_for_load_state("networkidle")
             seen[url] = page.evaluate(PROBE)
         inline = page.evaluate(INLINE)
-        browser.close()
-    for url, probe in seen.items():
-        assert probe["pwned"] is None, f"{url}: a planted script ran ({probe['pwned']})"
-        assert not probe["handlers"] and not probe["scripts"], f"{url}: live markup {probe}"
-        assert not probe["jsLinks"], f"{url}: javascript: link {probe['jsLinks']}"
+    live.assert_nothing_ran(seen)
     for url in must_show:  # the hostile values were really on the page, as text
         assert seen[url]["shown"], f"{url}: the planted value is not shown, so not tested"
     assert echoed == live.PAYLOAD  # the reflected name came back as the field's text
