@@ -14,7 +14,6 @@ from typing import Any
 from nkwatch.boundary import csv_records, decode_utf8, load_yaml
 from nkwatch.errors import UserError
 from nkwatch.intel.dataset import parse_csv_tables
-from nkwatch.intel.misp import parse_misp
 from nkwatch.intel.records import (
     address_from_row,
     check_unique,
@@ -92,6 +91,8 @@ def read_text(text: str, name: str, known: set[str], origin: str | None = None) 
         if isinstance(doc, dict) and doc.get("type") == "bundle":
             incidents, addresses, actors = parse_bundle(doc, name, known)
             return Batch(origin, tuple(incidents), tuple(addresses), (), tuple(actors))
+        from nkwatch.intel.misp import parse_misp  # pymisp: 1.6 s to import, MISP files only
+
         incidents, addresses = parse_misp(doc, name, known)
         check_unique(((i.incident_id, name) for i in incidents), "incident")
         return Batch(origin, tuple(incidents), tuple(addresses))
