@@ -34,6 +34,7 @@ from nkwatch.trace.lake.ids import address_id
 from nkwatch.trace.lake.schema import AMOUNT_COLUMNS, FEE_COLUMNS, RANGE_BLOCKS
 
 _HALF = 10**9  # limbs (< 10^18) are summed as two halves below 10^9
+MOVE_BYTES = 48  # a row of ``moves`` held in memory: five BIGINTs, an INT, a flag, overhead
 
 EXT_COLUMNS = (
     "block", "tx_index", "seq", "out_index", "time", "tx_hash", "kind", "asset",
@@ -94,6 +95,7 @@ def canonical(eng: Engine, infos: Sequence[AssetInfo]) -> None:
 
     eng.arrow_table("assets_k", pa.table({
         "asset": pa.array([a.asset for a in infos], pa.string()),
+        "k": pa.array(range(len(infos)), pa.int32()),
         "q": pa.array([a.unit_exp // DIGITS for a in infos], pa.int32()),
         "p10": pa.array([10 ** (a.unit_exp % DIGITS) for a in infos], pa.int64()),
         "m10": pa.array([10 ** (DIGITS - a.unit_exp % DIGITS) for a in infos], pa.int64()),
@@ -102,53 +104,67 @@ def canonical(eng: Engine, infos: Sequence[AssetInfo]) -> None:
     fee = scaled_sql("t.fee", len(FEE_COLUMNS), eng.dialect)
     eng.view(
         "scaled",
-        f"SELECT t.*, CASE WHEN t.failed THEN 0 ELSE {amt} END AS amt, "  # noqa: S608
+        f"SELECT t.*, a.k AS ak, CASE WHEN t.failed THEN 0 ELSE {amt} END AS amt, "  # noqa: S608
         f"CASE WHEN t.asset = '' THEN {fee} ELSE 0 END AS fee_s "
         "FROM lake_t t JOIN assets_k a ON a.asset = t.asset",
     )
 
 
+def moves(eng: Engine, infos: Sequence[AssetInfo]) -> None:
+    """``moves``: the few columns deposit detection, the hubs and every hop scan (ids,
+    block, time, asset index, whether value moves), read from the lake once a run: the
+    engine holds them while they fit (``Engine.scratch``); ``Engine.release`` drops them."""
+    eng.scratch(
+        "moves",
+        "SELECT from_id, to_id, block, time, ak, amt > 0 AS pos FROM scaled",
+        MOVE_BYTES * sum(a.rows for a in infos),
+    )
+
+
 def deposits(eng: Engine, wallets: Sequence[str], known: Sequence[str]) -> None:
-    """``deposits(id, address, hot)``: detected deposit addresses and their hot wallet."""
+    """``deposits(id, hot)``: detected deposit addresses (by id) and their hot wallet's text.
+
+    Two lake scans read ids, amounts and the asset only, never the address texts (decoding
+    two 42-character columns of every row was most of their cost): the sends into labelled
+    wallets per (sender, wallet), then every value-moving send of those senders. Addresses
+    are told apart by their 64-bit id here, as in the expansion; the texts of the detected
+    deposits come with the extraction (``extract``), which reads them anyway."""
     listed = sorted(set(wallets))
     eng.arrow_table("wallets", pa.table({
         "address": pa.array(listed, pa.string()),
         "id": pa.array([address_id(a) for a in listed], pa.int64()),
     }))  # fmt: skip
-    eng.arrow_table("known", pa.table({"address": pa.array(sorted(set(known)), pa.string())}))
-    eng.materialise(  # the lake is matched on ids; the texts on the (few) grouped rows
+    known_ids = sorted({address_id(a) for a in known})
+    eng.arrow_table("known_ids", pa.table({"id": pa.array(known_ids, pa.int64())}))
+    eng.materialise(
         "sweeps",
-        "SELECT g.id, g.address, g.hot, g.n FROM ("
-        " SELECT s.from_id AS id, s.from_address AS address, s.to_address AS hot, count(*) AS n"
-        " FROM scaled s SEMI JOIN wallets w ON s.to_id = w.id WHERE s.amt > 0"
-        " GROUP BY s.from_id, s.from_address, s.to_address) g "
-        "SEMI JOIN wallets w ON g.hot = w.address ANTI JOIN wallets x ON g.address = x.address",
+        "SELECT s.from_id AS id, s.to_id AS hot_id, count(*) AS n FROM moves s "
+        "SEMI JOIN wallets w ON s.to_id = w.id ANTI JOIN wallets x ON s.from_id = x.id "
+        "WHERE s.pos GROUP BY s.from_id, s.to_id",
     )
     eng.materialise(
         "senders",
-        "SELECT s.from_id AS id, s.from_address AS address, count(*) AS n_out, "
-        "count(DISTINCT s.to_address) AS n_targets FROM scaled s "
-        "SEMI JOIN sweeps c ON s.from_id = c.id "
-        "WHERE s.amt > 0 GROUP BY s.from_id, s.from_address",
+        "SELECT s.from_id AS id, count(*) AS n_out, count(DISTINCT s.to_id) AS n_targets "
+        "FROM moves s SEMI JOIN sweeps c ON s.from_id = c.id "
+        "WHERE s.pos GROUP BY s.from_id",
     )
-    eng.materialise(
+    eng.materialise(  # its most paid wallet; ties: the lowest address text
         "deposits",
-        "SELECT d.id, d.address, min(w.hot) AS hot FROM ("
-        " SELECT c.id, c.address, sum(w.n) AS n_sweep, max(w.n) AS top FROM senders c "
-        " JOIN sweeps w ON w.id = c.id AND w.address = c.address "
-        " ANTI JOIN known k ON c.address = k.address "
-        " WHERE c.n_targets <= 3 GROUP BY c.id, c.address, c.n_out "
+        "SELECT d.id, min(h.address) AS hot FROM ("
+        " SELECT c.id, max(w.n) AS top FROM senders c JOIN sweeps w ON w.id = c.id "
+        " ANTI JOIN known_ids k ON c.id = k.id "
+        " WHERE c.n_targets <= 3 GROUP BY c.id, c.n_out "
         " HAVING sum(w.n) > 0 AND sum(w.n) >= 0.8 * c.n_out) d "
-        "JOIN sweeps w ON w.id = d.id AND w.address = d.address AND w.n = d.top "
-        "GROUP BY d.id, d.address",
+        "JOIN sweeps w ON w.id = d.id AND w.n = d.top JOIN wallets h ON h.id = w.hot_id "
+        "GROUP BY d.id",
     )
 
 
 def stops(eng: Engine, known_ids: Sequence[int], detected: bool) -> None:
     """``stops(id)``: services (labelled endpoints, detected deposits) pass no taint on."""
-    eng.arrow_table("known_ids", pa.table({"id": pa.array(sorted(set(known_ids)), pa.int64())}))
+    eng.arrow_table("stop_ids", pa.table({"id": pa.array(sorted(set(known_ids)), pa.int64())}))
     from_deposits = " UNION SELECT id FROM deposits" if detected else ""
-    eng.materialise("stops", f"SELECT id FROM known_ids{from_deposits}")  # noqa: S608
+    eng.materialise("stops", f"SELECT id FROM stop_ids{from_deposits}")  # noqa: S608
 
 
 def seed_blocks(eng: Engine, starts: Sequence[int]) -> dict[int, int]:
@@ -159,7 +175,7 @@ def seed_blocks(eng: Engine, starts: Sequence[int]) -> dict[int, int]:
     cols = ", ".join(
         f"min(CASE WHEN time >= {int(t)} THEN block END) AS b{i}" for i, t in enumerate(wanted)
     )
-    row = eng.arrow(f"SELECT {cols} FROM lake_t").to_pylist()[0]  # noqa: S608
+    row = eng.arrow(f"SELECT {cols} FROM moves").to_pylist()[0]  # noqa: S608
     return {
         t: (int(row[f"b{i}"]) if row[f"b{i}"] is not None else 2**62) for i, t in enumerate(wanted)
     }
@@ -174,13 +190,13 @@ def expand(
     improved last hop) is joined to the transfers it sent from that block on, and the state
     is checkpointed."""
     window = f" AND t.time <= {int(until)}" if until is not None else ""
-    only = ""  # every asset traced (None): no join on the asset text per row
+    only = ""  # every asset traced (None): no filter on the asset per row
     if traced is not None:
         eng.arrow_table("traced", pa.table({"asset": pa.array(sorted(set(traced)), pa.string())}))
-        only = "SEMI JOIN traced a ON t.asset = a.asset"
+        only = "SEMI JOIN (SELECT k FROM assets_k a SEMI JOIN traced x ON a.asset = x.asset) a ON t.ak = a.k"
     eng.view(
-        "moves",
-        f"SELECT t.from_id, t.to_id, t.block, t.time FROM lake_t t {only}",  # noqa: S608
+        "hop_moves",
+        f"SELECT t.from_id, t.to_id, t.block, t.time FROM moves t {only}",  # noqa: S608
     )
     eng.view("traced_assets", "SELECT asset FROM " + ("traced" if only else "assets_k"))  # noqa: S608
     eng.arrow_table("seed_rows", seeds)
@@ -196,7 +212,7 @@ def expand(
             " SELECT id, min(CASE WHEN o = 0 THEN first END) AS old, "
             " min(CASE WHEN o = 1 THEN first END) AS new FROM ("
             f"  SELECT id, first, 0 AS o FROM state_{hop - 1} UNION ALL"
-            "   SELECT t.to_id AS id, min(t.block) AS first, 1 AS o FROM moves t "
+            "   SELECT t.to_id AS id, min(t.block) AS first, 1 AS o FROM hop_moves t "
             f"  JOIN (SELECT id, first FROM state_{hop - 1} WHERE fresh) f ON t.from_id = f.id "
             f"  ANTI JOIN stops s ON t.to_id = s.id WHERE t.block >= f.first{window} GROUP BY t.to_id"
             " ) u GROUP BY id) g",
@@ -249,9 +265,10 @@ def extract(
         "GROUP BY id, address, asset"
     )
     if detected:
-        labels = eng.arrow(
-            "SELECT d.address, d.hot FROM deposits d SEMI JOIN "
-            "(SELECT from_address AS a FROM ext UNION SELECT to_address FROM ext) x ON d.address = x.a"
+        labels = eng.arrow(  # the deposits' texts: from the extraction, which holds them
+            "SELECT DISTINCT x.address, d.hot FROM deposits d JOIN (SELECT from_id AS id, "
+            "from_address AS address FROM ext UNION SELECT to_id, to_address FROM ext) x "
+            "ON d.id = x.id"
         )
     else:
         labels = pa.table({"address": pa.array([], pa.string()), "hot": pa.array([], pa.string())})

@@ -121,23 +121,16 @@ def open_chain(lake: Lake, eng: Engine, chain: str) -> tuple[Any, list[stages.As
     eng.lake_table("lake_t", files)
     infos = stages.assets(eng)
     stages.canonical(eng, infos)
+    stages.moves(eng, infos)
     return manifest, infos
 
 
-def trace_lake(
-    lake: Lake,
-    eng: Engine,
-    seeds: Iterable[Seed],
-    params: TraceParams,
-    labels: LabelBook | None = None,
-) -> TraceReport:
-    """Trace ``seeds`` over the lake's ``params.chain`` transfers with engine ``eng``."""
-    from nkwatch.trace.report import build_report, whole
-
-    labels = labels or LabelBook()
+def _lake_stages(
+    lake: Lake, eng: Engine, seed_list: Sequence[Seed], params: TraceParams, labels: LabelBook,
+    clock: Timings,
+) -> tuple[Any, list[stages.AssetInfo], tuple[pa.Table, pa.Table, pa.Table, bool, int, int]]:  # fmt: skip
+    """The engine's part of a trace: canonical units, deposits, expansion, extraction."""
     chain = params.chain
-    seed_list = validate_seeds(chain, seeds)
-    clock = Timings()
     manifest, infos = open_chain(lake, eng, chain)
     clock.mark("canonical")
     known = [a for a in labels.addresses(chain) if labels.endpoint(chain, a) is not None]
@@ -162,6 +155,28 @@ def trace_lake(
     )
     reached = int(eng.arrow("SELECT count(*) AS n FROM reached")["n"][0].as_py())
     clock.mark("extract")
+    return manifest, infos, (ext, opening, deposit_rows, detect, reached, hops)
+
+
+def trace_lake(
+    lake: Lake,
+    eng: Engine,
+    seeds: Iterable[Seed],
+    params: TraceParams,
+    labels: LabelBook | None = None,
+) -> TraceReport:
+    """Trace ``seeds`` over the lake's ``params.chain`` transfers with engine ``eng``."""
+    from nkwatch.trace.report import build_report, whole
+
+    labels = labels or LabelBook()
+    chain = params.chain
+    seed_list = validate_seeds(chain, seeds)
+    clock = Timings()
+    try:
+        manifest, infos, got = _lake_stages(lake, eng, seed_list, params, labels, clock)
+    finally:
+        eng.release()
+    ext, opening, deposit_rows, detect, reached, hops = got
     graph = extract.graph_of(chain, ext, opening, infos, deposit_rows["hot"].to_pylist(),
                              manifest.fingerprint("transfers", chain))  # fmt: skip
     extract.endpoints(graph, labels, deposit_rows, detect)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -61,6 +62,31 @@ def exposure_window(
     """Run the stages on ``eng`` and return the extraction as a graph with what its sweep
     needs from the whole lake."""
     clock = Timings()
+    try:
+        manifest, infos, (ext, opening, hubs, hops, reached) = _stages(
+            lake, eng, chain, sources, services, subjects, subject_txs, max_hops, max_fan_in,
+            clock,
+        )  # fmt: skip
+    finally:
+        eng.release()
+    graph = extract.graph_of(
+        chain, ext, opening, infos, [], manifest.fingerprint("transfers", chain)
+    )
+    clock.mark("graph")
+    return ExposureWindow(
+        graph=graph, opening=_opening(graph, opening),
+        fan_in=dict(zip(hubs["address"].to_pylist(), hubs["n"].to_pylist(), strict=True)),
+        lake_transfers=sum(a.rows for a in infos), reached_addresses=reached,
+        hops_with_growth=hops, stages_s=clock.stages,
+    )  # fmt: skip
+
+
+def _stages(
+    lake: Lake, eng: Engine, chain: str, sources: Sequence[str], services: Sequence[str],
+    subjects: Sequence[str], subject_txs: Sequence[str], max_hops: int, max_fan_in: int,
+    clock: Timings,
+) -> tuple[Any, list[stages.AssetInfo], tuple[pa.Table, pa.Table, pa.Table, int, int]]:  # fmt: skip
+    """The engine's part: canonical units, hubs, expansion, extraction."""
     manifest, infos = open_chain(lake, eng, chain)
     scored = [
         a.asset for a in infos if classify_asset(chain, a.symbol, a.asset or None)[0] != "fake"
@@ -69,7 +95,7 @@ def exposure_window(
     eng.arrow_table("service_ids", _ids(chain, services))
     eng.materialise(
         "hubs",
-        "SELECT to_id AS id, count(*) AS n FROM lake_t GROUP BY to_id "  # noqa: S608
+        "SELECT to_id AS id, count(*) AS n FROM moves GROUP BY to_id "  # noqa: S608
         f"HAVING count(*) > {int(max_fan_in)}",
     )
     eng.materialise("stops", "SELECT id FROM service_ids UNION SELECT id FROM hubs")
@@ -86,16 +112,7 @@ def exposure_window(
         "UNION SELECT to_id, to_address FROM ext) e JOIN hubs h ON e.id = h.id"
     )
     clock.mark("extract")
-    graph = extract.graph_of(
-        chain, ext, opening, infos, [], manifest.fingerprint("transfers", chain)
-    )
-    clock.mark("graph")
-    return ExposureWindow(
-        graph=graph, opening=_opening(graph, opening),
-        fan_in=dict(zip(hubs["address"].to_pylist(), hubs["n"].to_pylist(), strict=True)),
-        lake_transfers=sum(a.rows for a in infos), reached_addresses=reached,
-        hops_with_growth=hops, stages_s=clock.stages,
-    )  # fmt: skip
+    return manifest, infos, (ext, opening, hubs, hops, reached)
 
 
 def _subject_window(eng: Engine, chain: str, subjects: Sequence[str], txs: Sequence[str]) -> None:
