@@ -15,6 +15,9 @@ and core-seconds (this process + for Spark the driver JVM's own counters from /p
 the extraction's size against the lake's, peak memory (Python ``ru_maxrss``; the JVM's
 ``VmHWM``, with ``spark.driver.memory`` as given), the load average, and a digest of the
 canonical trace report and of the exposure results (equal digests = identical output).
+``--rounds N`` runs the trace and the exposure N times in the one process: ``stages`` are
+then the medians of the warm rounds (all but the first), ``first_round_core_s_per_million``
+the first round's, ``rounds_stages`` every round's.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import hashlib
 import json
 import os
 import resource
+import statistics
 import sys
 import time
 from datetime import UTC, datetime
@@ -110,9 +114,17 @@ def _hwm_mb(pid: int) -> float:
     return 0.0
 
 
+def _median_stages(done: list[dict[str, dict[str, float]]]) -> dict[str, dict[str, float]]:
+    """Per stage the median wall and core seconds of the given rounds."""
+    return {
+        k: {m: round(statistics.median(r[k][m] for r in done), 3) for m in ("wall_s", "core_s")}
+        for k in done[0]
+    }
+
+
 def run(
     n: int, data: Path, engine: str, master: str, driver_memory: str, hops: int,
-    mixer_sources: bool, part: str = "both",
+    mixer_sources: bool, part: str = "both", rounds: int = 1,
 ) -> dict[str, Any]:  # fmt: skip
     import nkwatch.trace.lake.tracing as tracing
     from nkwatch.exposure.engine import ExposureIndex, ExposureParams, Window
@@ -146,37 +158,42 @@ def run(
         meter.mark(f"{prefix}{name}")
 
     tracing.Timings.mark = mark  # type: ignore[method-assign]
-    prefix = "trace."
-    meter.reset()
-    ext, trace_digest = None, None
-    if part in ("both", "trace"):
-        report = tracing.trace_lake(
-            lake, eng, [Seed(address=a) for a in meta["thieves"]],
-            TraceParams("synthetic", "haircut", hops), labels,
-        )  # fmt: skip
-        trace_digest = hashlib.sha256(tracing.canonical_report(report)).hexdigest()
-        ext = report.extraction
-    prefix = "exposure."
-    thieves = [RiskSource(a, RiskCategory.USER_LIST, "thieves", True, source="synthetic",
-                          group="user:thieves") for a in meta["thieves"]]  # fmt: skip
-    mixers, services = from_labels(labels.all())
-    # the synthetic mixers receive from 2% of all transfers and pay out to ~100,000 users: as
-    # risk sources they reach nearly every address within 4 hops (the extraction is then the
-    # lake); by default they are plain intermediaries (hubs past the fan-in bound)
-    sources = thieves + (mixers if mixer_sources else [])
-    meter.reset()
-    window, results, lines = None, [], None
-    if part in ("both", "exposure"):
-        window = exposure_window(
-            lake, eng, "synthetic", sources=[s.address for s in sources], services=services,
-            subjects=meta["deposits"], subject_txs=[], max_hops=4, max_fan_in=1_000,
-        )  # fmt: skip
-        index = ExposureIndex(
-            window.graph, sources, services, window=Window(window.fan_in, window.opening)
-        )
-        results = index.addresses(meta["deposits"], ExposureParams("synthetic", "haircut", 4))
-        meter.mark("exposure.sweep+readoff")
-        lines = "\n".join(json.dumps(r.to_json(), sort_keys=True, default=str) for r in results)
+    done: list[dict[str, dict[str, float]]] = []
+    for _ in range(rounds):  # the first round pays the JVM's warm-up; the later are "warm"
+        meter.stages = {}
+        prefix = "trace."
+        meter.reset()
+        ext, trace_digest = None, None
+        if part in ("both", "trace"):
+            report = tracing.trace_lake(
+                lake, eng, [Seed(address=a) for a in meta["thieves"]],
+                TraceParams("synthetic", "haircut", hops), labels,
+            )  # fmt: skip
+            trace_digest = hashlib.sha256(tracing.canonical_report(report)).hexdigest()
+            ext = report.extraction
+        prefix = "exposure."
+        thieves = [RiskSource(a, RiskCategory.USER_LIST, "thieves", True, source="synthetic",
+                              group="user:thieves") for a in meta["thieves"]]  # fmt: skip
+        mixers, services = from_labels(labels.all())
+        # the synthetic mixers receive from 2% of all transfers and pay out to ~100,000 users: as
+        # risk sources they reach nearly every address within 4 hops (the extraction is then the
+        # lake); by default they are plain intermediaries (hubs past the fan-in bound)
+        sources = thieves + (mixers if mixer_sources else [])
+        meter.reset()
+        window, results, lines = None, [], None
+        if part in ("both", "exposure"):
+            window = exposure_window(
+                lake, eng, "synthetic", sources=[s.address for s in sources], services=services,
+                subjects=meta["deposits"], subject_txs=[], max_hops=4, max_fan_in=1_000,
+            )  # fmt: skip
+            index = ExposureIndex(
+                window.graph, sources, services, window=Window(window.fan_in, window.opening)
+            )
+            results = index.addresses(meta["deposits"], ExposureParams("synthetic", "haircut", 4))
+            meter.mark("exposure.sweep+readoff")
+            lines = "\n".join(json.dumps(r.to_json(), sort_keys=True, default=str) for r in results)
+        done.append(meter.stages)
+    meter.stages = _median_stages(done[1:] or done)
     tracing.Timings.mark = original  # type: ignore[method-assign]
     cores = sum(s["core_s"] for s in meter.stages.values())
     record = {
@@ -185,7 +202,11 @@ def run(
         "generator": meta.get("generator", "synthetic.generate"),
         "master": master if engine == "spark" else None,
         "driver_memory": driver_memory if engine == "spark" else None,
-        "engine_start_s": round(start_s, 2), "stages": meter.stages,
+        "engine_start_s": round(start_s, 2), "rounds": rounds, "stages": meter.stages,
+        "rounds_stages": done,
+        "first_round_core_s_per_million": {
+            k: round(v["core_s"] / (n / 1e6), 3) for k, v in done[0].items()
+        },
         "total_wall_s": round(sum(s["wall_s"] for s in meter.stages.values()), 2),
         "total_core_s": round(cores, 2),
         "core_s_per_million": {k: round(v["core_s"] / (n / 1e6), 3) for k, v in meter.stages.items()},
@@ -214,6 +235,10 @@ def main() -> None:
     ap.add_argument("--driver-memory", default="4g")
     ap.add_argument("--hops", type=int, default=6)
     ap.add_argument("--part", choices=["both", "trace", "exposure"], default="both")
+    ap.add_argument(
+        "--rounds", type=int, default=1, help="rounds in one process (median of all but the first)"
+    )
+    ap.add_argument("--out", type=Path, default=RESULTS, help="result JSON (appended to)")
     ap.add_argument("--stream", action="store_true", help="prepare: the slice-by-slice generator")
     ap.add_argument(
         "--mixer-sources", action="store_true", help="the 5 mixers are risk sources too"
@@ -225,11 +250,11 @@ def main() -> None:
         return
     record = run(
         args.n, args.data, args.engine, args.master, args.driver_memory, args.hops,
-        args.mixer_sources, args.part,
+        args.mixer_sources, args.part, args.rounds,
     )  # fmt: skip
     print(json.dumps(record, indent=1), flush=True)
-    done = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
-    RESULTS.write_text(json.dumps([*done, record], indent=1))
+    done = json.loads(args.out.read_text()) if args.out.exists() else []
+    args.out.write_text(json.dumps([*done, record], indent=1))
 
 
 if __name__ == "__main__":
