@@ -34,7 +34,7 @@ class Engine(Protocol):
 
     def view(self, name: str, sql: str) -> None: ...
 
-    def scratch(self, name: str, sql: str, bytes_estimate: int) -> None: ...
+    def scratch(self, name: str, sql: str, bytes_estimate: int) -> bool: ...
 
     def release(self) -> None: ...
 
@@ -112,9 +112,10 @@ class LocalEngine:
     def view(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
 
-    def scratch(self, name: str, sql: str, bytes_estimate: int) -> None:
-        """A view: DuckDB reads the few columns it needs straight from Parquet."""
+    def scratch(self, name: str, sql: str, bytes_estimate: int) -> bool:
+        """A view (never held: DuckDB reads the few columns it needs straight from Parquet)."""
         self.view(name, sql)
+        return False
 
     def release(self) -> None:
         """Nothing held between queries."""

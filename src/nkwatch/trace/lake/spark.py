@@ -126,18 +126,21 @@ class SparkEngine:
     def view(self, name: str, sql: str) -> None:
         self.spark.sql(sql).createOrReplaceTempView(name)
 
-    def scratch(self, name: str, sql: str, bytes_estimate: int) -> None:
+    def scratch(self, name: str, sql: str, bytes_estimate: int) -> bool:
         """``name`` as the query's result held in the executors' storage memory (columnar,
         spilling to disk if evicted) when ``bytes_estimate`` is at most half of it; a plain
-        view otherwise (a lake too big to hold is read from Parquet by every query)."""
+        view otherwise (a lake too big to hold is read from Parquet by every query). Whether it
+        is held."""
         df = self.spark.sql(sql)
-        if 0 < bytes_estimate <= _storage_bytes(self.spark) // 2:
+        held = 0 < bytes_estimate <= _storage_bytes(self.spark) // 2
+        if held:
             from pyspark import StorageLevel
 
             df = df.persist(StorageLevel.MEMORY_AND_DISK)
             df.count()
             self._held.append(df)
         df.createOrReplaceTempView(name)
+        return held
 
     def release(self) -> None:
         """Drop what ``scratch`` holds (each run builds its own)."""

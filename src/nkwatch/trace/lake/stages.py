@@ -113,12 +113,16 @@ def canonical(eng: Engine, infos: Sequence[AssetInfo]) -> None:
 def moves(eng: Engine, infos: Sequence[AssetInfo]) -> None:
     """``moves``: the few columns deposit detection, the hubs and every hop scan (ids,
     block, time, asset index, whether value moves), read from the lake once a run: the
-    engine holds them while they fit (``Engine.scratch``); ``Engine.release`` drops them."""
-    eng.scratch(
+    engine holds them while they fit (``Engine.scratch``); ``Engine.release`` drops them.
+    ``plain_moves``: ids, block and time alone."""
+    held = eng.scratch(
         "moves",
         "SELECT from_id, to_id, block, time, ak, amt > 0 AS pos FROM scaled",
         MOVE_BYTES * sum(a.rows for a in infos),
     )
+    # what a scan needing no units or asset reads: the held moves, else the lake's own columns
+    plain = "moves" if held else "lake_t"
+    eng.view("plain_moves", f"SELECT from_id, to_id, block, time FROM {plain}")  # noqa: S608
 
 
 def deposits(eng: Engine, wallets: Sequence[str], known: Sequence[str]) -> None:
@@ -175,7 +179,7 @@ def seed_blocks(eng: Engine, starts: Sequence[int]) -> dict[int, int]:
     cols = ", ".join(
         f"min(CASE WHEN time >= {int(t)} THEN block END) AS b{i}" for i, t in enumerate(wanted)
     )
-    row = eng.arrow(f"SELECT {cols} FROM moves").to_pylist()[0]  # noqa: S608
+    row = eng.arrow(f"SELECT {cols} FROM plain_moves").to_pylist()[0]  # noqa: S608
     return {
         t: (int(row[f"b{i}"]) if row[f"b{i}"] is not None else 2**62) for i, t in enumerate(wanted)
     }
@@ -190,14 +194,14 @@ def expand(
     improved last hop) is joined to the transfers it sent from that block on, and the state
     is checkpointed."""
     window = f" AND t.time <= {int(until)}" if until is not None else ""
-    only = ""  # every asset traced (None): no filter on the asset per row
+    only = "plain_moves t"  # every asset traced (None): no filter on the asset per row
     if traced is not None:
         eng.arrow_table("traced", pa.table({"asset": pa.array(sorted(set(traced)), pa.string())}))
-        only = "SEMI JOIN (SELECT k FROM assets_k a SEMI JOIN traced x ON a.asset = x.asset) a ON t.ak = a.k"
-    eng.view(
-        "hop_moves",
-        f"SELECT t.from_id, t.to_id, t.block, t.time FROM moves t {only}",  # noqa: S608
-    )
+        only = (
+            "moves t SEMI JOIN (SELECT k FROM assets_k a SEMI JOIN traced x "
+            "ON a.asset = x.asset) a ON t.ak = a.k"
+        )
+    eng.view("hop_moves", f"SELECT t.from_id, t.to_id, t.block, t.time FROM {only}")  # noqa: S608
     eng.view("traced_assets", "SELECT asset FROM " + ("traced" if only else "assets_k"))  # noqa: S608
     eng.arrow_table("seed_rows", seeds)
     eng.materialise(

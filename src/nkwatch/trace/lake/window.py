@@ -95,7 +95,7 @@ def _stages(
     eng.arrow_table("service_ids", _ids(chain, services))
     eng.materialise(
         "hubs",
-        "SELECT to_id AS id, count(*) AS n FROM moves GROUP BY to_id "  # noqa: S608
+        "SELECT to_id AS id, count(*) AS n FROM plain_moves GROUP BY to_id "  # noqa: S608
         f"HAVING count(*) > {int(max_fan_in)}",
     )
     eng.materialise("stops", "SELECT id FROM service_ids UNION SELECT id FROM hubs")
