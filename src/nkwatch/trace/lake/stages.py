@@ -202,7 +202,8 @@ def expand(
             "ON a.asset = x.asset) a ON t.ak = a.k"
         )
     eng.view("hop_moves", f"SELECT t.from_id, t.to_id, t.block, t.time FROM {only}")  # noqa: S608
-    eng.view("traced_assets", "SELECT asset FROM " + ("traced" if only else "assets_k"))  # noqa: S608
+    listed = "traced" if traced is not None else "assets_k"
+    eng.view("traced_assets", f"SELECT asset FROM {listed}")  # noqa: S608
     eng.arrow_table("seed_rows", seeds)
     eng.materialise(
         "state_0", "SELECT id, min(first) AS first, true AS fresh FROM seed_rows GROUP BY id"
