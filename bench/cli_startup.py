@@ -124,6 +124,7 @@ def main() -> None:
     ap.add_argument("--db", type=Path, default=None, help="store with the full lists imported")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--batch-rounds", type=int, default=3)
+    ap.add_argument("--out", type=Path, default=RESULTS, help=f"results file (default {RESULTS})")
     args = ap.parse_args()
     load_before = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="nkw-bench-"))
@@ -160,7 +161,7 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     out["load_average"] = {"before": load_before, "after": os.getloadavg()}
-    RESULTS.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+    args.out.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     print("load average before/after:", out["load_average"])
 
 

@@ -141,8 +141,9 @@ def section_names() -> set[str]:
 # -- reading --------------------------------------------------------------------------------
 
 
-class _Utf8(Sequence[str]):
-    """Texts stored as offsets + utf-8 bytes, decoded on each access (not kept)."""
+class Utf8Texts(Sequence[str]):
+    """Texts stored as offsets + utf-8 bytes, decoded on each access (not kept): the tables
+    here, and the parties' JSON records (``persist``)."""
 
     def __init__(self, offsets: Any, raw: memoryview) -> None:
         self._bounds = _column(offsets)
@@ -168,13 +169,13 @@ class EntryTable(Sequence[IndexEntry]):
     def __init__(self, sections: Mapping[str, Any], vocab: Sequence[str]) -> None:
         s = sections
         self._vocab = vocab
-        self._text = _Utf8(s["tokens.text.offsets"], s["tokens.text.utf8"])
-        self._key = _Utf8(s["tokens.key.offsets"], s["tokens.key.utf8"])
+        self._text = Utf8Texts(s["tokens.text.offsets"], s["tokens.text.utf8"])
+        self._key = Utf8Texts(s["tokens.key.offsets"], s["tokens.key.utf8"])
         self._share, self._flags = _column(s["tokens.share"]), _column(s["tokens.flags"])
-        self._labels = list(_Utf8(s["labels.offsets"], s["labels.utf8"]))
-        self._names = _Utf8(s["entries.name.offsets"], s["entries.name.utf8"])
-        self._scripts = list(_Utf8(s["scripts.offsets"], s["scripts.utf8"]))
-        self._kinds = [_KINDS[k] for k in _Utf8(s["kinds.offsets"], s["kinds.utf8"])]
+        self._labels = list(Utf8Texts(s["labels.offsets"], s["labels.utf8"]))
+        self._names = Utf8Texts(s["entries.name.offsets"], s["entries.name.utf8"])
+        self._scripts = list(Utf8Texts(s["scripts.offsets"], s["scripts.utf8"]))
+        self._kinds = [_KINDS[k] for k in Utf8Texts(s["kinds.offsets"], s["kinds.utf8"])]
         self._form_label = _column(s["forms.label"])
         self._form_tokens, self._token_ids = (
             _column(s["forms.tokens"]),

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 
@@ -232,7 +232,7 @@ def load(path: Path, key: IndexKey) -> NameIndex:
     try:
         sections = {name: _section(view, header, name) for name in header["sections"]}
         party_ids = _texts(sections["parties.ids"])
-        parties = partycodec.PartyRows(party_ids, _Slices(*_pair(sections, "parties")))
+        parties = partycodec.PartyRows(party_ids, entrycodec.Utf8Texts(*_pair(sections, "parties")))
         postings = _postings(sections, "postings")
         entries = entrycodec.EntryTable(sections, postings.keys)
         index = NameIndex(
@@ -303,25 +303,3 @@ def _postings(sections: dict[str, Any], name: str) -> Postings:
     return Postings(
         _texts(sections[f"{name}.keys"]), sections[f"{name}.offsets"], sections[f"{name}.ids"]
     )
-
-
-class _Slices(Sequence[bytes]):
-    """The raw records of a stored table (copied out on access, not kept)."""
-
-    def __init__(self, offsets: Any, records: memoryview) -> None:
-        self._bounds: list[int] = offsets.tolist()
-        if not self._bounds or self._bounds[0] != 0 or self._bounds[-1] != len(records):
-            raise ValueError("record offsets do not span their section")
-        self._records = records
-
-    def __len__(self) -> int:
-        return len(self._bounds) - 1
-
-    @overload
-    def __getitem__(self, i: int) -> bytes: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[bytes]: ...
-    def __getitem__(self, i: int | slice) -> bytes | Sequence[bytes]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        return bytes(self._records[self._bounds[i] : self._bounds[i + 1]])
