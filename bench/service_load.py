@@ -136,6 +136,7 @@ def _ms(text: str) -> float:
 
 def parse_wrk(out: str) -> dict[str, Any]:
     pct = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.M))
+    worst = re.search(r"^\s+Latency\s+\S+\s+\S+\s+(\S+)", out, re.M)
     requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     non2xx = re.search(r"Non-200 answers: (\d+)", out) or re.search(
         r"Non-2xx or 3xx responses: (\d+)", out
@@ -147,6 +148,7 @@ def parse_wrk(out: str) -> dict[str, Any]:
         "p50_ms": _ms(pct["50"]),
         "p90_ms": _ms(pct["90"]),
         "p99_ms": _ms(pct["99"]),
+        "max_ms": _ms(worst.group(1)) if worst else None,
         "errors": (int(non2xx.group(1)) if non2xx else 0)
         + (sum(int(x) for x in sock.groups()) if sock else 0),
     }
@@ -243,7 +245,7 @@ def p99_rounds(seconds: int, rounds: int) -> None:
                 srv["proc"].wait(timeout=60)
     summary = {
         name: {k: statistics.median(r[k] for r in rows)
-               for k in ("rps", "p50_ms", "p90_ms", "p99_ms", "errors", "loadavg_1m")}
+               for k in ("rps", "p50_ms", "p90_ms", "p99_ms", "max_ms", "errors", "loadavg_1m")}
         for name, rows in runs.items()
     }  # fmt: skip
     for name, m in summary.items():

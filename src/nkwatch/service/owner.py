@@ -9,6 +9,7 @@ segments, so every answered decision is in ``audit_log`` when the process exits.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 import os
 import shutil
@@ -26,6 +27,7 @@ import orjson
 from nkwatch.sanctions import Screener
 from nkwatch.service.config import ServiceConfig
 from nkwatch.service.dispatch import ConnectionDispatcher
+from nkwatch.service.idreserve import IdReserve
 from nkwatch.service.ipc import ListsSnapshot, OwnerServer
 from nkwatch.service.segments import SegmentIngester
 from nkwatch.service.state import ServiceState
@@ -84,6 +86,7 @@ class OwnerHub:
         self._stopping = threading.Event()
         self._server: OwnerServer | None = None
         self._ingester: SegmentIngester | None = None
+        self._ids: IdReserve | None = None
         self._watch: threading.Thread | None = None
 
     # -- lifecycle -------------------------------------------------------------------
@@ -95,14 +98,17 @@ class OwnerHub:
         self._ingester = SegmentIngester(state.access, self.paths.segments)
         self._ingester.start()
         state.ingester = self._ingester
+        self._ids = IdReserve(lambda n: _draw_ids(state, n))
+        self._ids.start()
         self._server = OwnerServer(
-            self.paths.ipc, self._authkey, _handlers(state), lambda: _snapshot(state)
+            self.paths.ipc, self._authkey, _handlers(state, self._ids), lambda: _snapshot(state)
         )
         self._dispatcher = ConnectionDispatcher(self._public)
         for i in range(self._count):
             self._procs[i] = self._spawn(i)
         self._watch = threading.Thread(target=self._supervise, name="nkwatch-workers", daemon=True)
         self._watch.start()
+        settle_heap()
 
     def stop(self) -> None:
         self._stopping.set()
@@ -119,8 +125,11 @@ class OwnerHub:
                 proc.wait()
         if self._server is not None:
             self._server.close()
+        if self._ids is not None:
+            self._ids.stop()
         if self._ingester is not None:
             self._ingester.stop()  # the final drain: every answered entry is in the store
+        gc.unfreeze()
         # the private runtime directory (uvicorn re-raises the stop signal once the app has
         # shut down, so the supervisor's own clean-up would not run)
         shutil.rmtree(self.paths.ipc.parent, ignore_errors=True)
@@ -169,6 +178,17 @@ class OwnerHub:
         return [p.pid for p in self._procs if p is not None]
 
 
+def settle_heap() -> None:
+    """Take what start-up built (lists, indexes, caches: about a million objects) out of
+    the cyclic collector's reach, so a full collection never walks them (they are still
+    freed by reference counting when replaced). In a worker that pause would hold a
+    request; in the owner, whose audit ingester allocates thousands of objects per batch
+    (so full collections come every few seconds under load), one held the GIL for 1.4 s
+    and with it the channel that hands workers their audit ids."""
+    gc.collect()
+    gc.freeze()
+
+
 # -- what workers may ask ------------------------------------------------------------
 def _screener(state: ServiceState) -> Screener | None:
     found: Screener | None = state.cache.get("screener")
@@ -182,7 +202,12 @@ def _snapshot(state: ServiceState) -> ListsSnapshot:
     return ListsSnapshot(tuple(sorted(screener.list_versions)), screener.lists)
 
 
-def _handlers(state: ServiceState) -> dict[str, Any]:
+def _draw_ids(state: ServiceState, n: int) -> list[int]:
+    rows = state.access.view().query("SELECT nextval('audit_log_id') FROM range(?)", [n])
+    return sorted(int(r[0]) for r in rows)
+
+
+def _handlers(state: ServiceState, reserve: IdReserve) -> dict[str, Any]:
     def hello(_: dict[str, Any]) -> dict[str, Any]:
         return {"schema_version": state.cache["schema_version"], "owner_pid": os.getpid()}
 
@@ -191,9 +216,7 @@ def _handlers(state: ServiceState) -> dict[str, Any]:
         return None if principal is None else {"name": principal.name, "role": principal.role}
 
     def ids(message: dict[str, Any]) -> list[int]:
-        n = max(1, min(int(message["n"]), MAX_ID_BLOCK))
-        rows = state.access.view().query("SELECT nextval('audit_log_id') FROM range(?)", [n])
-        return sorted(int(r[0]) for r in rows)
+        return reserve.take(max(1, min(int(message["n"]), MAX_ID_BLOCK)))
 
     def lists_key(_: dict[str, Any]) -> list[str]:
         return list(_snapshot(state).key)

@@ -40,7 +40,10 @@ from nkwatch.store.audit import AuditRecord
 log = logging.getLogger("nkwatch.service")
 
 _SEGMENT = re.compile(r"^seg-(\d+)-(\d{6})\.jsonl$")
-ID_BLOCK = 512
+# Ids a worker asks the owner for at once; it asks again when fewer than one block is left,
+# so it holds a second or more of its busiest load and a pause of the owner (a DuckDB
+# checkpoint, a garbage collection) is not on any request's path (docs/benchmarks.md).
+ID_BLOCK = 4096
 INGEST_NICE = 10
 MAX_SEGMENT_BYTES = 64 * 1024 * 1024
 SYNC_INTERVAL_S = 0.02
@@ -138,7 +141,7 @@ class SegmentWriter:
             self._open_next()
 
     async def _next_id(self) -> int:
-        if len(self._ids) < ID_BLOCK // 4 and (self._refill is None or self._refill.done()):
+        if len(self._ids) < ID_BLOCK and (self._refill is None or self._refill.done()):
             self._refill = asyncio.create_task(self._top_up())
         while not self._ids:
             assert self._refill is not None

@@ -51,7 +51,7 @@ from nkwatch.service.config import ServiceConfig
 from nkwatch.service.dispatch import READY
 from nkwatch.service.ipc import OwnerClient
 from nkwatch.service.limits import LimitsMiddleware, Message, Receive, Scope, Send
-from nkwatch.service.owner import WorkerSpec
+from nkwatch.service.owner import WorkerSpec, settle_heap
 from nkwatch.service.proxy import OwnerProxy
 from nkwatch.service.segments import SegmentWriter
 
@@ -63,17 +63,23 @@ _MAX_CACHED_KEYS = 10_000
 
 
 class KeyTTLCache:
-    """sha256(key) -> (expiry, principal or None), filled by asking the owner."""
+    """sha256(key) -> (expiry, principal or None), filled by asking the owner.
+
+    An entry in the second half of its life is *due*: the worker asks the owner again in the
+    background and keeps answering from the entry meanwhile, so no request waits for the
+    owner while a key is in steady use (a revoked key still stops within ``ttl_s``)."""
 
     def __init__(self, ttl_s: float) -> None:
         self.ttl_s = ttl_s
         self._entries: dict[bytes, tuple[float, Principal | None]] = {}
 
-    def get(self, digest: bytes) -> tuple[bool, Principal | None]:
+    def get(self, digest: bytes) -> tuple[bool, Principal | None, bool]:
+        """(known, principal, due for a refresh)."""
         entry = self._entries.get(digest)
-        if entry is None or entry[0] < time.monotonic():
-            return False, None
-        return True, entry[1]
+        now = time.monotonic()
+        if entry is None or entry[0] < now:
+            return False, None, False
+        return True, entry[1], entry[0] - now < self.ttl_s / 2
 
     def put(self, digest: bytes, principal: Principal | None) -> None:
         if len(self._entries) >= _MAX_CACHED_KEYS:
@@ -94,14 +100,6 @@ def build_screener(lists: LoadedLists, store_path: str = "") -> Screener:
         open_name_index(Path(store_path), lists) if store_path else NameIndex.build(lists.parties)
     )
     return Screener.build(lists, names)
-
-
-def settle_heap() -> None:
-    """Move the (about a million) long-lived index objects out of the cyclic collector's
-    reach, so a full collection never pauses a request to walk them (they are still freed
-    by reference counting when a new screener replaces them)."""
-    gc.collect()
-    gc.freeze()
 
 
 class WorkerApp:
@@ -240,22 +238,34 @@ class WorkerApp:
 
     async def _principal(self, key: str) -> Principal | None:
         digest = hashlib.sha256(key.encode()).digest()
-        known, principal = self.keys.get(digest)
+        known, principal, due = self.keys.get(digest)
         if known:
+            if due:  # asked again in the background; the cached answer stands until it expires
+                self._ask(digest, key)
             return principal
+        return await asyncio.shield(self._ask(digest, key))
+
+    def _ask(self, digest: bytes, key: str) -> asyncio.Future[Principal | None]:
+        """One question to the owner per key however many requests need it; the answer is
+        cached when it arrives, also if the request that asked has gone."""
         asking = self._asking.get(digest)
-        if asking is None:  # one question to the owner however many requests wait for it
-            assert self._owner is not None
-            loop = asyncio.get_running_loop()
-            asking = loop.run_in_executor(self._pool, self._owner.principal, key)
+        if asking is None:
+            asking = asyncio.ensure_future(self._ask_owner(digest, key))
             self._asking[digest] = asking
-            try:
-                principal = await asking
-                self.keys.put(digest, principal)
-            finally:
-                del self._asking[digest]
-            return principal
-        return await asking
+            asking.add_done_callback(lambda done: self._asked(digest, done))
+        return asking
+
+    async def _ask_owner(self, digest: bytes, key: str) -> Principal | None:
+        assert self._owner is not None
+        loop = asyncio.get_running_loop()
+        principal = await loop.run_in_executor(self._pool, self._owner.principal, key)
+        self.keys.put(digest, principal)
+        return principal
+
+    def _asked(self, digest: bytes, done: asyncio.Future[Principal | None]) -> None:
+        del self._asking[digest]
+        if not done.cancelled() and done.exception() is not None:
+            log.warning("worker %d: key check failed: %r", self.spec.index, done.exception())
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
