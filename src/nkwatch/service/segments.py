@@ -140,6 +140,11 @@ class SegmentWriter:
         if self._size >= MAX_SEGMENT_BYTES:
             self._open_next()
 
+    async def prime(self) -> None:
+        """Draw the first block of ids now, so the first answers do not wait for it."""
+        if not self._ids:
+            await self._top_up()
+
     async def _next_id(self) -> int:
         if len(self._ids) < ID_BLOCK and (self._refill is None or self._refill.done()):
             self._refill = asyncio.create_task(self._top_up())

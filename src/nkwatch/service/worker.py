@@ -141,6 +141,7 @@ class WorkerApp:
         self._audit = SegmentWriter(
             Path(self.spec.segments), reserve, sync_before_answer=self.config.audit_sync == "sync"
         )
+        await self._audit.prime()
         self._poller = asyncio.create_task(self._poll_lists())
         print(  # the start-up line bench and operators wait for
             f"nkwatch: worker {self.spec.index + 1}/{self.spec.count} ready (pid {os.getpid()})",
