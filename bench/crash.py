@@ -2,13 +2,16 @@
 
     nice -n 19 python bench/crash.py                  # 50 points per kind (+ the audit segments)
     python bench/crash.py --kind lists --points 8
+    nice -n 19 python bench/crash.py --kind intel --skip 25 &   # a second process, same sweep
+    python bench/crash.py --merge --kind intel                  # join the point files
 
-Per kind (sanctions lists, intel, transfers, applicants): a store holding a previous
-version is copied for every point; the import of a new version runs in a fresh process armed
-with ``NKWATCH_CRASH_AT`` (``bench/crashkit.py``) and dies by SIGKILL at that point; then
-the store must open and hold exactly the previous state or exactly the new one (never a
-mix), a read command must still answer, and a re-run of the import must succeed and leave
-exactly the new state. Results go to ``bench/results/crash.json``.
+Per kind (sanctions lists, intel, transfers into the store and into the lake, applicants): a
+store (and lake) holding a previous version is copied for every point; the import of a new
+version runs in a fresh process armed with ``NKWATCH_CRASH_AT`` (``bench/crashkit.py``) and
+dies by SIGKILL at that point; then the store must open and hold exactly the previous state
+or exactly the new one (never a mix), a read command must still answer, and a re-run of the
+import must succeed and leave exactly the new state. Each point is a line of
+``bench/results/crash-KIND.jsonl`` as it ends; the kind's figures go to ``crash-KIND.json``.
 """
 
 from __future__ import annotations
@@ -209,8 +212,9 @@ def kinds() -> dict[str, Kind]:
 
 
 def sweep(
-    kind: Kind, points: int, work: Path, progress: Path | None = None, skip: int = 0
-) -> tuple[Sweep, list[Outcome]]:
+    kind: Kind, points: int, work: Path, progress: Path | None = None, skip: int = 0,
+    window: float | None = None,
+) -> tuple[Sweep, list[Outcome]]:  # fmt: skip
     """Kill ``kind`` at ``points`` points; ``skip`` starts that far into the (shuffled) list,
     so a second process can work on the same sweep from elsewhere (``--merge`` joins them)."""
     from bench.crashkit import DERIVED, digest
@@ -226,7 +230,11 @@ def sweep(
             json.dumps(meta, indent=1) + "\n"
         )
     out = []
-    spread = s.points(points)
+    if window is not None:  # only timed kills, spread over the first ``window`` s of writes
+        s.window = window
+        spread = [p for p in s.points(2 * len(s.sites) + points) if p.startswith("t")]
+    else:
+        spread = s.points(points)
     random.Random(16).shuffle(spread)  # any prefix of a cut-short sweep covers the whole run
     for p in spread[skip:] + spread[:skip]:
         out.append(s.kill_at(p))
@@ -273,6 +281,8 @@ def main() -> None:
     ap.add_argument("--points", type=int, default=50)
     ap.add_argument("--skip", type=int, default=0, help="start this far into the point list")
     ap.add_argument("--merge", action="store_true", help="only join the kinds' point files")
+    ap.add_argument("--timed-window", type=float, default=None,
+                    help="only timed kills, spread over this many seconds after the first write")  # fmt: skip
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results",
                     help="folder: crash-KIND.json (the kind's row) and crash-KIND.jsonl (each point)")  # fmt: skip
     args = ap.parse_args()
@@ -297,7 +307,7 @@ def main() -> None:
         progress = args.out / f"crash-{name}{f'.from{args.skip}' if args.skip else ''}.jsonl"
         progress.write_text("")
         try:
-            sweep(kinds()[name], args.points, work, progress, args.skip)
+            sweep(kinds()[name], args.points, work, progress, args.skip, args.timed_window)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         if not args.skip:
