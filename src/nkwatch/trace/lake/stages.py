@@ -192,7 +192,10 @@ def expand(
     ``traced`` assets (None: all of them); returns the number of hops that still found
     something. One lake scan per hop: the frontier (the addresses whose first block
     improved last hop) is joined to the transfers it sent from that block on, and the state
-    is checkpointed."""
+    is checkpointed. Stops are dropped from the hop's receivers after the aggregation, by an
+    outer join: an ``ANTI JOIN stops`` on the lake rows is pushed by Spark's optimizer below
+    the frontier join, and once the stops outgrow the broadcast limit (2M detected deposits
+    at 100M transfers) every hop then shuffled the whole lake."""
     window = f" AND t.time <= {int(until)}" if until is not None else ""
     only = "plain_moves t"  # every asset traced (None): no filter on the asset per row
     if traced is not None:
@@ -217,9 +220,11 @@ def expand(
             " SELECT id, min(CASE WHEN o = 0 THEN first END) AS old, "
             " min(CASE WHEN o = 1 THEN first END) AS new FROM ("
             f"  SELECT id, first, 0 AS o FROM state_{hop - 1} UNION ALL"
-            "   SELECT t.to_id AS id, min(t.block) AS first, 1 AS o FROM hop_moves t "
-            f"  JOIN (SELECT id, first FROM state_{hop - 1} WHERE fresh) f ON t.from_id = f.id "
-            f"  ANTI JOIN stops s ON t.to_id = s.id WHERE t.block >= f.first{window} GROUP BY t.to_id"
+            "   SELECT c.id, c.first, 1 AS o FROM ("
+            "    SELECT t.to_id AS id, min(t.block) AS first FROM hop_moves t "
+            f"   JOIN (SELECT id, first FROM state_{hop - 1} WHERE fresh) f ON t.from_id = f.id "
+            f"   WHERE t.block >= f.first{window} GROUP BY t.to_id"
+            "   ) c LEFT JOIN stops s ON c.id = s.id WHERE s.id IS NULL"
             " ) u GROUP BY id) g",
         )
         if not eng.arrow(f"SELECT count(*) AS n FROM state_{hop} WHERE fresh")["n"][0].as_py():  # noqa: S608
