@@ -137,11 +137,16 @@ class LakeWriter:
     ) -> Manifest:
         """Move staged files into place and publish the new manifest atomically."""
         root = self.lake.root
+        moved_to: set[Path] = set()
         for part in partitions:
             for rel in part.files:
                 staged = self.staging / rel
+                _fsync_path(staged)  # its bytes on disk before any manifest can name it
                 (root / rel).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staged, root / rel)
+                moved_to.add((root / rel).parent)
+        for folder in sorted(moved_to):  # the renames themselves, before the manifest's
+            _fsync_path(folder)
         new_keys = {p.key for p in partitions}
         kept = [p for p in self.base.partitions if p.key not in new_keys]
         retired = [f for p in self.base.partitions if p.key in new_keys for f in p.files]
@@ -194,8 +199,15 @@ def _write_atomic(path: Path, text: str) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
+    _fsync_path(path.parent)
+
+
+def _fsync_path(path: Path) -> None:
+    """Flush a file's data or a folder's entries to disk: SIGKILL cannot lose what the page
+    cache holds, a power cut can, so data files and renames are durable before the manifest
+    that names them is."""
+    fd = os.open(path, os.O_RDONLY)
     try:
-        os.fsync(dir_fd)
+        os.fsync(fd)
     finally:
-        os.close(dir_fd)
+        os.close(fd)
