@@ -239,24 +239,31 @@ FIRST_CAMPAIGN = "2026-12-06a"  # the runs saved before campaigns were labelled
 
 
 def report(campaign: str | None) -> None:
-    """Totals per family: of one campaign (its runs resume from the saved corpus), or of
-    every run saved when ``campaign`` is None."""
+    """Totals per family (executions, wall and CPU seconds, rates, the last corpus size,
+    distinct crashes, the load average at the end of the last run): of one campaign (its
+    runs resume from the saved corpus), or of every run saved when ``campaign`` is None."""
     doc = json.loads(SUMMARY.read_text()) if SUMMARY.exists() else {"runs": []}
     total: dict[str, dict[str, Any]] = {}
     for r in doc["runs"]:
         if campaign is not None and r.get("campaign", FIRST_CAMPAIGN) != campaign:
             continue
-        t = total.setdefault(r["family"], {"executions": 0, "seconds": 0.0, "crashes": []})
+        t = total.setdefault(r["family"], {"runs": 0, "executions": 0, "seconds": 0.0,
+                                           "cpu": 0.0, "crashes": []})  # fmt: skip
+        t["runs"] += 1
         t["executions"] += r["executions"]
         t["seconds"] += r["seconds"]
+        t["cpu"] += r.get("cpu_seconds", 0.0)
         t["crashes"] += r["new_crashes"]
-    print("| family | executions | CPU-nice seconds | exec/s | distinct crashes found |")
-    print("|---|---:|---:|---:|---:|")
-    for fam, t in total.items():
+        t["corpus"], t["load"] = r["corpus"], r["load_avg"][0]
+    print("| family | runs | executions | wall s | exec/s | CPU s | exec/CPU s | corpus "
+          "| distinct crashes found | load avg at end |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+    for fam, t in sorted(total.items(), key=lambda kv: -kv[1]["executions"]):
         rate = t["executions"] / max(t["seconds"], 1e-9)
-        print(
-            f"| {fam} | {t['executions']:,} | {t['seconds']:,.0f} | {rate:,.0f} | {len(set(t['crashes']))} |"
-        )
+        per_cpu = f"{t['executions'] / t['cpu']:,.0f}" if t["cpu"] else "—"
+        crashes = "; ".join(sorted(set(t["crashes"]))) or "0"
+        print(f"| {fam} | {t['runs']} | {t['executions']:,} | {t['seconds']:,.0f} | {rate:,.0f} "
+              f"| {t['cpu']:,.0f} | {per_cpu} | {t['corpus']} | {crashes} | {t['load']:.1f} |")  # fmt: skip
 
 
 def main() -> None:
