@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 WORK = RESULTS / "fuzz"
 SUMMARY = RESULTS / "fuzz.json"
+ARCHIVE = RESULTS / "fuzz-corpus.tar.gz"  # the corpora, committed: a fresh clone resumes
 
 
 def crash_key(exc: BaseException) -> str:
@@ -121,6 +122,8 @@ _STAT = re.compile(r"stat::(\w+):\s+(\d+)")
 def run_family(family: str, runs: int, max_time: int, seed: int) -> dict[str, Any]:
     WORK.mkdir(parents=True, exist_ok=True)
     corpus = WORK / "corpus" / family
+    if not corpus.is_dir():
+        restore(family)
     start_corpus = len(list(corpus.iterdir())) if corpus.exists() else 0  # > 0: a resumed run
     log = WORK / f"{family}.crashes.jsonl"
     before = log.read_text().count("\n") if log.exists() else 0
@@ -149,6 +152,29 @@ def run_family(family: str, runs: int, max_time: int, seed: int) -> dict[str, An
         "load_avg": os.getloadavg(),
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
+
+
+def restore(family: str) -> None:
+    """The family's corpus from the committed archive, when the working copy has none."""
+    import tarfile
+
+    if not ARCHIVE.exists():
+        return
+    with tarfile.open(ARCHIVE) as tar:
+        members = [
+            m for m in tar.getmembers() if m.isfile() and m.name.startswith(f"corpus/{family}/")
+        ]
+        tar.extractall(WORK, members=members, filter="data")
+
+
+def archive() -> None:
+    """``--save-corpus``: every family's corpus into the committed archive."""
+    import tarfile
+
+    with tarfile.open(ARCHIVE, "w:gz") as tar:
+        for path in sorted((WORK / "corpus").glob("*/*")):
+            tar.add(path, arcname=str(path.relative_to(WORK)))
+    print(f"{ARCHIVE}: {ARCHIVE.stat().st_size:,} bytes")
 
 
 def _children_cpu() -> float:
@@ -288,7 +314,12 @@ def main() -> None:
         help="executions per CPU second of each harness (no fuzzing, --max-time s each)",
     )
     ap.add_argument("--measure", help=argparse.SUPPRESS)
+    ap.add_argument("--save-corpus", action="store_true",
+                    help=f"write every family's corpus to {ARCHIVE.relative_to(ROOT)}")  # fmt: skip
     args = ap.parse_args()
+    if args.save_corpus:
+        archive()
+        return
     if args.measure:
         print(json.dumps(measure(args.measure, args.max_time, args.seed)), flush=True)
         return
