@@ -2,7 +2,9 @@
 
     nice -n 19 python bench/fuzz.py                       # every family, in sequence
     nice -n 19 python bench/fuzz.py --family intel --runs 1000000 --max-time 900
-    python bench/fuzz.py --report                          # figures from bench/results
+    python bench/fuzz.py --report --campaign 2026-12-06b   # figures from bench/results
+    python bench/fuzz.py --speed --max-time 8              # exec per CPU second, no fuzzing
+    python bench/fuzz.py --save-corpus                     # corpora -> fuzz-corpus.tar.gz
 
 Each family runs in its own process (``--worker``): the harness of ``bench/fuzz_targets.py``
 is instrumented (``atheris.instrument_imports`` over ``nkwatch``) and driven by libFuzzer
@@ -11,7 +13,9 @@ that lets anything but a result or a one-line ``UserError`` escape is a crash: t
 saves it (``bench/results/fuzz/crashes/<family>/``), names it by exception type and the
 innermost ``nkwatch`` frame (the distinct-crash key), and keeps fuzzing instead of stopping
 at the first one, so one campaign counts every distinct crash. Figures (executions, seconds,
-executions/s, corpus size, distinct crashes) go to ``bench/results/fuzz.json``.
+executions/s, CPU seconds, corpus size, distinct crashes) go to ``bench/results/fuzz.json``
+under a campaign label. A family whose working corpus (git-ignored) is missing starts from
+the committed ``bench/results/fuzz-corpus.tar.gz``, so a campaign resumes on a fresh clone.
 """
 
 from __future__ import annotations
