@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from bench import fuzz_targets
+from bench import fuzz, fuzz_targets
 from bench.fuzz_targets import FAMILIES, Scratch, one_input
 
 from nkwatch.errors import UserError
@@ -40,6 +41,10 @@ def test_a_seeded_atheris_run_over_every_family_finds_no_crash(tmp_path: Path) -
          "--max-time", "240", "--seed", "1", "--out", str(tmp_path)],
         env=env, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
+    # the worker's input files (and its sampled store) live on tmpfs, outside tmp_path
+    shutil.rmtree(
+        fuzz.scratch_base(tmp_path, "all", fuzz_targets.tmpfs()).parent, ignore_errors=True
+    )
     crashes = tmp_path / "all.crashes.jsonl"
     found = [json.loads(x) for x in crashes.read_text().splitlines()] if crashes.exists() else []
     assert found == [], found
