@@ -3,9 +3,7 @@
 The stages (``stages``) are written once as SQL over a few named tables; an engine only
 knows how to expose the lake's files as a table, hold a small driver-side Arrow table as a
 table, materialise a query under a name (Spark: checkpointed, so an expansion's lineage
-does not grow hop by hop), hold a narrow projection the stages scan again and again
-(``scratch``: Spark keeps it in memory when it fits, ``release`` drops it at the end of a
-run) and return a query's rows as Arrow. ``dialect`` names the few
+does not grow hop by hop) and return a query's rows as Arrow. ``dialect`` names the few
 spellings that differ (exact wide integers, integer division).
 """
 
@@ -33,10 +31,6 @@ class Engine(Protocol):
     def materialise(self, name: str, sql: str) -> None: ...
 
     def view(self, name: str, sql: str) -> None: ...
-
-    def scratch(self, name: str, sql: str, bytes_estimate: int) -> bool: ...
-
-    def release(self) -> None: ...
 
     def arrow(self, sql: str) -> pa.Table: ...
 
@@ -111,14 +105,6 @@ class LocalEngine:
 
     def view(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
-
-    def scratch(self, name: str, sql: str, bytes_estimate: int) -> bool:
-        """A view (never held: DuckDB reads the few columns it needs straight from Parquet)."""
-        self.view(name, sql)
-        return False
-
-    def release(self) -> None:
-        """Nothing held between queries."""
 
     def arrow(self, sql: str) -> pa.Table:
         return self.con.sql(sql).to_arrow_table()

@@ -9,8 +9,7 @@ the setting, never silently run on the old session (``getOrCreate`` alone would)
 one :class:`~nkwatch.errors.OperationalError` naming it within seconds instead of Spark's
 minute of retries; a JVM that cannot start (no Java) is reported the same way. Materialised
 tables are checkpointed (``localCheckpoint``), so an expansion's plan does not grow with
-every hop; the narrow projection every stage scans (``scratch``) is persisted once per run
-when it fits in half the storage memory.
+every hop.
 """
 
 from __future__ import annotations
@@ -64,7 +63,6 @@ class SparkEngine:
     def __init__(self, session: Any) -> None:
         self.spark = session
         self._n = 0
-        self._held: list[Any] = []
 
     @classmethod
     def start(cls, master: str, conf: Mapping[str, str]) -> SparkEngine:
@@ -126,28 +124,6 @@ class SparkEngine:
     def view(self, name: str, sql: str) -> None:
         self.spark.sql(sql).createOrReplaceTempView(name)
 
-    def scratch(self, name: str, sql: str, bytes_estimate: int) -> bool:
-        """``name`` as the query's result held in the executors' storage memory (columnar,
-        spilling to disk if evicted) when ``bytes_estimate`` is at most half of it; a plain
-        view otherwise (a lake too big to hold is read from Parquet by every query). Whether it
-        is held."""
-        df = self.spark.sql(sql)
-        held = 0 < bytes_estimate <= _storage_bytes(self.spark) // 2
-        if held:
-            from pyspark import StorageLevel
-
-            df = df.persist(StorageLevel.MEMORY_AND_DISK)
-            df.count()
-            self._held.append(df)
-        df.createOrReplaceTempView(name)
-        return held
-
-    def release(self) -> None:
-        """Drop what ``scratch`` holds (each run builds its own)."""
-        for df in self._held:
-            df.unpersist()
-        self._held.clear()
-
     def arrow(self, sql: str) -> pa.Table:
         out: pa.Table = self.spark.sql(sql).toArrow()
         return out
@@ -165,16 +141,6 @@ def _running_session() -> Any:
     if sc is None:
         return None
     return SparkSession.getActiveSession() or SparkSession(sc)
-
-
-def _storage_bytes(session: Any) -> int:
-    """Storage memory of every block manager (executors; in local mode the driver's)."""
-    status = session.sparkContext._jsc.sc().getExecutorMemoryStatus()
-    values = status.values().iterator()
-    total = 0
-    while values.hasNext():
-        total += int(values.next()._1())
-    return total
 
 
 def _differences(sc: Any, master: str, settings: Mapping[str, str]) -> list[str]:

@@ -34,7 +34,6 @@ from nkwatch.trace.lake.ids import address_id
 from nkwatch.trace.lake.schema import AMOUNT_COLUMNS, FEE_COLUMNS, RANGE_BLOCKS
 
 _HALF = 10**9  # limbs (< 10^18) are summed as two halves below 10^9
-MOVE_BYTES = 48  # a row of ``moves`` held in memory: five BIGINTs, an INT, a flag, overhead
 
 EXT_COLUMNS = (
     "block", "tx_index", "seq", "out_index", "time", "tx_hash", "kind", "asset",
@@ -110,19 +109,14 @@ def canonical(eng: Engine, infos: Sequence[AssetInfo]) -> None:
     )
 
 
-def moves(eng: Engine, infos: Sequence[AssetInfo]) -> None:
-    """``moves``: the few columns deposit detection, the hubs and every hop scan (ids,
-    block, time, asset index, whether value moves), read from the lake once a run: the
-    engine holds them while they fit (``Engine.scratch``); ``Engine.release`` drops them.
-    ``plain_moves``: ids, block and time alone."""
-    held = eng.scratch(
-        "moves",
-        "SELECT from_id, to_id, block, time, ak, amt > 0 AS pos FROM scaled",
-        MOVE_BYTES * sum(a.rows for a in infos),
-    )
-    # what a scan needing no units or asset reads: the held moves, else the lake's own columns
-    plain = "moves" if held else "lake_t"
-    eng.view("plain_moves", f"SELECT from_id, to_id, block, time FROM {plain}")  # noqa: S608
+def moves(eng: Engine) -> None:
+    """``moves``: the few columns deposit detection scans (ids, block, time, asset index,
+    whether value moves), no address text; ``plain_moves``: ids, block and time alone, for
+    scans that need neither units nor the asset (hubs, seed blocks, a hop over every asset).
+    (Holding ``moves`` in Spark's storage memory was tried: building it cost more than the
+    re-reads it saved, a hop's cost is not its scan.)"""
+    eng.view("moves", "SELECT from_id, to_id, block, time, ak, amt > 0 AS pos FROM scaled")
+    eng.view("plain_moves", "SELECT from_id, to_id, block, time FROM lake_t")
 
 
 def deposits(eng: Engine, wallets: Sequence[str], known: Sequence[str]) -> None:

@@ -121,7 +121,7 @@ def open_chain(lake: Lake, eng: Engine, chain: str) -> tuple[Any, list[stages.As
     eng.lake_table("lake_t", files)
     infos = stages.assets(eng)
     stages.canonical(eng, infos)
-    stages.moves(eng, infos)
+    stages.moves(eng)
     return manifest, infos
 
 
@@ -172,10 +172,7 @@ def trace_lake(
     chain = params.chain
     seed_list = validate_seeds(chain, seeds)
     clock = Timings()
-    try:
-        manifest, infos, got = _lake_stages(lake, eng, seed_list, params, labels, clock)
-    finally:
-        eng.release()
+    manifest, infos, got = _lake_stages(lake, eng, seed_list, params, labels, clock)
     ext, opening, deposit_rows, detect, reached, hops = got
     graph = extract.graph_of(chain, ext, opening, infos, deposit_rows["hot"].to_pylist(),
                              manifest.fingerprint("transfers", chain))  # fmt: skip

@@ -62,13 +62,9 @@ def exposure_window(
     """Run the stages on ``eng`` and return the extraction as a graph with what its sweep
     needs from the whole lake."""
     clock = Timings()
-    try:
-        manifest, infos, (ext, opening, hubs, hops, reached) = _stages(
-            lake, eng, chain, sources, services, subjects, subject_txs, max_hops, max_fan_in,
-            clock,
-        )  # fmt: skip
-    finally:
-        eng.release()
+    manifest, infos, (ext, opening, hubs, hops, reached) = _stages(
+        lake, eng, chain, sources, services, subjects, subject_txs, max_hops, max_fan_in, clock
+    )
     graph = extract.graph_of(
         chain, ext, opening, infos, [], manifest.fingerprint("transfers", chain)
     )
