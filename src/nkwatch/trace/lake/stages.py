@@ -194,10 +194,7 @@ def expand(
     only = "plain_moves t"  # every asset traced (None): no filter on the asset per row
     if traced is not None:
         eng.arrow_table("traced", pa.table({"asset": pa.array(sorted(set(traced)), pa.string())}))
-        only = (
-            "moves t SEMI JOIN (SELECT k FROM assets_k a SEMI JOIN traced x "
-            "ON a.asset = x.asset) a ON t.ak = a.k"
-        )
+        only = "lake_t t SEMI JOIN traced a ON t.asset = a.asset"
     eng.view("hop_moves", f"SELECT t.from_id, t.to_id, t.block, t.time FROM {only}")  # noqa: S608
     listed = "traced" if traced is not None else "assets_k"
     eng.view("traced_assets", f"SELECT asset FROM {listed}")  # noqa: S608
