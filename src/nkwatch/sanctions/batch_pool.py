@@ -87,10 +87,10 @@ def screen_parallel(
     method = start_method()
     context = multiprocessing.get_context(method)
     _inherited = (job, service.screener) if method == "fork" else None
-    names = service.screener.names
-    if method == "fork" and isinstance(names, LazyNameIndex):
-        _ = names.index  # map the index file here, once: the forked workers share it
     if method == "fork":
+        names = service.screener.names
+        if isinstance(names, LazyNameIndex):
+            _ = names.index  # map the index file here, once: the forked workers share it
         gc.freeze()  # the loaded screener lives on: neither we nor the workers scan it again
     outcomes: list[RowOutcome] = []
     try:
