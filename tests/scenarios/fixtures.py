@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import httpx
 import pytest
+from tests.scenarios.loopback import Forward, LoopbackServer, Reply
 from tests.scenarios.player import REPO, Scenario, load_artefacts, play
 
 from nkwatch.trace.evm.devnode import AnvilNode, DevChain, find_anvil, start_anvil
@@ -53,59 +52,31 @@ class FlakyProxy:
     the next one is cut off without an answer; ``dead`` makes every request fail."""
 
     def __init__(self, upstream: str, fail_every: int = 0) -> None:
-        self.upstream = upstream
         self.fail_every = fail_every
         self.dead = False
         self.requests = 0
         self.failures = 0
         self._lock = threading.Lock()
-        proxy = self
+        self._forward = Forward(upstream)
+        self._endpoint = LoopbackServer(self._answer)
+        self.url = self._endpoint.url
 
-        upstream_http = httpx.Client(timeout=30)
-        self._upstream_http = upstream_http
-
-        class Handler(BaseHTTPRequestHandler):
-            disable_nagle_algorithm = True  # no 40 ms delayed-ACK stalls per request
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                with proxy._lock:
-                    proxy.requests += 1
-                    n = proxy.requests
-                    fail = proxy.dead or (proxy.fail_every and n % proxy.fail_every in (0, 1))
-                    if fail:
-                        proxy.failures += 1
-                if fail and (proxy.dead or n % proxy.fail_every == 0):
-                    self.send_response(500)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                if fail:  # drop the connection mid-request
-                    self.connection.close()
-                    return
-                with proxy._lock:  # httpx.Client is not thread-safe
-                    answer = upstream_http.post(
-                        proxy.upstream, content=body, headers={"Content-Type": "application/json"}
-                    ).content
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.handle_error = lambda request, address: None  # type: ignore[method-assign]  # dropped connections are the point
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+    def _answer(self, body: bytes) -> Reply | None:
+        with self._lock:
+            self.requests += 1
+            n = self.requests
+            fail = self.dead or (self.fail_every and n % self.fail_every in (0, 1))
+            if fail:
+                self.failures += 1
+        if fail and (self.dead or n % self.fail_every == 0):
+            return 500, b""
+        if fail:
+            # hang up mid-request, as a node that dies does: the endpoint ignores the dropped
+            # connections this leaves on both sides (they are the point of this proxy), so
+            # none of their tracebacks lands in a later test's captured output
+            return None
+        return self._forward(body)
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self._upstream_http.close()
+        self._endpoint.close()
+        self._forward.close()

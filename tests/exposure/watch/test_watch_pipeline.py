@@ -6,14 +6,12 @@ in the same order."""
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from test_watch_anvil import Collector, watch_config  # same folder
+from tests.scenarios.loopback import Forward, Reply, RpcEndpoint
 from tests.scenarios.player import Scenario
 
 from nkwatch.exposure.watch import Watcher
@@ -58,45 +56,27 @@ class GethLike:
     """Forwards to anvil but answers ``trace_block`` as geth does: method not found."""
 
     def __init__(self, upstream: str) -> None:
-        client = httpx.Client(timeout=30)
-        lock = threading.Lock()
         self.refused = 0
-        me = self
+        self._forward = Forward(upstream)
+        self._endpoint = RpcEndpoint(self._answer)
+        self.url = self._endpoint.url
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                calls = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                calls = calls if isinstance(calls, list) else [calls]
-                keep = [c for c in calls if c["method"] != "trace_block"]
-                answers = [
-                    {"jsonrpc": "2.0", "id": c["id"],
-                     "error": {"code": -32601, "message": "the method trace_block does not exist"}}
-                    for c in calls
-                    if c["method"] == "trace_block"
-                ]  # fmt: skip
-                me.refused += len(answers)
-                if keep:
-                    with lock:
-                        reply = client.post(upstream, json=keep).json()
-                    answers += reply if isinstance(reply, list) else [reply]
-                raw = json.dumps(answers).encode()
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self._client = client
+    def _answer(self, calls: list[dict[str, Any]]) -> Reply:
+        keep = [c for c in calls if c["method"] != "trace_block"]
+        answers = [
+            {"jsonrpc": "2.0", "id": c["id"],
+             "error": {"code": -32601, "message": "the method trace_block does not exist"}}
+            for c in calls
+            if c["method"] == "trace_block"
+        ]  # fmt: skip
+        self.refused += len(answers)
+        if keep:
+            answers += self._forward.batch(keep)
+        return 200, json.dumps(answers).encode()
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self._client.close()
+        self._endpoint.close()
+        self._forward.close()
 
 
 def test_without_trace_block_the_watch_reads_geth_traces_with_the_same_alerts(

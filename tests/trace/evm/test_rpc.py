@@ -33,7 +33,6 @@ class Scripted(RpcEndpoint):
     def __init__(self, reply: Reply) -> None:
         self.reply = reply
         super().__init__(self._answer)
-        self.url = f"http://127.0.0.1:{self.port}"
 
     def _answer(self, batch: list[dict[str, Any]]) -> tuple[int, bytes]:
         status, body = self.reply(len(self.requests), batch)
