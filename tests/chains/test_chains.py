@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -96,3 +99,24 @@ def test_trace_run_with_an_alias_reads_the_stored_chain(tmp_path: Path, shared_d
     r = runner.invoke(cli, ["trace", "run", "--seed", HOP4_FROM, "--chain", "etherium",
                             "-o", str(out), *db])  # fmt: skip
     assert r.exit_code == 2 and "did you mean 'ethereum'?" in r.output
+
+
+def test_a_lookup_during_the_first_load_waits_for_the_whole_table() -> None:
+    """The watcher's threads look chains up while another thread may be loading the table
+    (the entry points): the lookup waits for the load instead of seeing a partial table."""
+    inside = threading.Event()
+
+    def loader() -> Iterator[Chain]:
+        yield chains.get_chain("ethereum")
+        inside.set()
+        time.sleep(0.3)  # the other thread looks up meanwhile
+        yield Chain("etherz", "Etherz", "evm", "ETZ", 18, evm_chain_id=999_999)
+
+    table = ChainTable(loader)
+    first = threading.Thread(target=table.ids)
+    first.start()
+    assert inside.wait(5)
+    assert table.get("ethereum").id == "ethereum"
+    assert table.find("etherz") is not None
+    first.join()
+    assert table.ids() == ["ethereum", "etherz"]

@@ -9,6 +9,7 @@ so "eth" can never mean two chains.
 from __future__ import annotations
 
 import difflib
+import threading
 from collections.abc import Callable, Iterable, Iterator
 
 from nkwatch.chains.model import Chain
@@ -23,12 +24,23 @@ class ChainTable:
         self._by_name: dict[str, Chain] = {}
         self._by_evm_id: dict[int, Chain] = {}
         self._loader = loader
+        self._loaded = loader is None
+        self._loading = threading.RLock()
 
     def _load(self) -> None:
-        if self._loader is not None:
+        """Run the loader once. Other threads wait until it has finished (a lookup during
+        the load would see a partial table); the loader's own ``register`` calls pass."""
+        if self._loaded:
+            return
+        with self._loading:
             loader, self._loader = self._loader, None
-            for chain in loader():
-                self.register(chain)
+            if loader is None:  # done meanwhile, or this thread is inside the loader
+                return
+            try:
+                for chain in loader():
+                    self.register(chain)
+            finally:
+                self._loaded = True
 
     def register(self, chain: Chain) -> Chain:
         self._load()
