@@ -103,7 +103,7 @@ def cpu_seconds(pids: list[int]) -> float:
 
 def start_server(
     tmp: Path, port: int, extra: tuple[str, ...] = ()
-) -> tuple[subprocess.Popen[bytes], str]:
+) -> tuple[subprocess.Popen[bytes], str, str]:
     env = {**os.environ, "HOME": str(tmp), "NKWATCH_DB": str(tmp / "nk.duckdb")}
     log = (tmp / "serve.log").open("wb")
     cmd = [sys.executable, "-m", "nkwatch", "serve", "--port", str(port), "--workers", "2", *extra]
@@ -126,7 +126,7 @@ def start_server(
         headers={"Authorization": f"Bearer {key.group(1)}"},
     )
     made.raise_for_status()
-    return proc, made.json()["key"], key.group(1)  # type: ignore[return-value]
+    return proc, str(made.json()["key"]), key.group(1)
 
 
 def _ms(text: str) -> float:

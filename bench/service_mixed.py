@@ -37,6 +37,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -299,11 +300,15 @@ def main() -> None:
     ap.add_argument("--seconds", type=int, default=300)
     ap.add_argument("--address", type=int, default=6, help="address screening clients")
     ap.add_argument("--names", type=int, default=2, help="name screening clients")
+    ap.add_argument("--owner-nice", type=int, default=None,
+                    help="serve --owner-nice (default: the server's own default)")  # fmt: skip
+    ap.add_argument("--out", type=Path, default=RESULTS, help="result JSON")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="nkwatch-mixed-") as d:
         tmp = Path(d)
         port = _port()
-        proc, key, admin = start_server(tmp, port)
+        extra = () if args.owner_nice is None else ("--owner-nice", str(args.owner_nice))
+        proc, key, admin = start_server(tmp, port, extra)
         pids = [proc.pid, *wait_workers(tmp / "serve.log", 2)]
         url = f"http://127.0.0.1:{port}"
         try:
@@ -334,6 +339,14 @@ def main() -> None:
             proc.terminate()
             proc.wait(timeout=60)
     report(tally, logged, args, wall, cpu, (load0, load1), log_text)
+
+
+def _commit() -> str:
+    import subprocess
+
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                          text=True, cwd=Path(__file__).resolve().parent)  # fmt: skip
+    return done.stdout.strip()
 
 
 def report(tally: Tally, logged: dict[str, list[int]], args: argparse.Namespace, wall: float,
@@ -382,8 +395,11 @@ def report(tally: Tally, logged: dict[str, list[int]], args: argparse.Namespace,
         print(
             f"{kind} p99 {rows[kind]['p99_ms']} ms (target {limit:.0f}): {'met' if rows[kind]['p99_ms'] <= limit else 'NOT met'}"
         )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"seconds": args.seconds, "clients": vars(args), "rows": rows,
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    clients = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+    args.out.write_text(json.dumps({"seconds": args.seconds, "clients": clients, "rows": rows,
+                                   "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                                   "commit": _commit(),
                                    "audit": audit, "fivexx": fivexx, "abusers_only_4xx": abuse_ok,
                                    "server_cpu_s": round(cpu, 1), "loadavg": load,
                                    "upload_jobs": {str(k): v for k, v in tally.status["upload jobs"].items()},

@@ -54,6 +54,7 @@ class Served:
     log: Path
     segments: Path
     worker_pids: list[int]
+    owner_pid: int
 
     def post(self, path: str, role: str, body: dict[str, Any]) -> httpx.Response:
         return httpx.post(self.url + path, json=body, headers=self.keys.headers(role), timeout=30)
@@ -89,7 +90,12 @@ def served(tmp_path_factory: pytest.TempPathFactory, bundled_store: Path) -> Ite
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.2)
         yield Served(
-            f"http://127.0.0.1:{port}", keys, log, Path(f"{db}.audit-segments"), [int(pids[0])]
+            f"http://127.0.0.1:{port}",
+            keys,
+            log,
+            Path(f"{db}.audit-segments"),
+            [int(pids[0])],
+            proc.pid,  # `nkwatch serve` is the store owner itself
         )
     finally:
         proc.terminate()
@@ -212,6 +218,33 @@ def test_browser_session_works_through_the_proxy(served: Served) -> None:
     # the session is this browser's only: the proxy keeps no cookies of its own
     anonymous = httpx.get(served.url + "/", follow_redirects=False)
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
+
+
+def _thread_nice(pid: int) -> dict[int, int]:
+    """Each thread's nice value (field 19 of /proc/PID/task/TID/stat)."""
+    found = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        found[int(task.name)] = int(fields[16])
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
+def test_owner_request_handling_runs_below_the_workers(served: Served) -> None:
+    """Screening first under CPU saturation: the owner's event loop and the handler threads
+    it starts run --owner-nice (default 5) below the workers; the threads a worker may wait
+    on (ids, key checks, the dispatcher) keep the workers' priority; the ingester is at 10."""
+    spec = httpx.get(served.url + "/openapi.json", headers=served.keys.headers("viewer"))
+    assert spec.status_code == 200  # proxied: a handler thread of the owner ran it
+    base = os.getpriority(os.PRIO_PROCESS, 0)  # what `nkwatch serve` was started with
+    worker = _thread_nice(served.worker_pids[0])
+    owner = _thread_nice(served.owner_pid)
+    assert set(worker.values()) == {base}
+    lowered = min(19, base + 5)
+    assert owner[served.owner_pid] == lowered  # the event-loop thread
+    assert sum(nice == lowered for nice in owner.values()) >= 2  # and a handler thread
+    assert base in owner.values()  # ids, key checks, dispatch
+    assert min(19, base + 10) in owner.values()  # the audit ingester
 
 
 def test_health_and_openapi(served: Served, client: TestClient, keys: Keys) -> None:

@@ -47,6 +47,14 @@ from nkwatch.settings import Settings
     help="DuckDB threads of the store owner (0: all cores; 1 keeps checkpoints off the workers' core).",
 )
 @click.option(
+    "--owner-nice",
+    default=5,
+    show_default=True,
+    type=click.IntRange(0, 19),
+    help="How much lower the store owner's request handling (pages, exposure, traces,"
+    " uploads) runs than the workers' screening (Linux nice steps; 0: the same).",
+)
+@click.option(
     "--audit-sync",
     default="write",
     show_default=True,
@@ -65,6 +73,7 @@ def serve(
     access_log: bool,
     key_cache_ttl: float,
     store_threads: int,
+    owner_nice: int,
     trusted_proxies: tuple[str, ...],
     audit_sync: str,
 ) -> None:
@@ -81,6 +90,7 @@ def serve(
         access_log=access_log,
         key_cache_ttl_s=key_cache_ttl,
         store_threads=store_threads,
+        owner_nice=owner_nice,
         trusted_proxies=",".join(p.strip() for p in trusted_proxies),
         audit_sync=audit_sync,
     )

@@ -29,6 +29,9 @@ class ServiceConfig:
     key_cache_ttl_s: float = 5.0  # workers: a revoked key stops working within this time
     list_poll_s: float = 1.0  # workers: how often they check for new active list versions
     store_threads: int = 1  # owner behind workers: DuckDB threads (0: DuckDB's default)
+    # Owner behind workers: how much lower than the workers' its request handling runs
+    # (nice steps, Linux), so screening keeps its latency when the cores are saturated.
+    owner_nice: int = 5
     # Comma-separated addresses of reverse proxies (TLS terminators) whose X-Forwarded-For /
     # X-Forwarded-Proto are believed; empty: none, the connection itself says http or https.
     trusted_proxies: str = ""

@@ -29,6 +29,7 @@ from nkwatch.service.config import ServiceConfig
 from nkwatch.service.dispatch import ConnectionDispatcher
 from nkwatch.service.idreserve import IdReserve
 from nkwatch.service.ipc import ListsSnapshot, OwnerServer
+from nkwatch.service.priority import lower_this_thread
 from nkwatch.service.segments import SegmentIngester
 from nkwatch.service.state import ServiceState
 
@@ -109,6 +110,10 @@ class OwnerHub:
         self._watch = threading.Thread(target=self._supervise, name="nkwatch-workers", daemon=True)
         self._watch.start()
         settle_heap()
+        # Last, on the event-loop thread: every thread started from now on (request
+        # handlers, upload jobs) inherits the lower priority; the ids, key and dispatch
+        # threads above, which a worker's request may wait on, keep the workers' priority.
+        lower_this_thread(self._config.owner_nice)
 
     def stop(self) -> None:
         self._stopping.set()

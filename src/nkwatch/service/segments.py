@@ -35,6 +35,7 @@ import orjson
 import pyarrow as pa
 
 from nkwatch.service.access import StoreAccess
+from nkwatch.service.priority import INGEST_NICE, lower_this_thread
 from nkwatch.store.audit import AuditRecord
 
 log = logging.getLogger("nkwatch.service")
@@ -44,7 +45,6 @@ _SEGMENT = re.compile(r"^seg-(\d+)-(\d{6})\.jsonl$")
 # so it holds a second or more of its busiest load and a pause of the owner (a DuckDB
 # checkpoint, a garbage collection) is not on any request's path (docs/benchmarks.md).
 ID_BLOCK = 4096
-INGEST_NICE = 10
 MAX_SEGMENT_BYTES = 64 * 1024 * 1024
 SYNC_INTERVAL_S = 0.02
 
@@ -279,7 +279,7 @@ class SegmentIngester:
     def _run(self) -> None:
         # Background work: on Linux a thread has its own nice value, so the inserts (and the
         # DuckDB checkpoints they trigger) yield the CPU to the workers answering requests.
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), INGEST_NICE)
+        lower_this_thread(INGEST_NICE)
         while not self._stop.wait(self._interval):
             try:
                 self.drain()
