@@ -20,6 +20,7 @@ from nkwatch.errors import UserError
 from nkwatch.trace.importers.common import json_lines
 from nkwatch.trace.lake import amounts
 from nkwatch.trace.lake.ids import address_ids
+from nkwatch.trace.lake.schema import TEXT_DICTIONARY
 
 BATCH_ROWS = 1 << 20
 
@@ -90,19 +91,26 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def batches(path: Path) -> Iterator[tuple[pa.Table, pa.Array]]:
+def batches(path: Path, few: tuple[str, ...] = ()) -> Iterator[tuple[pa.Table, pa.Array]]:
     """The file as Arrow tables and, per batch, each row's number as a user sees it
-    (CSV/JSON: line; Parquet/Avro: row)."""
+    (CSV/JSON: line; Parquet/Avro: row). Text columns named in ``few`` (a handful of
+    values, e.g. a token contract) come as dictionaries from Parquet and CSV."""
     ext = _suffix(path)
     if ext == ".parquet":
         import pyarrow.parquet as pq
 
         try:
             handle = pq.ParquetFile(path)
+            schema = handle.schema_arrow
+            few = tuple(n for n in few if n in schema.names and _is_text(schema.field(n).type))
+            if few:  # the footer already read is reused
+                handle = pq.ParquetFile(path, metadata=handle.metadata, read_dictionary=few)
         except Exception as exc:  # pyarrow raises several types for a bad file
             raise UserError(f"not a readable Parquet file: {exc}", where=str(path)) from exc
         done = 0
-        for rb in handle.iter_batches(batch_size=BATCH_ROWS):
+        # one thread: the decode is a small share of an import, and Arrow's pool of
+        # column threads costs more CPU than it saves wall time on a busy machine
+        for rb in handle.iter_batches(batch_size=BATCH_ROWS, use_threads=False):
             n = rb.num_rows
             yield pa.Table.from_batches([rb]), pa.array(np.arange(done + 1, done + n + 1))
             done += n
@@ -111,9 +119,8 @@ def batches(path: Path) -> Iterator[tuple[pa.Table, pa.Array]]:
         import pyarrow.csv as pcsv
 
         names = header(path)
-        opts = pcsv.ConvertOptions(
-            column_types={c: pa.string() for c in names}, strings_can_be_null=False
-        )
+        kinds = {c: TEXT_DICTIONARY if c in few else pa.string() for c in names}
+        opts = pcsv.ConvertOptions(column_types=kinds, strings_can_be_null=False)
         try:
             reader = pcsv.open_csv(
                 path, read_options=pcsv.ReadOptions(block_size=64 << 20), convert_options=opts
@@ -245,6 +252,10 @@ class Columns:
             lowered, ids, bad = evm_column(self.raw(name))
             if bad < 0:
                 return lowered, pa.array(ids)
+        if self.has(name) and _is_text_dictionary(self.raw(name)):
+            got = _dictionary_addresses(self.raw(name))
+            if got is not None:
+                return got
         text = self.text(name)
         if fallback is not None:
             text = pc.if_else(pc.equal(text, ""), fallback, text)
@@ -309,6 +320,26 @@ def _is_text(t: pa.DataType) -> bool:
     return bool(pa.types.is_string(t) or pa.types.is_large_string(t))
 
 
+def _is_text_dictionary(col: pa.Array) -> bool:
+    return bool(pa.types.is_dictionary(col.type) and _is_text(col.type.value_type))
+
+
+def _dictionary_addresses(col: pa.DictionaryArray) -> tuple[pa.Array, pa.Array] | None:
+    """A dictionary column of addresses checked and hashed once per distinct value; None
+    (the row-by-row path judges it and names the row) when some value is missing, bad or
+    upper-case."""
+    from nkwatch.trace.lake.fastcols import evm_column
+
+    if col.null_count:
+        return None
+    dictionary = col.dictionary
+    values, ids, bad = evm_column(dictionary)
+    if bad >= 0 or not values.equals(dictionary):
+        return None
+    codes = np.asarray(col.indices.to_numpy(zero_copy_only=False), np.intp)
+    return col, pa.array(ids[codes])
+
+
 def _plain_integers(col: pa.Array) -> pa.Array | None:
     """Text that is all plain decimal integers (``-?[0-9]{1,18}``), as int64; None for
     anything else (blanks, padding, "12.0", nulls), which the exact text path then judges
@@ -327,4 +358,9 @@ def ids(addresses: pa.Array) -> pa.Array:
 
 
 def const(value: object, n: int, typ: pa.DataType) -> pa.Array:
+    """``n`` copies of ``value``; text as a one-value dictionary (no string per row)."""
+    if pa.types.is_string(typ):
+        return pa.DictionaryArray.from_arrays(
+            pa.array(np.zeros(n, np.int32)), pa.array([value], pa.string())
+        )
     return pa.repeat(pa.scalar(value, typ), n)

@@ -147,7 +147,7 @@ def import_synthetic_slices(
     it is complete, so memory holds one slice and one partition, never the chain. One
     commit at the end, as ``import_synthetic`` (whose lake it equals for the same rows)."""
     from nkwatch.trace.lake.ingest import commit, origin_text, write_partition_file
-    from nkwatch.trace.lake.schema import RANGE_BLOCKS, TABLES
+    from nkwatch.trace.lake.schema import RANGE_BLOCKS, TABLES, staged
     from nkwatch.trace.lake.sources.model import synthetic_table
     from nkwatch.trace.lake.store import Partition
 
@@ -160,7 +160,7 @@ def import_synthetic_slices(
             out = writer.staging / rel
             out.parent.mkdir(parents=True, exist_ok=True)
             data = rows.drop_columns(["_file", "_row"]).combine_chunks()
-            write_partition_file(data.cast(TABLES["transfers"]), out)
+            write_partition_file(data.cast(staged(TABLES["transfers"])), out)
             parts.append(Partition("transfers", chain, first // RANGE_BLOCKS, "synthetic", (rel,),
                                    rows.num_rows, first, first + rows.num_rows - 1, origin,
                                    out.stat().st_size))  # fmt: skip

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from nkwatch.errors import UserError
-from nkwatch.trace.lake.schema import ORDER, RANGE_BLOCKS, TABLES
+from nkwatch.trace.lake.schema import ORDER, RANGE_BLOCKS, TABLES, staged
 from nkwatch.trace.lake.store import Lake, LakeWriter, Manifest, Partition
 
 COMPRESSION = "zstd"
@@ -96,10 +96,10 @@ def stage_file(
         if rows.num_rows == 0:
             continue
         ranges = pc.divide(rows["block"], pa.scalar(RANGE_BLOCKS, pa.int64()))
-        keys = pa.table({"c": rows["chain"], "r": ranges}).group_by(["c", "r"]).aggregate([])
-        for chain, rng in zip(keys["c"].to_pylist(), keys["r"].to_pylist(), strict=True):
+        keys = _partition_keys(rows["chain"], ranges)
+        for chain, rng in keys:
             part = rows
-            if keys.num_rows > 1:
+            if len(keys) > 1:
                 part = rows.filter(pc.and_(pc.equal(rows["chain"], chain), pc.equal(ranges, rng)))
             held = memory.keep(part) if memory is not None else -1
             if held >= 0:
@@ -112,6 +112,20 @@ def stage_file(
             pieces.append(StagedPiece(batch.table, str(chain), int(rng), batch.dataset, rel,
                                       -1, part.num_rows))  # fmt: skip
     return pieces
+
+
+def _partition_keys(chain: pa.ChunkedArray, ranges: pa.ChunkedArray) -> list[tuple[str, int]]:
+    """The (chain, range) pairs of a batch; one chain in one range (the usual batch of an
+    export in block order) is seen from the range's bounds and the chain's dictionary."""
+    bounds = pc.min_max(ranges)
+    low, high = bounds["min"].as_py(), bounds["max"].as_py()
+    one = chain.unique() if chain.null_count == 0 else None
+    if low == high and one is not None and len(one) == 1:
+        return [(str(one[0].as_py()), int(low))]
+    if pa.types.is_dictionary(chain.type):
+        chain = chain.cast(chain.type.value_type)
+    keys = pa.table({"c": chain, "r": ranges}).group_by(["c", "r"]).aggregate([])
+    return list(zip(keys["c"].to_pylist(), keys["r"].to_pylist(), strict=True))
 
 
 def merge_partition(
@@ -127,7 +141,7 @@ def merge_partition(
     if not _sorted(table):
         table = table.take(pc.sort_indices(table, [(c, "ascending") for c in ORDER]))
     _refuse_repeats(table)
-    data = table.drop_columns(["_file", "_row"]).cast(TABLES[first.table])
+    data = table.drop_columns(["_file", "_row"]).cast(staged(TABLES[first.table]))
     out = staging / final_rel
     out.parent.mkdir(parents=True, exist_ok=True)
     write_partition_file(data, out)
@@ -144,14 +158,26 @@ _PLAIN_TEXT = frozenset({"tx_hash", "from_address", "to_address", "address", "pr
 
 def write_partition_file(data: pa.Table, out: Path) -> None:
     """One partition's Parquet file: zstd level 1, row groups of 2^20 rows, min/max
-    statistics on the numeric columns (block ranges, ids: what readers prune by)."""
+    statistics on the numeric columns (block ranges, ids: what readers prune by).
+
+    Text columns staged as dictionaries (``schema.DICTIONARY_TEXT``) are written from
+    their dictionaries (no hashing a row); a column without nulls is written REQUIRED (no
+    definition levels to compute and store). Readers see the same columns either way; the
+    Arrow schema is not stored, so pyarrow reads text as text too."""
+    data = data.unify_dictionaries()
+    data = data.cast(pa.schema([f.with_nullable(data[f.name].null_count > 0) for f in data.schema]))
     fields = list(data.schema)
-    text = [f.name for f in fields if pa.types.is_string(f.type)]
+    text = [f.name for f in fields if _is_text(f.type)]
     pq.write_table(
         data, out, compression=COMPRESSION, compression_level=1, row_group_size=1 << 20,
         use_dictionary=[n for n in text if n not in _PLAIN_TEXT],
-        write_statistics=[f.name for f in fields if not pa.types.is_string(f.type)],
+        write_statistics=[f.name for f in fields if not _is_text(f.type)], store_schema=False,
     )  # fmt: skip
+
+
+def _is_text(t: pa.DataType) -> bool:
+    """Text, plain or as a dictionary."""
+    return bool(pa.types.is_string(t.value_type if pa.types.is_dictionary(t) else t))
 
 
 def _sorted(table: pa.Table) -> bool:

@@ -106,3 +106,22 @@ TABLES = {
     "blocks": BLOCKS,
 }
 ORDER = ("block", "tx_index", "seq", "out_index")
+ORIGIN = [("_file", pa.string()), ("_row", pa.int64())]  # where each staged row came from
+
+# text columns with a handful of values per partition (and ``_file``): staged and written as
+# dictionaries, so a constant column costs one value and its indices, never one string a row
+DICTIONARY_TEXT = frozenset({"chain", "kind", "asset", "symbol", "_file"})
+TEXT_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
+
+
+def staged(schema: pa.Schema) -> pa.Schema:
+    """The schema rows are staged and written with: ``schema`` with ``DICTIONARY_TEXT``
+    columns as dictionaries (readers see plain text: Parquet stores both the same way)."""
+    return pa.schema(
+        [pa.field(f.name, TEXT_DICTIONARY) if f.name in DICTIONARY_TEXT else f for f in schema]
+    )
+
+
+def with_origin(schema: pa.Schema) -> pa.Schema:
+    """``staged(schema)`` plus the ``_file``/``_row`` columns sources add to each batch."""
+    return staged(pa.schema([*schema, *ORIGIN]))

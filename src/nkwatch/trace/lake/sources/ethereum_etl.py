@@ -35,13 +35,16 @@ from nkwatch.trace.lake.ingest import Batch, check_block_order
 from nkwatch.trace.lake.schema import (
     AMOUNT_COLUMNS,
     BLOCK_TX,
+    BLOCKS,
     FEE_COLUMNS,
     NO_TX,
     TRANSFERS,
     ZERO_ADDRESS,
+    with_origin,
 )
 
 NO_VALUE_CALLS = ("delegatecall", "callcode", "staticcall")
+FEW_VALUES = {"token_transfers": ("token_address",)}  # read as dictionaries: checked once a value
 WITHDRAWAL_SEQ = 1 << 32  # withdrawals after rewards inside a block's own rows
 
 
@@ -109,7 +112,7 @@ class EthereumSource:
                 where=str(path),
             )
         last = -1
-        for table, rows in batches(path):
+        for table, rows in batches(path, FEW_VALUES.get(kind, ())):
             cols = Columns(table, rows, path)
             if kind in ("tokens",):
                 continue
@@ -180,9 +183,13 @@ class EthereumSource:
     def _tokens(self, cols: Columns, block: pa.Array) -> pa.Table:
         n = len(block)
         contract = cols.address("token_address")
-        coded = pc.dictionary_encode(contract[0])
+        coded = contract[0]
+        if not pa.types.is_dictionary(coded.type):
+            coded = pc.dictionary_encode(coded)
         meta = [self.tokens.symbols.get(c, ("?", 0)) for c in coded.dictionary.to_pylist()]
-        symbol = pa.array([m[0] for m in meta], pa.string()).take(coded.indices)
+        symbol = pa.DictionaryArray.from_arrays(
+            coded.indices, pa.array([m[0] for m in meta], pa.string())
+        )
         decimals = pa.array([m[1] for m in meta], pa.int32()).take(coded.indices)
         return self._rows(
             cols, block, tx_index=const(NO_TX, n, pa.int32()), seq=cols.integer("log_index", 0, 2**31 - 1),
@@ -279,7 +286,7 @@ def _constant_address(address: str, n: int) -> Addresses:
     return const(address, n, pa.string()), const(address_id(address), n, pa.int64())
 
 
-_WITH_ORIGIN = pa.schema([*TRANSFERS, ("_file", pa.string()), ("_row", pa.int64())])
+_WITH_ORIGIN = with_origin(TRANSFERS)
 
 
 def json_list(item: object, at: str) -> list[dict[str, object]]:
@@ -348,7 +355,7 @@ def _blocks_rows(
         "chain": const(chain, n, pa.string()), "block": block, "tx_index": const(0, n, pa.int32()),
         "seq": const(0, n, pa.int64()), "out_index": const(0, n, pa.int32()),
         "time": cols.times("timestamp"), "_file": const(str(path), n, pa.string()), "_row": rows,
-    })  # fmt: skip
+    }).cast(with_origin(BLOCKS))  # fmt: skip
 
 
 def plan(paths: Sequence[Path], chain: str, symbol: str, token_decimals: dict[str, int],

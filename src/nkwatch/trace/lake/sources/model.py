@@ -25,10 +25,10 @@ from nkwatch.trace.lake.schema import (
     TRANSFERS,
     UTXO_INPUTS,
     UTXO_OUTPUTS,
+    with_origin,
 )
 from nkwatch.trace.model import Transfer, TransferKind, UtxoTx
 
-_ORIGIN = [("_file", pa.string()), ("_row", pa.int64())]
 _KIND_SEQ = {TransferKind.NATIVE: 0, TransferKind.INTERNAL: 1, TransferKind.TOKEN: 1 << 32}
 
 
@@ -66,7 +66,7 @@ def transfer_rows(items: Iterable[Transfer], path: Path) -> pa.Table:
         "_file": const(str(path), len(rows), pa.string()),
         "_row": pa.array([n for n, _ in rows], pa.int64()),
     }  # fmt: skip
-    return pa.table(cols).cast(pa.schema([*TRANSFERS, *_ORIGIN]))
+    return pa.table(cols).cast(with_origin(TRANSFERS))
 
 
 def utxo_rows(txs: Iterable[UtxoTx], path: Path) -> Iterator[Batch]:
@@ -120,9 +120,7 @@ def utxo_table(rows: list[tuple[object, ...]], schema: pa.Schema, path: Path) ->
     cols["address_id"] = ids(pa.array([r[names.index("address")] for r in rows], pa.string()))
     cols["_file"] = const(str(path), len(rows), pa.string())
     cols["_row"] = pa.array([r[-1] for r in rows], pa.int64())
-    return (
-        pa.table(cols).select([*schema.names, "_file", "_row"]).cast(pa.schema([*schema, *_ORIGIN]))
-    )
+    return pa.table(cols).select([*schema.names, "_file", "_row"]).cast(with_origin(schema))
 
 
 def synthetic_rows(graph: object, chain: str) -> pa.Table:
@@ -157,7 +155,7 @@ def synthetic_table(
         "failed": const(False, n, pa.bool_()), "_file": const("synthetic", n, pa.string()),
         "_row": pa.array(block + 1),
     }  # fmt: skip
-    return pa.table(cols).cast(pa.schema([*TRANSFERS, *_ORIGIN]))
+    return pa.table(cols).cast(with_origin(TRANSFERS))
 
 
 _HEX = np.frombuffer(b"0123456789abcdef", np.uint8)
