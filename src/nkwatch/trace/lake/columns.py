@@ -363,4 +363,7 @@ def const(value: object, n: int, typ: pa.DataType) -> pa.Array:
         return pa.DictionaryArray.from_arrays(
             pa.array(np.zeros(n, np.int32)), pa.array([value], pa.string())
         )
+    if value == 0 and (pa.types.is_integer(typ) or pa.types.is_boolean(typ)):
+        # zero-filled pages the kernel maps on first read: nothing written, nothing copied
+        return pa.array(np.zeros(n, typ.to_pandas_dtype()))
     return pa.repeat(pa.scalar(value, typ), n)

@@ -108,9 +108,7 @@ def _limbs(offsets, data, valid, limbs, maxd):  # type: ignore[no-untyped-def]
     n = limbs.shape[1]
     for i in range(n):
         a, b = offsets[i], offsets[i + 1]
-        if not valid[i] or b == a:
-            for k in range(limbs.shape[0]):
-                limbs[k, i] = 0
+        if not valid[i] or b == a:  # limbs come zero-filled: nothing to write
             continue
         for j in range(a, b):
             if data[j] < 48 or data[j] > 57:
@@ -128,11 +126,13 @@ def _limbs(offsets, data, valid, limbs, maxd):  # type: ignore[no-untyped-def]
                     break
         for k in range(limbs.shape[0]):
             end = b - 18 * k
+            if end <= a:  # the higher limbs stay zero (untouched pages stay unmapped)
+                break
             start = max(end - 18, a)
             v = np.int64(0)
             for j in range(start, end):
                 v = v * 10 + (data[j] - 48)
-            limbs[k, i] = v if end > a else 0
+            limbs[k, i] = v
     return -1
 
 
