@@ -280,8 +280,10 @@ async def drive(port: int, key: str, user: str, password: str, args: argparse.Na
         mix.screening("screen.address", "/api/v1/screen/address", addr) for _ in range(args.address)
     ]
     tasks += [mix.screening("screen.name", "/api/v1/screen/name", names) for _ in range(args.names)]
-    tasks += [mix.exposure(), mix.trace_pages(user, password), mix.uploads(),
-              mix.password_guesser(), mix.key_guesser(), mix.oversized(), mix.csrf_less(user, password)]  # fmt: skip
+    if not args.screening_only:
+        tasks += [mix.exposure(), mix.trace_pages(user, password), mix.uploads(),
+                  mix.password_guesser(), mix.key_guesser(), mix.oversized(),
+                  mix.csrf_less(user, password)]  # fmt: skip
     await asyncio.gather(*tasks)
     return tally
 
@@ -302,6 +304,8 @@ def main() -> None:
     ap.add_argument("--names", type=int, default=2, help="name screening clients")
     ap.add_argument("--owner-nice", type=int, default=None,
                     help="serve --owner-nice (default: the server's own default)")  # fmt: skip
+    ap.add_argument("--screening-only", action="store_true",
+                    help="baseline: the screening clients alone, no other kind, no abusers")  # fmt: skip
     ap.add_argument("--out", type=Path, default=RESULTS, help="result JSON")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="nkwatch-mixed-") as d:
@@ -327,8 +331,15 @@ def main() -> None:
                 for a in ("screen.address", "screen.name", "exposure.address")
             }
             load0, cpu0, t0 = os.getloadavg()[0], cpu_seconds(pids), time.monotonic()
+            split0, busy0, own0 = _split_cpu(pids), _machine_busy_s(), time.process_time()
             tally = uvloop.run(drive(port, key, login.group(1), login.group(2), args))
             wall, cpu = time.monotonic() - t0, cpu_seconds(pids) - cpu0
+            split = {k: round(v - split0[k], 1) for k, v in _split_cpu(pids).items()}
+            split["driver"] = round(time.process_time() - own0, 1)
+            split["machine busy"] = round(_machine_busy_s() - busy0, 1)
+            split["everything else"] = round(
+                split["machine busy"] - cpu - split["driver"], 1
+            )  # other jobs on the machine during the run
             load1 = os.getloadavg()[0]
             logged = {
                 a: [i for i in audit_entries(url, admin, a) if i not in before[a]] for a in before
@@ -338,7 +349,20 @@ def main() -> None:
             SERVER_LOG.write_text(log_text)  # what any 5xx was (not committed: may be large)
             proc.terminate()
             proc.wait(timeout=60)
-    report(tally, logged, args, wall, cpu, (load0, load1), log_text)
+    report(tally, logged, args, wall, cpu, (load0, load1), log_text, split)
+
+
+def _split_cpu(pids: list[int]) -> dict[str, float]:
+    """CPU-s of the owner (first pid) and of each worker."""
+    names = ["owner"] + [f"worker {i}" for i in range(1, len(pids))]
+    return {name: cpu_seconds([pid]) for name, pid in zip(names, pids, strict=True)}
+
+
+def _machine_busy_s() -> float:
+    """All cores' non-idle time from /proc/stat (user, nice, system, irq, softirq, steal)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    busy = sum(fields[:3]) + sum(fields[5:8])
+    return busy / os.sysconf("SC_CLK_TCK")
 
 
 def _commit() -> str:
@@ -350,7 +374,8 @@ def _commit() -> str:
 
 
 def report(tally: Tally, logged: dict[str, list[int]], args: argparse.Namespace, wall: float,
-           cpu: float, load: tuple[float, float], log_text: str) -> None:  # fmt: skip
+           cpu: float, load: tuple[float, float], log_text: str,
+           split: dict[str, float]) -> None:  # fmt: skip
     rows: dict[str, dict[str, Any]] = {}
     fivexx = 0
     for kind, lat in sorted(tally.latency.items()):
@@ -380,6 +405,7 @@ def report(tally: Tally, logged: dict[str, list[int]], args: argparse.Namespace,
     print(
         f"{args.seconds} s mixed load, load average {load[0]:.1f} -> {load[1]:.1f}, server CPU {cpu:.0f} s"
     )
+    print(f"CPU-s over the run: {split}")
     print(f"{'kind':<26}{'req':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}  statuses")
     for kind, r in rows.items():
         print(
@@ -401,7 +427,7 @@ def report(tally: Tally, logged: dict[str, list[int]], args: argparse.Namespace,
                                    "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
                                    "commit": _commit(),
                                    "audit": audit, "fivexx": fivexx, "abusers_only_4xx": abuse_ok,
-                                   "server_cpu_s": round(cpu, 1), "loadavg": load,
+                                   "server_cpu_s": round(cpu, 1), "cpu_s": split, "loadavg": load,
                                    "upload_jobs": {str(k): v for k, v in tally.status["upload jobs"].items()},
                                    "machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]}},
                                   indent=2))  # fmt: skip

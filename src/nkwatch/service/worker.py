@@ -111,6 +111,11 @@ class WorkerApp:
         self.keys = KeyTTLCache(self.config.key_cache_ttl_s)
         self.proxy = OwnerProxy(spec.http_path, timeout_s=self.config.request_timeout_s)
         self._pool = ThreadPoolExecutor(2, thread_name_prefix="nkwatch-worker")
+        # Name matches (milliseconds of CPU each) run here, one at a time, not on the event
+        # loop: there every address request that arrived behind one waited for all of it.
+        # In a thread the match yields the interpreter lock every switch interval (1 ms in
+        # a worker), so the loop keeps answering addresses in between.
+        self._names = ThreadPoolExecutor(1, thread_name_prefix="nkwatch-names")
         self._owner: OwnerClient | None = None
         self._audit: SegmentWriter | None = None
         self._screening = _Screening((), None)
@@ -158,6 +163,7 @@ class WorkerApp:
         if self._owner is not None:
             self._owner.close()
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._names.shutdown(wait=False, cancel_futures=True)
         gc.unfreeze()  # let interpreter exit reclaim everything as usual
 
     async def _poll_lists(self) -> None:
@@ -223,7 +229,13 @@ class WorkerApp:
             return
         try:
             request = model.model_validate_json(body)
-            result: ScreeningResult = run(screener, request)
+            if model is NameRequest:
+                loop = asyncio.get_running_loop()
+                result: ScreeningResult = await loop.run_in_executor(
+                    self._names, run, screener, request
+                )
+            else:
+                result = run(screener, request)
         except (ValidationError, UserError):
             await self.proxy(scope, receive, send, body)  # the owner words the 4xx
             return
