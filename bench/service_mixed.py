@@ -3,8 +3,11 @@
 One driver process (uvloop, a minimal keep-alive HTTP/1.1 client, so the driver costs
 little of the 2 cores) runs, for ``--seconds`` (300):
 
-- address screening: ``--address`` closed-loop clients (API key);
-- name screening: ``--names`` clients;
+- address screening: ``--address`` closed-loop clients (API key), or, with
+  ``--address-rate R``, an open loop: requests start on a Poisson schedule of R per second
+  and their latency counts from the scheduled start (the server's speed does not set the
+  rate, and a request waiting for a free connection counts that wait);
+- name screening: ``--names`` clients (open loop: ``--names-rate``);
 - exposure: 1 client, ``POST /api/v1/exposure`` on listed and clear addresses;
 - trace pages: 1 browser-like client with a session: the case list, the Bybit case page,
   its report JSON;
@@ -157,6 +160,42 @@ class Mix:
             if status == 200:
                 self.t.audit_ids[kind].append(json.loads(data)["audit_id"])
 
+    async def screening_open(
+        self, kind: str, path: str, bodies: list[bytes], rate: float, conns: int
+    ) -> None:
+        """Open loop: requests start on a Poisson schedule of ``rate`` per second over a pool
+        of ``conns`` keep-alive connections, whatever the server's speed. A latency counts
+        from the request's scheduled start, so waiting for a free connection (the server
+        falling behind) is in the figure, not hidden (no coordinated omission)."""
+        pool: asyncio.Queue[Conn] = asyncio.Queue()
+        for _ in range(conns):
+            pool.put_nowait(Conn(self.port))
+        headers = {**self.auth, "Content-Type": "application/json"}
+        draw = random.Random(kind)
+        due, i, running = time.perf_counter(), 0, set()
+        while time.monotonic() < self.until:
+            due += draw.expovariate(rate)
+            if (wait := due - time.perf_counter()) > 0:
+                await asyncio.sleep(wait)
+            i += 1
+            task = asyncio.create_task(
+                self._scheduled(kind, pool, path, headers, bodies[i % len(bodies)], due)
+            )
+            running.add(task)
+            task.add_done_callback(running.discard)
+        await asyncio.gather(*running)
+
+    async def _scheduled(self, kind: str, pool: asyncio.Queue[Conn], path: str,
+                         headers: dict[str, str], body: bytes, due: float) -> None:  # fmt: skip
+        conn = await pool.get()
+        try:
+            status, _, data = await conn.request("POST", path, headers, body)
+        finally:
+            pool.put_nowait(conn)
+        self.t.add(kind, status, time.perf_counter() - due)
+        if status == 200:
+            self.t.audit_ids[kind].append(json.loads(data)["audit_id"])
+
     async def exposure(self) -> None:
         conn, i = Conn(self.port), 0
         headers = {**self.auth, "Content-Type": "application/json"}
@@ -276,10 +315,21 @@ async def drive(port: int, key: str, user: str, password: str, args: argparse.Na
     mix = Mix(port, key, time.monotonic() + args.seconds, tally)
     addr = [json.dumps({"address": a}).encode() for a in ADDRESSES]
     names = [json.dumps({"name": n}, ensure_ascii=False).encode() for n in NAMES]
-    tasks = [
-        mix.screening("screen.address", "/api/v1/screen/address", addr) for _ in range(args.address)
-    ]
-    tasks += [mix.screening("screen.name", "/api/v1/screen/name", names) for _ in range(args.names)]
+    if args.address_rate:  # open loop at fixed rates
+        tasks = [
+            mix.screening_open("screen.address", "/api/v1/screen/address", addr,
+                               args.address_rate, args.address * 8),
+            mix.screening_open("screen.name", "/api/v1/screen/name", names,
+                               args.names_rate, args.names * 8),
+        ]  # fmt: skip
+    else:  # closed loop: each client sends its next request when the last is answered
+        tasks = [
+            mix.screening("screen.address", "/api/v1/screen/address", addr)
+            for _ in range(args.address)
+        ]
+        tasks += [
+            mix.screening("screen.name", "/api/v1/screen/name", names) for _ in range(args.names)
+        ]
     if not args.screening_only:
         tasks += [mix.exposure(), mix.trace_pages(user, password), mix.uploads(),
                   mix.password_guesser(), mix.key_guesser(), mix.oversized(),
@@ -304,6 +354,14 @@ def main() -> None:
     ap.add_argument("--names", type=int, default=2, help="name screening clients")
     ap.add_argument("--owner-nice", type=int, default=None,
                     help="serve --owner-nice (default: the server's own default)")  # fmt: skip
+    ap.add_argument(
+        "--address-rate",
+        type=float,
+        default=0.0,
+        help="open loop: address requests per second (Poisson; 0: closed loop)",
+    )
+    ap.add_argument("--names-rate", type=float, default=100.0,
+                    help="open loop: name requests per second (with --address-rate)")  # fmt: skip
     ap.add_argument("--screening-only", action="store_true",
                     help="baseline: the screening clients alone, no other kind, no abusers")  # fmt: skip
     ap.add_argument("--out", type=Path, default=RESULTS, help="result JSON")
